@@ -1,0 +1,10 @@
+//! SchemaLab: a simulated world for learning schema-on-design databases.
+//!
+//! The crate is layered; dependencies point down and never back up:
+//!
+//! ```text
+//! ui → app → world → { sql, doc, migrate }        migrate → sql
+//! ```
+//!
+//! Everything except `ui` is deterministic, pure Rust: no clock, no randomness,
+//! no browser and no host filesystem. `ui` compiles only with the `web` feature.
