@@ -1,0 +1,55 @@
+//! The command registry: every program the shell can run, by name.
+//!
+//! A command is a plain function over a [`Ctx`]. Later subsystems (`createdb`,
+//! `psql`, `mongosh`, `flask`, `git`, `ssh`, `curl`) plug in by adding an
+//! entry to [`COMMANDS`]; `help`, Tab completion and the page read the list.
+
+mod files;
+mod ls;
+mod nav;
+mod options;
+mod session;
+mod vars;
+
+use crate::world::ctx::Ctx;
+
+/// One program the shell can run.
+pub struct Command {
+    /// The name typed at the prompt; unique in the registry.
+    pub name: &'static str,
+    /// The usage line, as `--help` and `help NAME` print it.
+    pub synopsis: &'static str,
+    /// One sentence on what it does.
+    pub summary: &'static str,
+    /// Runs it with its arguments (without the name) and returns the exit status.
+    pub run: fn(&mut Ctx, &[String]) -> i32,
+}
+
+/// Every command, in the order `help` lists them.
+pub static COMMANDS: &[Command] = &[
+    nav::PWD,
+    nav::CD,
+    ls::LS,
+    files::CAT,
+    vars::ECHO,
+    files::TOUCH,
+    files::MKDIR,
+    files::RM,
+    files::MV,
+    files::CP,
+    session::EDIT,
+    vars::ENV,
+    vars::EXPORT,
+    vars::UNSET,
+    session::HISTORY,
+    session::CLEAR,
+    session::HELP,
+    session::RESET,
+    vars::TRUE,
+    vars::FALSE,
+];
+
+/// Looks a command up by name.
+pub fn find(name: &str) -> Option<&'static Command> {
+    COMMANDS.iter().find(|c| c.name == name)
+}

@@ -1,0 +1,60 @@
+//! The learner's starting point: the seed's Flask project in `~/app`.
+//!
+//! No `migrations/` folder and no database exist yet: creating them is the
+//! first lesson.
+
+/// `app.py`: the Flask application, its SQLAlchemy handle and Flask-Migrate.
+pub const APP_PY: &str = r#"import os
+
+from flask import Flask, jsonify, request
+from flask_migrate import Migrate
+from flask_sqlalchemy import SQLAlchemy
+
+app = Flask(__name__)
+app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
+
+db = SQLAlchemy(app)
+migrate = Migrate(app, db)
+
+from models import User  # noqa: E402
+
+
+@app.post("/register")
+def register():
+    user = User(name=request.form["name"], email=request.form["email"])
+    db.session.add(user)
+    db.session.commit()
+    return jsonify(id=user.id), 201
+
+
+@app.get("/users")
+def users():
+    return jsonify([{"id": u.id, "name": u.name, "email": u.email} for u in User.query.all()])
+"#;
+
+/// `models.py`: the blueprint PostgreSQL knows nothing about yet.
+pub const MODELS_PY: &str = r#"from app import db
+
+
+class User(db.Model):
+    __tablename__ = "users"
+
+    id = db.Column(db.Integer, primary_key=True)
+    name = db.Column(db.String(80), nullable=False)
+    email = db.Column(db.String(120), unique=True, nullable=False)
+"#;
+
+/// `requirements.txt`: the versions the recorded ground truth was made with.
+pub const REQUIREMENTS_TXT: &str = "Flask==3.1.3
+Flask-SQLAlchemy==3.1.1
+Flask-Migrate==4.1.0
+psycopg2-binary==2.9.13
+gunicorn==23.0.0
+";
+
+/// The files of `~/app`, relative to it.
+pub const FILES: [(&str, &str); 3] = [
+    ("app.py", APP_PY),
+    ("models.py", MODELS_PY),
+    ("requirements.txt", REQUIREMENTS_TXT),
+];

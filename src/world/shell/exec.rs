@@ -1,0 +1,268 @@
+//! Running a parsed script: and-or lists, pipelines, redirections,
+//! one-command variables, and the lookup of commands in the registry.
+
+use super::ast::{Connector, Pipeline, RedirectOp, Script, Simple};
+use super::expand::Env;
+use super::parse::heredoc_word;
+use crate::world::commands;
+use crate::world::ctx::Ctx;
+use crate::world::fs;
+use crate::world::hint;
+use crate::world::output::{Output, Stream};
+use crate::world::World;
+
+/// Runs every list of a script and returns the last status.
+pub fn run_script(world: &mut World, script: &Script, line: &str, out: &mut Output) -> i32 {
+    for warning in &script.warnings {
+        out.push(Stream::Stderr, &format!("bash: {warning}\n"));
+    }
+    let mut status = world.machine().last_status;
+    for list in &script.lists {
+        status = run_pipeline(world, script, &list.first, line, out);
+        world.machine_mut().last_status = status;
+        for (connector, pipeline) in &list.rest {
+            let go = match connector {
+                Connector::And => status == 0,
+                Connector::Or => status != 0,
+            };
+            if go {
+                status = run_pipeline(world, script, pipeline, line, out);
+                world.machine_mut().last_status = status;
+            }
+        }
+    }
+    status
+}
+
+fn run_pipeline(
+    world: &mut World,
+    script: &Script,
+    pipeline: &Pipeline,
+    line: &str,
+    out: &mut Output,
+) -> i32 {
+    let mut stdin = None;
+    let mut status = 0;
+    let count = pipeline.commands.len();
+    for (i, simple) in pipeline.commands.iter().enumerate() {
+        let piped = i + 1 < count;
+        let (code, captured) = run_simple(world, script, simple, stdin.take(), piped, line, out);
+        status = code;
+        stdin = Some(captured);
+    }
+    status
+}
+
+/// Where one descriptor's output goes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Dest {
+    Terminal,
+    Pipe,
+    Null,
+    File(String),
+}
+
+struct Expanded {
+    assigns: Vec<(String, String)>,
+    argv: Vec<String>,
+    redirects: Vec<(u8, Resolved)>,
+}
+
+enum Resolved {
+    Write {
+        path: String,
+        shown: String,
+        append: bool,
+    },
+    Read {
+        path: String,
+        shown: String,
+    },
+    Input(String),
+    Dup(u8),
+}
+
+fn expand(world: &World, script: &Script, simple: &Simple) -> Expanded {
+    let machine = world.machine();
+    let lookup = |name: &str| machine.vars.get(name).map(str::to_string);
+    let home = machine.home();
+    let env = Env {
+        lookup: &lookup,
+        last_status: machine.last_status,
+        home: &home,
+        cwd: &machine.cwd,
+        fs: &machine.fs,
+    };
+    let assigns = simple
+        .assigns
+        .iter()
+        .map(|(name, word)| (name.clone(), env.single(word)))
+        .collect();
+    let argv = simple.words.iter().flat_map(|w| env.fields(w)).collect();
+    let redirects = simple
+        .redirects
+        .iter()
+        .map(|r| {
+            let resolved = match &r.op {
+                RedirectOp::Write(w) | RedirectOp::Append(w) => {
+                    let shown = env.single(w);
+                    Resolved::Write {
+                        path: fs::normalize(&machine.cwd, &shown),
+                        shown,
+                        append: matches!(r.op, RedirectOp::Append(_)),
+                    }
+                }
+                RedirectOp::Read(w) => {
+                    let shown = env.single(w);
+                    Resolved::Read {
+                        path: fs::normalize(&machine.cwd, &shown),
+                        shown,
+                    }
+                }
+                RedirectOp::HereString(w) => Resolved::Input(format!("{}\n", env.single(w))),
+                RedirectOp::HereDoc(index) => {
+                    let doc = script.heredocs.get(*index).cloned().unwrap_or_default();
+                    Resolved::Input(if doc.expand {
+                        env.single(&heredoc_word(&doc.body))
+                    } else {
+                        doc.body
+                    })
+                }
+                RedirectOp::Dup(fd) => Resolved::Dup(*fd),
+            };
+            (r.fd, resolved)
+        })
+        .collect();
+    Expanded {
+        assigns,
+        argv,
+        redirects,
+    }
+}
+
+fn run_simple(
+    world: &mut World,
+    script: &Script,
+    simple: &Simple,
+    pipe_in: Option<String>,
+    piped: bool,
+    line: &str,
+    out: &mut Output,
+) -> (i32, String) {
+    let expanded = expand(world, script, simple);
+    let now = world.clock.now;
+    let mut stdin = pipe_in;
+    let mut dest = [
+        Dest::Terminal,
+        if piped { Dest::Pipe } else { Dest::Terminal },
+        Dest::Terminal,
+    ];
+    for (fd, redirect) in &expanded.redirects {
+        let fd = usize::from(*fd).min(2);
+        match redirect {
+            Resolved::Write {
+                path,
+                shown,
+                append,
+            } => {
+                if path == "/dev/null" {
+                    dest[fd] = Dest::Null;
+                    continue;
+                }
+                let fs = &mut world.machine_mut().fs;
+                let opened = if *append {
+                    fs.append(path, "", now)
+                } else {
+                    fs.write(path, String::new(), now)
+                };
+                if let Err(e) = opened {
+                    out.push(
+                        Stream::Stderr,
+                        &format!("bash: {shown}: {}\n", e.describe()),
+                    );
+                    return (1, String::new());
+                }
+                dest[fd] = Dest::File(path.clone());
+            }
+            Resolved::Read { path, shown } => {
+                if path == "/dev/null" {
+                    stdin = Some(String::new());
+                    continue;
+                }
+                match world.machine().fs.read(path) {
+                    Ok(text) => stdin = Some(text.to_string()),
+                    Err(e) => {
+                        out.push(
+                            Stream::Stderr,
+                            &format!("bash: {shown}: {}\n", e.describe()),
+                        );
+                        return (1, String::new());
+                    }
+                }
+            }
+            Resolved::Input(text) => stdin = Some(text.clone()),
+            Resolved::Dup(target) => dest[fd] = dest[usize::from(*target).min(2)].clone(),
+        }
+    }
+
+    let Some(name) = expanded.argv.first().cloned() else {
+        let machine = world.machine_mut();
+        for (name, value) in &expanded.assigns {
+            machine.vars.set(name, value);
+        }
+        return (0, String::new());
+    };
+
+    let mut ctx = Ctx {
+        world,
+        stdin,
+        out: Output::default(),
+        overlay: expanded.assigns,
+        stdout_is_terminal: dest[1] == Dest::Terminal,
+    };
+    let status = match commands::find(&name) {
+        Some(command) => (command.run)(&mut ctx, &expanded.argv[1..]),
+        None => not_found(&mut ctx, &name, line),
+    };
+    let produced = std::mem::take(&mut ctx.out);
+    let mut captured = String::new();
+    for chunk in produced.chunks {
+        let target = match chunk.stream {
+            Stream::Stdout => &dest[1],
+            Stream::Stderr => &dest[2],
+            Stream::Hint => &Dest::Terminal,
+        };
+        match target {
+            Dest::Terminal => out.push(chunk.stream, &chunk.text),
+            Dest::Pipe => captured.push_str(&chunk.text),
+            Dest::Null => {}
+            Dest::File(path) => {
+                // The file was opened above, so appending to it cannot fail.
+                let _ = ctx.machine().fs.append(path, &chunk.text, now);
+            }
+        }
+    }
+    (status, captured)
+}
+
+fn not_found(ctx: &mut Ctx, name: &str, line: &str) -> i32 {
+    if name.contains('/') {
+        let path = ctx.path(name);
+        let reason = match ctx.machine_ref().fs.lookup(&path) {
+            Ok(node) if node.is_dir() => "Is a directory",
+            Ok(_) => "Permission denied",
+            Err(e) => e.describe(),
+        };
+        let status = if reason == "No such file or directory" {
+            127
+        } else {
+            126
+        };
+        return ctx.fail(&format!("bash: {name}: {reason}"), status);
+    }
+    ctx.eprint(&format!("bash: {name}: command not found\n"));
+    if let Some(hint) = hint::habit(line) {
+        ctx.out.push(Stream::Hint, &format!("{hint}\n"));
+    }
+    127
+}
