@@ -11,3 +11,6 @@
 
 pub mod app;
 pub mod world;
+
+#[cfg(feature = "web")]
+pub mod ui;

@@ -157,7 +157,9 @@ pub fn reduce(mut state: State, action: Action) -> State {
         }
         Action::SaveFile { path, content } => {
             state.redo.clear();
-            state.apply(save_command(&path, &content));
+            let cwd = format!("{}/", state.world.machine().cwd.trim_end_matches('/'));
+            let shown = path.strip_prefix(&cwd).unwrap_or(&path).to_string();
+            state.apply(save_command(&shown, &content));
             state
         }
         Action::Undo => match state.log.pop() {
@@ -255,7 +257,7 @@ mod tests {
                 .read("/home/learner/app/my notes.txt"),
             Ok("EOF\nline without newline\n")
         );
-        assert!(state.log[0].starts_with("cat > '/home/learner/app/my notes.txt' <<'EOF1'"));
+        assert!(state.log[0].starts_with("cat > 'my notes.txt' <<'EOF1'"));
     }
 
     #[test]

@@ -33,8 +33,9 @@ impl World {
     /// Completes the last word of `input`.
     pub fn complete(&self, input: &str) -> Completion {
         let start = input
-            .rfind(|c: char| c.is_whitespace() || matches!(c, ';' | '|' | '&' | '<' | '>'))
-            .map_or(0, |i| i + 1);
+            .char_indices()
+            .rfind(|&(_, c)| c.is_whitespace() || matches!(c, ';' | '|' | '&' | '<' | '>'))
+            .map_or(0, |(i, c)| i + c.len_utf8());
         let word = &input[start..];
         let before = input[..start].trim_end();
         let command_position = before.is_empty() || before.ends_with([';', '|', '&']);

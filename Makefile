@@ -1,0 +1,21 @@
+# The two commands of the README, plus the release build.
+export PATH := $(CURDIR)/.tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+export TRUNK_OFFLINE := true
+export TRUNK_SKIP_VERSION_CHECK := true
+
+.PHONY: serve test dist bootstrap bench
+
+bootstrap:
+	scripts/bootstrap.sh
+
+serve: bootstrap
+	trunk serve
+
+test: bootstrap
+	scripts/test.sh
+
+dist: bootstrap
+	trunk build --release
+
+bench:
+	cargo run --release --quiet -- bench replay

@@ -1,0 +1,189 @@
+// End-to-end tests: serve dist/ and drive it in headless Chromium as a
+// person would: type into the terminal, read the log, reload, undo.
+// Screenshots go to target/e2e/. Prints cargo's `test result:` line so the
+// summary of scripts/test.sh counts these tests too.
+import { spawn } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dist = join(root, 'dist');
+const shots = join(root, 'target', 'e2e');
+mkdirSync(shots, { recursive: true });
+const port = 8700 + Math.floor(Math.random() * 200);
+const base = `http://127.0.0.1:${port}/`;
+
+const server = spawn('python3', ['-m', 'http.server', String(port), '--bind', '127.0.0.1', '--directory', dist], { stdio: 'ignore' });
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync', '--no-first-run'],
+});
+
+let passed = 0;
+let failed = 0;
+const problems = [];
+
+async function waitForServer() {
+  for (let i = 0; i < 100; i++) {
+    try { if ((await fetch(base)).ok) return; } catch { /* not up yet */ }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('static server did not start');
+}
+
+function check(cond, what) {
+  if (!cond) throw new Error(what);
+}
+
+async function freshPage(context) {
+  const page = await context.newPage();
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
+  return page;
+}
+
+async function type(page, text) {
+  const input = page.getByLabel('Command');
+  await input.fill(text);
+  await input.press('Enter');
+}
+
+async function logText(page) {
+  return page.getByRole('log').innerText();
+}
+
+async function test(name, body) {
+  const before = problems.length;
+  try {
+    await body();
+    check(problems.length === before, problems.slice(before).join('; '));
+    passed++;
+    console.log(`test ${name} ... ok`);
+  } catch (e) {
+    failed++;
+    console.log(`test ${name} ... FAILED\n    ${e.message}`);
+  }
+}
+
+await waitForServer();
+const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+const page = await freshPage(context);
+
+await test('the prompt is ready within a second of opening the page', async () => {
+  const start = Date.now();
+  await page.goto(base);
+  await page.getByLabel('Command').waitFor({ state: 'visible' });
+  const ms = Date.now() - start;
+  console.log(`    first paint to interactive prompt: ${ms} ms`);
+  check(ms < 1000, `prompt took ${ms} ms`);
+  check((await page.locator('.input-line .prompt').innerText()).startsWith('learner@laptop:~/app$'), 'prompt text');
+});
+
+await test('typing echo hello answers hello', async () => {
+  await type(page, 'echo hello');
+  await page.getByRole('log').getByText('hello', { exact: true }).waitFor();
+  check(await page.getByLabel('Command').inputValue() === '', 'input is cleared');
+});
+
+await test('a pasted here-document writes a file the panel and cat both show', async () => {
+  await type(page, "cat > notes.txt <<'EOF'\nfirst note\nEOF");
+  await type(page, 'cat notes.txt');
+  await page.getByRole('log').getByText('first note', { exact: true }).waitFor();
+  await page.getByRole('button', { name: 'notes.txt' }).waitFor();
+});
+
+await test('an unknown command gets bash\'s error and a hint for a SQL habit', async () => {
+  await type(page, 'SELECT * FROM users;');
+  await page.getByText('bash: SELECT: command not found').waitFor();
+  await page.locator('.hint', { hasText: 'psql' }).waitFor();
+  await page.screenshot({ path: join(shots, 'terminal.png') });
+});
+
+await test('Tab completes a file name', async () => {
+  const input = page.getByLabel('Command');
+  await input.fill('cat mod');
+  await input.press('Tab');
+  check(await input.inputValue() === 'cat models.py ', `got "${await input.inputValue()}"`);
+  await input.fill('');
+});
+
+await test('the arrow keys browse the history', async () => {
+  const input = page.getByLabel('Command');
+  await input.press('ArrowUp');
+  check(await input.inputValue() === 'SELECT * FROM users;', `got "${await input.inputValue()}"`);
+  await input.press('ArrowDown');
+  check(await input.inputValue() === '', 'back to an empty line');
+});
+
+await test('a reload restores the session', async () => {
+  await page.reload();
+  await page.getByLabel('Command').waitFor();
+  const text = await logText(page);
+  check(text.includes('hello') && text.includes('first note'), `log after reload: ${text.slice(0, 200)}`);
+});
+
+await test('undo takes back the last command and redo runs it again', async () => {
+  await type(page, 'touch undone.txt');
+  await page.getByRole('button', { name: 'undone.txt' }).waitFor();
+  await page.getByRole('button', { name: 'Undo', exact: true }).click();
+  await page.getByRole('button', { name: 'undone.txt' }).waitFor({ state: 'detached' });
+  await page.getByRole('button', { name: 'Redo', exact: true }).click();
+  await page.getByRole('button', { name: 'undone.txt' }).waitFor();
+});
+
+await test('the editor saves through the log', async () => {
+  await page.getByRole('button', { name: 'models.py' }).click();
+  const editor = page.getByLabel('Editing /home/learner/app/models.py');
+  await editor.fill('# edited in the panel\n');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await type(page, 'cat models.py');
+  await page.getByRole('log').getByText('# edited in the panel').first().waitFor();
+  await page.screenshot({ path: join(shots, 'editor.png') });
+});
+
+await test('the light theme and a larger font are readable', async () => {
+  await page.getByRole('button', { name: 'Light theme' }).click();
+  await page.getByRole('button', { name: 'Larger text' }).click();
+  await page.getByRole('button', { name: 'Larger text' }).click();
+  check(await page.locator('html').getAttribute('data-theme') === 'light', 'theme attribute');
+  await page.screenshot({ path: join(shots, 'light-20px.png') });
+  await page.getByRole('button', { name: 'Dark theme' }).click();
+});
+
+await test('a corrupt save is reported and kept aside', async () => {
+  const other = await freshPage(await browser.newContext());
+  await other.goto(base);
+  await other.evaluate(() => localStorage.setItem('schemalab.session', '{"format":"schemalab-session","version":99'));
+  await other.reload();
+  await other.getByRole('alert').waitFor();
+  const kept = await other.evaluate(() => localStorage.getItem('schemalab.session.kept-aside'));
+  check(kept === '{"format":"schemalab-session","version":99', `kept aside: ${kept}`);
+  await other.close();
+});
+
+await test('the whole site is under 1 MiB gzip', async () => {
+  let total = 0;
+  for (const f of readdirSync(dist)) total += gzipSync(readFileSync(join(dist, f))).length;
+  console.log(`    dist/ gzip total: ${(total / 1024).toFixed(1)} KiB`);
+  check(total < 1024 * 1024, `${total} bytes`);
+});
+
+await test('the replay bench page runs 500 commands', async () => {
+  const bench = await freshPage(context);
+  await bench.goto(`${base}?bench=replay`);
+  await bench.locator('#bench-result', { hasText: 'median_ms' }).waitFor({ timeout: 20000 });
+  const result = JSON.parse(await bench.locator('#bench-result').innerText());
+  console.log(`    browser replay of 500 commands: median ${result.median_ms} ms`);
+  check(result.median_ms < 100, `median ${result.median_ms} ms`);
+  await bench.close();
+});
+
+await browser.close();
+server.kill();
+console.log(`test result: ${failed ? 'FAILED' : 'ok'}. ${passed} passed; ${failed} failed; 0 ignored; 0 measured; 0 filtered out`);
+process.exit(failed ? 1 : 0);
