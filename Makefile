@@ -3,7 +3,7 @@ export PATH := $(CURDIR)/.tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export TRUNK_OFFLINE := true
 export TRUNK_SKIP_VERSION_CHECK := true
 
-.PHONY: serve test dist bootstrap bench
+.PHONY: serve test dist bootstrap bench record-pg
 
 bootstrap:
 	scripts/bootstrap.sh
@@ -19,3 +19,8 @@ dist: bootstrap
 
 bench:
 	cargo run --release --quiet -- bench replay
+
+# Records new ground truth from a real PostgreSQL 15 (not part of make test;
+# CI replays the recordings without a server).
+record-pg:
+	scripts/record-pg.sh

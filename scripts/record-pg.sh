@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs PostgreSQL 15 from Debian if needed, starts the cluster, and records
+# ground truth into tests/fidelity/: the SQL corpus (pg/run_corpus.py) and psql
+# transcripts (psql/record.sh). Run as root (apt, su postgres).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+command -v pg_ctlcluster >/dev/null && [ -d /usr/lib/postgresql/15 ] || {
+  apt-get update
+  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends postgresql-15
+}
+pg_ctlcluster 15 main status >/dev/null 2>&1 || pg_ctlcluster 15 main start
+python3 -c 'import psycopg2' 2>/dev/null || pip install --quiet psycopg2-binary
+su postgres -c "psql -tAc \"SELECT 1 FROM pg_roles WHERE rolname = 'fid_runner'\"" | grep -q 1 ||
+  su postgres -c "psql -c \"CREATE ROLE fid_runner LOGIN CREATEDB PASSWORD 'fid_runner'\""
+(cd tests/fidelity/pg && python3 run_corpus.py "$@")
+tests/fidelity/psql/record.sh
