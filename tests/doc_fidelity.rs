@@ -78,3 +78,27 @@ fn inspect_matches_recorded_mongosh_output() {
             .join("\n\n")
     );
 }
+
+/// Syntax errors checked against babel as mongosh runs it (`syntax_cases.jsonl`, recorded by
+/// `record_syntax.js` from `syntax_inputs.txt`): same message, position and code frame, and
+/// no syntax error where babel accepts the line.
+#[test]
+fn syntax_errors_match_recorded_babel_output() {
+    use schemalab::doc::{ErrorKind, Store};
+    let text = include_str!("fidelity/mongosh/syntax_cases.jsonl");
+    let mut failures = Vec::new();
+    for line in text.lines() {
+        let case: Json = serde_json::from_str(line).expect("valid jsonl");
+        let input = case["input"].as_str().unwrap_or("");
+        let verdict = case["verdict"].as_str().unwrap_or("");
+        let mut store = Store::new(1);
+        let got = match store.eval(input) {
+            Err(e) if e.kind == ErrorKind::Syntax => e.message,
+            _ => "OK".to_string(),
+        };
+        if got != verdict {
+            failures.push(format!("{input}\n  babel: {verdict:?}\n  ours:  {got:?}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

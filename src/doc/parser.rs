@@ -26,8 +26,9 @@ struct JsParser;
 pub enum Parsed {
     /// Complete statements.
     Program(Vec<Stmt>),
-    /// The input ends inside an open bracket: mongosh asks for more lines.
-    Incomplete,
+    /// The input stops before it is complete (the parser reached its end): mongosh asks for
+    /// more lines. The error is what babel reports if no more lines come.
+    Incomplete(DocError),
 }
 
 /// Parses one (possibly multi-line) input.
@@ -41,7 +42,17 @@ pub fn parse(source: &str) -> Result<Parsed, DocError> {
                 .next()
                 .ok_or_else(|| DocError::type_error("empty parse"))?;
             let mut stmts = Vec::new();
+            let mut prev_end: Option<usize> = None;
             for pair in program.into_inner() {
+                // JavaScript needs `;` or a line break between two statements.
+                let span = pair.as_span();
+                if let Some(end) = prev_end {
+                    let between = &source[end..span.start()];
+                    if pair.as_rule() != Rule::EOI && !between.contains([';', '\n']) {
+                        return Err(syntax_at(source, "Missing semicolon.", end));
+                    }
+                }
+                prev_end = Some(source[..span.end()].trim_end().len());
                 match pair.as_rule() {
                     Rule::EOI => {}
                     Rule::declaration => stmts.push(build_declaration(pair)?),
@@ -59,21 +70,23 @@ pub fn parse(source: &str) -> Result<Parsed, DocError> {
             if let Some(q) = unterminated_string(source) {
                 return Err(syntax_at(source, "Unterminated string constant.", q));
             }
-            let trimmed = source.trim_end().len();
-            let expects_end = match &e.variant {
-                pest::error::ErrorVariant::ParsingError { positives, .. } => {
-                    positives.contains(&Rule::EOI)
-                }
-                _ => false,
+            let positives = match &e.variant {
+                pest::error::ErrorVariant::ParsingError { positives, .. } => positives.clone(),
+                _ => Vec::new(),
             };
-            if expects_end {
+            let message = if positives.contains(&Rule::comma) {
+                "Unexpected token, expected \",\""
+            } else {
+                "Unexpected token"
+            };
+            if pos >= source.trim_end().len() {
+                return Ok(Parsed::Incomplete(syntax_at(source, message, source.len())));
+            }
+            if positives.contains(&Rule::EOI) {
                 let end = source[..pos].trim_end().len();
                 return Err(syntax_at(source, "Missing semicolon.", end));
             }
-            if pos >= trimmed && open_brackets(source) > 0 {
-                return Ok(Parsed::Incomplete);
-            }
-            Err(syntax_at(source, "Unexpected token", pos))
+            Err(syntax_at(source, message, pos))
         }
     }
 }
@@ -111,32 +124,6 @@ fn check_limits(source: &str) -> Option<DocError> {
         }
     }
     None
-}
-
-/// Brackets opened and not closed, ignoring those inside strings.
-fn open_brackets(source: &str) -> i64 {
-    let mut depth = 0i64;
-    let mut quote: Option<char> = None;
-    let mut escaped = false;
-    for c in source.chars() {
-        if let Some(q) = quote {
-            if escaped {
-                escaped = false;
-            } else if c == '\\' {
-                escaped = true;
-            } else if c == q || c == '\n' {
-                quote = None;
-            }
-            continue;
-        }
-        match c {
-            '\'' | '"' | '`' => quote = Some(c),
-            '(' | '[' | '{' => depth += 1,
-            ')' | ']' | '}' => depth -= 1,
-            _ => {}
-        }
-    }
-    depth
 }
 
 /// The byte position of a string literal that is never closed on its line.
@@ -336,7 +323,10 @@ fn build_postfix(pair: Pair<Rule>) -> Result<Expr, DocError> {
 }
 
 fn build_list(pair: Pair<Rule>) -> Result<Vec<Expr>, DocError> {
-    pair.into_inner().map(build_expression).collect()
+    pair.into_inner()
+        .filter(|p| p.as_rule() != Rule::comma)
+        .map(build_expression)
+        .collect()
 }
 
 fn build_primary(pair: Pair<Rule>) -> Result<Expr, DocError> {
@@ -352,7 +342,7 @@ fn build_primary(pair: Pair<Rule>) -> Result<Expr, DocError> {
         Rule::array => Expr::Array(build_list(pair)?),
         Rule::object => {
             let mut props = Vec::new();
-            for prop in pair.into_inner() {
+            for prop in pair.into_inner().filter(|p| p.as_rule() != Rule::comma) {
                 let mut parts = prop.into_inner();
                 let key = match parts.next() {
                     Some(k) => k,
@@ -371,10 +361,16 @@ fn build_primary(pair: Pair<Rule>) -> Result<Expr, DocError> {
             }
             Expr::Object(props)
         }
-        Rule::paren => match pair.into_inner().next() {
-            Some(e) => build_expression(e)?,
-            None => unreachable!("build_primary: paren"),
-        },
+        // `(a, b)` is JavaScript's comma operator: the value is the last expression, but
+        // every one is evaluated.
+        Rule::paren => {
+            let mut items = build_list(pair)?;
+            match items.len() {
+                0 => unreachable!("build_primary: empty paren"),
+                1 => items.remove(0),
+                _ => Expr::Sequence(items),
+            }
+        }
         Rule::literal => match pair.as_str() {
             "true" => Expr::Bool(true),
             "false" => Expr::Bool(false),
@@ -469,8 +465,22 @@ mod tests {
         );
         assert!(matches!(
             parse("db.users.insertOne({name: 'x'\n"),
-            Ok(Parsed::Incomplete)
+            Ok(Parsed::Incomplete(_))
         ));
+        assert_eq!(
+            err("db.users.insertOne({name: 'Ada' age: 3})\n")
+                .lines()
+                .next(),
+            Some("Unexpected token, expected \",\" (1:32)")
+        );
+        assert_eq!(
+            err("db.c.find(}\n").lines().next(),
+            Some("Unexpected token (1:10)")
+        );
+        assert_eq!(
+            err("db.c.find({a: 1}))))\n").lines().next(),
+            Some("Missing semicolon. (1:17)")
+        );
     }
 
     #[test]

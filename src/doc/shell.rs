@@ -260,11 +260,8 @@ impl Shell {
         let text = format!("{source}\n");
         let stmts = match parser::parse(&text)? {
             Parsed::Program(p) => p,
-            Parsed::Incomplete if allow_incomplete => return Ok(None),
-            Parsed::Incomplete => {
-                let lines = text.split('\n').count();
-                return Err(DocError::syntax("Unexpected token", &text, lines, 0));
-            }
+            Parsed::Incomplete(_) if allow_incomplete => return Ok(None),
+            Parsed::Incomplete(e) => return Err(e),
         };
         let mut out = Vec::new();
         let mut last = Js::V(Value::Undefined);
@@ -551,6 +548,13 @@ impl Shell {
                 } else {
                     self.eval_expr(store, b, out)?
                 }
+            }
+            Expr::Sequence(items) => {
+                let mut last = Js::V(Value::Undefined);
+                for it in items {
+                    last = self.eval_expr(store, it, out)?;
+                }
+                last
             }
             Expr::Assign(target, value) => {
                 let v = self.eval_expr(store, value, out)?;
