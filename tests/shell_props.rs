@@ -102,7 +102,12 @@ proptest! {
             lived = app::reduce(lived, app::Action::Submit(line.clone()));
         }
         let replayed = State::replay(lived.seed, log);
-        prop_assert_eq!(lived.world.machine(), replayed.world.machine());
+        let (a, b) = (lived.world.machine(), replayed.world.machine());
+        prop_assert_eq!(&a.fs, &b.fs);
+        prop_assert_eq!(&a.vars, &b.vars);
+        prop_assert_eq!(&a.cwd, &b.cwd);
+        prop_assert_eq!(&a.history, &b.history);
+        prop_assert_eq!(a.mongo.dump(), b.mongo.dump());
         prop_assert_eq!(lived.transcript, replayed.transcript);
     }
 }

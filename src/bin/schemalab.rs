@@ -14,6 +14,7 @@ With no command, an interactive shell on a fresh world (reads standard input).
 
 commands:
   run FILE [--seed N]     run a script of shell inputs and print the transcript
+  mongo FILE [--seed N]   run mongosh lines on a fresh server, print what mongosh would
   bench replay [--json]   time replaying a 500-command session
   help                    show this text
 ";
@@ -23,6 +24,7 @@ fn main() -> ExitCode {
     match args.first().map(String::as_str) {
         None => interactive(),
         Some("run") => run(&args[1..]),
+        Some("mongo") => mongo(&args[1..]),
         Some("bench") => bench(&args[1..]),
         Some("help" | "--help" | "-h") => {
             print!("{USAGE}");
@@ -97,26 +99,44 @@ fn seed_option(args: &[String]) -> Result<u64, String> {
     }
 }
 
-fn run(args: &[String]) -> ExitCode {
-    let seed = match seed_option(args) {
-        Ok(seed) => seed,
-        Err(why) => return usage_error(&why),
-    };
-    let Some(file) = args
+/// The seed and the text of the FILE argument, or the exit code to stop with.
+fn seed_and_file(args: &[String], command: &str) -> Result<(u64, String), ExitCode> {
+    let seed = seed_option(args).map_err(|why| usage_error(&why))?;
+    let file = args
         .iter()
-        .find(|a| !a.starts_with("--") && a.parse::<u64>().is_err())
-    else {
-        return usage_error("run needs a FILE");
+        .enumerate()
+        .find(|&(i, a)| {
+            let is_seed_value = i > 0 && args[i - 1] == "--seed";
+            !a.starts_with("--") && !is_seed_value
+        })
+        .map(|(_, a)| a);
+    let Some(file) = file else {
+        return Err(usage_error(&format!("{command} needs a FILE")));
     };
-    let script = match std::fs::read_to_string(file) {
-        Ok(text) => text,
-        Err(e) => {
+    std::fs::read_to_string(file)
+        .map(|text| (seed, text))
+        .map_err(|e| {
             eprintln!("schemalab: cannot read {file}: {e}");
-            return ExitCode::from(2);
-        }
+            ExitCode::from(2)
+        })
+}
+
+fn run(args: &[String]) -> ExitCode {
+    let (seed, script) = match seed_and_file(args, "run") {
+        Ok(x) => x,
+        Err(code) => return code,
     };
     let mut world = World::new(seed);
     print!("{}", app::script::transcript(&mut world, &script));
+    ExitCode::SUCCESS
+}
+
+fn mongo(args: &[String]) -> ExitCode {
+    let (seed, script) = match seed_and_file(args, "mongo") {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    print!("{}", schemalab::doc::run_script(&script, seed));
     ExitCode::SUCCESS
 }
 

@@ -32,6 +32,9 @@ impl Completion {
 impl World {
     /// Completes the last word of `input`.
     pub fn complete(&self, input: &str) -> Completion {
+        if self.in_program() {
+            return Completion::default();
+        }
         let start = input
             .char_indices()
             .rfind(|&(_, c)| c.is_whitespace() || matches!(c, ';' | '|' | '&' | '<' | '>'))

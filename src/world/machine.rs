@@ -3,6 +3,7 @@
 use super::fs::Fs;
 use super::project;
 use super::vars::Vars;
+use crate::doc::Store;
 
 /// The learner's account on every machine.
 pub const USER: &str = "learner";
@@ -12,7 +13,7 @@ pub const HOME: &str = "/home/learner";
 pub const APP_DIR: &str = "/home/learner/app";
 
 /// A machine of the world (`laptop` for now).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct Machine {
     /// The host name in the prompt; never empty.
     pub name: String,
@@ -26,12 +27,15 @@ pub struct Machine {
     pub history: Vec<String>,
     /// `$?`.
     pub last_status: i32,
+    /// The MongoDB server on localhost:27017.
+    pub mongo: Store,
 }
 
 impl Machine {
     /// The learner's laptop as the lab starts: the seed's Flask project in
-    /// `~/app`, no `migrations/` folder, no database.
-    pub fn laptop(now: i64) -> Self {
+    /// `~/app`, no `migrations/` folder, no database. `seed` seeds its
+    /// servers' ids.
+    pub fn laptop(now: i64, seed: u64) -> Self {
         let mut fs = Fs::default();
         for dir in ["/tmp", "/usr/bin", HOME, APP_DIR] {
             // The paths are constants below the root, so creating them cannot fail.
@@ -61,6 +65,7 @@ impl Machine {
             cwd: APP_DIR.to_string(),
             history: Vec::new(),
             last_status: 0,
+            mongo: Store::new(seed),
         }
     }
 

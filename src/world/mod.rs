@@ -23,6 +23,13 @@ pub use output::{Chunk, Event, Outcome, Output, Stream};
 use ids::{Clock, IdGen};
 use shell::parse::{self, Error as ParseError};
 
+/// A program that has taken over the terminal, as `mongosh` does until `exit`.
+#[derive(Clone, Debug)]
+pub enum Foreground {
+    /// An interactive mongosh session on the current machine.
+    Mongosh(crate::doc::Shell),
+}
+
 /// The seed a world gets when none is chosen.
 pub const DEFAULT_SEED: u64 = 42;
 
@@ -39,6 +46,8 @@ pub struct World {
     current: usize,
     /// Requests to the page collected while a line runs.
     events: Vec<Event>,
+    /// The program reading the terminal instead of the shell, if any.
+    pub foreground: Option<Foreground>,
 }
 
 impl Default for World {
@@ -53,11 +62,12 @@ impl World {
         let clock = Clock::default();
         World {
             seed,
-            machines: vec![Machine::laptop(clock.now)],
+            machines: vec![Machine::laptop(clock.now, seed)],
             clock,
             ids: IdGen::new(seed),
             current: 0,
             events: Vec::new(),
+            foreground: None,
         }
     }
 
@@ -76,9 +86,18 @@ impl World {
         &mut self.machines[self.current]
     }
 
-    /// The prompt to show before the next line.
+    /// The prompt to show before the next line: bash's, or that of the
+    /// program that has the terminal (`test> `).
     pub fn prompt(&self) -> String {
-        self.machine().prompt()
+        match &self.foreground {
+            Some(Foreground::Mongosh(shell)) => shell.prompt(),
+            None => self.machine().prompt(),
+        }
+    }
+
+    /// True while a program such as mongosh reads the terminal instead of bash.
+    pub fn in_program(&self) -> bool {
+        self.foreground.is_some()
     }
 
     /// The prompt for the second and later lines of an unfinished input.
@@ -87,9 +106,11 @@ impl World {
     }
 
     /// True when `input` cannot run yet: an open quote, a trailing `&&` or
-    /// `|`, a here-document whose delimiter has not come.
+    /// `|`, a here-document whose delimiter has not come. Programs read line
+    /// by line and keep their own buffers, so their input is always complete.
     pub fn needs_more(&self, input: &str) -> bool {
-        matches!(parse::parse(input, false), Err(ParseError::Incomplete(_)))
+        self.foreground.is_none()
+            && matches!(parse::parse(input, false), Err(ParseError::Incomplete(_)))
     }
 
     /// Runs one input (a line, or several lines with here-documents) the way
@@ -97,6 +118,9 @@ impl World {
     pub fn run(&mut self, input: &str) -> Outcome {
         self.clock.tick();
         let line = input.strip_suffix('\n').unwrap_or(input);
+        if let Some(program) = self.foreground.take() {
+            return self.run_in_program(program, line);
+        }
         if !line.trim().is_empty() {
             self.machine_mut().history.push(line.to_string());
         }
@@ -116,6 +140,55 @@ impl World {
             output,
             exit_code,
             events: std::mem::take(&mut self.events),
+        }
+    }
+
+    /// Gives each line of the input to the program that has the terminal; the
+    /// shell gets the terminal back when the program exits.
+    fn run_in_program(&mut self, program: Foreground, input: &str) -> Outcome {
+        let mut output = Output::default();
+        let mut exit_code = 0;
+        let mut running = Some(program);
+        for line in input.split('\n') {
+            let Some(program) = running.take() else {
+                break;
+            };
+            let (status, still) = self.program_line(program, line, &mut output);
+            exit_code = status;
+            running = still;
+        }
+        self.foreground = running;
+        Outcome {
+            output,
+            exit_code,
+            events: std::mem::take(&mut self.events),
+        }
+    }
+
+    /// One line for one program: its status, and the program if it goes on.
+    fn program_line(
+        &mut self,
+        program: Foreground,
+        line: &str,
+        output: &mut Output,
+    ) -> (i32, Option<Foreground>) {
+        let now_ms = self.clock.now * 1000;
+        match program {
+            Foreground::Mongosh(mut shell) => {
+                let store = &mut self.machine_mut().mongo;
+                store.set_clock(now_ms);
+                let reply = shell.eval(store, line);
+                let stream = if reply.ok {
+                    Stream::Stdout
+                } else {
+                    Stream::Stderr
+                };
+                if !reply.output.is_empty() {
+                    output.push(stream, &format!("{}\n", reply.output));
+                }
+                let status = i32::from(!reply.ok);
+                (status, (!reply.exit).then_some(Foreground::Mongosh(shell)))
+            }
         }
     }
 }

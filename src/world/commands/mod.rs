@@ -6,6 +6,7 @@
 
 mod files;
 mod ls;
+mod mongo;
 mod nav;
 mod options;
 mod session;
@@ -38,6 +39,7 @@ pub static COMMANDS: &[Command] = &[
     files::MV,
     files::CP,
     session::EDIT,
+    mongo::MONGOSH,
     vars::ENV,
     vars::EXPORT,
     vars::UNSET,
