@@ -8,3 +8,4 @@
 //!
 //! Everything except `ui` is deterministic, pure Rust: no clock, no randomness,
 //! no browser and no host filesystem. `ui` compiles only with the `web` feature.
+pub mod sql;
