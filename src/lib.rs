@@ -8,9 +8,9 @@
 //!
 //! Everything except `ui` is deterministic, pure Rust: no clock, no randomness,
 //! no browser and no host filesystem. `ui` compiles only with the `web` feature.
-
 pub mod app;
 pub mod doc;
+pub mod sql;
 pub mod world;
 
 #[cfg(feature = "web")]

@@ -1,0 +1,679 @@
+//! The database: schemas → tables (with rows and unique indexes), sequences, index and
+//! constraint definitions, and the undo log that makes statements and transactions atomic.
+//!
+//! Invariants:
+//! * every mutation of tables or names goes through a `Catalog` method that first records how to
+//!   undo it, so rolling back to a mark restores exactly the earlier state;
+//! * a unique index holds one entry per stored row whose key has no NULL;
+//! * a row may be shorter than its table's column list: the missing trailing values are the
+//!   columns' `missing` values (PostgreSQL 11+'s fast ADD COLUMN … DEFAULT);
+//! * sequences are not transactional: `nextval` is never undone.
+
+use std::cell::Cell;
+use std::collections::BTreeMap;
+
+use super::ast::{Expr, FkAction};
+use super::error::SqlError;
+use super::types::{Key, SqlType, Value};
+
+/// Identifies a table for the lifetime of the database (never reused).
+pub type TableId = u32;
+/// Identifies a sequence.
+pub type SeqId = u32;
+/// Identifies a row within its table.
+pub type RowId = u64;
+/// A stored row: values in column order (possibly shorter than the column list).
+pub type Row = Vec<Value>;
+
+/// A schema's namespace: tables, sequences and indexes share it.
+#[derive(Clone, Debug, Default)]
+pub struct Schema {
+    /// Schema name.
+    pub name: String,
+    /// Relation name → what it is.
+    pub relations: BTreeMap<String, Relation>,
+}
+
+/// A named relation in a schema.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Relation {
+    /// A table.
+    Table(TableId),
+    /// A sequence.
+    Sequence(SeqId),
+    /// An index on a table.
+    Index(TableId),
+}
+
+/// A column's default expression.
+#[derive(Clone, Debug)]
+pub struct ColumnDefault {
+    /// The parsed expression, evaluated for each inserted row.
+    pub expr: Expr,
+    /// The expression as psql's `\d` shows it.
+    pub text: String,
+}
+
+/// A table column.
+#[derive(Clone, Debug)]
+pub struct Column {
+    /// Column name (case-folded unless quoted).
+    pub name: String,
+    /// Its type, with modifier.
+    pub ty: SqlType,
+    /// NOT NULL.
+    pub not_null: bool,
+    /// DEFAULT.
+    pub default: Option<ColumnDefault>,
+    /// The value rows stored before this column existed read as.
+    pub missing: Value,
+}
+
+/// A constraint on a table.
+#[derive(Clone, Debug)]
+pub struct Constraint {
+    /// Constraint name (unique per table).
+    pub name: String,
+    /// What it enforces.
+    pub kind: ConstraintKind,
+}
+
+/// Kinds of table constraints.
+#[derive(Clone, Debug)]
+pub enum ConstraintKind {
+    /// PRIMARY KEY over columns (positions), backed by a unique index of the same name.
+    PrimaryKey(Vec<usize>),
+    /// UNIQUE over columns, backed by a unique index of the same name.
+    Unique(Vec<usize>),
+    /// CHECK (expr); `text` is the source expression.
+    Check {
+        /// The condition.
+        expr: Expr,
+        /// Source text of the condition.
+        text: String,
+    },
+    /// FOREIGN KEY (cols) REFERENCES table (ref_cols).
+    ForeignKey {
+        /// Referencing columns.
+        cols: Vec<usize>,
+        /// Referenced table.
+        ref_table: TableId,
+        /// Referenced columns.
+        ref_cols: Vec<usize>,
+        /// ON DELETE.
+        on_delete: FkAction,
+        /// ON UPDATE.
+        on_update: FkAction,
+    },
+}
+
+/// An index definition.
+#[derive(Clone, Debug)]
+pub struct IndexDef {
+    /// Index name (in the table's schema namespace).
+    pub name: String,
+    /// Indexed columns (positions).
+    pub columns: Vec<usize>,
+    /// UNIQUE index.
+    pub unique: bool,
+    /// Backs the primary key.
+    pub primary: bool,
+}
+
+/// A table's definition without its data (cheap to clone for undo).
+#[derive(Clone, Debug)]
+pub struct TableMeta {
+    /// Table id.
+    pub id: TableId,
+    /// Owning schema.
+    pub schema: String,
+    /// Table name.
+    pub name: String,
+    /// Columns in order.
+    pub columns: Vec<Column>,
+    /// Constraints in creation order.
+    pub constraints: Vec<Constraint>,
+    /// Indexes in creation order.
+    pub indexes: Vec<IndexDef>,
+}
+
+impl TableMeta {
+    /// Position of a column by name.
+    pub fn column_index(&self, name: &str) -> Option<usize> {
+        self.columns.iter().position(|c| c.name == name)
+    }
+    /// The primary key's columns, if any.
+    pub fn primary_key(&self) -> Option<&Vec<usize>> {
+        self.constraints.iter().find_map(|c| match &c.kind {
+            ConstraintKind::PrimaryKey(cols) => Some(cols),
+            _ => None,
+        })
+    }
+}
+
+/// A table with its rows and unique-index data.
+#[derive(Clone, Debug)]
+pub struct Table {
+    /// Definition.
+    pub meta: TableMeta,
+    /// Rows by row id (insertion order).
+    pub rows: BTreeMap<RowId, Row>,
+    /// Unique index name → key → row.
+    pub unique: BTreeMap<String, BTreeMap<Key, RowId>>,
+    /// Next row id to hand out.
+    pub next_row: RowId,
+}
+
+impl Table {
+    /// The full-width value of column `i` of a stored row.
+    pub fn value<'a>(&'a self, row: &'a Row, i: usize) -> &'a Value {
+        match row.get(i) {
+            Some(v) => v,
+            None => &self.meta.columns[i].missing,
+        }
+    }
+
+    /// A stored row widened to all columns.
+    pub fn full_row(&self, row: &Row) -> Row {
+        let n = self.meta.columns.len();
+        if row.len() >= n {
+            return row.clone();
+        }
+        let mut r = row.clone();
+        for c in &self.meta.columns[row.len()..] {
+            r.push(c.missing.clone());
+        }
+        r
+    }
+
+    /// The key of `row` for index columns `cols`; None if any part is NULL.
+    pub fn key_of(&self, row: &Row, cols: &[usize]) -> Option<Key> {
+        let mut k = Vec::with_capacity(cols.len());
+        for &c in cols {
+            let v = self.value(row, c);
+            if v.is_null() {
+                return None;
+            }
+            k.push(v.clone());
+        }
+        Some(Key(k))
+    }
+
+    fn index_add(&mut self, rid: RowId, row: &Row) {
+        for idx in &self.meta.indexes {
+            if !idx.unique {
+                continue;
+            }
+            if let Some(k) = self.key_of(row, &idx.columns) {
+                if let Some(map) = self.unique.get_mut(&idx.name) {
+                    map.insert(k, rid);
+                }
+            }
+        }
+    }
+
+    fn index_remove(&mut self, rid: RowId, row: &Row) {
+        for idx in &self.meta.indexes {
+            if !idx.unique {
+                continue;
+            }
+            if let Some(k) = self.key_of(row, &idx.columns) {
+                if let Some(map) = self.unique.get_mut(&idx.name) {
+                    if map.get(&k) == Some(&rid) {
+                        map.remove(&k);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Builds the data of a unique index over the current rows; on a duplicate returns the
+    /// duplicated key.
+    pub fn build_unique(&self, cols: &[usize]) -> Result<BTreeMap<Key, RowId>, Key> {
+        let mut map = BTreeMap::new();
+        for (rid, row) in &self.rows {
+            if let Some(k) = self.key_of(row, cols) {
+                if map.contains_key(&k) {
+                    return Err(k);
+                }
+                map.insert(k, *rid);
+            }
+        }
+        Ok(map)
+    }
+}
+
+/// A sequence (`serial` columns own one).
+#[derive(Clone, Debug)]
+pub struct Sequence {
+    /// Sequence id.
+    pub id: SeqId,
+    /// Owning schema.
+    pub schema: String,
+    /// Sequence name.
+    pub name: String,
+    /// Last value handed out (or the start value before the first call).
+    pub last_value: Cell<i64>,
+    /// Whether `last_value` has been handed out.
+    pub is_called: Cell<bool>,
+    /// Increment.
+    pub increment: i64,
+    /// Minimum value.
+    pub min: i64,
+    /// Maximum value.
+    pub max: i64,
+    /// Start value.
+    pub start: i64,
+    /// OWNED BY table and column name.
+    pub owned_by: Option<(TableId, String)>,
+    /// Data type name as \ds shows it.
+    pub type_name: String,
+}
+
+impl Sequence {
+    /// `nextval`: not transactional.
+    pub fn next(&self) -> Result<i64, SqlError> {
+        if !self.is_called.get() {
+            self.is_called.set(true);
+            return Ok(self.last_value.get());
+        }
+        let next = self
+            .last_value
+            .get()
+            .checked_add(self.increment)
+            .filter(|v| *v <= self.max && *v >= self.min);
+        match next {
+            Some(v) => {
+                self.last_value.set(v);
+                Ok(v)
+            }
+            None => Err(SqlError::sequence_limit(&self.name, self.max)),
+        }
+    }
+}
+
+/// One step of the undo log.
+#[derive(Clone, Debug)]
+enum Undo {
+    RowInserted(TableId, RowId),
+    RowDeleted(TableId, RowId, Row),
+    RowUpdated(TableId, RowId, Row),
+    Meta(Box<TableMeta>),
+    UniqueAdded(TableId, String),
+    UniqueDropped(TableId, String, BTreeMap<Key, RowId>),
+    TableCreated(TableId),
+    TableRestored(Box<Table>),
+    Namespace(BTreeMap<String, Schema>),
+    SequenceCreated(SeqId),
+    SequenceDropped(Box<Sequence>),
+}
+
+/// All schemas, tables and sequences of one database, plus the undo log.
+#[derive(Clone, Debug)]
+pub struct Catalog {
+    schemas: BTreeMap<String, Schema>,
+    tables: BTreeMap<TableId, Table>,
+    sequences: BTreeMap<SeqId, Sequence>,
+    next_id: u32,
+    undo: Vec<Undo>,
+}
+
+impl Default for Catalog {
+    fn default() -> Self {
+        let mut schemas = BTreeMap::new();
+        schemas.insert(
+            "public".to_string(),
+            Schema {
+                name: "public".into(),
+                relations: BTreeMap::new(),
+            },
+        );
+        Catalog {
+            schemas,
+            tables: BTreeMap::new(),
+            sequences: BTreeMap::new(),
+            next_id: 16384,
+            undo: Vec::new(),
+        }
+    }
+}
+
+impl Catalog {
+    // ----- read access -----
+
+    /// Schema names in order.
+    pub fn schema_names(&self) -> Vec<String> {
+        self.schemas.keys().cloned().collect()
+    }
+    /// A schema by name.
+    pub fn schema(&self, name: &str) -> Option<&Schema> {
+        self.schemas.get(name)
+    }
+    /// True if the schema exists.
+    pub fn has_schema(&self, name: &str) -> bool {
+        self.schemas.contains_key(name)
+    }
+    /// A table by id.
+    pub fn table(&self, id: TableId) -> Option<&Table> {
+        self.tables.get(&id)
+    }
+    /// All tables in (schema, name) order.
+    pub fn tables(&self) -> Vec<&Table> {
+        let mut v: Vec<&Table> = self.tables.values().collect();
+        v.sort_by(|a, b| (&a.meta.schema, &a.meta.name).cmp(&(&b.meta.schema, &b.meta.name)));
+        v
+    }
+    /// A sequence by id.
+    pub fn sequence(&self, id: SeqId) -> Option<&Sequence> {
+        self.sequences.get(&id)
+    }
+    /// All sequences in (schema, name) order.
+    pub fn sequences(&self) -> Vec<&Sequence> {
+        let mut v: Vec<&Sequence> = self.sequences.values().collect();
+        v.sort_by(|a, b| (&a.schema, &a.name).cmp(&(&b.schema, &b.name)));
+        v
+    }
+    /// A relation by schema and name.
+    pub fn relation(&self, schema: &str, name: &str) -> Option<Relation> {
+        self.schemas
+            .get(schema)
+            .and_then(|s| s.relations.get(name))
+            .copied()
+    }
+    /// Tables with a foreign key referencing `id`, with the constraint.
+    pub fn referencing(&self, id: TableId) -> Vec<(TableId, Constraint)> {
+        let mut out = Vec::new();
+        for t in self.tables.values() {
+            for c in &t.meta.constraints {
+                if let ConstraintKind::ForeignKey { ref_table, .. } = &c.kind {
+                    if *ref_table == id {
+                        out.push((t.meta.id, c.clone()));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// `pg_get_constraintdef`-style text of a constraint.
+    pub fn constraint_def(&self, t: &TableMeta, c: &Constraint) -> String {
+        let names = |cols: &[usize], m: &TableMeta| {
+            cols.iter()
+                .map(|i| m.columns.get(*i).map_or(String::new(), |c| c.name.clone()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        match &c.kind {
+            ConstraintKind::PrimaryKey(cols) => format!("PRIMARY KEY ({})", names(cols, t)),
+            ConstraintKind::Unique(cols) => format!("UNIQUE ({})", names(cols, t)),
+            ConstraintKind::Check { text, .. } => format!("CHECK ({})", text.trim()),
+            ConstraintKind::ForeignKey {
+                cols,
+                ref_table,
+                ref_cols,
+                on_delete,
+                on_update,
+            } => {
+                let Some(rt) = self.table(*ref_table) else {
+                    return String::new();
+                };
+                let mut s = format!(
+                    "FOREIGN KEY ({}) REFERENCES {}({})",
+                    names(cols, t),
+                    rt.meta.name,
+                    names(ref_cols, &rt.meta)
+                );
+                if *on_update != FkAction::NoAction {
+                    s.push_str(&format!(" ON UPDATE {}", on_update.sql()));
+                }
+                if *on_delete != FkAction::NoAction {
+                    s.push_str(&format!(" ON DELETE {}", on_delete.sql()));
+                }
+                s
+            }
+        }
+    }
+
+    // ----- undo log -----
+
+    /// The current position of the undo log.
+    pub fn mark(&self) -> usize {
+        self.undo.len()
+    }
+
+    /// Forgets undo information (at COMMIT, or after an autocommit statement).
+    pub fn forget_undo(&mut self) {
+        self.undo.clear();
+    }
+
+    /// Undoes every change recorded after `mark`, newest first.
+    pub fn rollback_to(&mut self, mark: usize) {
+        while self.undo.len() > mark {
+            let Some(u) = self.undo.pop() else { break };
+            match u {
+                Undo::RowInserted(t, rid) => {
+                    if let Some(tab) = self.tables.get_mut(&t) {
+                        if let Some(row) = tab.rows.remove(&rid) {
+                            tab.index_remove(rid, &row);
+                        }
+                    }
+                }
+                Undo::RowDeleted(t, rid, row) => {
+                    if let Some(tab) = self.tables.get_mut(&t) {
+                        tab.index_add(rid, &row);
+                        tab.rows.insert(rid, row);
+                    }
+                }
+                Undo::RowUpdated(t, rid, old) => {
+                    if let Some(tab) = self.tables.get_mut(&t) {
+                        if let Some(cur) = tab.rows.remove(&rid) {
+                            tab.index_remove(rid, &cur);
+                        }
+                        tab.index_add(rid, &old);
+                        tab.rows.insert(rid, old);
+                    }
+                }
+                Undo::Meta(meta) => {
+                    if let Some(tab) = self.tables.get_mut(&meta.id) {
+                        tab.meta = *meta;
+                    }
+                }
+                Undo::UniqueAdded(t, name) => {
+                    if let Some(tab) = self.tables.get_mut(&t) {
+                        tab.unique.remove(&name);
+                    }
+                }
+                Undo::UniqueDropped(t, name, data) => {
+                    if let Some(tab) = self.tables.get_mut(&t) {
+                        tab.unique.insert(name, data);
+                    }
+                }
+                Undo::TableCreated(t) => {
+                    self.tables.remove(&t);
+                }
+                Undo::TableRestored(tab) => {
+                    self.tables.insert(tab.meta.id, *tab);
+                }
+                Undo::Namespace(ns) => self.schemas = ns,
+                Undo::SequenceCreated(s) => {
+                    self.sequences.remove(&s);
+                }
+                Undo::SequenceDropped(s) => {
+                    self.sequences.insert(s.id, *s);
+                }
+            }
+        }
+    }
+
+    // ----- namespace changes -----
+
+    fn save_namespace(&mut self) {
+        self.undo.push(Undo::Namespace(self.schemas.clone()));
+    }
+
+    /// Creates a schema (caller checked it is new).
+    pub fn create_schema(&mut self, name: &str) {
+        self.save_namespace();
+        self.schemas.insert(
+            name.to_string(),
+            Schema {
+                name: name.to_string(),
+                relations: BTreeMap::new(),
+            },
+        );
+    }
+
+    /// Drops a schema (caller dropped its contents).
+    pub fn drop_schema(&mut self, name: &str) {
+        self.save_namespace();
+        self.schemas.remove(name);
+    }
+
+    /// Binds a relation name in a schema.
+    pub fn bind_name(&mut self, schema: &str, name: &str, rel: Relation) {
+        self.save_namespace();
+        if let Some(s) = self.schemas.get_mut(schema) {
+            s.relations.insert(name.to_string(), rel);
+        }
+    }
+
+    /// Removes a relation name from a schema.
+    pub fn unbind_name(&mut self, schema: &str, name: &str) {
+        self.save_namespace();
+        if let Some(s) = self.schemas.get_mut(schema) {
+            s.relations.remove(name);
+        }
+    }
+
+    /// Allocates a new object id.
+    pub fn new_id(&mut self) -> u32 {
+        self.next_id += 1;
+        self.next_id
+    }
+
+    /// Adds a new table and binds its name.
+    pub fn add_table(&mut self, meta: TableMeta) -> TableId {
+        let id = meta.id;
+        let (schema, name) = (meta.schema.clone(), meta.name.clone());
+        let mut unique = BTreeMap::new();
+        for idx in &meta.indexes {
+            if idx.unique {
+                unique.insert(idx.name.clone(), BTreeMap::new());
+            }
+        }
+        self.tables.insert(
+            id,
+            Table {
+                meta,
+                rows: BTreeMap::new(),
+                unique,
+                next_row: 1,
+            },
+        );
+        self.undo.push(Undo::TableCreated(id));
+        self.bind_name(&schema, &name, Relation::Table(id));
+        id
+    }
+
+    /// Removes a table entirely (names are unbound by the caller).
+    pub fn remove_table(&mut self, id: TableId) {
+        if let Some(t) = self.tables.remove(&id) {
+            self.undo.push(Undo::TableRestored(Box::new(t)));
+        }
+    }
+
+    /// Saves the whole table for undo before a rewrite, then gives mutable access.
+    pub fn table_for_rewrite(&mut self, id: TableId) -> Option<&mut Table> {
+        let t = self.tables.get(&id)?.clone();
+        self.undo.push(Undo::TableRestored(Box::new(t)));
+        self.tables.get_mut(&id)
+    }
+
+    /// Saves the table's definition for undo, then gives mutable access to it.
+    pub fn meta_mut(&mut self, id: TableId) -> Option<&mut TableMeta> {
+        let m = self.tables.get(&id)?.meta.clone();
+        self.undo.push(Undo::Meta(Box::new(m)));
+        self.tables.get_mut(&id).map(|t| &mut t.meta)
+    }
+
+    /// Installs unique-index data built by [`Table::build_unique`].
+    pub fn add_unique_data(&mut self, id: TableId, name: &str, data: BTreeMap<Key, RowId>) {
+        if let Some(t) = self.tables.get_mut(&id) {
+            t.unique.insert(name.to_string(), data);
+            self.undo.push(Undo::UniqueAdded(id, name.to_string()));
+        }
+    }
+
+    /// Removes unique-index data.
+    pub fn drop_unique_data(&mut self, id: TableId, name: &str) {
+        if let Some(t) = self.tables.get_mut(&id) {
+            if let Some(d) = t.unique.remove(name) {
+                self.undo.push(Undo::UniqueDropped(id, name.to_string(), d));
+            }
+        }
+    }
+
+    /// Adds a sequence and binds its name.
+    pub fn add_sequence(&mut self, seq: Sequence) -> SeqId {
+        let id = seq.id;
+        let (schema, name) = (seq.schema.clone(), seq.name.clone());
+        self.sequences.insert(id, seq);
+        self.undo.push(Undo::SequenceCreated(id));
+        self.bind_name(&schema, &name, Relation::Sequence(id));
+        id
+    }
+
+    /// Removes a sequence and unbinds its name.
+    pub fn remove_sequence(&mut self, id: SeqId) {
+        if let Some(s) = self.sequences.remove(&id) {
+            let (schema, name) = (s.schema.clone(), s.name.clone());
+            self.undo.push(Undo::SequenceDropped(Box::new(s)));
+            self.unbind_name(&schema, &name);
+        }
+    }
+
+    /// Renames a sequence (RENAME of an owning table keeps sequence names, as PostgreSQL).
+    pub fn sequence_by_name(&self, schema: &str, name: &str) -> Option<&Sequence> {
+        match self.relation(schema, name) {
+            Some(Relation::Sequence(id)) => self.sequences.get(&id),
+            _ => None,
+        }
+    }
+
+    // ----- row changes -----
+
+    /// Inserts a full row (already checked) and returns its id.
+    pub fn insert_row(&mut self, id: TableId, row: Row) -> RowId {
+        let Some(t) = self.tables.get_mut(&id) else {
+            return 0;
+        };
+        let rid = t.next_row;
+        t.next_row += 1;
+        t.index_add(rid, &row);
+        t.rows.insert(rid, row);
+        self.undo.push(Undo::RowInserted(id, rid));
+        rid
+    }
+
+    /// Deletes a row.
+    pub fn delete_row(&mut self, id: TableId, rid: RowId) {
+        if let Some(t) = self.tables.get_mut(&id) {
+            if let Some(row) = t.rows.remove(&rid) {
+                t.index_remove(rid, &row);
+                self.undo.push(Undo::RowDeleted(id, rid, row));
+            }
+        }
+    }
+
+    /// Replaces a row.
+    pub fn update_row(&mut self, id: TableId, rid: RowId, row: Row) {
+        if let Some(t) = self.tables.get_mut(&id) {
+            if let Some(old) = t.rows.remove(&rid) {
+                t.index_remove(rid, &old);
+                t.index_add(rid, &row);
+                t.rows.insert(rid, row);
+                self.undo.push(Undo::RowUpdated(id, rid, old));
+            }
+        }
+    }
+}

@@ -1,0 +1,2239 @@
+//! DDL: CREATE/DROP/ALTER TABLE, schemas, indexes, sequences, TRUNCATE — with PostgreSQL's
+//! generated names, dependency errors and NOTICEs.
+//!
+//! Invariant: every change goes through `Catalog` methods that record undo steps, so DDL is
+//! transactional like PostgreSQL's.
+
+use std::cell::Cell;
+use std::collections::BTreeMap;
+
+use super::ast::*;
+use super::catalog::{
+    Catalog, Column, ColumnDefault, Constraint, ConstraintKind, IndexDef, Relation, Sequence,
+    TableId, TableMeta,
+};
+use super::error::{Notice, SqlError, SqlState};
+use super::eval::{eval, eval_pred, Env};
+use super::plan::{coerce_assign, is_serial, resolve_type, Planner, Scope};
+use super::session::{ExecCtx, QueryResult};
+use super::types::{cast_value, SqlType, Value};
+
+type R<T> = Result<T, SqlError>;
+
+fn at(pos: usize) -> Option<usize> {
+    Some(pos + 1)
+}
+
+/// Runs a DDL or utility statement.
+pub fn execute(ctx: &mut ExecCtx, stmt: &Statement) -> R<QueryResult> {
+    match stmt {
+        Statement::CreateTable(ct) => create_table(ctx, ct),
+        Statement::Drop(d) => match d.kind {
+            DropKind::Table => drop_tables(ctx, d),
+            DropKind::Schema => drop_schemas(ctx, d),
+            DropKind::Index => drop_indexes(ctx, d),
+            DropKind::Sequence => drop_sequences(ctx, d),
+        },
+        Statement::AlterTable(at) => alter_table(ctx, at),
+        Statement::CreateSchema {
+            name,
+            if_not_exists,
+        } => {
+            if ctx.cat.has_schema(name) {
+                if *if_not_exists {
+                    return Ok(QueryResult::tag("CREATE SCHEMA").with_notices(vec![
+                        Notice::new_notice(format!("schema \"{name}\" already exists, skipping")),
+                    ]));
+                }
+                return Err(SqlError::duplicate_schema(name));
+            }
+            if name.starts_with("pg_") {
+                return Err(SqlError::new(
+                    SqlState::ReservedName,
+                    format!("unacceptable schema name \"{name}\""),
+                )
+                .with_detail("The prefix \"pg_\" is reserved for system schemas."));
+            }
+            ctx.cat.create_schema(name);
+            Ok(QueryResult::tag("CREATE SCHEMA"))
+        }
+        Statement::CreateIndex(ci) => create_index(ctx, ci),
+        Statement::CreateSequence {
+            name,
+            if_not_exists,
+            start,
+            increment,
+        } => {
+            let p = Planner::new(ctx.cat, &ctx.search_path);
+            let schema = p.creation_schema(name)?;
+            if ctx.cat.relation(&schema, &name.name).is_some() {
+                if *if_not_exists {
+                    return Ok(QueryResult::tag("CREATE SEQUENCE").with_notices(vec![
+                        Notice::new_notice(format!(
+                            "relation \"{}\" already exists, skipping",
+                            name.name
+                        )),
+                    ]));
+                }
+                return Err(SqlError::duplicate_relation(&name.name).at(at(name.pos)));
+            }
+            let inc = increment.unwrap_or(1);
+            if inc == 0 {
+                return Err(SqlError::invalid_parameter("INCREMENT must not be zero"));
+            }
+            let (min, max) = if inc > 0 {
+                (1, i64::MAX)
+            } else {
+                (i64::MIN, -1)
+            };
+            let start = start.unwrap_or(if inc > 0 { min } else { max });
+            let id = ctx.cat.new_id();
+            ctx.cat.add_sequence(Sequence {
+                id,
+                schema,
+                name: name.name.clone(),
+                last_value: Cell::new(start),
+                is_called: Cell::new(false),
+                increment: inc,
+                min,
+                max,
+                start,
+                owned_by: None,
+                type_name: "bigint".into(),
+            });
+            Ok(QueryResult::tag("CREATE SEQUENCE"))
+        }
+        Statement::Truncate(names) => {
+            let p = Planner::new(ctx.cat, &ctx.search_path);
+            let ids = names
+                .iter()
+                .map(|n| p.resolve_table(n))
+                .collect::<R<Vec<_>>>()?;
+            for id in &ids {
+                for (child, con) in ctx.cat.referencing(*id) {
+                    if !ids.contains(&child) {
+                        let cname = ctx
+                            .cat
+                            .table(child)
+                            .map(|t| t.meta.name.clone())
+                            .unwrap_or_default();
+                        let pname = ctx
+                            .cat
+                            .table(*id)
+                            .map(|t| t.meta.name.clone())
+                            .unwrap_or_default();
+                        let _ = con;
+                        return Err(SqlError::not_supported_message("cannot truncate a table referenced in a foreign key constraint")
+                            .with_detail(format!("Table \"{cname}\" references \"{pname}\"."))
+                            .with_hint(format!("Truncate table \"{cname}\" at the same time, or use TRUNCATE ... CASCADE.")));
+                    }
+                }
+            }
+            for id in ids {
+                let rids: Vec<u64> = ctx
+                    .cat
+                    .table(id)
+                    .map(|t| t.rows.keys().copied().collect())
+                    .unwrap_or_default();
+                for rid in rids {
+                    ctx.cat.delete_row(id, rid);
+                }
+            }
+            Ok(QueryResult::tag("TRUNCATE TABLE"))
+        }
+        _ => Err(SqlError::internal("not a DDL statement")),
+    }
+}
+
+// ----- names -----
+
+/// PostgreSQL's `makeObjectName`: `name1_name2_label` cut to 63 bytes.
+fn make_object_name(name1: &str, name2: Option<&str>, label: &str) -> String {
+    let overhead =
+        if label.is_empty() { 0 } else { label.len() + 1 } + usize::from(name2.is_some());
+    let avail = 63usize.saturating_sub(overhead);
+    let mut n1 = name1.len();
+    let mut n2 = name2.map_or(0, str::len);
+    while n1 + n2 > avail {
+        if n1 > n2 {
+            n1 -= 1;
+        } else {
+            n2 -= 1;
+        }
+    }
+    let clip = |s: &str, mut n: usize| {
+        while n > 0 && !s.is_char_boundary(n) {
+            n -= 1;
+        }
+        s[..n].to_string()
+    };
+    let mut out = clip(name1, n1);
+    if let Some(n) = name2 {
+        out.push('_');
+        out.push_str(&clip(n, n2));
+    }
+    if !label.is_empty() {
+        out.push('_');
+        out.push_str(label);
+    }
+    out
+}
+
+/// PostgreSQL's `ChooseRelationName`: a relation name not yet used in the schema.
+fn choose_relation_name(
+    cat: &Catalog,
+    schema: &str,
+    name1: &str,
+    name2: Option<&str>,
+    label: &str,
+    taken: &[String],
+) -> String {
+    let mut pass = 0;
+    loop {
+        let l = if pass == 0 {
+            label.to_string()
+        } else {
+            format!("{label}{pass}")
+        };
+        let candidate = make_object_name(name1, name2, &l);
+        if cat.relation(schema, &candidate).is_none() && !taken.contains(&candidate) {
+            return candidate;
+        }
+        pass += 1;
+    }
+}
+
+/// PostgreSQL's `ChooseConstraintName` for CHECK / FOREIGN KEY: unique among the schema's
+/// constraint names.
+fn choose_constraint_name(
+    cat: &Catalog,
+    schema: &str,
+    name1: &str,
+    name2: Option<&str>,
+    label: &str,
+    taken: &[String],
+) -> String {
+    let existing: Vec<String> = cat
+        .tables()
+        .iter()
+        .filter(|t| t.meta.schema == schema)
+        .flat_map(|t| t.meta.constraints.iter().map(|c| c.name.clone()))
+        .collect();
+    let mut pass = 0;
+    loop {
+        let l = if pass == 0 {
+            label.to_string()
+        } else {
+            format!("{label}{pass}")
+        };
+        let candidate = make_object_name(name1, name2, &l);
+        if !existing.contains(&candidate) && !taken.contains(&candidate) {
+            return candidate;
+        }
+        pass += 1;
+    }
+}
+
+/// Columns referenced by an expression (distinct, in order of appearance).
+fn referenced_columns(e: &Expr, out: &mut Vec<String>) {
+    let mut rec = |x: &Expr| referenced_columns(x, out);
+    match &e.kind {
+        ExprKind::Column(parts) => {
+            if let Some(n) = parts.last() {
+                if !out.contains(n) {
+                    out.push(n.clone());
+                }
+            }
+        }
+        ExprKind::Literal(_)
+        | ExprKind::Special(_)
+        | ExprKind::Exists(..)
+        | ExprKind::Subquery(_) => {}
+        ExprKind::Binary(_, a, b) | ExprKind::IsDistinct(a, b, _) => {
+            rec(a);
+            rec(b);
+        }
+        ExprKind::Not(a)
+        | ExprKind::Neg(a)
+        | ExprKind::IsNull(a, _)
+        | ExprKind::IsBool(a, _, _)
+        | ExprKind::Cast(a, _)
+        | ExprKind::InSubquery(a, _, _) => rec(a),
+        ExprKind::Between(a, b, c, _) => {
+            rec(a);
+            rec(b);
+            rec(c);
+        }
+        ExprKind::InList(a, l, _) => {
+            rec(a);
+            l.iter().for_each(rec);
+        }
+        ExprKind::Like { expr, pattern, .. } => {
+            rec(expr);
+            rec(pattern);
+        }
+        ExprKind::Case {
+            operand,
+            whens,
+            else_,
+        } => {
+            if let Some(o) = operand {
+                rec(o);
+            }
+            for (c, r) in whens {
+                rec(c);
+                rec(r);
+            }
+            if let Some(x) = else_ {
+                rec(x);
+            }
+        }
+        ExprKind::Function { args, .. } | ExprKind::Row(args) => args.iter().for_each(rec),
+    }
+}
+
+/// Renames column references in an expression (RENAME COLUMN keeps CHECKs working).
+fn rename_in_expr(e: &mut Expr, from: &str, to: &str) {
+    let rec = |x: &mut Expr| rename_in_expr(x, from, to);
+    match &mut e.kind {
+        ExprKind::Column(parts) => {
+            if let Some(n) = parts.last_mut() {
+                if n == from {
+                    *n = to.to_string();
+                }
+            }
+        }
+        ExprKind::Literal(_)
+        | ExprKind::Special(_)
+        | ExprKind::Exists(..)
+        | ExprKind::Subquery(_) => {}
+        ExprKind::Binary(_, a, b) | ExprKind::IsDistinct(a, b, _) => {
+            rec(a);
+            rec(b);
+        }
+        ExprKind::Not(a)
+        | ExprKind::Neg(a)
+        | ExprKind::IsNull(a, _)
+        | ExprKind::IsBool(a, _, _)
+        | ExprKind::Cast(a, _)
+        | ExprKind::InSubquery(a, _, _) => rec(a),
+        ExprKind::Between(a, b, c, _) => {
+            rec(a);
+            rec(b);
+            rec(c);
+        }
+        ExprKind::InList(a, l, _) => {
+            rec(a);
+            l.iter_mut().for_each(rec);
+        }
+        ExprKind::Like { expr, pattern, .. } => {
+            rec(expr);
+            rec(pattern);
+        }
+        ExprKind::Case {
+            operand,
+            whens,
+            else_,
+        } => {
+            if let Some(o) = operand {
+                rec(o);
+            }
+            for (c, r) in whens {
+                rec(c);
+                rec(r);
+            }
+            if let Some(x) = else_ {
+                rec(x);
+            }
+        }
+        ExprKind::Function { args, .. } | ExprKind::Row(args) => args.iter_mut().for_each(rec),
+    }
+}
+
+// ----- deparsing for \d -----
+
+/// Text of a default as psql's `\d` shows it (approximating `pg_get_expr`).
+fn default_text(e: &Expr, src: &str, ty: &SqlType) -> String {
+    match &e.kind {
+        ExprKind::Literal(Literal::String(s)) => {
+            let cast = match ty {
+                SqlType::Text => "text".to_string(),
+                SqlType::Varchar(_) => "character varying".to_string(),
+                SqlType::Char(_) => "bpchar".to_string(),
+                other => other.base_name().to_string(),
+            };
+            format!("'{}'::{cast}", s.replace('\'', "''"))
+        }
+        ExprKind::Literal(Literal::Bool(b)) => b.to_string(),
+        ExprKind::Literal(Literal::Null) => "NULL".into(),
+        ExprKind::Special(s) => s.to_ascii_uppercase(),
+        ExprKind::Function { name, args, .. } if args.is_empty() => format!("{name}()"),
+        _ => src.trim().to_string(),
+    }
+}
+
+// ----- CREATE TABLE -----
+
+/// A PRIMARY KEY / UNIQUE declaration: optional name and (column, position) list.
+type KeySpec = (Option<String>, Vec<(String, usize)>);
+
+struct PendingFk {
+    name: Option<String>,
+    cols: Vec<(String, usize)>,
+    fk: ForeignKeyRef,
+}
+
+fn create_table(ctx: &mut ExecCtx, ct: &CreateTable) -> R<QueryResult> {
+    let p = Planner::new(ctx.cat, &ctx.search_path);
+    let schema = p.creation_schema(&ct.name)?;
+    drop(p);
+    let tname = ct.name.name.clone();
+    if ctx.cat.relation(&schema, &tname).is_some() {
+        if ct.if_not_exists {
+            return Ok(
+                QueryResult::tag("CREATE TABLE").with_notices(vec![Notice::new_notice(format!(
+                    "relation \"{tname}\" already exists, skipping"
+                ))]),
+            );
+        }
+        return Err(SqlError::duplicate_relation(&tname).at(at(ct.name.pos)));
+    }
+    // Gather constraints (PostgreSQL's transformCreateStmt).
+    let mut pk: Option<KeySpec> = None;
+    let mut uniques: Vec<KeySpec> = Vec::new();
+    let mut checks: Vec<(Option<String>, Expr, String)> = Vec::new();
+    let mut fks: Vec<PendingFk> = Vec::new();
+    let mut index_order: Vec<(bool, usize)> = Vec::new();
+    let set_pk = |pk: &mut Option<KeySpec>,
+                  name: Option<String>,
+                  cols: Vec<(String, usize)>,
+                  pos: usize|
+     -> R<()> {
+        if pk.is_some() {
+            return Err(SqlError::multiple_primary_keys(&tname).at(at(pos)));
+        }
+        *pk = Some((name, cols));
+        Ok(())
+    };
+    for col in &ct.columns {
+        for c in &col.constraints {
+            match &c.kind {
+                ColumnConstraintKind::PrimaryKey => {
+                    set_pk(
+                        &mut pk,
+                        c.name.clone(),
+                        vec![(col.name.clone(), col.pos)],
+                        col.pos,
+                    )?;
+                    index_order.push((true, 0));
+                }
+                ColumnConstraintKind::Unique => {
+                    uniques.push((c.name.clone(), vec![(col.name.clone(), col.pos)]));
+                    index_order.push((false, uniques.len() - 1));
+                }
+                ColumnConstraintKind::Check(e, text) => {
+                    checks.push((c.name.clone(), e.clone(), text.clone()))
+                }
+                ColumnConstraintKind::References(r) => fks.push(PendingFk {
+                    name: c.name.clone(),
+                    cols: vec![(col.name.clone(), col.pos)],
+                    fk: r.clone(),
+                }),
+                _ => {}
+            }
+        }
+    }
+    for tc in &ct.constraints {
+        match &tc.kind {
+            TableConstraintKind::PrimaryKey(cols) => {
+                set_pk(
+                    &mut pk,
+                    tc.name.clone(),
+                    cols.clone(),
+                    cols.first().map_or(0, |c| c.1),
+                )?;
+                index_order.push((true, 0));
+            }
+            TableConstraintKind::Unique(cols) => {
+                uniques.push((tc.name.clone(), cols.clone()));
+                index_order.push((false, uniques.len() - 1));
+            }
+            TableConstraintKind::Check(e, text) => {
+                checks.push((tc.name.clone(), e.clone(), text.clone()))
+            }
+            TableConstraintKind::ForeignKey(cols, r) => fks.push(PendingFk {
+                name: tc.name.clone(),
+                cols: cols.clone(),
+                fk: r.clone(),
+            }),
+        }
+    }
+    let has_col = |n: &str| ct.columns.iter().any(|c| c.name == n);
+    if let Some((_, cols)) = &pk {
+        for (c, pos) in cols {
+            if !has_col(c) {
+                return Err(SqlError::key_column_missing(c).at(at(*pos)));
+            }
+        }
+    }
+    for (_, cols) in &uniques {
+        for (c, pos) in cols {
+            if !has_col(c) {
+                return Err(SqlError::key_column_missing(c).at(at(*pos)));
+            }
+        }
+    }
+    // Columns (MergeAttributes: duplicates, then types).
+    for (i, c) in ct.columns.iter().enumerate() {
+        if ct.columns[..i].iter().any(|d| d.name == c.name) {
+            return Err(SqlError::duplicate_column_in_create(&c.name).at(at(c.pos)));
+        }
+    }
+    let id = ctx.cat.new_id();
+    let mut columns = Vec::new();
+    let mut serials = Vec::new();
+    for c in &ct.columns {
+        let ty = resolve_type(&c.ty)?;
+        let mut not_null = c
+            .constraints
+            .iter()
+            .any(|k| matches!(k.kind, ColumnConstraintKind::NotNull));
+        if let Some((_, cols)) = &pk {
+            if cols.iter().any(|(n, _)| *n == c.name) {
+                not_null = true;
+            }
+        }
+        let mut default = None;
+        for k in &c.constraints {
+            if let ColumnConstraintKind::Default(e, src) = &k.kind {
+                default = Some(ColumnDefault {
+                    expr: e.clone(),
+                    text: default_text(e, src, &ty),
+                });
+            }
+        }
+        if is_serial(&c.ty) {
+            not_null = true;
+            serials.push((columns.len(), ty.clone()));
+        }
+        columns.push(Column {
+            name: c.name.clone(),
+            ty,
+            not_null,
+            default,
+            missing: Value::Null,
+        });
+    }
+    // Sequences for serial columns.
+    let mut taken: Vec<String> = Vec::new();
+    for (ci, ty) in &serials {
+        let cname = columns[*ci].name.clone();
+        let seq_name = choose_relation_name(ctx.cat, &schema, &tname, Some(&cname), "seq", &taken);
+        taken.push(seq_name.clone());
+        let max = match ty {
+            SqlType::Int2 => i16::MAX as i64,
+            SqlType::Int4 => i32::MAX as i64,
+            _ => i64::MAX,
+        };
+        let sid = ctx.cat.new_id();
+        ctx.cat.add_sequence(Sequence {
+            id: sid,
+            schema: schema.clone(),
+            name: seq_name.clone(),
+            last_value: Cell::new(1),
+            is_called: Cell::new(false),
+            increment: 1,
+            min: 1,
+            max,
+            start: 1,
+            owned_by: Some((id, cname.clone())),
+            type_name: ty.base_name().to_string(),
+        });
+        let visible = ctx
+            .search_path
+            .iter()
+            .find(|s| ctx.cat.has_schema(s))
+            .is_some_and(|s| *s == schema);
+        let qualified = if visible {
+            seq_name.clone()
+        } else {
+            format!("{schema}.{seq_name}")
+        };
+        let expr = Expr {
+            kind: ExprKind::Function {
+                name: "nextval".into(),
+                args: vec![Expr {
+                    kind: ExprKind::Literal(Literal::String(qualified.clone())),
+                    pos: 0,
+                }],
+                distinct: false,
+                star: false,
+            },
+            pos: 0,
+        };
+        columns[*ci].default = Some(ColumnDefault {
+            expr,
+            text: format!("nextval('{qualified}'::regclass)"),
+        });
+    }
+    // Indexes for PRIMARY KEY / UNIQUE, in declaration order.
+    let col_index = |n: &str| columns.iter().position(|c| c.name == n).unwrap_or(0);
+    let mut constraints: Vec<Constraint> = Vec::new();
+    let mut indexes: Vec<IndexDef> = Vec::new();
+    let mut seen_unique_sets: Vec<Vec<usize>> = Vec::new();
+    for (is_pk, ui) in index_order {
+        let (name, cols, primary) = if is_pk {
+            let Some((n, c)) = &pk else { continue };
+            (n.clone(), c.clone(), true)
+        } else {
+            let (n, c) = &uniques[ui];
+            (n.clone(), c.clone(), false)
+        };
+        let positions: Vec<usize> = cols.iter().map(|(n, _)| col_index(n)).collect();
+        // PostgreSQL skips a UNIQUE identical to an earlier PK/UNIQUE without a name.
+        if name.is_none() && seen_unique_sets.contains(&positions) {
+            continue;
+        }
+        seen_unique_sets.push(positions.clone());
+        let name = match name {
+            Some(n) => {
+                if ctx.cat.relation(&schema, &n).is_some() || taken.contains(&n) {
+                    return Err(SqlError::duplicate_relation(&n));
+                }
+                n
+            }
+            None => {
+                let joined = cols
+                    .iter()
+                    .map(|(n, _)| n.as_str())
+                    .collect::<Vec<_>>()
+                    .join("_");
+                if primary {
+                    choose_relation_name(ctx.cat, &schema, &tname, None, "pkey", &taken)
+                } else {
+                    choose_relation_name(ctx.cat, &schema, &tname, Some(&joined), "key", &taken)
+                }
+            }
+        };
+        taken.push(name.clone());
+        indexes.push(IndexDef {
+            name: name.clone(),
+            columns: positions.clone(),
+            unique: true,
+            primary,
+        });
+        constraints.push(Constraint {
+            name,
+            kind: if primary {
+                ConstraintKind::PrimaryKey(positions)
+            } else {
+                ConstraintKind::Unique(positions)
+            },
+        });
+    }
+    let meta = TableMeta {
+        id,
+        schema: schema.clone(),
+        name: tname.clone(),
+        columns,
+        constraints,
+        indexes,
+    };
+    ctx.cat.add_table(meta);
+    for idx in ctx
+        .cat
+        .table(id)
+        .map(|t| t.meta.indexes.clone())
+        .unwrap_or_default()
+    {
+        ctx.cat.bind_name(&schema, &idx.name, Relation::Index(id));
+    }
+    // Defaults and CHECKs are cooked after the relation exists (AddRelationNewConstraints).
+    cook_defaults(ctx, id)?;
+    let mut check_names: Vec<String> = Vec::new();
+    for (name, e, text) in &checks {
+        add_check(ctx, id, name.clone(), e, text, false, &mut check_names)?;
+    }
+    for f in &fks {
+        add_foreign_key(ctx, id, f.name.clone(), &f.cols, &f.fk, false)?;
+    }
+    Ok(QueryResult {
+        changed_tables: vec![tname],
+        ..QueryResult::tag("CREATE TABLE")
+    })
+}
+
+fn cook_defaults(ctx: &mut ExecCtx, id: TableId) -> R<()> {
+    let cols = ctx
+        .cat
+        .table(id)
+        .map(|t| t.meta.columns.clone())
+        .unwrap_or_default();
+    let mut p = Planner::new(ctx.cat, &ctx.search_path);
+    for c in &cols {
+        if let Some(d) = &c.default {
+            let t = p.bind_in_scope(Scope::default(), &d.expr).map_err(|e| {
+                if e.state == SqlState::UndefinedColumn {
+                    SqlError::new(
+                        SqlState::FeatureNotSupported,
+                        "cannot use column reference in DEFAULT expression",
+                    )
+                } else {
+                    e
+                }
+            })?;
+            let (n, ty) = (c.name.clone(), c.ty.clone());
+            coerce_assign(t, &c.ty, |et| {
+                SqlError::default_type_mismatch(&n, ty.base_name(), et.base_name())
+            })?;
+        }
+    }
+    Ok(())
+}
+
+fn add_check(
+    ctx: &mut ExecCtx,
+    id: TableId,
+    name: Option<String>,
+    e: &Expr,
+    text: &str,
+    validate: bool,
+    taken: &mut Vec<String>,
+) -> R<()> {
+    let (tname, schema) = ctx
+        .cat
+        .table(id)
+        .map(|t| (t.meta.name.clone(), t.meta.schema.clone()))
+        .unwrap_or_default();
+    let bound = {
+        let mut p = Planner::new(ctx.cat, &ctx.search_path);
+        let scope = Scope::for_table(ctx.cat, id, None);
+        p.bind_condition_in_scope(scope, e, "CHECK", "check constraints")?
+    };
+    let name = match name {
+        Some(n) => {
+            if ctx
+                .cat
+                .table(id)
+                .is_some_and(|t| t.meta.constraints.iter().any(|c| c.name == n))
+                || taken.contains(&n)
+            {
+                return Err(SqlError::duplicate_constraint(&n, &tname));
+            }
+            n
+        }
+        None => {
+            let mut cols = Vec::new();
+            referenced_columns(e, &mut cols);
+            let col = if cols.len() == 1 {
+                Some(cols[0].as_str())
+            } else {
+                None
+            };
+            choose_constraint_name(ctx.cat, &schema, &tname, col, "check", taken)
+        }
+    };
+    taken.push(name.clone());
+    if validate {
+        let env = env_for(ctx);
+        let t = ctx
+            .cat
+            .table(id)
+            .ok_or_else(|| SqlError::internal("table vanished"))?;
+        for row in t.rows.values() {
+            let full = t.full_row(row);
+            if let Value::Bool(false) = eval(&bound, &full, &env)? {
+                return Err(SqlError::check_violated_by_some_row(&name, &tname));
+            }
+        }
+    }
+    if let Some(m) = ctx.cat.meta_mut(id) {
+        m.constraints.push(Constraint {
+            name,
+            kind: ConstraintKind::Check {
+                expr: e.clone(),
+                text: deparse_check(text),
+            },
+        });
+    }
+    Ok(())
+}
+
+fn deparse_check(text: &str) -> String {
+    format!("({})", text.trim())
+}
+
+fn env_for<'a>(ctx: &'a ExecCtx) -> Env<'a> {
+    Env {
+        cat: ctx.cat,
+        clock: ctx.clock,
+        database: ctx.database,
+        schema: None,
+        outer: Vec::new(),
+        aggs: Vec::new(),
+        currval: ctx.currval,
+    }
+}
+
+fn add_foreign_key(
+    ctx: &mut ExecCtx,
+    id: TableId,
+    name: Option<String>,
+    cols: &[(String, usize)],
+    r: &ForeignKeyRef,
+    validate: bool,
+) -> R<()> {
+    let p = Planner::new(ctx.cat, &ctx.search_path);
+    let (tname, schema, tcols) = ctx
+        .cat
+        .table(id)
+        .map(|t| {
+            (
+                t.meta.name.clone(),
+                t.meta.schema.clone(),
+                t.meta.columns.clone(),
+            )
+        })
+        .unwrap_or_default();
+    // A self-reference may name the table being created.
+    let ref_id = if r.table.schema.is_none() && r.table.name == tname {
+        id
+    } else {
+        p.resolve_table(&r.table)?
+    };
+    drop(p);
+    let rt = ctx
+        .cat
+        .table(ref_id)
+        .ok_or_else(|| SqlError::internal("referenced table vanished"))?;
+    let mut positions = Vec::new();
+    for (c, pos) in cols {
+        match tcols.iter().position(|x| x.name == *c) {
+            Some(i) => positions.push(i),
+            None => return Err(SqlError::fk_column_missing(c).at(at(*pos))),
+        }
+    }
+    let ref_positions: Vec<usize> = if r.columns.is_empty() {
+        match rt.meta.primary_key() {
+            Some(pk) => pk.clone(),
+            None => {
+                return Err(SqlError::new(
+                    SqlState::UndefinedObject,
+                    format!(
+                        "there is no primary key for referenced table \"{}\"",
+                        rt.meta.name
+                    ),
+                ))
+            }
+        }
+    } else {
+        let mut v = Vec::new();
+        for c in &r.columns {
+            match rt.meta.column_index(c) {
+                Some(i) => v.push(i),
+                None => return Err(SqlError::fk_column_missing(c)),
+            }
+        }
+        v
+    };
+    if ref_positions.len() != positions.len() {
+        return Err(SqlError::fk_count_mismatch());
+    }
+    let mut sorted = ref_positions.clone();
+    sorted.sort_unstable();
+    let unique_ok = rt.meta.indexes.iter().any(|i| {
+        let mut c = i.columns.clone();
+        c.sort_unstable();
+        i.unique && c == sorted
+    });
+    if !unique_ok {
+        return Err(SqlError::fk_no_unique(&rt.meta.name));
+    }
+    let name = match name {
+        Some(n) => {
+            if ctx
+                .cat
+                .table(id)
+                .is_some_and(|t| t.meta.constraints.iter().any(|c| c.name == n))
+            {
+                return Err(SqlError::duplicate_constraint(&n, &tname));
+            }
+            n
+        }
+        None => {
+            let joined = cols
+                .iter()
+                .map(|(n, _)| n.as_str())
+                .collect::<Vec<_>>()
+                .join("_");
+            choose_constraint_name(ctx.cat, &schema, &tname, Some(&joined), "fkey", &[])
+        }
+    };
+    for (k, (&a, &b)) in positions.iter().zip(ref_positions.iter()).enumerate() {
+        let ta = &tcols[a].ty;
+        let tb = &rt.meta.columns[b].ty;
+        let compatible = ta.category() == tb.category()
+            && ta.category() != super::types::Category::Other
+            || ta.without_modifier() == tb.without_modifier();
+        if !compatible {
+            return Err(SqlError::fk_type_mismatch(
+                &name,
+                &cols[k].0,
+                &rt.meta.columns[b].name,
+                ta.base_name(),
+                tb.base_name(),
+            ));
+        }
+    }
+    if validate {
+        let t = ctx
+            .cat
+            .table(id)
+            .ok_or_else(|| SqlError::internal("table vanished"))?;
+        for row in t.rows.values() {
+            let vals: Vec<Value> = positions.iter().map(|c| t.value(row, *c).clone()).collect();
+            if vals.iter().any(Value::is_null) {
+                continue;
+            }
+            let key = super::types::Key(vals.clone());
+            let present = rt.rows.values().any(|r| {
+                super::types::Key(
+                    ref_positions
+                        .iter()
+                        .map(|c| rt.value(r, *c).clone())
+                        .collect(),
+                ) == key
+            });
+            if !present {
+                let cols_text = cols
+                    .iter()
+                    .map(|(n, _)| n.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let vals_text = vals
+                    .iter()
+                    .map(Value::to_detail)
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                return Err(SqlError::fk_violation_insert(
+                    &tname,
+                    &name,
+                    &cols_text,
+                    &vals_text,
+                    &rt.meta.name,
+                ));
+            }
+        }
+    }
+    if let Some(m) = ctx.cat.meta_mut(id) {
+        m.constraints.push(Constraint {
+            name,
+            kind: ConstraintKind::ForeignKey {
+                cols: positions,
+                ref_table: ref_id,
+                ref_cols: ref_positions,
+                on_delete: r.on_delete,
+                on_update: r.on_update,
+            },
+        });
+    }
+    Ok(())
+}
+
+// ----- DROP -----
+
+fn describe_table(cat: &Catalog, id: TableId) -> String {
+    cat.table(id)
+        .map(|t| {
+            if t.meta.schema == "public" {
+                t.meta.name.clone()
+            } else {
+                format!("{}.{}", t.meta.schema, t.meta.name)
+            }
+        })
+        .unwrap_or_default()
+}
+
+/// Removes a table with its indexes and owned sequences.
+fn remove_table(ctx: &mut ExecCtx, id: TableId) {
+    let Some(t) = ctx.cat.table(id) else { return };
+    let schema = t.meta.schema.clone();
+    let name = t.meta.name.clone();
+    let idx: Vec<String> = t.meta.indexes.iter().map(|i| i.name.clone()).collect();
+    let seqs: Vec<u32> = ctx
+        .cat
+        .sequences()
+        .iter()
+        .filter(|s| s.owned_by.as_ref().is_some_and(|(t, _)| *t == id))
+        .map(|s| s.id)
+        .collect();
+    for s in seqs {
+        ctx.cat.remove_sequence(s);
+    }
+    for i in idx {
+        ctx.cat.unbind_name(&schema, &i);
+    }
+    ctx.cat.unbind_name(&schema, &name);
+    ctx.cat.remove_table(id);
+}
+
+/// Drops foreign keys on other tables that reference `ids`, or returns their descriptions.
+fn foreign_dependents(cat: &Catalog, ids: &[TableId]) -> Vec<(TableId, String, String)> {
+    let mut out = Vec::new();
+    for id in ids {
+        for (child, con) in cat.referencing(*id) {
+            if !ids.contains(&child) {
+                out.push((
+                    child,
+                    con.name.clone(),
+                    format!(
+                        "constraint {} on table {}",
+                        con.name,
+                        describe_table(cat, child)
+                    ),
+                ));
+            }
+        }
+    }
+    out
+}
+
+fn drop_constraint_named(ctx: &mut ExecCtx, table: TableId, name: &str) {
+    if let Some(m) = ctx.cat.meta_mut(table) {
+        m.constraints.retain(|c| c.name != name);
+    }
+}
+
+fn drop_tables(ctx: &mut ExecCtx, d: &DropStmt) -> R<QueryResult> {
+    let mut notices = Vec::new();
+    let mut ids = Vec::new();
+    let p = Planner::new(ctx.cat, &ctx.search_path);
+    for n in &d.names {
+        if let Some(s) = &n.schema {
+            if !ctx.cat.has_schema(s) {
+                if d.if_exists {
+                    notices.push(Notice::new_notice(format!(
+                        "schema \"{s}\" does not exist, skipping"
+                    )));
+                    continue;
+                }
+                return Err(SqlError::undefined_schema(s).at(at(n.pos)));
+            }
+        }
+        match p.lookup_relation(n) {
+            Some((_, Relation::Table(id))) => {
+                if !ids.contains(&id) {
+                    ids.push(id);
+                }
+            }
+            Some(_) => {
+                return Err(SqlError::wrong_object_type(&n.name, "a table")
+                    .with_hint("Use DROP INDEX or DROP SEQUENCE to remove this object.")
+                    .at(at(n.pos)))
+            }
+            None => {
+                if d.if_exists {
+                    notices.push(Notice::new_notice(format!(
+                        "table \"{}\" does not exist, skipping",
+                        n.name
+                    )));
+                } else {
+                    return Err(SqlError::undefined_table_drop(&n.display()).at(at(n.pos)));
+                }
+            }
+        }
+    }
+    drop(p);
+    let deps = foreign_dependents(ctx.cat, &ids);
+    if !deps.is_empty() {
+        if !d.cascade {
+            let first = ids
+                .iter()
+                .find(|id| {
+                    deps.iter().any(|_| true)
+                        && ctx
+                            .cat
+                            .referencing(**id)
+                            .iter()
+                            .any(|(c, _)| !ids.contains(c))
+                })
+                .copied()
+                .unwrap_or(ids[0]);
+            let tname = ctx
+                .cat
+                .table(first)
+                .map(|t| t.meta.name.clone())
+                .unwrap_or_default();
+            let detail = deps
+                .iter()
+                .map(|(_, _, desc)| format!("{desc} depends on table {tname}"))
+                .collect::<Vec<_>>()
+                .join("\n");
+            return Err(SqlError::dependent_objects(
+                &format!("table {tname}"),
+                detail,
+            ));
+        }
+        if deps.len() == 1 {
+            notices.push(Notice::new_notice(format!(
+                "drop cascades to {}",
+                deps[0].2
+            )));
+        } else {
+            notices.push(Notice::new_notice(format!(
+                "drop cascades to {} other objects",
+                deps.len()
+            )));
+        }
+        for (child, cname, _) in &deps {
+            drop_constraint_named(ctx, *child, cname);
+        }
+    }
+    let names: Vec<String> = ids.iter().map(|id| describe_table(ctx.cat, *id)).collect();
+    for id in ids {
+        remove_table(ctx, id);
+    }
+    Ok(QueryResult {
+        changed_tables: names,
+        ..QueryResult::tag("DROP TABLE")
+    }
+    .with_notices(notices))
+}
+
+fn drop_schemas(ctx: &mut ExecCtx, d: &DropStmt) -> R<QueryResult> {
+    let mut notices = Vec::new();
+    let mut schemas = Vec::new();
+    for n in &d.names {
+        if ctx.cat.has_schema(&n.name) {
+            schemas.push(n.name.clone());
+        } else if d.if_exists {
+            notices.push(Notice::new_notice(format!(
+                "schema \"{}\" does not exist, skipping",
+                n.name
+            )));
+        } else {
+            return Err(SqlError::undefined_schema(&n.name).at(at(n.pos)));
+        }
+    }
+    for s in &schemas {
+        let mut tables: Vec<TableId> = ctx
+            .cat
+            .tables()
+            .iter()
+            .filter(|t| t.meta.schema == *s)
+            .map(|t| t.meta.id)
+            .collect();
+        tables.sort_unstable();
+        let free_seqs: Vec<u32> = ctx
+            .cat
+            .sequences()
+            .iter()
+            .filter(|q| q.schema == *s && q.owned_by.is_none())
+            .map(|q| q.id)
+            .collect();
+        let mut objects: Vec<String> = Vec::new();
+        for id in &tables {
+            objects.push(format!("table {}", qualified(ctx.cat, *id)));
+        }
+        for q in &free_seqs {
+            if let Some(seq) = ctx.cat.sequence(*q) {
+                objects.push(format!("sequence {}.{}", seq.schema, seq.name));
+            }
+        }
+        let deps = foreign_dependents(ctx.cat, &tables);
+        if !objects.is_empty() {
+            if !d.cascade {
+                let detail = objects
+                    .iter()
+                    .map(|o| format!("{o} depends on schema {s}"))
+                    .collect::<Vec<_>>()
+                    .join("\n");
+                return Err(SqlError::dependent_objects(&format!("schema {s}"), detail));
+            }
+            let total: Vec<String> = objects
+                .iter()
+                .cloned()
+                .chain(deps.iter().map(|d| d.2.clone()))
+                .collect();
+            if total.len() == 1 {
+                notices.push(Notice::new_notice(format!("drop cascades to {}", total[0])));
+            } else {
+                notices.push(Notice::new_notice(format!(
+                    "drop cascades to {} other objects",
+                    total.len()
+                )));
+            }
+        }
+        for (child, cname, _) in &deps {
+            drop_constraint_named(ctx, *child, cname);
+        }
+        for id in tables {
+            remove_table(ctx, id);
+        }
+        for q in free_seqs {
+            ctx.cat.remove_sequence(q);
+        }
+        ctx.cat.drop_schema(s);
+    }
+    Ok(QueryResult::tag("DROP SCHEMA").with_notices(notices))
+}
+
+fn qualified(cat: &Catalog, id: TableId) -> String {
+    cat.table(id)
+        .map(|t| format!("{}.{}", t.meta.schema, t.meta.name))
+        .unwrap_or_default()
+}
+
+fn drop_indexes(ctx: &mut ExecCtx, d: &DropStmt) -> R<QueryResult> {
+    let mut notices = Vec::new();
+    for n in &d.names {
+        let p = Planner::new(ctx.cat, &ctx.search_path);
+        let found = p.lookup_relation(n);
+        drop(p);
+        match found {
+            Some((schema, Relation::Index(tid))) => {
+                let t = ctx
+                    .cat
+                    .table(tid)
+                    .ok_or_else(|| SqlError::internal("table vanished"))?;
+                if t.meta
+                    .constraints
+                    .iter()
+                    .any(|c| c.name == n.name && super::plan::is_unique_kind(&c.kind))
+                {
+                    return Err(SqlError::new(
+                        SqlState::DependentObjectsStillExist,
+                        format!(
+                            "cannot drop index {} because constraint {} on table {} requires it",
+                            n.name, n.name, t.meta.name
+                        ),
+                    )
+                    .with_hint(format!(
+                        "You can drop constraint {} on table {} instead.",
+                        n.name, t.meta.name
+                    )));
+                }
+                if let Some(m) = ctx.cat.meta_mut(tid) {
+                    m.indexes.retain(|i| i.name != n.name);
+                }
+                ctx.cat.drop_unique_data(tid, &n.name);
+                ctx.cat.unbind_name(&schema, &n.name);
+            }
+            Some(_) => return Err(SqlError::wrong_object_type(&n.name, "an index").at(at(n.pos))),
+            None => {
+                if d.if_exists {
+                    notices.push(Notice::new_notice(format!(
+                        "index \"{}\" does not exist, skipping",
+                        n.name
+                    )));
+                } else {
+                    return Err(SqlError::undefined_index(&n.display()).at(at(n.pos)));
+                }
+            }
+        }
+    }
+    Ok(QueryResult::tag("DROP INDEX").with_notices(notices))
+}
+
+fn drop_sequences(ctx: &mut ExecCtx, d: &DropStmt) -> R<QueryResult> {
+    let mut notices = Vec::new();
+    for n in &d.names {
+        let p = Planner::new(ctx.cat, &ctx.search_path);
+        let found = p.lookup_relation(n);
+        drop(p);
+        match found {
+            Some((_, Relation::Sequence(sid))) => {
+                let owner = ctx.cat.sequence(sid).and_then(|s| s.owned_by.clone());
+                if let Some((tid, col)) = owner {
+                    let tname = ctx
+                        .cat
+                        .table(tid)
+                        .map(|t| t.meta.name.clone())
+                        .unwrap_or_default();
+                    if !d.cascade {
+                        return Err(SqlError::dependent_objects(
+                            &format!("sequence {}", n.name),
+                            format!("default value for column {col} of table {tname} depends on sequence {}", n.name),
+                        ));
+                    }
+                    notices.push(Notice::new_notice(format!(
+                        "drop cascades to default value for column {col} of table {tname}"
+                    )));
+                    if let Some(m) = ctx.cat.meta_mut(tid) {
+                        if let Some(c) = m.columns.iter_mut().find(|c| c.name == col) {
+                            c.default = None;
+                        }
+                    }
+                }
+                ctx.cat.remove_sequence(sid);
+            }
+            Some(_) => return Err(SqlError::wrong_object_type(&n.name, "a sequence").at(at(n.pos))),
+            None => {
+                if d.if_exists {
+                    notices.push(Notice::new_notice(format!(
+                        "sequence \"{}\" does not exist, skipping",
+                        n.name
+                    )));
+                } else {
+                    return Err(SqlError::undefined_sequence(&n.display()).at(at(n.pos)));
+                }
+            }
+        }
+    }
+    Ok(QueryResult::tag("DROP SEQUENCE").with_notices(notices))
+}
+
+// ----- indexes -----
+
+fn create_index(ctx: &mut ExecCtx, ci: &CreateIndex) -> R<QueryResult> {
+    let p = Planner::new(ctx.cat, &ctx.search_path);
+    let tid = p.resolve_table(&ci.table)?;
+    drop(p);
+    let t = ctx
+        .cat
+        .table(tid)
+        .ok_or_else(|| SqlError::internal("table vanished"))?;
+    let schema = t.meta.schema.clone();
+    let tname = t.meta.name.clone();
+    let mut cols = Vec::new();
+    for (c, pos) in &ci.columns {
+        match t.meta.column_index(c) {
+            Some(i) => cols.push(i),
+            None => return Err(SqlError::undefined_column(c).at(at(*pos))),
+        }
+    }
+    let name = match &ci.name {
+        Some(n) => {
+            if ctx.cat.relation(&schema, n).is_some() {
+                if ci.if_not_exists {
+                    return Ok(QueryResult::tag("CREATE INDEX").with_notices(vec![
+                        Notice::new_notice(format!("relation \"{n}\" already exists, skipping")),
+                    ]));
+                }
+                return Err(SqlError::duplicate_relation(n));
+            }
+            n.clone()
+        }
+        None => {
+            let joined = ci
+                .columns
+                .iter()
+                .map(|(n, _)| n.as_str())
+                .collect::<Vec<_>>()
+                .join("_");
+            choose_relation_name(ctx.cat, &schema, &tname, Some(&joined), "idx", &[])
+        }
+    };
+    if ci.unique {
+        let data = t.build_unique(&cols).map_err(|k| {
+            let names = cols
+                .iter()
+                .map(|c| t.meta.columns[*c].name.clone())
+                .collect::<Vec<_>>()
+                .join(", ");
+            SqlError::unique_index_build(
+                &name,
+                &names,
+                &k.0.iter()
+                    .map(Value::to_detail)
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            )
+        })?;
+        ctx.cat.add_unique_data(tid, &name, data);
+    }
+    if let Some(m) = ctx.cat.meta_mut(tid) {
+        m.indexes.push(IndexDef {
+            name: name.clone(),
+            columns: cols,
+            unique: ci.unique,
+            primary: false,
+        });
+    }
+    ctx.cat.bind_name(&schema, &name, Relation::Index(tid));
+    Ok(QueryResult::tag("CREATE INDEX"))
+}
+
+// ----- ALTER TABLE -----
+
+fn alter_table(ctx: &mut ExecCtx, at_: &AlterTable) -> R<QueryResult> {
+    let p = Planner::new(ctx.cat, &ctx.search_path);
+    let tid = match p.lookup_relation(&at_.table) {
+        Some((_, Relation::Table(id))) => id,
+        Some(_) => {
+            return Err(
+                SqlError::wrong_object_type(&at_.table.name, "a table").at(at(at_.table.pos))
+            )
+        }
+        None => {
+            if at_.if_exists {
+                return Ok(
+                    QueryResult::tag("ALTER TABLE").with_notices(vec![Notice::new_notice(
+                        format!("relation \"{}\" does not exist, skipping", at_.table.name),
+                    )]),
+                );
+            }
+            return Err(SqlError::undefined_relation(&at_.table.display()).at(at(at_.table.pos)));
+        }
+    };
+    drop(p);
+    let mut notices = Vec::new();
+    for a in &at_.actions {
+        alter_action(ctx, tid, a, &mut notices)?;
+    }
+    let name = ctx
+        .cat
+        .table(tid)
+        .map(|t| t.meta.name.clone())
+        .unwrap_or_default();
+    Ok(QueryResult {
+        changed_tables: vec![name],
+        ..QueryResult::tag("ALTER TABLE")
+    }
+    .with_notices(notices))
+}
+
+fn column_of(ctx: &ExecCtx, tid: TableId, name: &str) -> R<usize> {
+    let t = ctx
+        .cat
+        .table(tid)
+        .ok_or_else(|| SqlError::internal("table vanished"))?;
+    t.meta
+        .column_index(name)
+        .ok_or_else(|| SqlError::undefined_column_of(name, &t.meta.name))
+}
+
+fn alter_action(
+    ctx: &mut ExecCtx,
+    tid: TableId,
+    a: &AlterAction,
+    notices: &mut Vec<Notice>,
+) -> R<()> {
+    let (tname, schema) = ctx
+        .cat
+        .table(tid)
+        .map(|t| (t.meta.name.clone(), t.meta.schema.clone()))
+        .unwrap_or_default();
+    match a {
+        AlterAction::AddColumn { def, if_not_exists } => {
+            add_column(ctx, tid, def, *if_not_exists, notices)
+        }
+        AlterAction::DropColumn {
+            name,
+            if_exists,
+            cascade,
+        } => {
+            let t = ctx
+                .cat
+                .table(tid)
+                .ok_or_else(|| SqlError::internal("table vanished"))?;
+            let Some(ci) = t.meta.column_index(name) else {
+                if *if_exists {
+                    notices.push(Notice::new_notice(format!(
+                        "column \"{name}\" of relation \"{tname}\" does not exist, skipping"
+                    )));
+                    return Ok(());
+                }
+                return Err(SqlError::undefined_column_of(name, &tname));
+            };
+            // Foreign keys elsewhere that reference this column.
+            let mut deps = Vec::new();
+            for (child, con) in ctx.cat.referencing(tid) {
+                if let ConstraintKind::ForeignKey { ref_cols, .. } = &con.kind {
+                    if ref_cols.contains(&ci) && child != tid {
+                        deps.push((child, con.name.clone()));
+                    }
+                }
+            }
+            let iname = t
+                .meta
+                .constraints
+                .iter()
+                .find(|c| match &c.kind {
+                    ConstraintKind::PrimaryKey(cols) | ConstraintKind::Unique(cols) => {
+                        cols.contains(&ci)
+                    }
+                    _ => false,
+                })
+                .map(|c| c.name.clone())
+                .unwrap_or_default();
+            let dropped_indexes: Vec<String> = t
+                .meta
+                .indexes
+                .iter()
+                .filter(|i| i.columns.contains(&ci))
+                .map(|i| i.name.clone())
+                .collect();
+            if !deps.is_empty() {
+                if !*cascade {
+                    let detail = deps
+                        .iter()
+                        .map(|(c, n)| {
+                            format!(
+                                "constraint {n} on table {} depends on index {iname}",
+                                describe_table(ctx.cat, *c)
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                        .join("\n");
+                    return Err(SqlError::dependent_objects(
+                        &format!("column {name} of table {tname}"),
+                        detail,
+                    ));
+                }
+                for (c, n) in &deps {
+                    notices.push(Notice::new_notice(format!(
+                        "drop cascades to constraint {n} on table {}",
+                        describe_table(ctx.cat, *c)
+                    )));
+                    drop_constraint_named(ctx, *c, n);
+                }
+            }
+            let owned_seq: Vec<u32> = ctx
+                .cat
+                .sequences()
+                .iter()
+                .filter(|s| {
+                    s.owned_by
+                        .as_ref()
+                        .is_some_and(|(t, c)| *t == tid && c == name)
+                })
+                .map(|s| s.id)
+                .collect();
+            for s in owned_seq {
+                ctx.cat.remove_sequence(s);
+            }
+            for i in &dropped_indexes {
+                ctx.cat.unbind_name(&schema, i);
+            }
+            let t = ctx
+                .cat
+                .table_for_rewrite(tid)
+                .ok_or_else(|| SqlError::internal("table vanished"))?;
+            for row in t.rows.values_mut() {
+                if row.len() > ci {
+                    row.remove(ci);
+                }
+            }
+            for i in &dropped_indexes {
+                t.unique.remove(i);
+            }
+            let m = &mut t.meta;
+            m.columns.remove(ci);
+            let shift = |cols: &mut Vec<usize>| {
+                for c in cols.iter_mut() {
+                    if *c > ci {
+                        *c -= 1;
+                    }
+                }
+            };
+            m.indexes.retain(|i| !i.columns.contains(&ci));
+            for i in m.indexes.iter_mut() {
+                shift(&mut i.columns);
+            }
+            m.constraints.retain(|c| match &c.kind {
+                ConstraintKind::PrimaryKey(cols) | ConstraintKind::Unique(cols) => {
+                    !cols.contains(&ci)
+                }
+                ConstraintKind::ForeignKey { cols, .. } => !cols.contains(&ci),
+                ConstraintKind::Check { expr, .. } => {
+                    let mut refs = Vec::new();
+                    referenced_columns(expr, &mut refs);
+                    !refs.contains(name)
+                }
+            });
+            for c in m.constraints.iter_mut() {
+                match &mut c.kind {
+                    ConstraintKind::PrimaryKey(cols) | ConstraintKind::Unique(cols) => shift(cols),
+                    ConstraintKind::ForeignKey {
+                        cols,
+                        ref_table,
+                        ref_cols,
+                        ..
+                    } => {
+                        shift(cols);
+                        if *ref_table == tid {
+                            shift(ref_cols);
+                        }
+                    }
+                    ConstraintKind::Check { .. } => {}
+                }
+            }
+            // Foreign keys in other tables pointing at later columns of this table.
+            let others: Vec<TableId> = ctx
+                .cat
+                .referencing(tid)
+                .into_iter()
+                .map(|(c, _)| c)
+                .filter(|c| *c != tid)
+                .collect();
+            for other in others {
+                if let Some(m) = ctx.cat.meta_mut(other) {
+                    for c in m.constraints.iter_mut() {
+                        if let ConstraintKind::ForeignKey {
+                            ref_table,
+                            ref_cols,
+                            ..
+                        } = &mut c.kind
+                        {
+                            if *ref_table == tid {
+                                for r in ref_cols.iter_mut() {
+                                    if *r > ci {
+                                        *r -= 1;
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            Ok(())
+        }
+        AlterAction::RenameColumn { from, to } => {
+            let t = ctx
+                .cat
+                .table(tid)
+                .ok_or_else(|| SqlError::internal("table vanished"))?;
+            let Some(ci) = t.meta.column_index(from) else {
+                return Err(SqlError::undefined_column(from));
+            };
+            if t.meta.column_index(to).is_some() {
+                return Err(SqlError::duplicate_column_of(to, &tname));
+            }
+            if let Some(m) = ctx.cat.meta_mut(tid) {
+                m.columns[ci].name = to.clone();
+                for c in m.constraints.iter_mut() {
+                    if let ConstraintKind::Check { expr, .. } = &mut c.kind {
+                        rename_in_expr(expr, from, to);
+                    }
+                }
+            }
+            Ok(())
+        }
+        AlterAction::RenameTable(new) => {
+            if ctx.cat.relation(&schema, new).is_some() {
+                return Err(SqlError::duplicate_relation(new));
+            }
+            ctx.cat.unbind_name(&schema, &tname);
+            ctx.cat.bind_name(&schema, new, Relation::Table(tid));
+            if let Some(m) = ctx.cat.meta_mut(tid) {
+                m.name = new.clone();
+            }
+            Ok(())
+        }
+        AlterAction::RenameConstraint { from, to } => {
+            let t = ctx
+                .cat
+                .table(tid)
+                .ok_or_else(|| SqlError::internal("table vanished"))?;
+            let Some(c) = t.meta.constraints.iter().find(|c| c.name == *from) else {
+                return Err(SqlError::undefined_constraint(from, &tname));
+            };
+            if t.meta.constraints.iter().any(|c| c.name == *to) {
+                return Err(SqlError::duplicate_constraint(to, &tname));
+            }
+            let index_backed = super::plan::is_unique_kind(&c.kind);
+            if index_backed {
+                if ctx.cat.relation(&schema, to).is_some() {
+                    return Err(SqlError::duplicate_relation(to));
+                }
+                ctx.cat.unbind_name(&schema, from);
+                ctx.cat.bind_name(&schema, to, Relation::Index(tid));
+                let data = ctx.cat.table(tid).and_then(|t| t.unique.get(from).cloned());
+                ctx.cat.drop_unique_data(tid, from);
+                if let Some(d) = data {
+                    ctx.cat.add_unique_data(tid, to, d);
+                }
+            }
+            if let Some(m) = ctx.cat.meta_mut(tid) {
+                for c in m.constraints.iter_mut().filter(|c| c.name == *from) {
+                    c.name = to.clone();
+                }
+                for i in m.indexes.iter_mut().filter(|i| i.name == *from) {
+                    i.name = to.clone();
+                }
+            }
+            Ok(())
+        }
+        AlterAction::SetNotNull(col) => {
+            let ci = column_of(ctx, tid, col)?;
+            let t = ctx
+                .cat
+                .table(tid)
+                .ok_or_else(|| SqlError::internal("table vanished"))?;
+            if t.rows.values().any(|r| t.value(r, ci).is_null()) {
+                return Err(SqlError::column_contains_nulls(col, &tname));
+            }
+            if let Some(m) = ctx.cat.meta_mut(tid) {
+                m.columns[ci].not_null = true;
+            }
+            Ok(())
+        }
+        AlterAction::DropNotNull(col) => {
+            let ci = column_of(ctx, tid, col)?;
+            let t = ctx
+                .cat
+                .table(tid)
+                .ok_or_else(|| SqlError::internal("table vanished"))?;
+            if t.meta.primary_key().is_some_and(|pk| pk.contains(&ci)) {
+                return Err(SqlError::new(
+                    SqlState::InvalidTableDefinition,
+                    format!("column \"{col}\" is in a primary key"),
+                ));
+            }
+            if let Some(m) = ctx.cat.meta_mut(tid) {
+                m.columns[ci].not_null = false;
+            }
+            Ok(())
+        }
+        AlterAction::SetDefault(col, e, src) => {
+            let ci = column_of(ctx, tid, col)?;
+            let ty = ctx
+                .cat
+                .table(tid)
+                .map(|t| t.meta.columns[ci].ty.clone())
+                .unwrap_or(SqlType::Text);
+            {
+                let mut p = Planner::new(ctx.cat, &ctx.search_path);
+                let t = p.bind_in_scope(Scope::default(), e)?;
+                coerce_assign(t, &ty, |et| {
+                    SqlError::default_type_mismatch(col, ty.base_name(), et.base_name())
+                })?;
+            }
+            if let Some(m) = ctx.cat.meta_mut(tid) {
+                m.columns[ci].default = Some(ColumnDefault {
+                    expr: e.clone(),
+                    text: default_text(e, src, &ty),
+                });
+            }
+            Ok(())
+        }
+        AlterAction::DropDefault(col) => {
+            let ci = column_of(ctx, tid, col)?;
+            if let Some(m) = ctx.cat.meta_mut(tid) {
+                m.columns[ci].default = None;
+            }
+            Ok(())
+        }
+        AlterAction::AlterType { column, ty, using } => {
+            alter_type(ctx, tid, column, ty, using.as_ref())
+        }
+        AlterAction::AddConstraint(tc) => add_constraint(ctx, tid, tc),
+        AlterAction::DropConstraint {
+            name,
+            if_exists,
+            cascade,
+        } => {
+            let t = ctx
+                .cat
+                .table(tid)
+                .ok_or_else(|| SqlError::internal("table vanished"))?;
+            let Some(c) = t.meta.constraints.iter().find(|c| c.name == *name).cloned() else {
+                if *if_exists {
+                    notices.push(Notice::new_notice(format!(
+                        "constraint \"{name}\" of relation \"{tname}\" does not exist, skipping"
+                    )));
+                    return Ok(());
+                }
+                return Err(SqlError::undefined_constraint(name, &tname));
+            };
+            if let ConstraintKind::PrimaryKey(cols) | ConstraintKind::Unique(cols) = &c.kind {
+                let deps: Vec<(TableId, String)> = ctx
+                    .cat
+                    .referencing(tid)
+                    .into_iter()
+                    .filter(|(_, fk)| matches!(&fk.kind, ConstraintKind::ForeignKey { ref_cols, .. } if { let mut a = ref_cols.clone(); a.sort_unstable(); let mut b = cols.clone(); b.sort_unstable(); a == b }))
+                    .map(|(ch, fk)| (ch, fk.name))
+                    .collect();
+                if !deps.is_empty() {
+                    if !*cascade {
+                        let detail = deps
+                            .iter()
+                            .map(|(ch, n)| {
+                                format!(
+                                    "constraint {n} on table {} depends on index {name}",
+                                    describe_table(ctx.cat, *ch)
+                                )
+                            })
+                            .collect::<Vec<_>>()
+                            .join("\n");
+                        return Err(SqlError::dependent_objects(
+                            &format!("constraint {name} on table {tname}"),
+                            detail,
+                        ));
+                    }
+                    for (ch, n) in &deps {
+                        notices.push(Notice::new_notice(format!(
+                            "drop cascades to constraint {n} on table {}",
+                            describe_table(ctx.cat, *ch)
+                        )));
+                        drop_constraint_named(ctx, *ch, n);
+                    }
+                }
+                ctx.cat.drop_unique_data(tid, name);
+                ctx.cat.unbind_name(&schema, name);
+                if let Some(m) = ctx.cat.meta_mut(tid) {
+                    m.indexes.retain(|i| i.name != *name);
+                }
+            }
+            drop_constraint_named(ctx, tid, name);
+            Ok(())
+        }
+        AlterAction::SetSchema(_) => Err(SqlError::not_supported("ALTER TABLE … SET SCHEMA")),
+    }
+}
+
+fn add_column(
+    ctx: &mut ExecCtx,
+    tid: TableId,
+    def: &ColumnDef,
+    if_not_exists: bool,
+    notices: &mut Vec<Notice>,
+) -> R<()> {
+    let t = ctx
+        .cat
+        .table(tid)
+        .ok_or_else(|| SqlError::internal("table vanished"))?;
+    let tname = t.meta.name.clone();
+    let schema = t.meta.schema.clone();
+    if t.meta.column_index(&def.name).is_some() {
+        if if_not_exists {
+            notices.push(Notice::new_notice(format!(
+                "column \"{}\" of relation \"{tname}\" already exists, skipping",
+                def.name
+            )));
+            return Ok(());
+        }
+        return Err(SqlError::duplicate_column_of(&def.name, &tname));
+    }
+    let ty = resolve_type(&def.ty)?;
+    let has_rows = !t.rows.is_empty();
+    let mut not_null = def.constraints.iter().any(|c| {
+        matches!(
+            c.kind,
+            ColumnConstraintKind::NotNull | ColumnConstraintKind::PrimaryKey
+        )
+    });
+    let mut default: Option<ColumnDefault> = None;
+    for c in &def.constraints {
+        if let ColumnConstraintKind::Default(e, src) = &c.kind {
+            default = Some(ColumnDefault {
+                expr: e.clone(),
+                text: default_text(e, src, &ty),
+            });
+        }
+    }
+    let serial = is_serial(&def.ty);
+    if serial {
+        not_null = true;
+        let seq_name = choose_relation_name(ctx.cat, &schema, &tname, Some(&def.name), "seq", &[]);
+        let sid = ctx.cat.new_id();
+        let max = match ty {
+            SqlType::Int2 => i16::MAX as i64,
+            SqlType::Int4 => i32::MAX as i64,
+            _ => i64::MAX,
+        };
+        ctx.cat.add_sequence(Sequence {
+            id: sid,
+            schema: schema.clone(),
+            name: seq_name.clone(),
+            last_value: Cell::new(1),
+            is_called: Cell::new(false),
+            increment: 1,
+            min: 1,
+            max,
+            start: 1,
+            owned_by: Some((tid, def.name.clone())),
+            type_name: ty.base_name().into(),
+        });
+        let expr = Expr {
+            kind: ExprKind::Function {
+                name: "nextval".into(),
+                args: vec![Expr {
+                    kind: ExprKind::Literal(Literal::String(seq_name.clone())),
+                    pos: 0,
+                }],
+                distinct: false,
+                star: false,
+            },
+            pos: 0,
+        };
+        default = Some(ColumnDefault {
+            expr,
+            text: format!("nextval('{seq_name}'::regclass)"),
+        });
+    }
+    // Evaluate the default: once if it is not volatile (fast ADD COLUMN), per row otherwise.
+    let bound = match &default {
+        Some(d) => {
+            let mut p = Planner::new(ctx.cat, &ctx.search_path);
+            let t = p.bind_in_scope(Scope::default(), &d.expr)?;
+            let n = def.name.clone();
+            let tyc = ty.clone();
+            Some(coerce_assign(t, &ty, |et| {
+                SqlError::default_type_mismatch(&n, tyc.base_name(), et.base_name())
+            })?)
+        }
+        None => None,
+    };
+    let volatile = matches!(&bound, Some(b) if contains_nextval(b));
+    let mut missing = Value::Null;
+    let mut per_row: Vec<(u64, Value)> = Vec::new();
+    if let Some(b) = &bound {
+        let env = env_for(ctx);
+        if volatile {
+            let t = ctx
+                .cat
+                .table(tid)
+                .ok_or_else(|| SqlError::internal("table vanished"))?;
+            for rid in t.rows.keys() {
+                per_row.push((*rid, eval(b, &[], &env)?));
+            }
+        } else {
+            missing = eval(b, &[], &env)?;
+        }
+    }
+    if not_null && has_rows && !volatile && missing.is_null() {
+        return Err(SqlError::column_contains_nulls(&def.name, &tname));
+    }
+    if let Some(m) = ctx.cat.meta_mut(tid) {
+        m.columns.push(Column {
+            name: def.name.clone(),
+            ty: ty.clone(),
+            not_null,
+            default,
+            missing: missing.clone(),
+        });
+    }
+    if volatile {
+        let ncols = ctx.cat.table(tid).map_or(0, |t| t.meta.columns.len());
+        let t = ctx
+            .cat
+            .table_for_rewrite(tid)
+            .ok_or_else(|| SqlError::internal("table vanished"))?;
+        let cols = t.meta.columns.clone();
+        for (rid, v) in per_row {
+            if let Some(row) = t.rows.get_mut(&rid) {
+                while row.len() < ncols - 1 {
+                    row.push(cols[row.len()].missing.clone());
+                }
+                row.push(v);
+            }
+        }
+    }
+    // Column constraints other than NOT NULL / DEFAULT become table constraints.
+    for c in &def.constraints {
+        let cols = vec![(def.name.clone(), def.pos)];
+        let tc = match &c.kind {
+            ColumnConstraintKind::PrimaryKey => TableConstraintKind::PrimaryKey(cols),
+            ColumnConstraintKind::Unique => TableConstraintKind::Unique(cols),
+            ColumnConstraintKind::Check(e, text) => {
+                TableConstraintKind::Check(e.clone(), text.clone())
+            }
+            ColumnConstraintKind::References(r) => TableConstraintKind::ForeignKey(cols, r.clone()),
+            _ => continue,
+        };
+        add_constraint(
+            ctx,
+            tid,
+            &TableConstraint {
+                name: c.name.clone(),
+                kind: tc,
+            },
+        )?;
+    }
+    Ok(())
+}
+
+fn contains_nextval(e: &super::plan::BExpr) -> bool {
+    use super::plan::BExpr;
+    match e {
+        BExpr::NextVal(_) => true,
+        BExpr::Cast { expr, .. } => contains_nextval(expr),
+        BExpr::Func(_, args, _) => args.iter().any(contains_nextval),
+        BExpr::Arith(_, a, b, _) | BExpr::Concat(a, b) => {
+            contains_nextval(a) || contains_nextval(b)
+        }
+        _ => false,
+    }
+}
+
+fn add_constraint(ctx: &mut ExecCtx, tid: TableId, tc: &TableConstraint) -> R<()> {
+    let t = ctx
+        .cat
+        .table(tid)
+        .ok_or_else(|| SqlError::internal("table vanished"))?;
+    let tname = t.meta.name.clone();
+    let schema = t.meta.schema.clone();
+    if let Some(n) = &tc.name {
+        if t.meta.constraints.iter().any(|c| c.name == *n) {
+            return Err(SqlError::duplicate_constraint(n, &tname));
+        }
+    }
+    match &tc.kind {
+        TableConstraintKind::Check(e, text) => {
+            add_check(ctx, tid, tc.name.clone(), e, text, true, &mut Vec::new())
+        }
+        TableConstraintKind::ForeignKey(cols, r) => {
+            add_foreign_key(ctx, tid, tc.name.clone(), cols, r, true)
+        }
+        TableConstraintKind::PrimaryKey(cols) | TableConstraintKind::Unique(cols) => {
+            let primary = matches!(tc.kind, TableConstraintKind::PrimaryKey(_));
+            if primary && t.meta.primary_key().is_some() {
+                return Err(SqlError::multiple_primary_keys(&tname));
+            }
+            let mut positions = Vec::new();
+            for (c, pos) in cols {
+                match t.meta.column_index(c) {
+                    Some(i) => positions.push(i),
+                    None => return Err(SqlError::key_column_missing(c).at(at(*pos))),
+                }
+            }
+            let name = match &tc.name {
+                Some(n) => {
+                    if ctx.cat.relation(&schema, n).is_some() {
+                        return Err(SqlError::duplicate_relation(n));
+                    }
+                    n.clone()
+                }
+                None => {
+                    let joined = cols
+                        .iter()
+                        .map(|(n, _)| n.as_str())
+                        .collect::<Vec<_>>()
+                        .join("_");
+                    if primary {
+                        choose_relation_name(ctx.cat, &schema, &tname, None, "pkey", &[])
+                    } else {
+                        choose_relation_name(ctx.cat, &schema, &tname, Some(&joined), "key", &[])
+                    }
+                }
+            };
+            if primary {
+                for &c in &positions {
+                    if t.rows.values().any(|r| t.value(r, c).is_null()) {
+                        return Err(SqlError::column_contains_nulls(
+                            &t.meta.columns[c].name,
+                            &tname,
+                        ));
+                    }
+                }
+            }
+            let data = t.build_unique(&positions).map_err(|k| {
+                let names = positions
+                    .iter()
+                    .map(|c| t.meta.columns[*c].name.clone())
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                SqlError::unique_index_build(
+                    &name,
+                    &names,
+                    &k.0.iter()
+                        .map(Value::to_detail)
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                )
+            })?;
+            ctx.cat.add_unique_data(tid, &name, data);
+            ctx.cat.bind_name(&schema, &name, Relation::Index(tid));
+            if let Some(m) = ctx.cat.meta_mut(tid) {
+                if primary {
+                    for &c in &positions {
+                        m.columns[c].not_null = true;
+                    }
+                }
+                m.indexes.push(IndexDef {
+                    name: name.clone(),
+                    columns: positions.clone(),
+                    unique: true,
+                    primary,
+                });
+                m.constraints.push(Constraint {
+                    name,
+                    kind: if primary {
+                        ConstraintKind::PrimaryKey(positions)
+                    } else {
+                        ConstraintKind::Unique(positions)
+                    },
+                });
+            }
+            Ok(())
+        }
+    }
+}
+
+fn alter_type(
+    ctx: &mut ExecCtx,
+    tid: TableId,
+    column: &str,
+    tn: &TypeName,
+    using: Option<&Expr>,
+) -> R<()> {
+    let ci = column_of(ctx, tid, column)?;
+    let to = resolve_type(tn)?;
+    let t = ctx
+        .cat
+        .table(tid)
+        .ok_or_else(|| SqlError::internal("table vanished"))?;
+    let from = t.meta.columns[ci].ty.clone();
+    let conv = {
+        let mut p = Planner::new(ctx.cat, &ctx.search_path);
+        let scope = Scope::for_table(ctx.cat, tid, None);
+        match using {
+            Some(u) => {
+                let tp = p.bind_in_scope(scope, u)?;
+                let (n, tyc) = (column.to_string(), to.clone());
+                coerce_assign(tp, &to, |et| {
+                    SqlError::column_type_mismatch(&n, tyc.base_name(), et.base_name())
+                })?
+            }
+            None => {
+                if !to.assignable_from(&from) {
+                    return Err(SqlError::cannot_cast_automatically(column, to.base_name())
+                        .with_hint(format!(
+                            "You might need to specify \"USING {column}::{}\".",
+                            to.display()
+                        )));
+                }
+                super::plan::BExpr::Cast {
+                    expr: Box::new(super::plan::BExpr::Col(ci)),
+                    from: from.clone(),
+                    to: to.clone(),
+                    explicit: false,
+                }
+            }
+        }
+    };
+    // Convert every row, then the default.
+    let mut new_vals = Vec::new();
+    {
+        let env = env_for(ctx);
+        let t = ctx
+            .cat
+            .table(tid)
+            .ok_or_else(|| SqlError::internal("table vanished"))?;
+        for (rid, row) in &t.rows {
+            let full = t.full_row(row);
+            new_vals.push((*rid, eval(&conv, &full, &env)?));
+        }
+    }
+    let missing = {
+        let t = ctx
+            .cat
+            .table(tid)
+            .ok_or_else(|| SqlError::internal("table vanished"))?;
+        cast_value(t.meta.columns[ci].missing.clone(), &from, &to, false).unwrap_or(Value::Null)
+    };
+    let default_ok = {
+        let t = ctx
+            .cat
+            .table(tid)
+            .ok_or_else(|| SqlError::internal("table vanished"))?;
+        match &t.meta.columns[ci].default {
+            Some(d) => {
+                let mut p = Planner::new(ctx.cat, &ctx.search_path);
+                let b = p.bind_in_scope(Scope::default(), &d.expr)?;
+                if !to.assignable_from(&b.ty) {
+                    return Err(SqlError::new(SqlState::DatatypeMismatch, format!("default for column \"{column}\" cannot be cast automatically to type {}", to.base_name())));
+                }
+                true
+            }
+            None => true,
+        }
+    };
+    let _ = default_ok;
+    let t = ctx
+        .cat
+        .table_for_rewrite(tid)
+        .ok_or_else(|| SqlError::internal("table vanished"))?;
+    let ncols = t.meta.columns.len();
+    let cols = t.meta.columns.clone();
+    for (rid, v) in new_vals {
+        if let Some(row) = t.rows.get_mut(&rid) {
+            while row.len() < ncols {
+                row.push(cols[row.len()].missing.clone());
+            }
+            row[ci] = v;
+        }
+    }
+    t.meta.columns[ci].ty = to;
+    t.meta.columns[ci].missing = missing;
+    if let Some(d) = &mut t.meta.columns[ci].default {
+        let _ = d;
+    }
+    // Rebuild unique indexes over the converted values.
+    let idx: Vec<(String, Vec<usize>)> = t
+        .meta
+        .indexes
+        .iter()
+        .filter(|i| i.unique)
+        .map(|i| (i.name.clone(), i.columns.clone()))
+        .collect();
+    let mut rebuilt = BTreeMap::new();
+    for (name, cols) in idx {
+        match t.build_unique(&cols) {
+            Ok(d) => {
+                rebuilt.insert(name, d);
+            }
+            Err(k) => {
+                let names = cols
+                    .iter()
+                    .map(|c| t.meta.columns[*c].name.clone())
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                return Err(SqlError::unique_index_build(
+                    &name,
+                    &names,
+                    &k.0.iter()
+                        .map(Value::to_detail)
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                ));
+            }
+        }
+    }
+    for (n, d) in rebuilt {
+        t.unique.insert(n, d);
+    }
+    // Re-check NOT NULL and CHECK constraints on the converted data.
+    let nn = t.meta.columns[ci].not_null;
+    if nn
+        && t.rows
+            .values()
+            .any(|r| r.get(ci).is_none_or(Value::is_null))
+    {
+        return Err(SqlError::column_contains_nulls(column, &t.meta.name));
+    }
+    let checks: Vec<(String, Expr)> = t
+        .meta
+        .constraints
+        .iter()
+        .filter_map(|c| {
+            if let ConstraintKind::Check { expr, .. } = &c.kind {
+                Some((c.name.clone(), expr.clone()))
+            } else {
+                None
+            }
+        })
+        .collect();
+    for (name, e) in checks {
+        let bound = {
+            let mut p = Planner::new(ctx.cat, &ctx.search_path);
+            let scope = Scope::for_table(ctx.cat, tid, None);
+            p.bind_condition_in_scope(scope, &e, "CHECK", "check constraints")?
+        };
+        let env = env_for(ctx);
+        let t = ctx
+            .cat
+            .table(tid)
+            .ok_or_else(|| SqlError::internal("table vanished"))?;
+        for row in t.rows.values() {
+            if !eval_pred(&bound, &t.full_row(row), &env)?
+                && matches!(eval(&bound, &t.full_row(row), &env)?, Value::Bool(false))
+            {
+                return Err(SqlError::check_violated_by_some_row(&name, &t.meta.name));
+            }
+        }
+    }
+    Ok(())
+}

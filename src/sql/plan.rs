@@ -1,0 +1,2783 @@
+//! The binder/planner: resolves names against the catalog and the FROM scopes, assigns static
+//! types as PostgreSQL's parse analysis does, coerces literals at plan time, and produces
+//! [`QueryPlan`]s and bound expressions ([`BExpr`]) that the executor runs.
+//!
+//! Invariant: every error PostgreSQL raises during parse analysis (unknown relations and
+//! columns, type mismatches, bad literals, grouping errors) is raised here, before any row is
+//! read or any sequence value is drawn.
+
+use super::ast::*;
+use super::catalog::{Catalog, ConstraintKind, Relation, SeqId, TableId};
+use super::error::SqlError;
+use super::numeric::Decimal;
+use super::types::{cast_value, parse_input, Category, SqlType, Value};
+
+type R<T> = Result<T, SqlError>;
+
+fn at(pos: usize) -> Option<usize> {
+    Some(pos + 1)
+}
+
+/// Functions the executor knows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Func {
+    /// length(text)
+    Length,
+    /// length(bpchar): ignores trailing blanks
+    LengthChar,
+    /// octet_length
+    OctetLength,
+    /// upper
+    Upper,
+    /// lower
+    Lower,
+    /// initcap
+    Initcap,
+    /// btrim
+    Btrim,
+    /// ltrim
+    Ltrim,
+    /// rtrim
+    Rtrim,
+    /// substring / substr
+    Substring,
+    /// replace
+    Replace,
+    /// concat
+    Concat,
+    /// concat_ws
+    ConcatWs,
+    /// coalesce
+    Coalesce,
+    /// nullif
+    Nullif,
+    /// greatest
+    Greatest,
+    /// least
+    Least,
+    /// abs
+    Abs,
+    /// round
+    Round,
+    /// ceil
+    Ceil,
+    /// floor
+    Floor,
+    /// trunc
+    Trunc,
+    /// sqrt
+    Sqrt,
+    /// sign
+    Sign,
+    /// left
+    Left,
+    /// right
+    Right,
+    /// strpos
+    Strpos,
+    /// lpad
+    Lpad,
+    /// rpad
+    Rpad,
+    /// reverse
+    Reverse,
+    /// repeat
+    Repeat,
+    /// split_part
+    SplitPart,
+    /// now / current_timestamp
+    Now,
+    /// current_date
+    CurrentDate,
+    /// localtimestamp
+    LocalTimestamp,
+    /// jsonb_typeof
+    JsonbTypeof,
+    /// extract / date_part
+    Extract,
+    /// date_trunc
+    DateTrunc,
+    /// currval
+    Currval,
+    /// setval
+    Setval,
+    /// version
+    Version,
+    /// current_user etc.
+    CurrentUser,
+    /// current_schema
+    CurrentSchema,
+    /// current_database
+    CurrentDatabase,
+    /// md5 — not implemented (returns error)
+    Unsupported,
+}
+
+/// Aggregate functions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AggFunc {
+    /// count(*)
+    CountStar,
+    /// count(x)
+    Count,
+    /// sum
+    Sum,
+    /// avg
+    Avg,
+    /// min
+    Min,
+    /// max
+    Max,
+    /// bool_and / every
+    BoolAnd,
+    /// bool_or
+    BoolOr,
+    /// string_agg
+    StringAgg,
+}
+
+/// One aggregate call in a grouped query.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AggSpec {
+    /// Which aggregate.
+    pub func: AggFunc,
+    /// Arguments (bound in the input scope).
+    pub args: Vec<BExpr>,
+    /// DISTINCT given.
+    pub distinct: bool,
+    /// Argument type.
+    pub arg_ty: SqlType,
+    /// Result type.
+    pub ty: SqlType,
+}
+
+/// Arithmetic operators after type resolution.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Arith {
+    /// +
+    Add,
+    /// -
+    Sub,
+    /// *
+    Mul,
+    /// /
+    Div,
+    /// %
+    Mod,
+    /// ^
+    Pow,
+    /// date + integer
+    DateAdd,
+    /// date - integer
+    DateSub,
+    /// date - date
+    DateDiff,
+}
+
+/// A bound, typed expression.
+#[derive(Clone, Debug, PartialEq)]
+pub enum BExpr {
+    /// A constant.
+    Const(Value),
+    /// Column of the current row.
+    Col(usize),
+    /// Column of an enclosing query's row: (levels up, index).
+    Outer(usize, usize),
+    /// Result of aggregate number n in the current group.
+    Agg(usize),
+    /// Arithmetic with the result type.
+    Arith(Arith, Box<BExpr>, Box<BExpr>, SqlType),
+    /// Unary minus.
+    Neg(Box<BExpr>, SqlType),
+    /// Comparison.
+    Cmp(BinOp, Box<BExpr>, Box<BExpr>),
+    /// AND
+    And(Box<BExpr>, Box<BExpr>),
+    /// OR
+    Or(Box<BExpr>, Box<BExpr>),
+    /// NOT
+    Not(Box<BExpr>),
+    /// IS [NOT] NULL (bool = negated)
+    IsNull(Box<BExpr>, bool),
+    /// IS [NOT] TRUE/FALSE: (expr, value, negated)
+    IsBool(Box<BExpr>, bool, bool),
+    /// IS [NOT] DISTINCT FROM (bool = distinct)
+    IsDistinct(Box<BExpr>, Box<BExpr>, bool),
+    /// A cast.
+    Cast {
+        /// Input.
+        expr: Box<BExpr>,
+        /// Input type.
+        from: SqlType,
+        /// Target type.
+        to: SqlType,
+        /// CAST/:: (true) or implicit/assignment (false).
+        explicit: bool,
+    },
+    /// text || text
+    Concat(Box<BExpr>, Box<BExpr>),
+    /// LIKE / ILIKE
+    Like {
+        /// Subject.
+        expr: Box<BExpr>,
+        /// Pattern.
+        pattern: Box<BExpr>,
+        /// NOT.
+        negated: bool,
+        /// ILIKE.
+        ci: bool,
+        /// ESCAPE.
+        escape: Option<Box<BExpr>>,
+    },
+    /// IN (list)
+    InList(Box<BExpr>, Vec<BExpr>, bool),
+    /// IN (subquery)
+    InSub(Box<BExpr>, Box<QueryPlan>, bool),
+    /// EXISTS (subquery)
+    Exists(Box<QueryPlan>, bool),
+    /// Scalar subquery.
+    Scalar(Box<QueryPlan>),
+    /// CASE
+    Case {
+        /// Simple-CASE operand.
+        operand: Option<Box<BExpr>>,
+        /// WHEN/THEN.
+        whens: Vec<(BExpr, BExpr)>,
+        /// ELSE.
+        else_: Option<Box<BExpr>>,
+    },
+    /// Function call with result type.
+    Func(Func, Vec<BExpr>, SqlType),
+    /// nextval(seq)
+    NextVal(SeqId),
+    /// jsonb -> / ->> (bool = as text)
+    JsonGet(Box<BExpr>, Box<BExpr>, bool),
+    /// jsonb @> jsonb
+    JsonContains(Box<BExpr>, Box<BExpr>),
+}
+
+/// A bound expression with its type.
+#[derive(Clone, Debug)]
+pub struct Typed {
+    /// The expression.
+    pub expr: BExpr,
+    /// Its static type.
+    pub ty: SqlType,
+}
+
+impl Typed {
+    fn new(expr: BExpr, ty: SqlType) -> Self {
+        Typed { expr, ty }
+    }
+}
+
+/// A planned SELECT core: the plan, its visible columns and its sort keys.
+type PlannedSelect = (SelectPlan, Vec<OutCol>, Vec<(usize, bool, bool)>);
+
+/// A result column.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OutCol {
+    /// Output name.
+    pub name: String,
+    /// Type.
+    pub ty: SqlType,
+}
+
+/// A FROM-clause source.
+#[derive(Clone, Debug, PartialEq)]
+pub enum FromPlan {
+    /// No FROM: one empty row.
+    Unit,
+    /// A table scan, optionally a point lookup through a unique index.
+    Scan {
+        /// Table.
+        table: TableId,
+        /// Unique index name and key expressions (constants) for a point lookup.
+        lookup: Option<(String, Vec<BExpr>)>,
+    },
+    /// A derived table (subquery or VALUES).
+    Derived(Box<QueryPlan>),
+    /// Rows computed at plan time (information_schema views).
+    Rows(Vec<Vec<Value>>),
+    /// A join.
+    Join {
+        /// Kind.
+        kind: JoinKind,
+        /// Left input.
+        left: Box<FromPlan>,
+        /// Right input.
+        right: Box<FromPlan>,
+        /// Width of the left rows.
+        left_width: usize,
+        /// Width of the right rows.
+        right_width: usize,
+        /// Join condition over the combined row.
+        on: Option<BExpr>,
+    },
+}
+
+/// A planned SELECT core.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SelectPlan {
+    /// Row source.
+    pub from: FromPlan,
+    /// WHERE.
+    pub filter: Option<BExpr>,
+    /// Grouped (GROUP BY or aggregates present).
+    pub grouped: bool,
+    /// GROUP BY keys.
+    pub group_keys: Vec<BExpr>,
+    /// Aggregates.
+    pub aggs: Vec<AggSpec>,
+    /// HAVING.
+    pub having: Option<BExpr>,
+    /// Output expressions, then hidden ORDER BY expressions.
+    pub outputs: Vec<BExpr>,
+    /// DISTINCT.
+    pub distinct: bool,
+}
+
+/// The body of a query.
+#[derive(Clone, Debug, PartialEq)]
+pub enum BodyPlan {
+    /// SELECT core.
+    Select(Box<SelectPlan>),
+    /// VALUES rows.
+    Values(Vec<Vec<BExpr>>),
+    /// UNION / INTERSECT / EXCEPT.
+    SetOp {
+        /// Which.
+        op: SetOp,
+        /// ALL.
+        all: bool,
+        /// Left.
+        left: Box<QueryPlan>,
+        /// Right.
+        right: Box<QueryPlan>,
+    },
+}
+
+/// A planned query.
+#[derive(Clone, Debug, PartialEq)]
+pub struct QueryPlan {
+    /// The body.
+    pub body: BodyPlan,
+    /// Sort keys: (column index in the body's rows, DESC, NULLS FIRST).
+    pub order: Vec<(usize, bool, bool)>,
+    /// LIMIT.
+    pub limit: Option<BExpr>,
+    /// OFFSET.
+    pub offset: Option<BExpr>,
+    /// Visible columns (the body's rows may have hidden sort columns after them).
+    pub columns: Vec<OutCol>,
+}
+
+/// One FROM item visible to expressions.
+#[derive(Clone, Debug)]
+pub struct ScopeEntry {
+    /// The reference name (alias, or table name).
+    pub name: String,
+    /// The table's real name when an alias hides it.
+    pub hidden_name: Option<String>,
+    /// Columns.
+    pub columns: Vec<(String, SqlType)>,
+    /// Position of the first column in the combined row.
+    pub offset: usize,
+    /// Base table, if any.
+    pub table: Option<TableId>,
+}
+
+/// The FROM items of one query level.
+#[derive(Clone, Debug, Default)]
+pub struct Scope {
+    /// Entries in FROM order.
+    pub entries: Vec<ScopeEntry>,
+}
+
+impl Scope {
+    /// Width of the combined row.
+    pub fn width(&self) -> usize {
+        self.entries.iter().map(|e| e.columns.len()).sum()
+    }
+    /// A scope over one table's columns.
+    pub fn for_table(cat: &Catalog, id: TableId, alias: Option<&str>) -> Scope {
+        let Some(t) = cat.table(id) else {
+            return Scope::default();
+        };
+        let cols = t
+            .meta
+            .columns
+            .iter()
+            .map(|c| (c.name.clone(), c.ty.clone()))
+            .collect();
+        let name = alias.unwrap_or(&t.meta.name).to_string();
+        let hidden_name = alias.map(|_| t.meta.name.clone());
+        Scope {
+            entries: vec![ScopeEntry {
+                name,
+                hidden_name,
+                columns: cols,
+                offset: 0,
+                table: Some(id),
+            }],
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum AggMode {
+    Disallowed(&'static str),
+    Collect,
+}
+
+/// Binds and plans statements against a catalog.
+pub struct Planner<'a> {
+    /// The catalog.
+    pub cat: &'a Catalog,
+    /// The session's search_path (schema names, `$user` already dropped).
+    pub search_path: &'a [String],
+    scopes: Vec<Scope>,
+    agg_mode: AggMode,
+    aggs: Vec<AggSpec>,
+    in_agg: bool,
+    depth: usize,
+}
+
+/// Levenshtein distance (PostgreSQL's `varstr_levenshtein`, unit costs).
+pub fn levenshtein(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for i in 1..=a.len() {
+        let mut cur = vec![i; b.len() + 1];
+        for j in 1..=b.len() {
+            let cost = if a[i - 1] == b[j - 1] { 0 } else { 1 };
+            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// Resolves a written type name to a [`SqlType`] (42704 for unknown names).
+pub fn resolve_type(t: &TypeName) -> R<SqlType> {
+    let m = &t.mods;
+    if t.array {
+        return Err(SqlError::not_supported("array types").at(at(t.pos)));
+    }
+    let bad_len = |what: &str| {
+        SqlError::invalid_parameter(format!("length for type {what} must be at least 1"))
+            .at(at(t.pos))
+    };
+    Ok(match t.name.as_str() {
+        "int" | "integer" | "int4" | "serial" | "serial4" => SqlType::Int4,
+        "bigint" | "int8" | "bigserial" | "serial8" => SqlType::Int8,
+        "smallint" | "int2" | "smallserial" | "serial2" => SqlType::Int2,
+        "numeric" | "decimal" => match m.as_slice() {
+            [] => SqlType::Numeric(None),
+            [p] | [p, _] => {
+                let s = m.get(1).copied().unwrap_or(0);
+                if *p < 1 || *p > 1000 {
+                    return Err(SqlError::invalid_parameter(format!(
+                        "NUMERIC precision {p} must be between 1 and 1000"
+                    ))
+                    .at(at(t.pos)));
+                }
+                if s < 0 || s > *p {
+                    return Err(SqlError::invalid_parameter(format!(
+                        "NUMERIC scale {s} must be between 0 and precision {p}"
+                    ))
+                    .at(at(t.pos)));
+                }
+                SqlType::Numeric(Some((*p as u32, s as u32)))
+            }
+            _ => return Err(SqlError::syntax("invalid NUMERIC type modifier").at(at(t.pos))),
+        },
+        "real" | "float4" => SqlType::Float4,
+        "double precision" | "float8" => SqlType::Float8,
+        "float" => match m.first() {
+            Some(p) if *p < 1 => {
+                return Err(SqlError::invalid_parameter(
+                    "precision for type float must be at least 1 bit",
+                )
+                .at(at(t.pos)))
+            }
+            Some(p) if *p <= 24 => SqlType::Float4,
+            Some(p) if *p <= 53 => SqlType::Float8,
+            Some(_) => {
+                return Err(SqlError::invalid_parameter(
+                    "precision for type float must be less than 54 bits",
+                )
+                .at(at(t.pos)))
+            }
+            None => SqlType::Float8,
+        },
+        "text" => SqlType::Text,
+        "varchar" | "character varying" => match m.first() {
+            None => SqlType::Varchar(None),
+            Some(n) if *n < 1 => return Err(bad_len("varchar")),
+            Some(n) => SqlType::Varchar(Some(*n as u32)),
+        },
+        "char" | "character" | "bpchar" => match m.first() {
+            None => SqlType::Char(1),
+            Some(n) if *n < 1 => return Err(bad_len("char")),
+            Some(n) => SqlType::Char(*n as u32),
+        },
+        "boolean" | "bool" => SqlType::Bool,
+        "date" => SqlType::Date,
+        "timestamp" => SqlType::Timestamp,
+        "timestamptz" => SqlType::TimestampTz,
+        "uuid" => SqlType::Uuid,
+        "jsonb" => SqlType::Jsonb,
+        "json" => SqlType::Json,
+        "regclass" => SqlType::Regclass,
+        other => return Err(SqlError::undefined_type(other).at(at(t.pos))),
+    })
+}
+
+/// True for `serial`-family type names.
+pub fn is_serial(t: &TypeName) -> bool {
+    matches!(
+        t.name.as_str(),
+        "serial" | "serial4" | "bigserial" | "serial8" | "smallserial" | "serial2"
+    )
+}
+
+fn integer_literal(s: &str) -> R<Typed> {
+    if let Ok(v) = s.parse::<i64>() {
+        let ty = if v >= i32::MIN as i64 && v <= i32::MAX as i64 {
+            SqlType::Int4
+        } else {
+            SqlType::Int8
+        };
+        return Ok(Typed::new(BExpr::Const(Value::Int(v)), ty));
+    }
+    match Decimal::parse(s) {
+        Some(d) => Ok(Typed::new(
+            BExpr::Const(Value::Numeric(d?)),
+            SqlType::Numeric(None),
+        )),
+        None => Err(SqlError::invalid_input("numeric", s)),
+    }
+}
+
+/// Coerces a typed expression to `to` as an assignment would (INSERT/UPDATE/DEFAULT):
+/// literals are converted now (errors at plan time), other expressions get a cast node or a
+/// 42804 error built by `mismatch`.
+pub fn coerce_assign(
+    e: Typed,
+    to: &SqlType,
+    mismatch: impl FnOnce(&SqlType) -> SqlError,
+) -> R<BExpr> {
+    if e.ty == *to
+        && !matches!(
+            to,
+            SqlType::Varchar(Some(_)) | SqlType::Char(_) | SqlType::Numeric(Some(_))
+        )
+    {
+        return Ok(e.expr);
+    }
+    if !to.assignable_from(&e.ty) {
+        return Err(mismatch(&e.ty));
+    }
+    if let BExpr::Const(v) = &e.expr {
+        let v = match (&e.ty, v) {
+            (SqlType::Unknown, Value::Text(s)) => parse_input(s, to)?,
+            (_, v) => cast_value(v.clone(), &e.ty, to, false)?,
+        };
+        return Ok(BExpr::Const(v));
+    }
+    Ok(BExpr::Cast {
+        expr: Box::new(e.expr),
+        from: e.ty,
+        to: to.clone(),
+        explicit: false,
+    })
+}
+
+/// Casts for comparisons and operators: unknown literals adopt the other side's type.
+fn coerce_to(e: Typed, to: &SqlType) -> R<Typed> {
+    if e.ty == *to {
+        return Ok(e);
+    }
+    if let BExpr::Const(v) = &e.expr {
+        let v = match (&e.ty, v) {
+            (_, Value::Null) => Value::Null,
+            (SqlType::Unknown, Value::Text(s)) => {
+                if let SqlType::Char(_) = to {
+                    Value::Text(s.trim_end_matches(' ').to_string())
+                } else {
+                    parse_input(s, &to.without_modifier())?
+                }
+            }
+            (_, v) => cast_value(v.clone(), &e.ty, to, false)?,
+        };
+        return Ok(Typed::new(BExpr::Const(v), to.clone()));
+    }
+    Ok(Typed::new(
+        BExpr::Cast {
+            expr: Box::new(e.expr),
+            from: e.ty,
+            to: to.clone(),
+            explicit: false,
+        },
+        to.clone(),
+    ))
+}
+
+/// Strips char(n) padding for comparisons (bpchar semantics).
+fn unpad(e: Typed) -> Typed {
+    if let SqlType::Char(_) = e.ty {
+        return Typed::new(
+            BExpr::Cast {
+                expr: Box::new(e.expr),
+                from: e.ty,
+                to: SqlType::Text,
+                explicit: false,
+            },
+            SqlType::Text,
+        );
+    }
+    e
+}
+
+fn common_type(a: &SqlType, b: &SqlType) -> Option<SqlType> {
+    if a == b {
+        return Some(a.clone());
+    }
+    if *a == SqlType::Unknown {
+        return Some(b.clone());
+    }
+    if *b == SqlType::Unknown {
+        return Some(a.clone());
+    }
+    match (a.category(), b.category()) {
+        (Category::Numeric, Category::Numeric) => Some(SqlType::numeric_common(a, b)),
+        (Category::String, Category::String) => {
+            if matches!(a, SqlType::Char(_)) && matches!(b, SqlType::Char(_)) {
+                Some(a.clone())
+            } else {
+                Some(SqlType::Text)
+            }
+        }
+        (Category::DateTime, Category::DateTime) => {
+            if matches!(a, SqlType::TimestampTz) || matches!(b, SqlType::TimestampTz) {
+                Some(SqlType::TimestampTz)
+            } else {
+                Some(SqlType::Timestamp)
+            }
+        }
+        _ => match (a, b) {
+            (SqlType::Jsonb, SqlType::Json) | (SqlType::Json, SqlType::Jsonb) => {
+                Some(SqlType::Jsonb)
+            }
+            _ => None,
+        },
+    }
+}
+
+fn output_name(e: &Expr) -> String {
+    match &e.kind {
+        ExprKind::Column(parts) => parts.last().cloned().unwrap_or_default(),
+        ExprKind::Function { name, .. } => match name.as_str() {
+            "btrim" | "ltrim" | "rtrim" if false => name.clone(),
+            "strpos" => "position".into(),
+            "extract" => "extract".into(),
+            _ => name.clone(),
+        },
+        ExprKind::Cast(inner, t) => {
+            let n = output_name(inner);
+            if n != "?column?" {
+                return n;
+            }
+            match resolve_type(t) {
+                Ok(ty) => ty.internal_name().to_string(),
+                Err(_) => t.name.clone(),
+            }
+        }
+        ExprKind::Case { .. } => "case".into(),
+        ExprKind::Exists(..) => "exists".into(),
+        ExprKind::Subquery(q) => match &q.body {
+            SetExpr::Select(s) => match s.items.first() {
+                Some(SelectItem::Expr { alias: Some(a), .. }) => a.clone(),
+                Some(SelectItem::Expr { expr, .. }) => output_name(expr),
+                _ => "?column?".into(),
+            },
+            _ => "?column?".into(),
+        },
+        ExprKind::Special(s) => match s.as_str() {
+            "current_timestamp" => "current_timestamp".into(),
+            "current_date" => "current_date".into(),
+            "user" => "current_user".into(),
+            other => other.to_string(),
+        },
+        ExprKind::Literal(Literal::Bool(_)) => "bool".into(),
+        _ => "?column?".into(),
+    }
+}
+
+impl<'a> Planner<'a> {
+    /// A planner over a catalog and search path.
+    pub fn new(cat: &'a Catalog, search_path: &'a [String]) -> Self {
+        Planner {
+            cat,
+            search_path,
+            scopes: Vec::new(),
+            agg_mode: AggMode::Disallowed("WHERE"),
+            aggs: Vec::new(),
+            in_agg: false,
+            depth: 0,
+        }
+    }
+
+    // ----- relation lookup -----
+
+    /// The schema new objects go to (3F000 when none on the path exists).
+    pub fn creation_schema(&self, name: &ObjectName) -> R<String> {
+        match &name.schema {
+            Some(s) => {
+                if self.cat.has_schema(s) {
+                    Ok(s.clone())
+                } else {
+                    Err(SqlError::undefined_schema(s).at(at(name.pos)))
+                }
+            }
+            None => self
+                .search_path
+                .iter()
+                .find(|s| self.cat.has_schema(s))
+                .cloned()
+                .ok_or_else(|| SqlError::no_schema_selected().at(at(name.pos))),
+        }
+    }
+
+    /// Finds any relation by name along the search path.
+    pub fn lookup_relation(&self, name: &ObjectName) -> Option<(String, Relation)> {
+        match &name.schema {
+            Some(s) => self.cat.relation(s, &name.name).map(|r| (s.clone(), r)),
+            None => self
+                .search_path
+                .iter()
+                .find_map(|s| self.cat.relation(s, &name.name).map(|r| (s.clone(), r))),
+        }
+    }
+
+    /// Resolves a table for reading or writing (42P01 `relation "x" does not exist`).
+    pub fn resolve_table(&self, name: &ObjectName) -> R<TableId> {
+        match self.lookup_relation(name) {
+            Some((_, Relation::Table(id))) => Ok(id),
+            Some(_) => Err(SqlError::wrong_object_type(&name.name, "a table").at(at(name.pos))),
+            None => Err(SqlError::undefined_relation(&name.display()).at(at(name.pos))),
+        }
+    }
+
+    // ----- queries -----
+
+    /// Plans a query at the top level or as a subquery of the current scopes.
+    pub fn plan_query(&mut self, q: &Query) -> R<QueryPlan> {
+        self.depth += 1;
+        if self.depth > 64 {
+            return Err(SqlError::stack_depth_exceeded());
+        }
+        let saved = (
+            std::mem::replace(&mut self.agg_mode, AggMode::Disallowed("WHERE")),
+            std::mem::take(&mut self.aggs),
+            self.in_agg,
+        );
+        self.in_agg = false;
+        let r = self.plan_query_inner(q);
+        self.agg_mode = saved.0;
+        self.aggs = saved.1;
+        self.in_agg = saved.2;
+        self.depth -= 1;
+        r
+    }
+
+    fn plan_query_inner(&mut self, q: &Query) -> R<QueryPlan> {
+        let (body, columns, order) = match &q.body {
+            SetExpr::Select(s) => {
+                let (plan, cols, order) = self.plan_select(s, &q.order_by)?;
+                (BodyPlan::Select(Box::new(plan)), cols, order)
+            }
+            other => {
+                let (body, cols) = self.plan_set_expr(other)?;
+                let order = self.plan_simple_order(&q.order_by, &cols)?;
+                (body, cols, order)
+            }
+        };
+        let limit = match &q.limit {
+            Some(e) => Some(self.bind_limit(e, "LIMIT")?),
+            None => None,
+        };
+        let offset = match &q.offset {
+            Some(e) => Some(self.bind_limit(e, "OFFSET")?),
+            None => None,
+        };
+        Ok(QueryPlan {
+            body,
+            order,
+            limit,
+            offset,
+            columns,
+        })
+    }
+
+    fn bind_limit(&mut self, e: &Expr, clause: &'static str) -> R<BExpr> {
+        let saved = std::mem::replace(&mut self.agg_mode, AggMode::Disallowed(clause));
+        let scopes = std::mem::take(&mut self.scopes);
+        let r = self.bind(e);
+        self.scopes = scopes;
+        self.agg_mode = saved;
+        let t = r?;
+        let t = match t.ty.category() {
+            Category::Numeric | Category::Unknown => coerce_to(t, &SqlType::Int8)?,
+            _ => {
+                return Err(SqlError::datatype_mismatch(format!(
+                    "argument of {clause} must be type bigint, not type {}",
+                    t.ty.base_name()
+                ))
+                .at(at(e.pos)))
+            }
+        };
+        Ok(t.expr)
+    }
+
+    fn plan_set_expr(&mut self, s: &SetExpr) -> R<(BodyPlan, Vec<OutCol>)> {
+        match s {
+            SetExpr::Select(sel) => {
+                let (plan, cols, _) = self.plan_select(sel, &[])?;
+                Ok((BodyPlan::Select(Box::new(plan)), cols))
+            }
+            SetExpr::Query(q) => {
+                let p = self.plan_query(q)?;
+                let cols = p.columns.clone();
+                Ok((
+                    BodyPlan::SetOp {
+                        op: SetOp::Union,
+                        all: true,
+                        left: Box::new(p),
+                        right: Box::new(empty_like(&cols)),
+                    },
+                    cols,
+                ))
+            }
+            SetExpr::Values(rows) => self.plan_values(rows),
+            SetExpr::SetOp {
+                op,
+                all,
+                left,
+                right,
+            } => {
+                let (lb, lc) = self.plan_set_expr(left)?;
+                let (rb, rc) = self.plan_set_expr(right)?;
+                let word = match op {
+                    SetOp::Union => "UNION",
+                    SetOp::Intersect => "INTERSECT",
+                    SetOp::Except => "EXCEPT",
+                };
+                if lc.len() != rc.len() {
+                    return Err(SqlError::set_op_columns(word));
+                }
+                let mut cols = Vec::new();
+                for (l, r) in lc.iter().zip(rc.iter()) {
+                    let ty = common_type(&l.ty, &r.ty).ok_or_else(|| {
+                        SqlError::cannot_match_types(word, l.ty.base_name(), r.ty.base_name())
+                    })?;
+                    let ty = if ty == SqlType::Unknown {
+                        SqlType::Text
+                    } else {
+                        ty
+                    };
+                    cols.push(OutCol {
+                        name: l.name.clone(),
+                        ty,
+                    });
+                }
+                let wrap = |b: BodyPlan, c: Vec<OutCol>| QueryPlan {
+                    body: b,
+                    order: vec![],
+                    limit: None,
+                    offset: None,
+                    columns: c,
+                };
+                Ok((
+                    BodyPlan::SetOp {
+                        op: *op,
+                        all: *all,
+                        left: Box::new(wrap(lb, lc)),
+                        right: Box::new(wrap(rb, rc)),
+                    },
+                    cols,
+                ))
+            }
+        }
+    }
+
+    fn plan_values(&mut self, rows: &[Vec<Expr>]) -> R<(BodyPlan, Vec<OutCol>)> {
+        let width = rows.first().map_or(0, |r| r.len());
+        let mut bound: Vec<Vec<Typed>> = Vec::new();
+        for r in rows {
+            if r.len() != width {
+                return Err(SqlError::values_lists_length().at(r.first().map(|e| e.pos + 1)));
+            }
+            let mut br = Vec::new();
+            for e in r {
+                br.push(self.bind(e)?);
+            }
+            bound.push(br);
+        }
+        let mut types = Vec::new();
+        for c in 0..width {
+            let mut ty = SqlType::Unknown;
+            for r in &bound {
+                ty = common_type(&ty, &r[c].ty).ok_or_else(|| {
+                    SqlError::cannot_match_types("VALUES", ty.base_name(), r[c].ty.base_name())
+                })?;
+            }
+            if ty == SqlType::Unknown {
+                ty = SqlType::Text;
+            }
+            types.push(ty);
+        }
+        let mut out = Vec::new();
+        for r in bound {
+            let mut row = Vec::new();
+            for (c, t) in r.into_iter().enumerate() {
+                row.push(coerce_to(t, &types[c])?.expr);
+            }
+            out.push(row);
+        }
+        let cols = types
+            .into_iter()
+            .enumerate()
+            .map(|(i, ty)| OutCol {
+                name: format!("column{}", i + 1),
+                ty,
+            })
+            .collect();
+        Ok((BodyPlan::Values(out), cols))
+    }
+
+    fn plan_simple_order(
+        &mut self,
+        items: &[OrderItem],
+        cols: &[OutCol],
+    ) -> R<Vec<(usize, bool, bool)>> {
+        let mut out = Vec::new();
+        for it in items {
+            let idx = match &it.expr.kind {
+                ExprKind::Literal(Literal::Integer(s)) => {
+                    let n: i64 = s.parse().unwrap_or(0);
+                    if n < 1 || n as usize > cols.len() {
+                        return Err(SqlError::order_by_position(n).at(at(it.expr.pos)));
+                    }
+                    n as usize - 1
+                }
+                ExprKind::Column(parts) if parts.len() == 1 => match cols
+                    .iter()
+                    .position(|c| c.name == parts[0])
+                {
+                    Some(i) => i,
+                    None => return Err(SqlError::undefined_column(&parts[0]).at(at(it.expr.pos))),
+                },
+                _ => {
+                    return Err(SqlError::not_supported(
+                        "ORDER BY on an expression of a set operation",
+                    )
+                    .at(at(it.expr.pos)))
+                }
+            };
+            out.push((idx, it.desc, it.nulls_first.unwrap_or(it.desc)));
+        }
+        Ok(out)
+    }
+
+    fn plan_from_item(&mut self, t: &TableRef, scope: &mut Scope) -> R<FromPlan> {
+        match t {
+            TableRef::Table { name, alias } => {
+                if name.schema.as_deref() == Some("information_schema") {
+                    return self.plan_info_schema(name, alias.as_deref(), scope);
+                }
+                let id = self.resolve_table(name)?;
+                let entry_name = alias.clone().unwrap_or_else(|| name.name.clone());
+                if scope.entries.iter().any(|e| e.name == entry_name) {
+                    return Err(SqlError::duplicate_alias(&entry_name).at(at(name.pos)));
+                }
+                let tab = self
+                    .cat
+                    .table(id)
+                    .ok_or_else(|| SqlError::internal("table vanished"))?;
+                let offset = scope.width();
+                scope.entries.push(ScopeEntry {
+                    name: entry_name,
+                    hidden_name: alias.as_ref().map(|_| tab.meta.name.clone()),
+                    columns: tab
+                        .meta
+                        .columns
+                        .iter()
+                        .map(|c| (c.name.clone(), c.ty.clone()))
+                        .collect(),
+                    offset,
+                    table: Some(id),
+                });
+                Ok(FromPlan::Scan {
+                    table: id,
+                    lookup: None,
+                })
+            }
+            TableRef::Subquery { query, alias } => {
+                // A subquery in FROM cannot see sibling FROM items (no LATERAL).
+                let plan = self.plan_query(query)?;
+                let Some(alias) = alias else {
+                    return Err(SqlError::syntax("subquery in FROM must have an alias")
+                        .with_hint("For example, FROM (SELECT ...) [AS] foo."));
+                };
+                let offset = scope.width();
+                scope.entries.push(ScopeEntry {
+                    name: alias.clone(),
+                    hidden_name: None,
+                    columns: plan
+                        .columns
+                        .iter()
+                        .map(|c| (c.name.clone(), c.ty.clone()))
+                        .collect(),
+                    offset,
+                    table: None,
+                });
+                Ok(FromPlan::Derived(Box::new(plan)))
+            }
+            TableRef::Join {
+                kind,
+                left,
+                right,
+                constraint,
+            } => {
+                let lp = self.plan_from_item(left, scope)?;
+                let left_width = scope.width();
+                let right_start = scope.entries.len();
+                let rp = self.plan_from_item(right, scope)?;
+                let right_width = scope.width() - left_width;
+                let on = match constraint {
+                    JoinConstraint::On(e) => {
+                        self.scopes.push(scope.clone());
+                        let saved = std::mem::replace(
+                            &mut self.agg_mode,
+                            AggMode::Disallowed("JOIN conditions"),
+                        );
+                        let r = self.bind_condition(e, "JOIN/ON");
+                        self.agg_mode = saved;
+                        self.scopes.pop();
+                        Some(r?)
+                    }
+                    JoinConstraint::Using(cols) => {
+                        let mut cond: Option<BExpr> = None;
+                        for c in cols {
+                            let find = |entries: &[ScopeEntry]| {
+                                entries.iter().find_map(|e| {
+                                    e.columns
+                                        .iter()
+                                        .position(|(n, _)| n == c)
+                                        .map(|i| (e.offset + i, e.columns[i].1.clone()))
+                                })
+                            };
+                            let l = find(&scope.entries[..right_start]);
+                            let r = find(&scope.entries[right_start..]);
+                            let (Some((li, lt)), Some((ri, rt))) = (l, r) else {
+                                return Err(SqlError::undefined_column(c).with_detail("").at(None));
+                            };
+                            let eq = self.bind_binary_typed(
+                                BinOp::Eq,
+                                Typed::new(BExpr::Col(li), lt),
+                                Typed::new(BExpr::Col(ri), rt),
+                                0,
+                            )?;
+                            cond = Some(match cond {
+                                Some(prev) => BExpr::And(Box::new(prev), Box::new(eq.expr)),
+                                None => eq.expr,
+                            });
+                        }
+                        cond
+                    }
+                    JoinConstraint::None => None,
+                };
+                Ok(FromPlan::Join {
+                    kind: *kind,
+                    left: Box::new(lp),
+                    right: Box::new(rp),
+                    left_width,
+                    right_width,
+                    on,
+                })
+            }
+        }
+    }
+
+    fn plan_info_schema(
+        &mut self,
+        name: &ObjectName,
+        alias: Option<&str>,
+        scope: &mut Scope,
+    ) -> R<FromPlan> {
+        let text = SqlType::Text;
+        let (cols, rows): (Vec<(&str, SqlType)>, Vec<Vec<Value>>) = match name.name.as_str() {
+            "tables" => {
+                let cols = vec![
+                    ("table_catalog", text.clone()),
+                    ("table_schema", text.clone()),
+                    ("table_name", text.clone()),
+                    ("table_type", text.clone()),
+                ];
+                let rows = self
+                    .cat
+                    .tables()
+                    .into_iter()
+                    .map(|t| {
+                        vec![
+                            Value::Text("postgres".into()),
+                            Value::Text(t.meta.schema.clone()),
+                            Value::Text(t.meta.name.clone()),
+                            Value::Text("BASE TABLE".into()),
+                        ]
+                    })
+                    .collect();
+                (cols, rows)
+            }
+            "columns" => {
+                let cols = vec![
+                    ("table_catalog", text.clone()),
+                    ("table_schema", text.clone()),
+                    ("table_name", text.clone()),
+                    ("column_name", text.clone()),
+                    ("ordinal_position", SqlType::Int4),
+                    ("column_default", text.clone()),
+                    ("is_nullable", text.clone()),
+                    ("data_type", text.clone()),
+                    ("character_maximum_length", SqlType::Int4),
+                    ("numeric_precision", SqlType::Int4),
+                    ("numeric_scale", SqlType::Int4),
+                ];
+                let mut rows = Vec::new();
+                for t in self.cat.tables() {
+                    for (i, c) in t.meta.columns.iter().enumerate() {
+                        let (len, prec, scale) = match &c.ty {
+                            SqlType::Varchar(Some(n)) | SqlType::Char(n) => {
+                                (Value::Int(*n as i64), Value::Null, Value::Null)
+                            }
+                            SqlType::Numeric(Some((p, s))) => {
+                                (Value::Null, Value::Int(*p as i64), Value::Int(*s as i64))
+                            }
+                            SqlType::Int2 => (Value::Null, Value::Int(16), Value::Int(0)),
+                            SqlType::Int4 => (Value::Null, Value::Int(32), Value::Int(0)),
+                            SqlType::Int8 => (Value::Null, Value::Int(64), Value::Int(0)),
+                            _ => (Value::Null, Value::Null, Value::Null),
+                        };
+                        rows.push(vec![
+                            Value::Text("postgres".into()),
+                            Value::Text(t.meta.schema.clone()),
+                            Value::Text(t.meta.name.clone()),
+                            Value::Text(c.name.clone()),
+                            Value::Int(i as i64 + 1),
+                            c.default
+                                .as_ref()
+                                .map_or(Value::Null, |d| Value::Text(d.text.clone())),
+                            Value::Text(if c.not_null { "NO" } else { "YES" }.into()),
+                            Value::Text(c.ty.base_name().to_string()),
+                            len,
+                            prec,
+                            scale,
+                        ]);
+                    }
+                }
+                (cols, rows)
+            }
+            "schemata" => {
+                let cols = vec![
+                    ("catalog_name", text.clone()),
+                    ("schema_name", text.clone()),
+                ];
+                let rows = self
+                    .cat
+                    .schema_names()
+                    .into_iter()
+                    .map(|s| vec![Value::Text("postgres".into()), Value::Text(s)])
+                    .collect();
+                (cols, rows)
+            }
+            _ => return Err(SqlError::undefined_relation(&name.display()).at(at(name.pos))),
+        };
+        let offset = scope.width();
+        scope.entries.push(ScopeEntry {
+            name: alias.unwrap_or(&name.name).to_string(),
+            hidden_name: None,
+            columns: cols.into_iter().map(|(n, t)| (n.to_string(), t)).collect(),
+            offset,
+            table: None,
+        });
+        Ok(FromPlan::Rows(rows))
+    }
+
+    /// Plans a SELECT core with its ORDER BY; returns the plan, visible columns and sort keys.
+    fn plan_select(&mut self, s: &Select, order_by: &[OrderItem]) -> R<PlannedSelect> {
+        let mut scope = Scope::default();
+        let mut from = FromPlan::Unit;
+        for (i, t) in s.from.iter().enumerate() {
+            let p = self.plan_from_item(t, &mut scope)?;
+            from = if i == 0 {
+                p
+            } else {
+                let left_width =
+                    scope.width() - scope.entries.last().map_or(0, |e| e.columns.len());
+                let right_width = scope.width() - left_width;
+                FromPlan::Join {
+                    kind: JoinKind::Cross,
+                    left: Box::new(from),
+                    right: Box::new(p),
+                    left_width,
+                    right_width,
+                    on: None,
+                }
+            };
+        }
+        self.scopes.push(scope);
+        let r = self.plan_select_in_scope(s, order_by, from);
+        self.scopes.pop();
+        r
+    }
+
+    fn plan_select_in_scope(
+        &mut self,
+        s: &Select,
+        order_by: &[OrderItem],
+        mut from: FromPlan,
+    ) -> R<PlannedSelect> {
+        // WHERE
+        self.agg_mode = AggMode::Disallowed("WHERE");
+        let filter = match &s.where_ {
+            Some(w) => Some(self.bind_condition(w, "WHERE")?),
+            None => None,
+        };
+        // GROUP BY
+        self.agg_mode = AggMode::Disallowed("GROUP BY");
+        let mut group_keys = Vec::new();
+        let mut group_typed = Vec::new();
+        for g in &s.group_by {
+            let t = match &g.kind {
+                ExprKind::Literal(Literal::Integer(n)) => {
+                    let n: i64 = n.parse().unwrap_or(0);
+                    let items: Vec<&Expr> = s
+                        .items
+                        .iter()
+                        .filter_map(|i| {
+                            if let SelectItem::Expr { expr, .. } = i {
+                                Some(expr)
+                            } else {
+                                None
+                            }
+                        })
+                        .collect();
+                    if n < 1 || n as usize > items.len() {
+                        return Err(SqlError::group_by_position(n).at(at(g.pos)));
+                    }
+                    self.bind(items[n as usize - 1])?
+                }
+                ExprKind::Column(parts)
+                    if parts.len() == 1 && self.lookup_column(&parts[0]).is_none() =>
+                {
+                    // GROUP BY may name an output alias.
+                    match s.items.iter().find_map(|i| match i {
+                        SelectItem::Expr {
+                            expr,
+                            alias: Some(a),
+                        } if *a == parts[0] => Some(expr),
+                        _ => None,
+                    }) {
+                        Some(e) => self.bind(e)?,
+                        None => self.bind(g)?,
+                    }
+                }
+                _ => self.bind(g)?,
+            };
+            group_typed.push(t.ty.clone());
+            group_keys.push(t.expr);
+        }
+        // SELECT list
+        self.agg_mode = AggMode::Collect;
+        self.aggs.clear();
+        let mut outputs = Vec::new();
+        let mut cols = Vec::new();
+        let mut sources: Vec<Option<&Expr>> = Vec::new();
+        for item in &s.items {
+            match item {
+                SelectItem::Wildcard(pos) => {
+                    let scope = self.scopes.last().cloned().unwrap_or_default();
+                    if scope.entries.is_empty() {
+                        return Err(SqlError::syntax(
+                            "SELECT * with no tables specified is not valid",
+                        )
+                        .at(at(*pos)));
+                    }
+                    for e in &scope.entries {
+                        for (i, (n, t)) in e.columns.iter().enumerate() {
+                            outputs.push(BExpr::Col(e.offset + i));
+                            cols.push(OutCol {
+                                name: n.clone(),
+                                ty: t.clone(),
+                            });
+                            sources.push(None);
+                        }
+                    }
+                }
+                SelectItem::QualifiedWildcard(name, pos) => {
+                    let scope = self.scopes.last().cloned().unwrap_or_default();
+                    let Some(e) = scope.entries.iter().find(|e| e.name == *name) else {
+                        return Err(self.missing_table_error(name).at(at(*pos)));
+                    };
+                    for (i, (n, t)) in e.columns.iter().enumerate() {
+                        outputs.push(BExpr::Col(e.offset + i));
+                        cols.push(OutCol {
+                            name: n.clone(),
+                            ty: t.clone(),
+                        });
+                        sources.push(None);
+                    }
+                }
+                SelectItem::Expr { expr, alias } => {
+                    let t = self.bind(expr)?;
+                    let ty = if t.ty == SqlType::Unknown {
+                        SqlType::Text
+                    } else {
+                        t.ty.clone()
+                    };
+                    let e = if t.ty == SqlType::Unknown {
+                        coerce_to(t, &SqlType::Text)?.expr
+                    } else {
+                        t.expr
+                    };
+                    outputs.push(e);
+                    cols.push(OutCol {
+                        name: alias.clone().unwrap_or_else(|| output_name(expr)),
+                        ty,
+                    });
+                    sources.push(Some(expr));
+                }
+            }
+        }
+        // HAVING
+        let having = match &s.having {
+            Some(h) => Some(self.bind_condition(h, "HAVING")?),
+            None => None,
+        };
+        // ORDER BY
+        let mut order = Vec::new();
+        let visible = outputs.len();
+        for it in order_by {
+            let nulls_first = it.nulls_first.unwrap_or(it.desc);
+            let idx = match &it.expr.kind {
+                ExprKind::Literal(Literal::Integer(n)) => {
+                    let n: i64 = n.parse().unwrap_or(0);
+                    if n < 1 || n as usize > visible {
+                        return Err(SqlError::order_by_position(n).at(at(it.expr.pos)));
+                    }
+                    Some(n as usize - 1)
+                }
+                ExprKind::Column(parts) if parts.len() == 1 => {
+                    let matches: Vec<usize> = cols
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, c)| c.name == parts[0])
+                        .map(|(i, _)| i)
+                        .collect();
+                    match matches.len() {
+                        0 => None,
+                        1 => Some(matches[0]),
+                        _ => {
+                            // Several outputs with that name: ambiguous unless they are the same expression.
+                            let first = &outputs[matches[0]];
+                            if matches.iter().all(|&i| outputs[i] == *first) {
+                                Some(matches[0])
+                            } else {
+                                return Err(SqlError::new(
+                                    super::error::SqlState::AmbiguousColumn,
+                                    format!("ORDER BY \"{}\" is ambiguous", parts[0]),
+                                )
+                                .at(at(it.expr.pos)));
+                            }
+                        }
+                    }
+                }
+                _ => None,
+            };
+            let idx = match idx {
+                Some(i) => i,
+                None => {
+                    let t = self.bind(&it.expr)?;
+                    if let Some(i) = outputs[..visible].iter().position(|o| *o == t.expr) {
+                        i
+                    } else {
+                        if s.distinct {
+                            return Err(SqlError::distinct_order_by().at(at(it.expr.pos)));
+                        }
+                        outputs.push(t.expr);
+                        outputs.len() - 1
+                    }
+                }
+            };
+            order.push((idx, it.desc, nulls_first));
+        }
+        let aggs = std::mem::take(&mut self.aggs);
+        let grouped = !s.group_by.is_empty() || !aggs.is_empty() || having.is_some();
+        if grouped {
+            let scope = self.scopes.last().cloned().unwrap_or_default();
+            let fd_tables: Vec<TableId> = scope
+                .entries
+                .iter()
+                .filter_map(|e| {
+                    let tid = e.table?;
+                    let pk = self.cat.table(tid)?.meta.primary_key()?.clone();
+                    if pk
+                        .iter()
+                        .all(|c| group_keys.contains(&BExpr::Col(e.offset + c)))
+                    {
+                        Some(tid)
+                    } else {
+                        None
+                    }
+                })
+                .collect();
+            let check = |e: &BExpr| check_grouped(e, &group_keys, &scope, &fd_tables);
+            for o in &outputs {
+                if let Err(c) = check(o) {
+                    return Err(SqlError::must_group_by(&c)
+                        .at(sources.first().and_then(|s| s.map(|e| e.pos + 1))));
+                }
+            }
+            if let Some(h) = &having {
+                if let Err(c) = check(h) {
+                    return Err(SqlError::must_group_by(&c));
+                }
+            }
+        }
+        // Point lookup: WHERE pk = constant on a single-table scan.
+        if let (FromPlan::Scan { table, lookup }, Some(f)) = (&mut from, &filter) {
+            if let Some(t) = self.cat.table(*table) {
+                *lookup = point_lookup(f, t);
+            }
+        }
+        let plan = SelectPlan {
+            from,
+            filter,
+            grouped,
+            group_keys,
+            aggs,
+            having,
+            outputs,
+            distinct: s.distinct,
+        };
+        Ok((plan, cols, order))
+    }
+
+    fn lookup_column(&self, name: &str) -> Option<()> {
+        let scope = self.scopes.last()?;
+        scope
+            .entries
+            .iter()
+            .find(|e| e.columns.iter().any(|(n, _)| n == name))
+            .map(|_| ())
+    }
+
+    fn missing_table_error(&self, name: &str) -> SqlError {
+        for scope in self.scopes.iter().rev() {
+            for e in &scope.entries {
+                if e.hidden_name.as_deref() == Some(name) {
+                    return SqlError::invalid_from_reference(name, &e.name);
+                }
+            }
+        }
+        SqlError::missing_from_entry(name)
+    }
+
+    // ----- expressions -----
+
+    /// Binds a condition that must be boolean (`WHERE`, `HAVING`, `ON`, `CHECK`).
+    pub fn bind_condition(&mut self, e: &Expr, clause: &str) -> R<BExpr> {
+        let t = self.bind(e)?;
+        match t.ty {
+            SqlType::Bool => Ok(t.expr),
+            SqlType::Unknown => Ok(coerce_to(t, &SqlType::Bool)?.expr),
+            ref other => {
+                Err(SqlError::argument_must_be_boolean(clause, other.base_name()).at(at(e.pos)))
+            }
+        }
+    }
+
+    /// Binds an expression against a single table's scope (CHECK, DEFAULT, RETURNING, SET).
+    pub fn bind_in_scope(&mut self, scope: Scope, e: &Expr) -> R<Typed> {
+        self.scopes.push(scope);
+        let saved = std::mem::replace(&mut self.agg_mode, AggMode::Disallowed("this context"));
+        let r = self.bind(e);
+        self.agg_mode = saved;
+        self.scopes.pop();
+        r
+    }
+
+    /// Binds a boolean condition against a scope.
+    pub fn bind_condition_in_scope(
+        &mut self,
+        scope: Scope,
+        e: &Expr,
+        clause: &str,
+        agg_clause: &'static str,
+    ) -> R<BExpr> {
+        self.scopes.push(scope);
+        let saved = std::mem::replace(&mut self.agg_mode, AggMode::Disallowed(agg_clause));
+        let r = self.bind_condition(e, clause);
+        self.agg_mode = saved;
+        self.scopes.pop();
+        r
+    }
+
+    fn resolve_column(&self, parts: &[String], pos: usize) -> R<Typed> {
+        let levels = self.scopes.len();
+        match parts {
+            [name] => {
+                for (lvl, scope) in self.scopes.iter().rev().enumerate() {
+                    let mut found: Option<(usize, SqlType)> = None;
+                    for e in &scope.entries {
+                        if let Some(i) = e.columns.iter().position(|(n, _)| n == name) {
+                            if found.is_some() {
+                                return Err(SqlError::ambiguous_column(name).at(at(pos)));
+                            }
+                            found = Some((e.offset + i, e.columns[i].1.clone()));
+                        }
+                    }
+                    if let Some((idx, ty)) = found {
+                        let expr = if lvl == 0 {
+                            BExpr::Col(idx)
+                        } else {
+                            BExpr::Outer(lvl, idx)
+                        };
+                        return Ok(Typed::new(expr, ty));
+                    }
+                }
+                let _ = levels;
+                Err(self.column_not_found(None, name).at(at(pos)))
+            }
+            [table, name] | [_, table, name] => {
+                for (lvl, scope) in self.scopes.iter().rev().enumerate() {
+                    if let Some(e) = scope.entries.iter().find(|e| e.name == *table) {
+                        return match e.columns.iter().position(|(n, _)| n == name) {
+                            Some(i) => {
+                                let idx = e.offset + i;
+                                let expr = if lvl == 0 {
+                                    BExpr::Col(idx)
+                                } else {
+                                    BExpr::Outer(lvl, idx)
+                                };
+                                Ok(Typed::new(expr, e.columns[i].1.clone()))
+                            }
+                            None => Err(self.column_not_found(Some(table), name).at(at(pos))),
+                        };
+                    }
+                }
+                Err(self.missing_table_error(table).at(at(pos)))
+            }
+            _ => Err(SqlError::syntax(format!(
+                "improper qualified name (too many dotted names): {}",
+                parts.join(".")
+            ))
+            .at(at(pos))),
+        }
+    }
+
+    fn column_not_found(&self, table: Option<&str>, name: &str) -> SqlError {
+        let err = match table {
+            Some(t) => SqlError::undefined_qualified_column(t, name),
+            None => SqlError::undefined_column(name),
+        };
+        // PostgreSQL's fuzzy match over the visible FROM items.
+        let mut best = 4usize;
+        let mut first: Option<String> = None;
+        let mut second: Option<String> = None;
+        let maxd = name.chars().count() / 2;
+        for scope in self.scopes.iter().rev() {
+            for e in &scope.entries {
+                if let Some(t) = table {
+                    if e.name != t {
+                        continue;
+                    }
+                }
+                for (c, _) in &e.columns {
+                    let d = levenshtein(name, c);
+                    if d > maxd {
+                        continue;
+                    }
+                    let label = format!("{}.{}", e.name, c);
+                    if d < best {
+                        best = d;
+                        first = Some(label);
+                        second = None;
+                    } else if d == best && first.is_some() {
+                        if second.is_some() {
+                            best = d.saturating_sub(1);
+                            first = None;
+                            second = None;
+                        } else {
+                            second = Some(label);
+                        }
+                    }
+                }
+            }
+        }
+        match (first, second) {
+            (Some(a), None) => err.with_hint(format!(
+                "Perhaps you meant to reference the column \"{a}\"."
+            )),
+            (Some(a), Some(b)) => err.with_hint(format!(
+                "Perhaps you meant to reference the column \"{a}\" or the column \"{b}\"."
+            )),
+            _ => err,
+        }
+    }
+
+    /// Binds an expression in the current scopes.
+    pub fn bind(&mut self, e: &Expr) -> R<Typed> {
+        self.depth += 1;
+        if self.depth > 400 {
+            self.depth -= 1;
+            return Err(SqlError::stack_depth_exceeded());
+        }
+        let r = self.bind_inner(e);
+        self.depth -= 1;
+        r.map_err(|err| err.at(at(e.pos)))
+    }
+
+    fn bind_inner(&mut self, e: &Expr) -> R<Typed> {
+        Ok(match &e.kind {
+            ExprKind::Literal(l) => match l {
+                Literal::Integer(s) => integer_literal(s)?,
+                Literal::Decimal(s) => match Decimal::parse(s) {
+                    Some(d) => Typed::new(BExpr::Const(Value::Numeric(d?)), SqlType::Numeric(None)),
+                    None => return Err(SqlError::invalid_input("numeric", s)),
+                },
+                Literal::String(s) => {
+                    Typed::new(BExpr::Const(Value::Text(s.clone())), SqlType::Unknown)
+                }
+                Literal::Bool(b) => Typed::new(BExpr::Const(Value::Bool(*b)), SqlType::Bool),
+                Literal::Null => Typed::new(BExpr::Const(Value::Null), SqlType::Unknown),
+            },
+            ExprKind::Column(parts) => self.resolve_column(parts, e.pos)?,
+            ExprKind::Binary(op, l, r) => {
+                let (op, l, r) = (*op, l.as_ref(), r.as_ref());
+                match op {
+                    BinOp::And | BinOp::Or => {
+                        let word = if op == BinOp::And { "AND" } else { "OR" };
+                        let lt = self.bind(l)?;
+                        let lt = self.to_bool(lt, word, l.pos)?;
+                        let rt = self.bind(r)?;
+                        let rt = self.to_bool(rt, word, r.pos)?;
+                        let ex = if op == BinOp::And {
+                            BExpr::And(Box::new(lt), Box::new(rt))
+                        } else {
+                            BExpr::Or(Box::new(lt), Box::new(rt))
+                        };
+                        Typed::new(ex, SqlType::Bool)
+                    }
+                    _ => {
+                        let lt = self.bind(l)?;
+                        let rt = self.bind(r)?;
+                        self.bind_binary_typed(op, lt, rt, e.pos)?
+                    }
+                }
+            }
+            ExprKind::Not(x) => {
+                let t = self.bind(x)?;
+                let b = self.to_bool(t, "NOT", x.pos)?;
+                Typed::new(BExpr::Not(Box::new(b)), SqlType::Bool)
+            }
+            ExprKind::Neg(x) => {
+                let t = self.bind(x)?;
+                let t = if t.ty == SqlType::Unknown {
+                    coerce_to(t, &SqlType::Numeric(None))?
+                } else {
+                    t
+                };
+                if t.ty.category() != Category::Numeric {
+                    return Err(
+                        SqlError::undefined_operator(None, "-", t.ty.base_name()).at(at(e.pos))
+                    );
+                }
+                let ty = t.ty.without_modifier();
+                Typed::new(BExpr::Neg(Box::new(t.expr), ty.clone()), ty)
+            }
+            ExprKind::IsNull(x, neg) => {
+                let t = self.bind(x)?;
+                Typed::new(BExpr::IsNull(Box::new(t.expr), *neg), SqlType::Bool)
+            }
+            ExprKind::IsBool(x, v, neg) => {
+                let t = self.bind(x)?;
+                let b = self.to_bool(t, "IS TRUE", x.pos)?;
+                Typed::new(BExpr::IsBool(Box::new(b), *v, *neg), SqlType::Bool)
+            }
+            ExprKind::IsDistinct(a, b, distinct) => {
+                let at_ = self.bind(a)?;
+                let bt = self.bind(b)?;
+                let cmp = self.bind_binary_typed(BinOp::Eq, at_, bt, e.pos)?;
+                let BExpr::Cmp(_, l, r) = cmp.expr else {
+                    return Err(SqlError::internal("distinct"));
+                };
+                Typed::new(BExpr::IsDistinct(l, r, *distinct), SqlType::Bool)
+            }
+            ExprKind::Between(x, lo, hi, neg) => {
+                let xt = self.bind(x)?;
+                let lot = self.bind(lo)?;
+                let hit = self.bind(hi)?;
+                let ge = self.bind_binary_typed(BinOp::GtEq, xt.clone(), lot, e.pos)?;
+                let le = self.bind_binary_typed(BinOp::LtEq, xt, hit, e.pos)?;
+                let both = BExpr::And(Box::new(ge.expr), Box::new(le.expr));
+                Typed::new(
+                    if *neg {
+                        BExpr::Not(Box::new(both))
+                    } else {
+                        both
+                    },
+                    SqlType::Bool,
+                )
+            }
+            ExprKind::InList(x, list, neg) => {
+                let xt = self.bind(x)?;
+                let mut items = Vec::new();
+                let mut ty = xt.ty.clone();
+                let mut bound = Vec::new();
+                for i in list {
+                    let t = self.bind(i)?;
+                    ty = common_type(&ty, &t.ty).ok_or_else(|| {
+                        SqlError::undefined_operator(Some(xt.ty.base_name()), "=", t.ty.base_name())
+                            .at(at(i.pos))
+                    })?;
+                    bound.push(t);
+                }
+                if ty == SqlType::Unknown {
+                    ty = SqlType::Text;
+                }
+                let xt = unpad(coerce_to(xt, &ty)?);
+                for t in bound {
+                    let pos = e.pos;
+                    let c = coerce_to(t, &ty).map_err(|er| er.at(at(pos)))?;
+                    items.push(unpad(c).expr);
+                }
+                Typed::new(BExpr::InList(Box::new(xt.expr), items, *neg), SqlType::Bool)
+            }
+            ExprKind::InSubquery(x, q, neg) => {
+                let xt = self.bind(x)?;
+                let plan = self.plan_query(q)?;
+                if plan.columns.len() != 1 {
+                    return Err(SqlError::subquery_one_column());
+                }
+                let st = plan.columns[0].ty.clone();
+                let ty = common_type(&xt.ty, &st).ok_or_else(|| {
+                    SqlError::undefined_operator(Some(xt.ty.base_name()), "=", st.base_name())
+                })?;
+                let xt = coerce_to(xt, &ty)?;
+                Typed::new(
+                    BExpr::InSub(Box::new(unpad(xt).expr), Box::new(plan), *neg),
+                    SqlType::Bool,
+                )
+            }
+            ExprKind::Exists(q, neg) => {
+                let plan = self.plan_query(q)?;
+                Typed::new(BExpr::Exists(Box::new(plan), *neg), SqlType::Bool)
+            }
+            ExprKind::Subquery(q) => {
+                let plan = self.plan_query(q)?;
+                if plan.columns.len() != 1 {
+                    return Err(SqlError::subquery_one_column());
+                }
+                let ty = plan.columns[0].ty.clone();
+                Typed::new(BExpr::Scalar(Box::new(plan)), ty)
+            }
+            ExprKind::Like {
+                expr,
+                pattern,
+                negated,
+                case_insensitive,
+                escape,
+            } => {
+                let xt = self.bind(expr)?;
+                let pt = self.bind(pattern)?;
+                let op = if *case_insensitive { "~~*" } else { "~~" };
+                let op = if *negated {
+                    if *case_insensitive {
+                        "!~~*"
+                    } else {
+                        "!~~"
+                    }
+                } else {
+                    op
+                };
+                let is_str =
+                    |t: &SqlType| matches!(t.category(), Category::String | Category::Unknown);
+                if !is_str(&xt.ty) || !is_str(&pt.ty) {
+                    return Err(SqlError::undefined_operator(
+                        Some(xt.ty.base_name()),
+                        op,
+                        pt.ty.base_name(),
+                    )
+                    .at(at(e.pos)));
+                }
+                let xt = unpad(coerce_to(xt, &SqlType::Text)?);
+                let pt = coerce_to(pt, &SqlType::Text)?;
+                let esc = match escape {
+                    Some(x) => Some(Box::new(coerce_to(self.bind(x)?, &SqlType::Text)?.expr)),
+                    None => None,
+                };
+                Typed::new(
+                    BExpr::Like {
+                        expr: Box::new(xt.expr),
+                        pattern: Box::new(pt.expr),
+                        negated: *negated,
+                        ci: *case_insensitive,
+                        escape: esc,
+                    },
+                    SqlType::Bool,
+                )
+            }
+            ExprKind::Case {
+                operand,
+                whens,
+                else_,
+            } => self.bind_case(operand.as_deref(), whens, else_.as_deref())?,
+            ExprKind::Cast(x, tn) => {
+                let to = resolve_type(tn)?;
+                let t = self.bind(x)?;
+                self.bind_cast(t, to, e.pos)?
+            }
+            ExprKind::Function {
+                name,
+                args,
+                distinct,
+                star,
+            } => self.bind_function(name, args, *distinct, *star, e.pos)?,
+            ExprKind::Special(s) => match s.as_str() {
+                "current_timestamp" => Typed::new(
+                    BExpr::Func(Func::Now, vec![], SqlType::TimestampTz),
+                    SqlType::TimestampTz,
+                ),
+                "localtimestamp" => Typed::new(
+                    BExpr::Func(Func::LocalTimestamp, vec![], SqlType::Timestamp),
+                    SqlType::Timestamp,
+                ),
+                "current_date" => Typed::new(
+                    BExpr::Func(Func::CurrentDate, vec![], SqlType::Date),
+                    SqlType::Date,
+                ),
+                "current_schema" => Typed::new(
+                    BExpr::Func(Func::CurrentSchema, vec![], SqlType::Text),
+                    SqlType::Text,
+                ),
+                "current_catalog" => Typed::new(
+                    BExpr::Func(Func::CurrentDatabase, vec![], SqlType::Text),
+                    SqlType::Text,
+                ),
+                _ => Typed::new(
+                    BExpr::Func(Func::CurrentUser, vec![], SqlType::Text),
+                    SqlType::Text,
+                ),
+            },
+            ExprKind::Row(_) => {
+                return Err(SqlError::not_supported("row constructors").at(at(e.pos)))
+            }
+        })
+    }
+
+    fn to_bool(&self, t: Typed, word: &str, pos: usize) -> R<BExpr> {
+        match t.ty {
+            SqlType::Bool => Ok(t.expr),
+            SqlType::Unknown => Ok(coerce_to(t, &SqlType::Bool)?.expr),
+            ref other => {
+                Err(SqlError::argument_must_be_boolean(word, other.base_name()).at(at(pos)))
+            }
+        }
+    }
+
+    fn bind_cast(&mut self, t: Typed, to: SqlType, pos: usize) -> R<Typed> {
+        if to == SqlType::Regclass {
+            return Ok(Typed::new(t.expr, SqlType::Regclass));
+        }
+        if !to.castable_from(&t.ty) {
+            return Err(SqlError::cannot_cast(t.ty.base_name(), &to.display()).at(at(pos)));
+        }
+        if let BExpr::Const(v) = &t.expr {
+            let v = match (&t.ty, v) {
+                (SqlType::Unknown, Value::Text(s)) => {
+                    let base = parse_input(s, &to.without_modifier_keep_char())?;
+                    super::types::apply_modifier(base, &to, true)?
+                }
+                (_, v) => cast_value(v.clone(), &t.ty, &to, true)?,
+            };
+            return Ok(Typed::new(BExpr::Const(v), to));
+        }
+        Ok(Typed::new(
+            BExpr::Cast {
+                expr: Box::new(t.expr),
+                from: t.ty,
+                to: to.clone(),
+                explicit: true,
+            },
+            to,
+        ))
+    }
+
+    /// Binds `l op r` with PostgreSQL's operator resolution.
+    pub fn bind_binary_typed(&mut self, op: BinOp, l: Typed, r: Typed, pos: usize) -> R<Typed> {
+        let undefined = |l: &SqlType, r: &SqlType| {
+            SqlError::undefined_operator(Some(l.base_name()), op.symbol(), r.base_name())
+                .at(at(pos))
+        };
+        match op {
+            BinOp::Eq | BinOp::NotEq | BinOp::Lt | BinOp::LtEq | BinOp::Gt | BinOp::GtEq => {
+                let ty = match (&l.ty, &r.ty) {
+                    (SqlType::Unknown, SqlType::Unknown) => SqlType::Text,
+                    (a, b) => {
+                        let ok = a == b
+                            || *a == SqlType::Unknown
+                            || *b == SqlType::Unknown
+                            || a.category() == b.category() && a.category() != Category::Other
+                            || matches!(
+                                (a, b),
+                                (SqlType::Jsonb, SqlType::Json) | (SqlType::Json, SqlType::Jsonb)
+                            );
+                        if !ok {
+                            return Err(undefined(a, b));
+                        }
+                        common_type(a, b).ok_or_else(|| undefined(a, b))?
+                    }
+                };
+                let l = unpad(coerce_to(l, &ty)?);
+                let r = unpad(coerce_to(r, &ty)?);
+                Ok(Typed::new(
+                    BExpr::Cmp(op, Box::new(l.expr), Box::new(r.expr)),
+                    SqlType::Bool,
+                ))
+            }
+            BinOp::Concat => {
+                let ls = matches!(l.ty.category(), Category::String | Category::Unknown);
+                let rs = matches!(r.ty.category(), Category::String | Category::Unknown);
+                if l.ty == SqlType::Jsonb && r.ty == SqlType::Jsonb {
+                    return Err(SqlError::not_supported("jsonb concatenation").at(at(pos)));
+                }
+                if !ls && !rs {
+                    return Err(undefined(&l.ty, &r.ty));
+                }
+                let lt = self.bind_cast(unpad(l), SqlType::Text, pos)?;
+                let rt = self.bind_cast(unpad(r), SqlType::Text, pos)?;
+                Ok(Typed::new(
+                    BExpr::Concat(Box::new(lt.expr), Box::new(rt.expr)),
+                    SqlType::Text,
+                ))
+            }
+            BinOp::JsonGet | BinOp::JsonGetText => {
+                let l = if l.ty == SqlType::Unknown {
+                    coerce_to(l, &SqlType::Jsonb)?
+                } else {
+                    l
+                };
+                if !matches!(l.ty, SqlType::Jsonb | SqlType::Json) {
+                    return Err(undefined(&l.ty, &r.ty));
+                }
+                let r = match r.ty.category() {
+                    Category::Unknown => coerce_to(r, &SqlType::Text)?,
+                    Category::String | Category::Numeric
+                        if r.ty.is_integer() || r.ty.category() == Category::String =>
+                    {
+                        r
+                    }
+                    _ => return Err(undefined(&l.ty, &r.ty)),
+                };
+                let text = op == BinOp::JsonGetText;
+                let ty = if text { SqlType::Text } else { SqlType::Jsonb };
+                Ok(Typed::new(
+                    BExpr::JsonGet(Box::new(l.expr), Box::new(r.expr), text),
+                    ty,
+                ))
+            }
+            BinOp::JsonContains | BinOp::JsonHasKey => {
+                let l = if l.ty == SqlType::Unknown {
+                    coerce_to(l, &SqlType::Jsonb)?
+                } else {
+                    l
+                };
+                let r = if r.ty == SqlType::Unknown {
+                    coerce_to(r, &SqlType::Jsonb)?
+                } else {
+                    r
+                };
+                if l.ty != SqlType::Jsonb || r.ty != SqlType::Jsonb {
+                    return Err(undefined(&l.ty, &r.ty));
+                }
+                Ok(Typed::new(
+                    BExpr::JsonContains(Box::new(l.expr), Box::new(r.expr)),
+                    SqlType::Bool,
+                ))
+            }
+            BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Mod | BinOp::Pow => {
+                // Date arithmetic.
+                match (&l.ty, &r.ty, op) {
+                    (SqlType::Date, t, BinOp::Add) | (SqlType::Date, t, BinOp::Sub)
+                        if t.is_integer() || *t == SqlType::Unknown =>
+                    {
+                        let r = coerce_to(r, &SqlType::Int4)?;
+                        let a = if op == BinOp::Add {
+                            Arith::DateAdd
+                        } else {
+                            Arith::DateSub
+                        };
+                        return Ok(Typed::new(
+                            BExpr::Arith(a, Box::new(l.expr), Box::new(r.expr), SqlType::Date),
+                            SqlType::Date,
+                        ));
+                    }
+                    (t, SqlType::Date, BinOp::Add) if t.is_integer() => {
+                        return Ok(Typed::new(
+                            BExpr::Arith(
+                                Arith::DateAdd,
+                                Box::new(r.expr),
+                                Box::new(l.expr),
+                                SqlType::Date,
+                            ),
+                            SqlType::Date,
+                        ));
+                    }
+                    (SqlType::Date, SqlType::Date, BinOp::Sub) => {
+                        return Ok(Typed::new(
+                            BExpr::Arith(
+                                Arith::DateDiff,
+                                Box::new(l.expr),
+                                Box::new(r.expr),
+                                SqlType::Int4,
+                            ),
+                            SqlType::Int4,
+                        ));
+                    }
+                    _ => {}
+                }
+                let (lt, rt) = (l.ty.clone(), r.ty.clone());
+                let num = |t: &SqlType| t.category() == Category::Numeric;
+                let ty = match (&lt, &rt) {
+                    (SqlType::Unknown, SqlType::Unknown) => {
+                        return Err(SqlError::new(super::error::SqlState::AmbiguousFunction, format!("operator is not unique: unknown {} unknown", op.symbol()))
+                            .with_hint("Could not choose a best candidate operator. You might need to add explicit type casts.")
+                            .at(at(pos)))
+                    }
+                    (SqlType::Unknown, b) if num(b) => b.clone(),
+                    (a, SqlType::Unknown) if num(a) => a.clone(),
+                    (a, b) if num(a) && num(b) => SqlType::numeric_common(a, b),
+                    (a, b) => return Err(undefined(a, b)),
+                };
+                let ty = ty.without_modifier();
+                let ty = if op == BinOp::Pow && ty.is_integer() {
+                    SqlType::Float8
+                } else {
+                    ty
+                };
+                let ty = if op == BinOp::Pow && ty == SqlType::Float4 {
+                    SqlType::Float8
+                } else {
+                    ty
+                };
+                let l = coerce_to(l, &ty)?;
+                let r = coerce_to(r, &ty)?;
+                let a = match op {
+                    BinOp::Add => Arith::Add,
+                    BinOp::Sub => Arith::Sub,
+                    BinOp::Mul => Arith::Mul,
+                    BinOp::Div => Arith::Div,
+                    BinOp::Mod => Arith::Mod,
+                    _ => Arith::Pow,
+                };
+                let expr = BExpr::Arith(a, Box::new(l.expr), Box::new(r.expr), ty.clone());
+                // Fold constant arithmetic so errors (overflow, division by zero) surface like PostgreSQL's.
+                Ok(Typed::new(expr, ty))
+            }
+            BinOp::And | BinOp::Or => {
+                Err(SqlError::internal("boolean operator in bind_binary_typed"))
+            }
+        }
+    }
+
+    fn bind_case(
+        &mut self,
+        operand: Option<&Expr>,
+        whens: &[(Expr, Expr)],
+        else_: Option<&Expr>,
+    ) -> R<Typed> {
+        let op = match operand {
+            Some(o) => Some(self.bind(o)?),
+            None => None,
+        };
+        let mut conds = Vec::new();
+        let mut results = Vec::new();
+        for (c, r) in whens {
+            let cb = match &op {
+                Some(o) => {
+                    let ct = self.bind(c)?;
+                    self.bind_binary_typed(BinOp::Eq, o.clone(), ct, c.pos)?
+                        .expr
+                }
+                None => self.bind_condition(c, "CASE")?,
+            };
+            conds.push(cb);
+            results.push(self.bind(r)?);
+        }
+        let else_t = match else_ {
+            Some(e) => Some(self.bind(e)?),
+            None => None,
+        };
+        let mut ty = SqlType::Unknown;
+        for t in results.iter().chain(else_t.iter()) {
+            ty = common_type(&ty, &t.ty).ok_or_else(|| {
+                SqlError::cannot_match_types("CASE", ty.base_name(), t.ty.base_name())
+            })?;
+        }
+        if ty == SqlType::Unknown {
+            ty = SqlType::Text;
+        }
+        let ty = match ty {
+            SqlType::Varchar(_) | SqlType::Char(_)
+                if results.iter().chain(else_t.iter()).any(|t| t.ty != ty) =>
+            {
+                SqlType::Text
+            }
+            t => t,
+        };
+        let mut pairs = Vec::new();
+        for (c, r) in conds.into_iter().zip(results) {
+            pairs.push((c, coerce_to(r, &ty)?.expr));
+        }
+        let else_ = match else_t {
+            Some(t) => Some(Box::new(coerce_to(t, &ty)?.expr)),
+            None => None,
+        };
+        // A simple CASE compares the operand in each WHEN (already bound into the condition).
+        Ok(Typed::new(
+            BExpr::Case {
+                operand: None,
+                whens: pairs,
+                else_,
+            },
+            ty,
+        ))
+    }
+
+    fn bind_args(&mut self, args: &[Expr]) -> R<Vec<Typed>> {
+        args.iter().map(|a| self.bind(a)).collect()
+    }
+
+    fn bind_function(
+        &mut self,
+        name: &str,
+        args: &[Expr],
+        distinct: bool,
+        star: bool,
+        pos: usize,
+    ) -> R<Typed> {
+        let agg = match name {
+            "count" => Some(if star {
+                AggFunc::CountStar
+            } else {
+                AggFunc::Count
+            }),
+            "sum" => Some(AggFunc::Sum),
+            "avg" => Some(AggFunc::Avg),
+            "min" => Some(AggFunc::Min),
+            "max" => Some(AggFunc::Max),
+            "bool_and" | "every" => Some(AggFunc::BoolAnd),
+            "bool_or" => Some(AggFunc::BoolOr),
+            "string_agg" => Some(AggFunc::StringAgg),
+            _ => None,
+        };
+        if let Some(f) = agg {
+            return self.bind_aggregate(f, name, args, distinct, pos);
+        }
+        if star {
+            return Err(SqlError::syntax(format!(
+                "{name}(*) specified, but {name} is not an aggregate function"
+            ))
+            .at(at(pos)));
+        }
+        let ts = self.bind_args(args)?;
+        let types: Vec<String> = ts.iter().map(|t| t.ty.base_name().to_string()).collect();
+        let undefined = || SqlError::undefined_function(name, &types.join(", ")).at(at(pos));
+        let n = ts.len();
+        let text = SqlType::Text;
+        let strish = |t: &Typed| matches!(t.ty.category(), Category::String | Category::Unknown);
+        let to_text = |t: Typed| -> R<BExpr> { Ok(unpad(coerce_to(t, &SqlType::Text)?).expr) };
+        let f = |func: Func, args: Vec<BExpr>, ty: SqlType| {
+            Typed::new(BExpr::Func(func, args, ty.clone()), ty)
+        };
+        Ok(match (name, n) {
+            ("length" | "char_length" | "character_length", 1) if strish(&ts[0]) => {
+                let func = if matches!(ts[0].ty, SqlType::Char(_)) {
+                    Func::LengthChar
+                } else {
+                    Func::Length
+                };
+                let a =
+                    coerce_to(ts.into_iter().next().ok_or_else(undefined)?, &text.clone())?.expr;
+                // length(bpchar) must see the padded value: keep the raw value.
+                f(func, vec![a], SqlType::Int4)
+            }
+            ("octet_length", 1) if strish(&ts[0]) => f(
+                Func::OctetLength,
+                vec![to_text(ts.into_iter().next().ok_or_else(undefined)?)?],
+                SqlType::Int4,
+            ),
+            ("upper" | "lower" | "initcap" | "reverse" | "md5", 1) if strish(&ts[0]) => {
+                let func = match name {
+                    "upper" => Func::Upper,
+                    "lower" => Func::Lower,
+                    "initcap" => Func::Initcap,
+                    "reverse" => Func::Reverse,
+                    _ => Func::Unsupported,
+                };
+                f(
+                    func,
+                    vec![to_text(ts.into_iter().next().ok_or_else(undefined)?)?],
+                    SqlType::Text,
+                )
+            }
+            ("btrim" | "ltrim" | "rtrim" | "trim", 1 | 2) if ts.iter().all(strish) => {
+                let func = match name {
+                    "ltrim" => Func::Ltrim,
+                    "rtrim" => Func::Rtrim,
+                    _ => Func::Btrim,
+                };
+                f(
+                    func,
+                    ts.into_iter().map(to_text).collect::<R<Vec<_>>>()?,
+                    SqlType::Text,
+                )
+            }
+            ("substring" | "substr", 2 | 3) if strish(&ts[0]) => {
+                let mut it = ts.into_iter();
+                let s = to_text(it.next().ok_or_else(undefined)?)?;
+                let mut a = vec![s];
+                for t in it {
+                    if !(t.ty.is_integer() || t.ty == SqlType::Unknown) {
+                        return Err(undefined());
+                    }
+                    a.push(coerce_to(t, &SqlType::Int4)?.expr);
+                }
+                f(Func::Substring, a, SqlType::Text)
+            }
+            ("replace", 3) | ("split_part", 3) if ts.iter().take(2).all(strish) => {
+                let func = if name == "replace" {
+                    Func::Replace
+                } else {
+                    Func::SplitPart
+                };
+                let mut it = ts.into_iter();
+                let a = to_text(it.next().ok_or_else(undefined)?)?;
+                let b = to_text(it.next().ok_or_else(undefined)?)?;
+                let c = it.next().ok_or_else(undefined)?;
+                let c = if func == Func::Replace {
+                    to_text(c)?
+                } else {
+                    coerce_to(c, &SqlType::Int4)?.expr
+                };
+                f(func, vec![a, b, c], SqlType::Text)
+            }
+            ("left" | "right" | "repeat", 2) if strish(&ts[0]) => {
+                let func = match name {
+                    "left" => Func::Left,
+                    "right" => Func::Right,
+                    _ => Func::Repeat,
+                };
+                let mut it = ts.into_iter();
+                let a = to_text(it.next().ok_or_else(undefined)?)?;
+                let b = coerce_to(it.next().ok_or_else(undefined)?, &SqlType::Int4)?.expr;
+                f(func, vec![a, b], SqlType::Text)
+            }
+            ("lpad" | "rpad", 2 | 3) if strish(&ts[0]) => {
+                let func = if name == "lpad" {
+                    Func::Lpad
+                } else {
+                    Func::Rpad
+                };
+                let mut it = ts.into_iter();
+                let mut a = vec![to_text(it.next().ok_or_else(undefined)?)?];
+                a.push(coerce_to(it.next().ok_or_else(undefined)?, &SqlType::Int4)?.expr);
+                if let Some(t) = it.next() {
+                    a.push(to_text(t)?);
+                }
+                f(func, a, SqlType::Text)
+            }
+            ("strpos", 2) if ts.iter().all(strish) => f(
+                Func::Strpos,
+                ts.into_iter().map(to_text).collect::<R<Vec<_>>>()?,
+                SqlType::Int4,
+            ),
+            ("concat", _) => {
+                let mut a = Vec::new();
+                for t in ts {
+                    a.push(self.bind_cast(unpad(t), SqlType::Text, pos)?.expr);
+                }
+                f(Func::Concat, a, SqlType::Text)
+            }
+            ("concat_ws", n) if n >= 1 => {
+                let mut a = Vec::new();
+                for t in ts {
+                    a.push(self.bind_cast(unpad(t), SqlType::Text, pos)?.expr);
+                }
+                f(Func::ConcatWs, a, SqlType::Text)
+            }
+            ("coalesce" | "greatest" | "least", n) if n >= 1 => {
+                let word = name.to_ascii_uppercase();
+                let mut ty = SqlType::Unknown;
+                for t in &ts {
+                    ty = common_type(&ty, &t.ty).ok_or_else(|| {
+                        SqlError::cannot_match_types(&word, ty.base_name(), t.ty.base_name())
+                            .at(at(pos))
+                    })?;
+                }
+                if ty == SqlType::Unknown {
+                    ty = SqlType::Text;
+                }
+                let ty = if ts.iter().any(|t| t.ty != ty) {
+                    ty.without_modifier()
+                } else {
+                    ty
+                };
+                let func = match name {
+                    "coalesce" => Func::Coalesce,
+                    "greatest" => Func::Greatest,
+                    _ => Func::Least,
+                };
+                let a = ts
+                    .into_iter()
+                    .map(|t| coerce_to(t, &ty).map(|t| t.expr))
+                    .collect::<R<Vec<_>>>()?;
+                f(func, a, ty)
+            }
+            ("nullif", 2) => {
+                let mut it = ts.into_iter();
+                let a = it.next().ok_or_else(undefined)?;
+                let b = it.next().ok_or_else(undefined)?;
+                let ty = if a.ty == SqlType::Unknown {
+                    SqlType::Text
+                } else {
+                    a.ty.clone()
+                };
+                let a = coerce_to(a, &ty)?;
+                let b = coerce_to(b, &ty)?;
+                f(Func::Nullif, vec![a.expr, b.expr], ty)
+            }
+            ("abs" | "ceil" | "ceiling" | "floor" | "sign" | "sqrt", 1) => {
+                let t = ts.into_iter().next().ok_or_else(undefined)?;
+                let t = if t.ty == SqlType::Unknown {
+                    coerce_to(t, &SqlType::Float8)?
+                } else {
+                    t
+                };
+                if t.ty.category() != Category::Numeric {
+                    return Err(undefined());
+                }
+                let func = match name {
+                    "abs" => Func::Abs,
+                    "ceil" | "ceiling" => Func::Ceil,
+                    "floor" => Func::Floor,
+                    "sign" => Func::Sign,
+                    _ => Func::Sqrt,
+                };
+                let ty = match (func, &t.ty) {
+                    (Func::Abs, ty) => ty.without_modifier(),
+                    (Func::Sqrt, SqlType::Numeric(_)) => SqlType::Numeric(None),
+                    (Func::Sqrt, _) => SqlType::Float8,
+                    (_, ty) if ty.is_integer() => SqlType::Float8,
+                    (_, SqlType::Float4) => SqlType::Float8,
+                    (_, ty) => ty.without_modifier(),
+                };
+                let e = coerce_to(t, &ty)?.expr;
+                f(func, vec![e], ty)
+            }
+            ("round" | "trunc", 1 | 2) => {
+                let mut it = ts.into_iter();
+                let t = it.next().ok_or_else(undefined)?;
+                if !(t.ty.category() == Category::Numeric || t.ty == SqlType::Unknown) {
+                    return Err(undefined());
+                }
+                let func = if name == "round" {
+                    Func::Round
+                } else {
+                    Func::Trunc
+                };
+                match it.next() {
+                    Some(d) => {
+                        let x = coerce_to(t, &SqlType::Numeric(None))?.expr;
+                        let d = coerce_to(d, &SqlType::Int4)?.expr;
+                        f(func, vec![x, d], SqlType::Numeric(None))
+                    }
+                    None => {
+                        let ty = match &t.ty {
+                            SqlType::Numeric(_) => SqlType::Numeric(None),
+                            _ if t.ty.is_integer() => SqlType::Float8,
+                            SqlType::Unknown => SqlType::Float8,
+                            _ => SqlType::Float8,
+                        };
+                        let x = coerce_to(t, &ty)?.expr;
+                        f(func, vec![x], ty)
+                    }
+                }
+            }
+            ("mod", 2) => {
+                let mut it = ts.into_iter();
+                let a = it.next().ok_or_else(undefined)?;
+                let b = it.next().ok_or_else(undefined)?;
+                return self.bind_binary_typed(BinOp::Mod, a, b, pos);
+            }
+            ("power" | "pow", 2) => {
+                let mut it = ts.into_iter();
+                let a = it.next().ok_or_else(undefined)?;
+                let b = it.next().ok_or_else(undefined)?;
+                return self.bind_binary_typed(BinOp::Pow, a, b, pos);
+            }
+            ("now" | "transaction_timestamp" | "statement_timestamp" | "clock_timestamp", 0) => {
+                f(Func::Now, vec![], SqlType::TimestampTz)
+            }
+            ("version", 0) => f(Func::Version, vec![], SqlType::Text),
+            ("current_database", 0) => f(Func::CurrentDatabase, vec![], SqlType::Text),
+            ("current_schema", 0) => f(Func::CurrentSchema, vec![], SqlType::Text),
+            ("jsonb_typeof", 1) => {
+                let t = coerce_to(
+                    ts.into_iter().next().ok_or_else(undefined)?,
+                    &SqlType::Jsonb,
+                )?;
+                f(Func::JsonbTypeof, vec![t.expr], SqlType::Text)
+            }
+            ("extract" | "date_part", 2) => {
+                let mut it = ts.into_iter();
+                let field = coerce_to(it.next().ok_or_else(undefined)?, &SqlType::Text)?.expr;
+                let src = it.next().ok_or_else(undefined)?;
+                if src.ty.category() != Category::DateTime && src.ty != SqlType::Unknown {
+                    return Err(undefined());
+                }
+                let src = coerce_to(src, &SqlType::Timestamp)?.expr;
+                let ty = if name == "extract" {
+                    SqlType::Numeric(None)
+                } else {
+                    SqlType::Float8
+                };
+                f(Func::Extract, vec![field, src], ty)
+            }
+            ("date_trunc", 2) => {
+                let mut it = ts.into_iter();
+                let field = coerce_to(it.next().ok_or_else(undefined)?, &SqlType::Text)?.expr;
+                let src = it.next().ok_or_else(undefined)?;
+                let ty = if src.ty == SqlType::TimestampTz {
+                    SqlType::TimestampTz
+                } else {
+                    SqlType::Timestamp
+                };
+                let src = coerce_to(src, &ty)?.expr;
+                f(Func::DateTrunc, vec![field, src], ty)
+            }
+            ("nextval" | "currval", 1) => {
+                let t = ts.into_iter().next().ok_or_else(undefined)?;
+                let seq = self.sequence_arg(&t, pos)?;
+                if name == "nextval" {
+                    Typed::new(BExpr::NextVal(seq), SqlType::Int8)
+                } else {
+                    f(
+                        Func::Currval,
+                        vec![BExpr::Const(Value::Int(seq as i64))],
+                        SqlType::Int8,
+                    )
+                }
+            }
+            ("setval", 2 | 3) => {
+                let mut it = ts.into_iter();
+                let t = it.next().ok_or_else(undefined)?;
+                let seq = self.sequence_arg(&t, pos)?;
+                let mut a = vec![
+                    BExpr::Const(Value::Int(seq as i64)),
+                    coerce_to(it.next().ok_or_else(undefined)?, &SqlType::Int8)?.expr,
+                ];
+                if let Some(c) = it.next() {
+                    a.push(coerce_to(c, &SqlType::Bool)?.expr);
+                }
+                f(Func::Setval, a, SqlType::Int8)
+            }
+            _ => return Err(undefined()),
+        })
+    }
+
+    fn sequence_arg(&self, t: &Typed, pos: usize) -> R<SeqId> {
+        let BExpr::Const(Value::Text(name)) = &t.expr else {
+            return Err(SqlError::not_supported("a non-constant sequence name").at(at(pos)));
+        };
+        let (schema, rel) = match name.split_once('.') {
+            Some((s, n)) => (Some(s.to_string()), n.to_string()),
+            None => (None, name.clone()),
+        };
+        let on = ObjectName {
+            schema,
+            name: rel.trim_matches('"').to_string(),
+            pos,
+        };
+        match self.lookup_relation(&on) {
+            Some((_, Relation::Sequence(id))) => Ok(id),
+            Some(_) => Err(SqlError::wrong_object_type(&on.name, "a sequence").at(at(pos))),
+            None => Err(SqlError::undefined_relation(&on.display()).at(at(pos))),
+        }
+    }
+
+    fn bind_aggregate(
+        &mut self,
+        func: AggFunc,
+        name: &str,
+        args: &[Expr],
+        distinct: bool,
+        pos: usize,
+    ) -> R<Typed> {
+        match self.agg_mode {
+            AggMode::Disallowed(clause) => {
+                return Err(SqlError::aggregate_not_allowed(clause).at(at(pos)))
+            }
+            AggMode::Collect if self.in_agg => return Err(SqlError::nested_aggregate().at(at(pos))),
+            AggMode::Collect => {}
+        }
+        self.in_agg = true;
+        let r = self.bind_args(args);
+        self.in_agg = false;
+        let ts = r?;
+        let types: Vec<&str> = ts.iter().map(|t| t.ty.base_name()).collect();
+        let undefined = || SqlError::undefined_function(name, &types.join(", ")).at(at(pos));
+        let expected = match func {
+            AggFunc::CountStar => 0,
+            AggFunc::StringAgg => 2,
+            _ => 1,
+        };
+        if ts.len() != expected {
+            return Err(undefined());
+        }
+        let arg_ty = ts.first().map(|t| t.ty.clone()).unwrap_or(SqlType::Int8);
+        let ty = match func {
+            AggFunc::CountStar | AggFunc::Count => SqlType::Int8,
+            AggFunc::Sum => match &arg_ty {
+                SqlType::Int2 | SqlType::Int4 => SqlType::Int8,
+                SqlType::Int8 | SqlType::Numeric(_) => SqlType::Numeric(None),
+                SqlType::Float4 => SqlType::Float4,
+                SqlType::Float8 | SqlType::Unknown => SqlType::Float8,
+                _ => return Err(undefined()),
+            },
+            AggFunc::Avg => match &arg_ty {
+                t if t.is_integer() => SqlType::Numeric(None),
+                SqlType::Numeric(_) => SqlType::Numeric(None),
+                SqlType::Float4 | SqlType::Float8 | SqlType::Unknown => SqlType::Float8,
+                _ => return Err(undefined()),
+            },
+            AggFunc::Min | AggFunc::Max => match &arg_ty {
+                SqlType::Unknown => SqlType::Text,
+                SqlType::Bool | SqlType::Json | SqlType::Jsonb => return Err(undefined()),
+                SqlType::Varchar(_) | SqlType::Char(_) => SqlType::Text,
+                t => t.without_modifier(),
+            },
+            AggFunc::BoolAnd | AggFunc::BoolOr => {
+                if !matches!(arg_ty, SqlType::Bool | SqlType::Unknown) {
+                    return Err(undefined());
+                }
+                SqlType::Bool
+            }
+            AggFunc::StringAgg => SqlType::Text,
+        };
+        let mut bargs = Vec::new();
+        for t in ts {
+            let t = match (func, &t.ty) {
+                (AggFunc::StringAgg, _) | (_, SqlType::Unknown) => {
+                    coerce_to(unpad(t), &SqlType::Text)?
+                }
+                (AggFunc::Sum | AggFunc::Avg, _) if arg_ty.category() != Category::Numeric => {
+                    return Err(undefined())
+                }
+                (AggFunc::Min | AggFunc::Max, SqlType::Char(_)) => unpad(t),
+                _ => t,
+            };
+            bargs.push(t.expr);
+        }
+        let spec = AggSpec {
+            func,
+            args: bargs,
+            distinct,
+            arg_ty,
+            ty: ty.clone(),
+        };
+        let idx = match self.aggs.iter().position(|a| *a == spec) {
+            Some(i) => i,
+            None => {
+                self.aggs.push(spec);
+                self.aggs.len() - 1
+            }
+        };
+        Ok(Typed::new(BExpr::Agg(idx), ty))
+    }
+}
+
+impl SqlType {
+    /// Like `without_modifier`, but char(n) keeps its length (needed to pad a cast literal).
+    pub fn without_modifier_keep_char(&self) -> SqlType {
+        match self {
+            SqlType::Char(_) => SqlType::Text,
+            other => other.without_modifier(),
+        }
+    }
+}
+
+fn empty_like(cols: &[OutCol]) -> QueryPlan {
+    QueryPlan {
+        body: BodyPlan::Values(Vec::new()),
+        order: vec![],
+        limit: None,
+        offset: None,
+        columns: cols.to_vec(),
+    }
+}
+
+/// Checks that every column outside aggregates is grouped or functionally dependent; on error
+/// returns the column as PostgreSQL names it (`table.column`).
+fn check_grouped(
+    e: &BExpr,
+    keys: &[BExpr],
+    scope: &Scope,
+    fd_tables: &[TableId],
+) -> Result<(), String> {
+    if keys.contains(e) {
+        return Ok(());
+    }
+    let rec = |x: &BExpr| check_grouped(x, keys, scope, fd_tables);
+    match e {
+        BExpr::Col(i) => {
+            for en in &scope.entries {
+                if *i >= en.offset && *i < en.offset + en.columns.len() {
+                    if en.table.is_some_and(|t| fd_tables.contains(&t)) {
+                        return Ok(());
+                    }
+                    return Err(format!("\"{}.{}\"", en.name, en.columns[*i - en.offset].0));
+                }
+            }
+            Err(format!("\"{i}\""))
+        }
+        BExpr::Const(_) | BExpr::Outer(..) | BExpr::Agg(_) | BExpr::NextVal(_) => Ok(()),
+        BExpr::Arith(_, a, b, _)
+        | BExpr::Cmp(_, a, b)
+        | BExpr::And(a, b)
+        | BExpr::Or(a, b)
+        | BExpr::Concat(a, b)
+        | BExpr::IsDistinct(a, b, _)
+        | BExpr::JsonGet(a, b, _)
+        | BExpr::JsonContains(a, b) => {
+            rec(a)?;
+            rec(b)
+        }
+        BExpr::Neg(a, _) | BExpr::Not(a) | BExpr::IsNull(a, _) | BExpr::IsBool(a, _, _) => rec(a),
+        BExpr::Cast { expr, .. } => rec(expr),
+        BExpr::Like {
+            expr,
+            pattern,
+            escape,
+            ..
+        } => {
+            rec(expr)?;
+            rec(pattern)?;
+            if let Some(x) = escape {
+                rec(x)?;
+            }
+            Ok(())
+        }
+        BExpr::InList(a, list, _) => {
+            rec(a)?;
+            list.iter().try_for_each(rec)
+        }
+        BExpr::InSub(a, _, _) => rec(a),
+        BExpr::Exists(..) | BExpr::Scalar(_) => Ok(()),
+        BExpr::Case {
+            operand,
+            whens,
+            else_,
+        } => {
+            if let Some(o) = operand {
+                rec(o)?;
+            }
+            for (c, r) in whens {
+                rec(c)?;
+                rec(r)?;
+            }
+            if let Some(x) = else_ {
+                rec(x)?;
+            }
+            Ok(())
+        }
+        BExpr::Func(_, args, _) => args.iter().try_for_each(rec),
+    }
+}
+
+/// Finds `pk_col = constant` conjuncts covering a unique index, for a point lookup.
+pub fn point_lookup(filter: &BExpr, t: &super::catalog::Table) -> Option<(String, Vec<BExpr>)> {
+    let mut eqs: Vec<(usize, BExpr)> = Vec::new();
+    fn collect(e: &BExpr, out: &mut Vec<(usize, BExpr)>) {
+        match e {
+            BExpr::And(a, b) => {
+                collect(a, out);
+                collect(b, out);
+            }
+            BExpr::Cmp(BinOp::Eq, l, r) => match (l.as_ref(), r.as_ref()) {
+                (BExpr::Col(i), c @ BExpr::Const(_)) | (c @ BExpr::Const(_), BExpr::Col(i)) => {
+                    out.push((*i, c.clone()))
+                }
+                _ => {}
+            },
+            _ => {}
+        }
+    }
+    collect(filter, &mut eqs);
+    if eqs.is_empty() {
+        return None;
+    }
+    let probe = |idx: &super::catalog::IndexDef| -> Option<Vec<BExpr>> {
+        let mut key = Vec::new();
+        for c in &idx.columns {
+            let (_, v) = eqs.iter().find(|(i, _)| i == c)?;
+            // char(n) keys are padded in storage; leave those to the scan.
+            if matches!(t.meta.columns[*c].ty, SqlType::Char(_)) {
+                return None;
+            }
+            key.push(v.clone());
+        }
+        Some(key)
+    };
+    t.meta
+        .indexes
+        .iter()
+        .filter(|i| i.unique)
+        .find_map(|idx| probe(idx).map(|k| (idx.name.clone(), k)))
+}
+
+/// Whether a constraint kind is a unique-type constraint.
+pub fn is_unique_kind(k: &ConstraintKind) -> bool {
+    matches!(k, ConstraintKind::PrimaryKey(_) | ConstraintKind::Unique(_))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn levenshtein_distances() {
+        for (a, b, d) in [
+            ("nme", "name", 1),
+            ("email", "emial", 2),
+            ("", "abc", 3),
+            ("same", "same", 0),
+        ] {
+            assert_eq!(levenshtein(a, b), d, "{a} {b}");
+        }
+    }
+}
