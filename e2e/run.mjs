@@ -146,6 +146,26 @@ await test('the editor saves through the log', async () => {
   await page.screenshot({ path: join(shots, 'editor.png') });
 });
 
+await test('psql takes over the terminal and the explorer shows what it did', async () => {
+  await type(page, 'createdb app');
+  await type(page, 'psql app');
+  await page.locator('.input-line .prompt', { hasText: 'app=#' }).waitFor();
+  await type(page, 'CREATE TABLE users (id serial PRIMARY KEY, name text NOT NULL);');
+  await type(page, "INSERT INTO users (name) VALUES ('Ada'), ('Grace');");
+  await page.getByRole('log').getByText('INSERT 0 2').waitFor();
+  await type(page, 'INSERT INTO users (name) VALUES (NULL);');
+  await page.getByText('null value in column "name" of relation "users" violates not-null constraint').waitFor();
+  await page.getByRole('tab', { name: 'Database' }).click();
+  const rows = page.getByRole('table', { name: 'Rows of users' });
+  await rows.getByText('Grace').waitFor();
+  await type(page, "UPDATE users SET name = 'Grace Hopper' WHERE id = 2;");
+  await rows.locator('tr.changed', { hasText: 'Grace Hopper' }).waitFor();
+  await page.screenshot({ path: join(shots, 'database.png') });
+  await type(page, '\\q');
+  await page.locator('.input-line .prompt', { hasText: 'learner@laptop' }).waitFor();
+  await page.getByRole('tab', { name: 'Files' }).click();
+});
+
 await test('the light theme and a larger font are readable', async () => {
   await page.getByRole('button', { name: 'Light theme' }).click();
   await page.getByRole('button', { name: 'Larger text' }).click();

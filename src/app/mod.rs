@@ -11,5 +11,6 @@ pub mod bench;
 pub mod persist;
 pub mod script;
 pub mod state;
+pub mod views;
 
 pub use state::{reduce, Action, Entry, State};

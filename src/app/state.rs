@@ -1,5 +1,6 @@
 //! The session state and its reducer.
 
+use super::views::DatabaseView;
 use crate::world::{Event, Output, World};
 
 /// One submitted input and what it printed, for the terminal view.
@@ -30,6 +31,8 @@ pub struct State {
     pub transcript: Vec<Entry>,
     /// The file open in the editor panel, an absolute path (view state, not logged).
     pub editing: Option<String>,
+    /// The database explorer of the current machine, with the last input's changes marked.
+    pub database: DatabaseView,
 }
 
 /// Every change to the session.
@@ -79,20 +82,34 @@ impl State {
             world: World::new(seed),
             transcript: Vec::new(),
             editing: None,
+            database: DatabaseView::default(),
         }
     }
 
-    /// Rebuilds a session by replaying `log` on a fresh world.
-    pub fn replay(seed: u64, log: Vec<String>) -> Self {
+    /// Rebuilds a session by replaying `log` on a fresh world. The views are
+    /// computed once, around the last input, so replay stays fast.
+    pub fn replay(seed: u64, mut log: Vec<String>) -> Self {
         let mut state = State::new(seed);
+        let last = log.pop();
         for input in log {
+            state.run(input);
+        }
+        state.database = DatabaseView::of(&state.world.machine().postgres, None);
+        if let Some(input) = last {
             state.apply(input);
         }
         state
     }
 
-    /// Runs one input and records it.
+    /// Runs one input, records it and refreshes the views, marking what changed.
     fn apply(&mut self, input: String) {
+        self.run(input);
+        let before = std::mem::take(&mut self.database);
+        self.database = DatabaseView::of(&self.world.machine().postgres, Some(&before));
+    }
+
+    /// Runs one input and records it, without touching the views.
+    fn run(&mut self, input: String) {
         let prompt = self.world.prompt();
         let outcome = self.world.run(&input);
         let mut entry = Some(Entry {

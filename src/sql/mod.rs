@@ -29,6 +29,7 @@ pub mod ast;
 mod catalog;
 mod cluster;
 mod datetime;
+mod describe;
 mod error;
 mod eval;
 mod exec_ddl;
@@ -47,6 +48,7 @@ pub use catalog::{
     Table, TableMeta,
 };
 pub use cluster::Cluster;
+pub use describe::{column_list, constraint_def, regclass};
 pub use error::{caret_lines, Notice, SqlError, SqlState};
 pub use session::{split_statements, ColumnInfo, QueryResult, Session, TxStatus};
 pub use types::{SqlType, Value};

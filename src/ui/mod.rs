@@ -5,6 +5,7 @@
 //! browser, and it compiles only with feature `web`.
 
 mod bench;
+mod database;
 mod files;
 mod storage;
 mod terminal;
@@ -55,6 +56,24 @@ pub struct Prefs {
     pub font_px: u32,
 }
 
+/// The panels beside the terminal.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Tab {
+    Files,
+    Database,
+}
+
+impl Tab {
+    const ALL: [Tab; 2] = [Tab::Files, Tab::Database];
+
+    fn label(self) -> &'static str {
+        match self {
+            Tab::Files => "Files",
+            Tab::Database => "Database",
+        }
+    }
+}
+
 /// The root component.
 #[component]
 pub fn App() -> Html {
@@ -71,6 +90,7 @@ pub fn App() -> Html {
     };
     let prefs = use_state(storage::load_prefs);
     let notice = use_state(|| loaded.1.clone());
+    let tab = use_state(|| Tab::Files);
 
     {
         let log = lab.state.log.clone();
@@ -106,10 +126,21 @@ pub fn App() -> Html {
                     </section>
                     <section class="side-pane" aria-label="Panels">
                         <div class="tabs" role="tablist">
-                            <button role="tab" class="tab active" aria-selected="true">{"Files"}</button>
+                            { for Tab::ALL.iter().map(|&t| {
+                                let selected = *tab == t;
+                                let tab = tab.clone();
+                                html! {
+                                    <button role="tab" class={classes!("tab", selected.then_some("active"))}
+                                        aria-selected={selected.to_string()}
+                                        onclick={Callback::from(move |_| tab.set(t))}>{t.label()}</button>
+                                }
+                            }) }
                         </div>
-                        <div class="panel" role="tabpanel">
-                            <files::Files />
+                        <div class="panel" role="tabpanel" aria-label={tab.label()}>
+                            { match *tab {
+                                Tab::Files => html! { <files::Files /> },
+                                Tab::Database => html! { <database::Database /> },
+                            } }
                         </div>
                     </section>
                 </main>

@@ -4,6 +4,7 @@ use super::fs::Fs;
 use super::project;
 use super::vars::Vars;
 use crate::doc::Store;
+use crate::sql::Cluster;
 
 /// The learner's account on every machine.
 pub const USER: &str = "learner";
@@ -27,6 +28,8 @@ pub struct Machine {
     pub history: Vec<String>,
     /// `$?`.
     pub last_status: i32,
+    /// The PostgreSQL server on localhost:5432: its databases.
+    pub postgres: Cluster,
     /// The MongoDB server on localhost:27017.
     pub mongo: Store,
 }
@@ -65,6 +68,7 @@ impl Machine {
             cwd: APP_DIR.to_string(),
             history: Vec::new(),
             last_status: 0,
+            postgres: Cluster::default(),
             mongo: Store::new(seed),
         }
     }

@@ -14,6 +14,7 @@ pub mod ids;
 pub mod machine;
 pub mod output;
 pub mod project;
+pub mod psql;
 pub mod shell;
 pub mod vars;
 
@@ -23,9 +24,12 @@ pub use output::{Chunk, Event, Outcome, Output, Stream};
 use ids::{Clock, IdGen};
 use shell::parse::{self, Error as ParseError};
 
-/// A program that has taken over the terminal, as `mongosh` does until `exit`.
+/// A program that has taken over the terminal, as `psql app` does until
+/// `\q` and `mongosh` until `exit`.
 #[derive(Clone, Debug)]
 pub enum Foreground {
+    /// An interactive psql session on the current machine.
+    Psql(psql::Client),
     /// An interactive mongosh session on the current machine.
     Mongosh(crate::doc::Shell),
 }
@@ -90,6 +94,7 @@ impl World {
     /// program that has the terminal (`test> `).
     pub fn prompt(&self) -> String {
         match &self.foreground {
+            Some(Foreground::Psql(client)) => client.prompt(&self.machine().postgres),
             Some(Foreground::Mongosh(shell)) => shell.prompt(),
             None => self.machine().prompt(),
         }
@@ -174,6 +179,19 @@ impl World {
     ) -> (i32, Option<Foreground>) {
         let now_ms = self.clock.now * 1000;
         match program {
+            Foreground::Psql(mut client) => {
+                let cluster = &mut self.machine_mut().postgres;
+                client.failed = false;
+                match client.input(cluster, line, output) {
+                    psql::Flow::Quit => {
+                        client.disconnect(cluster);
+                        (0, None)
+                    }
+                    psql::Flow::Continue => {
+                        (i32::from(client.failed), Some(Foreground::Psql(client)))
+                    }
+                }
+            }
             Foreground::Mongosh(mut shell) => {
                 let store = &mut self.machine_mut().mongo;
                 store.set_clock(now_ms);

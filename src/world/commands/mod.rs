@@ -9,6 +9,7 @@ mod ls;
 mod mongo;
 mod nav;
 mod options;
+mod postgres;
 mod session;
 mod vars;
 
@@ -39,6 +40,9 @@ pub static COMMANDS: &[Command] = &[
     files::MV,
     files::CP,
     session::EDIT,
+    postgres::CREATEDB,
+    postgres::DROPDB,
+    postgres::PSQL,
     mongo::MONGOSH,
     vars::ENV,
     vars::EXPORT,

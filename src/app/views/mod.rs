@@ -1,0 +1,6 @@
+//! View models: plain structs the page draws, computed here so that the
+//! components only render. Each has an ASCII `Display` for tests and the CLI.
+
+pub mod database;
+
+pub use database::DatabaseView;

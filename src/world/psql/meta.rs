@@ -1,0 +1,385 @@
+//! psql's backslash commands: `\q \x \conninfo \l \c \dn \dt \d \d NAME \di
+//! \ds \? \r \g`, formatted as psql 15 formats them.
+
+use super::format::{self, Table};
+use super::{connection_error, Client, Flow, SOCKET};
+use crate::sql::Cluster;
+use crate::sql::{column_list, constraint_def, regclass, Catalog, ConstraintKind, Relation};
+use crate::world::output::{Output, Stream};
+
+impl Client {
+    /// Runs one meta-command (the text after the backslash).
+    pub(super) fn meta(&mut self, cluster: &mut Cluster, command: &str, out: &mut Output) -> Flow {
+        let mut words = command.split_whitespace();
+        let name = words.next().unwrap_or_default();
+        let args: Vec<&str> = words.collect();
+        match name {
+            "q" => return Flow::Quit,
+            "x" => {
+                self.expanded = match args.first().copied() {
+                    Some("on") => true,
+                    Some("off") => false,
+                    _ => !self.expanded,
+                };
+                let state = if self.expanded { "on" } else { "off" };
+                out.push(Stream::Stdout, &format!("Expanded display is {state}.\n"));
+            }
+            "conninfo" => out.push(
+                Stream::Stdout,
+                &format!(
+                    "You are connected to database \"{}\" as user \"{}\" via socket in \"{}\" at port \"5432\".\n",
+                    self.database,
+                    self.user,
+                    SOCKET.trim_end_matches("/.s.PGSQL.5432"),
+                ),
+            ),
+            "l" | "list" => {
+                let text = self.list_databases(cluster);
+                out.push(Stream::Stdout, &text);
+            }
+            "c" | "connect" => self.connect(cluster, args.first().copied(), out),
+            "r" | "reset" => {
+                self.scanner.reset();
+                out.push(Stream::Stdout, "Query buffer reset (cleared).\n");
+            }
+            "g" | "gx" => {
+                let statement = std::mem::take(&mut self.scanner.buffer);
+                self.scanner.reset();
+                if !statement.trim().is_empty() {
+                    let expanded = self.expanded;
+                    self.expanded |= name == "gx";
+                    self.run_sql(cluster, statement.trim(), out);
+                    self.expanded = expanded;
+                }
+            }
+            "?" => out.push(Stream::Stdout, HELP),
+            "dn" | "dt" | "di" | "ds" | "d" => {
+                let Some(session) = cluster.session(&self.database) else {
+                    return Flow::Continue;
+                };
+                let catalog = session.catalog();
+                let text = match (name, args.first()) {
+                    ("dn", _) => list_schemas(catalog, &self.user),
+                    ("d", Some(target)) => describe(catalog, target),
+                    (kind, _) => list_relations(catalog, kind, &self.user),
+                };
+                match text {
+                    Ok(text) => out.push(Stream::Stdout, &text),
+                    Err(text) => out.push(Stream::Stderr, &text),
+                }
+            }
+            _ => out.push(
+                Stream::Stderr,
+                &format!("invalid command \\{name}\nTry \\? for help.\n"),
+            ),
+        }
+        Flow::Continue
+    }
+
+    fn connect(&mut self, cluster: &mut Cluster, target: Option<&str>, out: &mut Output) {
+        let target = target.unwrap_or(&self.database).to_string();
+        if cluster.session(&target).is_none() {
+            let error = connection_error(&target);
+            let message = error.trim_start_matches("psql: error: ");
+            out.push(
+                Stream::Stderr,
+                &format!("{message}Previous connection kept\n"),
+            );
+            return;
+        }
+        self.disconnect(cluster);
+        self.database = target;
+        self.scanner.reset();
+        out.push(
+            Stream::Stdout,
+            &format!(
+                "You are now connected to database \"{}\" as user \"{}\".\n",
+                self.database, self.user
+            ),
+        );
+    }
+
+    fn list_databases(&self, cluster: &Cluster) -> String {
+        let rows: Vec<Vec<Option<String>>> = cluster
+            .database_names()
+            .into_iter()
+            .map(|name| {
+                let privileges = if name.starts_with("template") {
+                    format!("=c/{0}\n{0}=CTc/{0}", self.user)
+                } else {
+                    String::new()
+                };
+                vec![
+                    Some(name),
+                    Some(self.user.clone()),
+                    Some("UTF8".into()),
+                    Some("C.UTF-8".into()),
+                    Some("C.UTF-8".into()),
+                    Some(String::new()),
+                    Some("libc".into()),
+                    Some(privileges),
+                ]
+            })
+            .collect();
+        let table = Table {
+            title: Some("List of databases"),
+            columns: vec![
+                "Name",
+                "Owner",
+                "Encoding",
+                "Collate",
+                "Ctype",
+                "ICU Locale",
+                "Locale Provider",
+                "Access privileges",
+            ],
+            right: vec![false; 8],
+            rows: &rows,
+        };
+        if self.expanded {
+            format!("List of databases\n{}", format::expanded(&table))
+        } else {
+            format::aligned(&table, true)
+        }
+    }
+}
+
+fn list_schemas(catalog: &Catalog, user: &str) -> Result<String, String> {
+    let rows: Vec<Vec<Option<String>>> = catalog
+        .schema_names()
+        .into_iter()
+        .filter(|s| !s.starts_with("pg_") && s != "information_schema")
+        .map(|s| {
+            let owner = if s == "public" {
+                "pg_database_owner"
+            } else {
+                user
+            };
+            vec![Some(s), Some(owner.to_string())]
+        })
+        .collect();
+    Ok(format::aligned(
+        &Table {
+            title: Some("List of schemas"),
+            columns: vec!["Name", "Owner"],
+            right: vec![false, false],
+            rows: &rows,
+        },
+        true,
+    ))
+}
+
+/// `\d`, `\dt`, `\di`, `\ds`: relations of the schemas on the search path.
+fn list_relations(catalog: &Catalog, kind: &str, user: &str) -> Result<String, String> {
+    let mut rows: Vec<Vec<Option<String>>> = Vec::new();
+    for schema_name in catalog.schema_names() {
+        let Some(schema) = catalog.schema(&schema_name) else {
+            continue;
+        };
+        if schema_name != "public" {
+            continue;
+        }
+        for (name, relation) in &schema.relations {
+            let (type_name, table) = match relation {
+                Relation::Table(_) => ("table", None),
+                Relation::Sequence(_) => ("sequence", None),
+                Relation::Index(id) => ("index", catalog.table(*id).map(|t| t.meta.name.clone())),
+            };
+            let wanted = match kind {
+                "dt" => type_name == "table",
+                "di" => type_name == "index",
+                "ds" => type_name == "sequence",
+                _ => type_name != "index",
+            };
+            if !wanted {
+                continue;
+            }
+            let mut row = vec![
+                Some(schema_name.clone()),
+                Some(name.clone()),
+                Some(type_name.to_string()),
+                Some(user.to_string()),
+            ];
+            if kind == "di" {
+                row.push(table);
+            }
+            rows.push(row);
+        }
+    }
+    if rows.is_empty() {
+        return Err("Did not find any relations.\n".to_string());
+    }
+    let mut columns = vec!["Schema", "Name", "Type", "Owner"];
+    if kind == "di" {
+        columns.push("Table");
+    }
+    let right = vec![false; columns.len()];
+    Ok(format::aligned(
+        &Table {
+            title: Some("List of relations"),
+            columns,
+            right,
+            rows: &rows,
+        },
+        true,
+    ))
+}
+
+/// `\d NAME`: a table's columns, indexes and constraints.
+fn describe(catalog: &Catalog, target: &str) -> Result<String, String> {
+    let (schema, name) = match target.split_once('.') {
+        Some((s, n)) => (s.to_string(), n.to_string()),
+        None => ("public".to_string(), target.to_string()),
+    };
+    let not_found = || format!("Did not find any relation named \"{target}\".\n");
+    let Some(Relation::Table(id)) = catalog.relation(&schema, &name) else {
+        return Err(not_found());
+    };
+    let table = catalog.table(id).ok_or_else(not_found)?;
+    let meta = &table.meta;
+    let rows: Vec<Vec<Option<String>>> = meta
+        .columns
+        .iter()
+        .map(|c| {
+            vec![
+                Some(c.name.clone()),
+                Some(c.ty.display()),
+                Some(String::new()),
+                Some(if c.not_null { "not null" } else { "" }.to_string()),
+                Some(
+                    c.default
+                        .as_ref()
+                        .map(|d| d.text.clone())
+                        .unwrap_or_default(),
+                ),
+            ]
+        })
+        .collect();
+    let title = format!("Table \"{}.{}\"", meta.schema, meta.name);
+    let mut text = format::aligned(
+        &Table {
+            title: Some(&title),
+            columns: vec!["Column", "Type", "Collation", "Nullable", "Default"],
+            right: vec![false; 5],
+            rows: &rows,
+        },
+        false,
+    );
+    // The aligned table ends with a blank line; the footers go before it.
+    text.pop();
+
+    let mut indexes: Vec<(bool, String, String)> = meta
+        .indexes
+        .iter()
+        .map(|index| {
+            let constraint = meta.constraints.iter().any(|c| c.name == index.name);
+            let kind = match (index.primary, index.unique, constraint) {
+                (true, _, _) => "PRIMARY KEY, ",
+                (false, true, true) => "UNIQUE CONSTRAINT, ",
+                (false, true, false) => "UNIQUE, ",
+                _ => "",
+            };
+            (
+                !index.primary,
+                index.name.clone(),
+                format!(
+                    "    \"{}\" {kind}btree ({})",
+                    index.name,
+                    column_list(meta, &index.columns)
+                ),
+            )
+        })
+        .collect();
+    indexes.sort();
+    section(
+        &mut text,
+        "Indexes:",
+        indexes.into_iter().map(|(_, _, l)| l).collect(),
+    );
+
+    let mut checks: Vec<String> = meta
+        .constraints
+        .iter()
+        .filter_map(|c| match &c.kind {
+            ConstraintKind::Check { .. } => Some(format!(
+                "    \"{}\" {}",
+                c.name,
+                constraint_def(catalog, meta, c)
+            )),
+            _ => None,
+        })
+        .collect();
+    checks.sort();
+    section(&mut text, "Check constraints:", checks);
+
+    let mut foreign: Vec<String> = meta
+        .constraints
+        .iter()
+        .filter(|c| matches!(c.kind, ConstraintKind::ForeignKey { .. }))
+        .map(|c| format!("    \"{}\" {}", c.name, constraint_def(catalog, meta, c)))
+        .collect();
+    foreign.sort();
+    section(&mut text, "Foreign-key constraints:", foreign);
+
+    let mut referenced: Vec<String> = catalog
+        .referencing(id)
+        .into_iter()
+        .filter_map(|(from, constraint)| {
+            let from = catalog.table(from)?;
+            let def = constraint_def(catalog, &from.meta, &constraint);
+            Some(format!(
+                "    TABLE \"{}\" CONSTRAINT \"{}\" {def}",
+                regclass(&from.meta),
+                constraint.name
+            ))
+        })
+        .collect();
+    referenced.sort();
+    section(&mut text, "Referenced by:", referenced);
+    text.push('\n');
+    Ok(text)
+}
+
+fn section(text: &mut String, heading: &str, lines: Vec<String>) {
+    if lines.is_empty() {
+        return;
+    }
+    text.push_str(heading);
+    text.push('\n');
+    for line in lines {
+        text.push_str(&line);
+        text.push('\n');
+    }
+}
+
+const HELP: &str = "General
+  \\q                     quit psql
+  \\g                     execute query; \\g with no arguments is equivalent to a semicolon
+  \\gx                    as \\g, but forces expanded output mode
+
+Help
+  \\? [commands]          show help on backslash commands
+
+Query Buffer
+  \\r                     reset (clear) the query buffer
+
+Informational
+  (options: S = show system objects, + = additional detail)
+  \\d[S+]                 list tables, views, and sequences
+  \\d[S+]  NAME           describe table, view, sequence, or index
+  \\di[S+] [PATTERN]      list indexes
+  \\dn[S+] [PATTERN]      list schemas
+  \\ds[S+] [PATTERN]      list sequences
+  \\dt[S+] [PATTERN]      list tables
+  \\l[+]   [PATTERN]      list databases
+
+Formatting
+  \\x [on|off|auto]       toggle expanded output (currently off)
+
+Connection
+  \\c[onnect] {[DBNAME|- USER|- HOST|- PORT|-] | conninfo}
+                         connect to new database (currently \"app\")
+  \\conninfo              display information about current connection
+
+(SchemaLab's psql knows the commands above; real psql has many more.)
+";
