@@ -14,6 +14,8 @@ With no command, an interactive shell on a fresh world (reads standard input).
 
 commands:
   run FILE [--seed N]     run a script of shell inputs and print the transcript
+  sql --json FILE         run a .sql file in a fresh database (one statement per line,
+                          autocommit) and print one JSON outcome per statement
   mongo FILE [--seed N]   run mongosh lines on a fresh server, print what mongosh would
   bench replay [--json]   time replaying a 500-command session
   help                    show this text
@@ -24,6 +26,7 @@ fn main() -> ExitCode {
     match args.first().map(String::as_str) {
         None => interactive(),
         Some("run") => run(&args[1..]),
+        Some("sql") => sql(&args[1..]),
         Some("mongo") => mongo(&args[1..]),
         Some("bench") => bench(&args[1..]),
         Some("help" | "--help" | "-h") => {
@@ -128,6 +131,18 @@ fn run(args: &[String]) -> ExitCode {
     };
     let mut world = World::new(seed);
     print!("{}", app::script::transcript(&mut world, &script));
+    ExitCode::SUCCESS
+}
+
+fn sql(args: &[String]) -> ExitCode {
+    if !args.iter().any(|a| a == "--json") {
+        return usage_error("sql needs --json (the only output format)");
+    }
+    let (_, script) = match seed_and_file(args, "sql") {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    print!("{}", schemalab::sql::fidelity::run_json(&script));
     ExitCode::SUCCESS
 }
 
