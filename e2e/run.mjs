@@ -166,6 +166,34 @@ await test('psql takes over the terminal and the explorer shows what it did', as
   await page.getByRole('tab', { name: 'Files' }).click();
 });
 
+await test('the document explorer shows the journal\'s shapes', async () => {
+  await type(page, 'mongosh');
+  await page.locator('.input-line .prompt', { hasText: 'test>' }).waitFor();
+  await type(page, 'db.users.insertOne({name: "Ada", age: 36})');
+  await type(page, 'db.users.insertOne({nmae: "Grace", age: "85"})');
+  await page.getByRole('log').getByText("insertedId").nth(1).waitFor();
+  await page.getByRole('tab', { name: 'Documents' }).click();
+  await page.getByRole('table', { name: 'Shapes of users' }).waitFor();
+  await page.getByText('look like the same field').waitFor();
+  await page.screenshot({ path: join(shots, 'documents.png') });
+  await type(page, 'exit');
+  await page.locator('.input-line .prompt', { hasText: 'learner@laptop' }).waitFor();
+});
+
+await test('Journal vs Form runs one action in both worlds', async () => {
+  await page.getByRole('tab', { name: 'Journal vs Form' }).click();
+  await page.getByRole('button', { name: 'Run in both worlds' }).click();
+  await page.getByRole('button', { name: 'Run in both worlds' }).click();
+  const extra = page.getByRole('region', { name: 'A user with an extra field, age' });
+  await extra.getByText('column "age" of relation "users" does not exist').waitFor();
+  check(await extra.locator('.side.accepted').count() === 1, 'MongoDB accepts');
+  await page.getByLabel('Document to save').fill('{name: "Linus", email: "l@x", shoe_size: 44}');
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await page.getByText("INSERT INTO users (name, email, shoe_size) VALUES ('Linus', 'l@x', 44);").waitFor();
+  await page.screenshot({ path: join(shots, 'journal-vs-form.png') });
+  await page.getByRole('tab', { name: 'Files' }).click();
+});
+
 await test('the light theme and a larger font are readable', async () => {
   await page.getByRole('button', { name: 'Light theme' }).click();
   await page.getByRole('button', { name: 'Larger text' }).click();

@@ -8,6 +8,7 @@
 //! page (`ui`) and the CLI both drive it.
 
 pub mod bench;
+pub mod compare;
 pub mod persist;
 pub mod script;
 pub mod state;

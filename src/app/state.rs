@@ -1,5 +1,6 @@
 //! The session state and its reducer.
 
+use super::compare::Comparison;
 use super::views::DatabaseView;
 use crate::world::{Event, Output, World};
 
@@ -33,6 +34,8 @@ pub struct State {
     pub editing: Option<String>,
     /// The database explorer of the current machine, with the last input's changes marked.
     pub database: DatabaseView,
+    /// Journal vs Form: its own sandbox, not part of the log.
+    pub compare: Comparison,
 }
 
 /// Every change to the session.
@@ -57,6 +60,12 @@ pub enum Action {
     OpenFile(String),
     /// Close the editor panel.
     CloseEditor,
+    /// Journal vs Form: run the next step of the story in both worlds.
+    CompareStep,
+    /// Journal vs Form: save the learner's own document in both worlds.
+    CompareSave(String),
+    /// Journal vs Form: start the story again.
+    CompareRestart,
     /// Replace the session by a saved one (a reload, a share link).
     Load {
         /// The saved seed.
@@ -83,6 +92,7 @@ impl State {
             transcript: Vec::new(),
             editing: None,
             database: DatabaseView::default(),
+            compare: Comparison::default(),
         }
     }
 
@@ -184,9 +194,11 @@ pub fn reduce(mut state: State, action: Action) -> State {
                 let mut redo = std::mem::take(&mut state.redo);
                 redo.push(last);
                 let editing = state.editing.take();
+                let compare = std::mem::take(&mut state.compare);
                 let mut next = State::replay(state.seed, state.log);
                 next.redo = redo;
                 next.editing = editing;
+                next.compare = compare;
                 next
             }
             None => state,
@@ -208,6 +220,18 @@ pub fn reduce(mut state: State, action: Action) -> State {
         }
         Action::CloseEditor => {
             state.editing = None;
+            state
+        }
+        Action::CompareStep => {
+            state.compare.step();
+            state
+        }
+        Action::CompareSave(document) => {
+            state.compare.save_user(&document);
+            state
+        }
+        Action::CompareRestart => {
+            state.compare = Comparison::default();
             state
         }
         Action::Load { seed, log } => State::replay(seed, log),

@@ -5,7 +5,9 @@
 //! browser, and it compiles only with feature `web`.
 
 mod bench;
+mod compare;
 mod database;
+mod documents;
 mod files;
 mod storage;
 mod terminal;
@@ -61,15 +63,19 @@ pub struct Prefs {
 enum Tab {
     Files,
     Database,
+    Documents,
+    Compare,
 }
 
 impl Tab {
-    const ALL: [Tab; 2] = [Tab::Files, Tab::Database];
+    const ALL: [Tab; 4] = [Tab::Files, Tab::Database, Tab::Documents, Tab::Compare];
 
     fn label(self) -> &'static str {
         match self {
             Tab::Files => "Files",
             Tab::Database => "Database",
+            Tab::Documents => "Documents",
+            Tab::Compare => "Journal vs Form",
         }
     }
 }
@@ -140,6 +146,8 @@ pub fn App() -> Html {
                             { match *tab {
                                 Tab::Files => html! { <files::Files /> },
                                 Tab::Database => html! { <database::Database /> },
+                                Tab::Documents => html! { <documents::Documents /> },
+                                Tab::Compare => html! { <compare::Compare /> },
                             } }
                         </div>
                     </section>

@@ -2,5 +2,7 @@
 //! components only render. Each has an ASCII `Display` for tests and the CLI.
 
 pub mod database;
+pub mod documents;
 
 pub use database::DatabaseView;
+pub use documents::DocumentsView;
