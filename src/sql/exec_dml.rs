@@ -696,10 +696,10 @@ pub fn update(ctx: &mut ExecCtx, up: &Update) -> R<QueryResult> {
             return Err(SqlError::undefined_column_of(&a.column, &tname).at(at(a.pos)));
         };
         if sets.iter().any(|(c, _)| *c == ci) {
-            return Err(SqlError::new(
-                super::error::SqlState::DuplicateColumn,
-                format!("multiple assignments to same column \"{}\"", a.column),
-            )
+            return Err(SqlError::syntax(format!(
+                "multiple assignments to same column \"{}\"",
+                a.column
+            ))
             .at(at(a.pos)));
         }
         let col = &t.meta.columns[ci];

@@ -483,9 +483,9 @@ pub fn resolve_type(t: &TypeName) -> R<SqlType> {
                     ))
                     .at(at(t.pos)));
                 }
-                if s < 0 || s > *p {
+                if !(0..=1000).contains(&s) {
                     return Err(SqlError::invalid_parameter(format!(
-                        "NUMERIC scale {s} must be between 0 and precision {p}"
+                        "NUMERIC scale {s} must be between -1000 and 1000"
                     ))
                     .at(at(t.pos)));
                 }
@@ -711,7 +711,6 @@ fn output_name(e: &Expr) -> String {
             "user" => "current_user".into(),
             other => other.to_string(),
         },
-        ExprKind::Literal(Literal::Bool(_)) => "bool".into(),
         _ => "?column?".into(),
     }
 }
@@ -1656,7 +1655,14 @@ impl<'a> Planner<'a> {
             ExprKind::Literal(l) => match l {
                 Literal::Integer(s) => integer_literal(s)?,
                 Literal::Decimal(s) => match Decimal::parse(s) {
-                    Some(d) => Typed::new(BExpr::Const(Value::Numeric(d?)), SqlType::Numeric(None)),
+                    Some(Ok(d)) => {
+                        Typed::new(BExpr::Const(Value::Numeric(d)), SqlType::Numeric(None))
+                    }
+                    // Beyond 38 digits: keep the magnitude as a double rather than fail.
+                    Some(Err(_)) => match s.parse::<f64>() {
+                        Ok(f) => Typed::new(BExpr::Const(Value::Float8(f)), SqlType::Float8),
+                        Err(_) => return Err(SqlError::invalid_input("numeric", s)),
+                    },
                     None => return Err(SqlError::invalid_input("numeric", s)),
                 },
                 Literal::String(s) => {
@@ -1952,8 +1958,37 @@ impl<'a> Planner<'a> {
                         common_type(a, b).ok_or_else(|| undefined(a, b))?
                     }
                 };
-                let l = unpad(coerce_to(l, &ty)?);
-                let r = unpad(coerce_to(r, &ty)?);
+                // char(n) against varchar compares as bpchar: trailing blanks ignored on both sides.
+                let bpchar = matches!(
+                    (&l.ty, &r.ty),
+                    (SqlType::Char(_), SqlType::Varchar(_))
+                        | (SqlType::Varchar(_), SqlType::Char(_))
+                );
+                let trim = |t: Typed| {
+                    if bpchar && matches!(t.ty, SqlType::Varchar(_)) {
+                        Typed::new(
+                            BExpr::Cast {
+                                expr: Box::new(t.expr),
+                                from: SqlType::Char(0),
+                                to: SqlType::Text,
+                                explicit: false,
+                            },
+                            SqlType::Text,
+                        )
+                    } else {
+                        t
+                    }
+                };
+                let l = if bpchar {
+                    trim(unpad(l))
+                } else {
+                    unpad(coerce_to(l, &ty)?)
+                };
+                let r = if bpchar {
+                    trim(unpad(r))
+                } else {
+                    unpad(coerce_to(r, &ty)?)
+                };
                 Ok(Typed::new(
                     BExpr::Cmp(op, Box::new(l.expr), Box::new(r.expr)),
                     SqlType::Bool,
