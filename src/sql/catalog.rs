@@ -434,6 +434,57 @@ impl Catalog {
         }
     }
 
+    /// A deterministic text dump of every schema, table definition, index and row. Sequence
+    /// positions are left out: they are not transactional.
+    pub fn dump(&self) -> String {
+        let mut out = String::new();
+        for (name, schema) in &self.schemas {
+            out.push_str(&format!("schema {name}\n"));
+            for (rel, kind) in &schema.relations {
+                out.push_str(&format!("  relation {rel} {kind:?}\n"));
+            }
+        }
+        for t in self.tables() {
+            out.push_str(&format!("table {}.{}\n", t.meta.schema, t.meta.name));
+            for c in &t.meta.columns {
+                let default = c.default.as_ref().map_or(String::new(), |d| d.text.clone());
+                out.push_str(&format!(
+                    "  column {} {} not_null={} default={default}\n",
+                    c.name,
+                    c.ty.display(),
+                    c.not_null
+                ));
+            }
+            for c in &t.meta.constraints {
+                out.push_str(&format!(
+                    "  constraint {} {}\n",
+                    c.name,
+                    self.constraint_def(&t.meta, c)
+                ));
+            }
+            for i in &t.meta.indexes {
+                out.push_str(&format!(
+                    "  index {} {:?} unique={}\n",
+                    i.name, i.columns, i.unique
+                ));
+            }
+            for (rid, row) in &t.rows {
+                let vals: Vec<String> = t.full_row(row).iter().map(Value::to_detail).collect();
+                out.push_str(&format!("  row {rid}: {}\n", vals.join(", ")));
+            }
+            for (name, idx) in &t.unique {
+                out.push_str(&format!("  unique data {name}: {} keys\n", idx.len()));
+            }
+        }
+        for s in self.sequences() {
+            out.push_str(&format!(
+                "sequence {}.{} owned_by={:?}\n",
+                s.schema, s.name, s.owned_by
+            ));
+        }
+        out
+    }
+
     // ----- undo log -----
 
     /// The current position of the undo log.

@@ -21,6 +21,9 @@ struct SqlParser;
 
 /// Deepest parenthesis / prefix-operator nesting accepted before 54001.
 const MAX_NESTING: usize = 200;
+/// Most operators in one statement: a left-nested chain of operators is as deep as it is
+/// long, and deep trees would exhaust the stack while being analysed or dropped.
+const MAX_OPERATORS: usize = 1000;
 
 static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
     PrattParser::new()
@@ -61,6 +64,7 @@ fn prescan(sql: &str) -> R<()> {
     let mut i = 0;
     let mut depth: usize = 0;
     let mut unary_run: usize = 0;
+    let mut operators: usize = 0;
     while i < b.len() {
         match b[i] {
             b'\'' => {
@@ -135,7 +139,15 @@ fn prescan(sql: &str) -> R<()> {
             }
             b'-' | b'+' | b'~' => {
                 unary_run += 1;
-                if depth + unary_run > MAX_NESTING {
+                operators += 1;
+                if depth + unary_run > MAX_NESTING || operators > MAX_OPERATORS {
+                    return Err(SqlError::stack_depth_exceeded());
+                }
+            }
+            b'*' | b'/' | b'%' | b'^' | b'<' | b'>' | b'=' | b'|' | b'&' => {
+                unary_run = 0;
+                operators += 1;
+                if operators > MAX_OPERATORS {
                     return Err(SqlError::stack_depth_exceeded());
                 }
             }
@@ -153,6 +165,15 @@ fn prescan(sql: &str) -> R<()> {
                     }
                 } else {
                     unary_run = 0;
+                }
+                if ["and", "or", "not", "like", "ilike", "is", "between", "in"]
+                    .iter()
+                    .any(|k| word.eq_ignore_ascii_case(k))
+                {
+                    operators += 1;
+                    if operators > MAX_OPERATORS {
+                        return Err(SqlError::stack_depth_exceeded());
+                    }
                 }
                 continue;
             }
