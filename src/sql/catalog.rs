@@ -227,6 +227,35 @@ impl Table {
         }
     }
 
+    /// Moves a row's unique-index entries from its old to its new version, touching only the
+    /// indexes whose key changed.
+    fn index_replace(&mut self, rid: RowId, old: &Row, new: &Row) {
+        for idx in &self.meta.indexes {
+            if !idx.unique {
+                continue;
+            }
+            let same = idx
+                .columns
+                .iter()
+                .all(|&c| self.value(old, c) == self.value(new, c));
+            if same {
+                continue;
+            }
+            let ok = self.key_of(old, &idx.columns);
+            let nk = self.key_of(new, &idx.columns);
+            if let Some(map) = self.unique.get_mut(&idx.name) {
+                if let Some(k) = ok {
+                    if map.get(&k) == Some(&rid) {
+                        map.remove(&k);
+                    }
+                }
+                if let Some(k) = nk {
+                    map.insert(k, rid);
+                }
+            }
+        }
+    }
+
     /// Builds the data of a unique index over the current rows; on a duplicate returns the
     /// duplicated key.
     pub fn build_unique(&self, cols: &[usize]) -> Result<BTreeMap<Key, RowId>, Key> {
@@ -720,8 +749,7 @@ impl Catalog {
     pub fn update_row(&mut self, id: TableId, rid: RowId, row: Row) {
         if let Some(t) = self.tables.get_mut(&id) {
             if let Some(old) = t.rows.remove(&rid) {
-                t.index_remove(rid, &old);
-                t.index_add(rid, &row);
+                t.index_replace(rid, &old, &row);
                 t.rows.insert(rid, row);
                 self.undo.push(Undo::RowUpdated(id, rid, old));
             }

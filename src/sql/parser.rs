@@ -51,6 +51,15 @@ type R<T> = Result<T, SqlError>;
 /// Parses one statement (a trailing `;` is allowed).
 pub fn parse(sql: &str) -> R<Statement> {
     prescan(sql)?;
+    // Most statements in bulk workloads have one of a few simple shapes; those skip pest.
+    if let Some(stmt) = super::fastpath::parse(sql) {
+        return Ok(stmt);
+    }
+    parse_with_pest(sql)
+}
+
+/// Parses with the pest grammar only (the fast path's reference).
+fn parse_with_pest(sql: &str) -> R<Statement> {
     let mut pairs = SqlParser::parse(Rule::input, sql).map_err(|e| syntax_error(sql, &e))?;
     match pairs.next() {
         Some(p) if p.as_rule() != Rule::EOI => build_statement(p),
@@ -1877,6 +1886,36 @@ mod tests {
         assert_eq!(parse(&sql).unwrap_err().code(), "54001");
         let sql = format!("SELECT {}1;", "NOT ".repeat(10_000));
         assert_eq!(parse(&sql).unwrap_err().code(), "54001");
+    }
+
+    #[test]
+    fn fast_path_builds_the_same_tree_as_pest() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fidelity/pg");
+        let mut lines: Vec<String> = vec![
+            "INSERT INTO users (name, email, age) VALUES ('D''Arcy', 'user4@example.com', NULL);".into(),
+            "insert into public.users values (1, -2.5, 3., TRUE, false, DEFAULT), (2, 'x', -7, null, 1, 2)".into(),
+            "SELECT * FROM users WHERE id = 5;".into(),
+            "SELECT count(*) FROM users WHERE age >= -3".into(),
+            "SELECT a, b FROM s.t WHERE c <> 'x';".into(),
+        ];
+        for dir in [root.join("scenarios"), root.join("extra/scenarios")] {
+            for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+                let text = std::fs::read_to_string(e.path()).unwrap_or_default();
+                lines.extend(
+                    text.lines()
+                        .filter(|l| !l.trim().is_empty() && !l.starts_with("--"))
+                        .map(str::to_string),
+                );
+            }
+        }
+        let mut fast = 0;
+        for l in &lines {
+            if let Some(stmt) = crate::sql::fastpath::parse(l) {
+                fast += 1;
+                assert_eq!(Ok(stmt), parse_with_pest(l), "{l}");
+            }
+        }
+        assert!(fast > 50, "fast path used for {fast} statements");
     }
 
     #[test]
