@@ -749,40 +749,61 @@ pub fn update(ctx: &mut ExecCtx, up: &Update) -> R<QueryResult> {
     }
     drop(p);
 
-    let targets = matching_rows(&from, filter.as_ref(), &env(ctx, ctx.cat))?;
-    // Old and new versions are kept only when foreign keys need them afterwards.
+    let targets = super::exec_select::matching_rids(&from, filter.as_ref(), &env(ctx, ctx.cat))?;
+    // Old and new versions are kept only when foreign keys or RETURNING need them.
     let keep_versions = !checks.fks.is_empty() || !ctx.cat.referencing(table).is_empty();
     let mut out_rows = Vec::new();
     let mut olds: Vec<Row> = Vec::new();
     let mut news: Vec<Row> = Vec::new();
     let count = targets.len() as u64;
-    for (rid, old) in targets {
-        let new_row = {
+    for rid in targets {
+        let vals = {
             let e = env(ctx, ctx.cat);
+            let t = ctx
+                .cat
+                .table(table)
+                .ok_or_else(|| SqlError::internal("table vanished"))?;
+            let Some(stored) = t.rows.get(&rid) else {
+                continue;
+            };
+            let widened;
+            let old: &Row = if stored.len() == t.meta.columns.len() {
+                stored
+            } else {
+                widened = t.full_row(stored);
+                &widened
+            };
             let mut vals = Vec::with_capacity(sets.len());
             for (ci, ex) in &sets {
-                vals.push((*ci, eval(ex, &old, &e)?));
+                vals.push((*ci, eval(ex, old, &e)?));
             }
             if keep_versions {
                 olds.push(old.clone());
             }
-            let mut new_row = old;
-            for (ci, v) in vals {
-                new_row[ci] = v;
-            }
-            check_row(ctx.cat, table, &new_row, &checks, &e)?;
-            new_row
+            vals
         };
-        if let Some((name, cols, vals, _)) = unique_conflict(ctx.cat, table, &new_row, Some(rid)) {
+        let old_keys = ctx.cat.patch_row(table, rid, vals);
+        {
+            let e = env(ctx, ctx.cat);
+            let t = ctx
+                .cat
+                .table(table)
+                .ok_or_else(|| SqlError::internal("table vanished"))?;
+            let row = t
+                .rows
+                .get(&rid)
+                .ok_or_else(|| SqlError::internal("row vanished"))?;
+            check_row(ctx.cat, table, row, &checks, &e)?;
+            if returning.is_some() {
+                out_rows.push(row.clone());
+            }
+            if keep_versions {
+                news.push(row.clone());
+            }
+        }
+        if let Err((name, cols, vals)) = ctx.cat.reindex_row(table, rid, old_keys) {
             return Err(SqlError::unique_violation(&name, &cols, &vals));
         }
-        if returning.is_some() {
-            out_rows.push(new_row.clone());
-        }
-        if keep_versions {
-            news.push(new_row.clone());
-        }
-        ctx.cat.update_row(table, rid, new_row);
     }
     for (old, new) in olds.iter().zip(&news) {
         check_fks(ctx.cat, table, new, &checks, Some(old))?;
