@@ -36,9 +36,8 @@ fn mismatch(expected: &Value, actual: &Value) -> Option<String> {
     None
 }
 
-#[test]
-fn shared_corpus_matches_postgres() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fidelity/pg");
+/// Replays every scenario of `dir` and returns the mismatches (printing a summary).
+fn replay(dir: &Path) -> Vec<String> {
     let mut names: Vec<_> = fs::read_dir(dir.join("scenarios"))
         .expect("scenarios dir")
         .filter_map(|e| e.ok())
@@ -83,6 +82,23 @@ fn shared_corpus_matches_postgres() {
     for f in &failures {
         println!("MISMATCH {f}");
     }
+    failures
+}
+
+#[test]
+fn shared_corpus_matches_postgres() {
+    let failures = replay(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fidelity/pg"));
+    assert!(
+        failures.is_empty(),
+        "{} statements differ from PostgreSQL",
+        failures.len()
+    );
+}
+
+#[test]
+fn extra_scenarios_match_postgres() {
+    // Scenarios written for this engine and recorded with run_corpus.py against PostgreSQL 15.
+    let failures = replay(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fidelity/pg/extra"));
     assert!(
         failures.is_empty(),
         "{} statements differ from PostgreSQL",

@@ -227,6 +227,35 @@ impl Table {
         }
     }
 
+    /// Moves a row's unique-index entries from its old to its new version, touching only the
+    /// indexes whose key changed.
+    fn index_replace(&mut self, rid: RowId, old: &Row, new: &Row) {
+        for idx in &self.meta.indexes {
+            if !idx.unique {
+                continue;
+            }
+            let same = idx
+                .columns
+                .iter()
+                .all(|&c| self.value(old, c) == self.value(new, c));
+            if same {
+                continue;
+            }
+            let ok = self.key_of(old, &idx.columns);
+            let nk = self.key_of(new, &idx.columns);
+            if let Some(map) = self.unique.get_mut(&idx.name) {
+                if let Some(k) = ok {
+                    if map.get(&k) == Some(&rid) {
+                        map.remove(&k);
+                    }
+                }
+                if let Some(k) = nk {
+                    map.insert(k, rid);
+                }
+            }
+        }
+    }
+
     /// Builds the data of a unique index over the current rows; on a duplicate returns the
     /// duplicated key.
     pub fn build_unique(&self, cols: &[usize]) -> Result<BTreeMap<Key, RowId>, Key> {
@@ -298,6 +327,8 @@ enum Undo {
     RowInserted(TableId, RowId),
     RowDeleted(TableId, RowId, Row),
     RowUpdated(TableId, RowId, Row),
+    /// An in-place UPDATE: the row's previous length and the replaced column values.
+    RowPatched(TableId, RowId, usize, Vec<(usize, Value)>),
     Meta(Box<TableMeta>),
     UniqueAdded(TableId, String),
     UniqueDropped(TableId, String, BTreeMap<Key, RowId>),
@@ -434,6 +465,57 @@ impl Catalog {
         }
     }
 
+    /// A deterministic text dump of every schema, table definition, index and row. Sequence
+    /// positions are left out: they are not transactional.
+    pub fn dump(&self) -> String {
+        let mut out = String::new();
+        for (name, schema) in &self.schemas {
+            out.push_str(&format!("schema {name}\n"));
+            for (rel, kind) in &schema.relations {
+                out.push_str(&format!("  relation {rel} {kind:?}\n"));
+            }
+        }
+        for t in self.tables() {
+            out.push_str(&format!("table {}.{}\n", t.meta.schema, t.meta.name));
+            for c in &t.meta.columns {
+                let default = c.default.as_ref().map_or(String::new(), |d| d.text.clone());
+                out.push_str(&format!(
+                    "  column {} {} not_null={} default={default}\n",
+                    c.name,
+                    c.ty.display(),
+                    c.not_null
+                ));
+            }
+            for c in &t.meta.constraints {
+                out.push_str(&format!(
+                    "  constraint {} {}\n",
+                    c.name,
+                    self.constraint_def(&t.meta, c)
+                ));
+            }
+            for i in &t.meta.indexes {
+                out.push_str(&format!(
+                    "  index {} {:?} unique={}\n",
+                    i.name, i.columns, i.unique
+                ));
+            }
+            for (rid, row) in &t.rows {
+                let vals: Vec<String> = t.full_row(row).iter().map(Value::to_detail).collect();
+                out.push_str(&format!("  row {rid}: {}\n", vals.join(", ")));
+            }
+            for (name, idx) in &t.unique {
+                out.push_str(&format!("  unique data {name}: {} keys\n", idx.len()));
+            }
+        }
+        for s in self.sequences() {
+            out.push_str(&format!(
+                "sequence {}.{} owned_by={:?}\n",
+                s.schema, s.name, s.owned_by
+            ));
+        }
+        out
+    }
+
     // ----- undo log -----
 
     /// The current position of the undo log.
@@ -471,6 +553,21 @@ impl Catalog {
                         }
                         tab.index_add(rid, &old);
                         tab.rows.insert(rid, old);
+                    }
+                }
+                Undo::RowPatched(t, rid, old_len, olds) => {
+                    if let Some(tab) = self.tables.get_mut(&t) {
+                        if let Some(mut row) = tab.rows.remove(&rid) {
+                            tab.index_remove(rid, &row);
+                            for (ci, v) in olds.into_iter().rev() {
+                                if let Some(slot) = row.get_mut(ci) {
+                                    *slot = v;
+                                }
+                            }
+                            row.truncate(old_len);
+                            tab.index_add(rid, &row);
+                            tab.rows.insert(rid, row);
+                        }
                     }
                 }
                 Undo::Meta(meta) => {
@@ -665,12 +762,107 @@ impl Catalog {
         }
     }
 
+    /// UPDATE in place: widens the stored row, writes the new column values and records the
+    /// old ones for undo. Unique indexes are not touched yet: the returned old keys go to
+    /// [`Catalog::reindex_row`] once the new version passed its NOT NULL and CHECK tests.
+    pub fn patch_row(
+        &mut self,
+        id: TableId,
+        rid: RowId,
+        changes: Vec<(usize, Value)>,
+    ) -> Vec<(String, Option<Key>)> {
+        let Some(t) = self.tables.get_mut(&id) else {
+            return Vec::new();
+        };
+        let changed: Vec<usize> = changes.iter().map(|(c, _)| *c).collect();
+        let affected: Vec<(String, Vec<usize>)> = t
+            .meta
+            .indexes
+            .iter()
+            .filter(|i| i.unique && i.columns.iter().any(|c| changed.contains(c)))
+            .map(|i| (i.name.clone(), i.columns.clone()))
+            .collect();
+        let old_keys: Vec<(String, Option<Key>)> = match t.rows.get(&rid) {
+            Some(row) => affected
+                .iter()
+                .map(|(n, cols)| (n.clone(), t.key_of(row, cols)))
+                .collect(),
+            None => return Vec::new(),
+        };
+        let missing: Vec<Value> = t.meta.columns.iter().map(|c| c.missing.clone()).collect();
+        let Some(row) = t.rows.get_mut(&rid) else {
+            return Vec::new();
+        };
+        let old_len = row.len();
+        while row.len() < missing.len() {
+            row.push(missing[row.len()].clone());
+        }
+        let mut olds = Vec::with_capacity(changes.len());
+        for (ci, v) in changes {
+            if let Some(slot) = row.get_mut(ci) {
+                olds.push((ci, std::mem::replace(slot, v)));
+            }
+        }
+        self.undo.push(Undo::RowPatched(id, rid, old_len, olds));
+        old_keys
+    }
+
+    /// Moves a patched row's unique-index entries to its new key, or reports the index whose
+    /// new key another row already holds (name, column names, key values).
+    pub fn reindex_row(
+        &mut self,
+        id: TableId,
+        rid: RowId,
+        old_keys: Vec<(String, Option<Key>)>,
+    ) -> Result<(), (String, String, String)> {
+        let Some(t) = self.tables.get_mut(&id) else {
+            return Ok(());
+        };
+        for (name, old) in old_keys {
+            let Some(idx) = t.meta.indexes.iter().find(|i| i.name == name) else {
+                continue;
+            };
+            let cols = idx.columns.clone();
+            let new = t.rows.get(&rid).and_then(|r| t.key_of(r, &cols));
+            if new == old {
+                continue;
+            }
+            if let Some(k) = &new {
+                if let Some(other) = t.unique.get(&name).and_then(|m| m.get(k)) {
+                    if *other != rid {
+                        let names = cols
+                            .iter()
+                            .map(|c| t.meta.columns[*c].name.clone())
+                            .collect::<Vec<_>>()
+                            .join(", ");
+                        let vals =
+                            k.0.iter()
+                                .map(Value::to_detail)
+                                .collect::<Vec<_>>()
+                                .join(", ");
+                        return Err((name, names, vals));
+                    }
+                }
+            }
+            if let Some(map) = t.unique.get_mut(&name) {
+                if let Some(k) = old {
+                    if map.get(&k) == Some(&rid) {
+                        map.remove(&k);
+                    }
+                }
+                if let Some(k) = new {
+                    map.insert(k, rid);
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Replaces a row.
     pub fn update_row(&mut self, id: TableId, rid: RowId, row: Row) {
         if let Some(t) = self.tables.get_mut(&id) {
             if let Some(old) = t.rows.remove(&rid) {
-                t.index_remove(rid, &old);
-                t.index_add(rid, &row);
+                t.index_replace(rid, &old, &row);
                 t.rows.insert(rid, row);
                 self.undo.push(Undo::RowUpdated(id, rid, old));
             }

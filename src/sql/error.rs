@@ -572,6 +572,15 @@ impl SqlError {
         .with_detail(detail)
         .with_hint("Use DROP ... CASCADE to drop the dependent objects too.")
     }
+    /// 2BP01 when a DROP names several objects.
+    pub fn dependent_objects_multi(detail: String) -> Self {
+        Self::new(
+            SqlState::DependentObjectsStillExist,
+            "cannot drop desired object(s) because other objects depend on them",
+        )
+        .with_detail(detail)
+        .with_hint("Use DROP ... CASCADE to drop the dependent objects too.")
+    }
     /// 42P04 CREATE DATABASE of an existing name.
     pub fn duplicate_database(name: &str) -> Self {
         Self::new(
@@ -781,13 +790,11 @@ impl SqlError {
     }
     /// 22003 numeric(p,s) overflow.
     pub fn numeric_field_overflow(precision: u32, scale: u32) -> Self {
-        let detail = if precision == scale {
+        let exp = precision as i64 - scale as i64;
+        let detail = if exp == 0 {
             format!("A field with precision {precision}, scale {scale} must round to an absolute value less than 1.")
         } else {
-            format!(
-                "A field with precision {precision}, scale {scale} must round to an absolute value less than 10^{}.",
-                precision - scale
-            )
+            format!("A field with precision {precision}, scale {scale} must round to an absolute value less than 10^{exp}.")
         };
         Self::new(SqlState::NumericValueOutOfRange, "numeric field overflow").with_detail(detail)
     }

@@ -57,18 +57,87 @@ pub fn compare(a: &Value, b: &Value) -> Ordering {
 
 /// Evaluates `e` over `row`.
 pub fn eval(e: &BExpr, row: &[Value], env: &Env) -> R<Value> {
+    // A small dispatcher keeps each recursion step's stack frame small: deep expressions
+    // (long operator chains) recurse through here.
+    match e {
+        BExpr::Const(v) => Ok(v.clone()),
+        BExpr::Col(i) => Ok(row.get(*i).cloned().unwrap_or(Value::Null)),
+        BExpr::And(..) | BExpr::Or(..) => eval_chain(e, row, env),
+        BExpr::Not(_)
+        | BExpr::IsNull(..)
+        | BExpr::IsBool(..)
+        | BExpr::IsDistinct(..)
+        | BExpr::Cmp(..) => eval_logic(e, row, env),
+        BExpr::Arith(..) | BExpr::Concat(..) => eval_chain(e, row, env),
+        BExpr::Neg(..) | BExpr::Cast { .. } => eval_scalar(e, row, env),
+        _ => eval_other(e, row, env),
+    }
+}
+
+/// Evaluates a left-nested chain of AND / OR / arithmetic / `||` iteratively, so that long
+/// chains do not deepen the stack.
+fn eval_chain(e: &BExpr, row: &[Value], env: &Env) -> R<Value> {
+    let mut spine: Vec<&BExpr> = Vec::new();
+    let mut leftmost = e;
+    while let BExpr::Arith(_, a, _, _) | BExpr::Concat(a, _) | BExpr::And(a, _) | BExpr::Or(a, _) =
+        leftmost
+    {
+        spine.push(leftmost);
+        leftmost = a;
+    }
+    let mut acc = eval(leftmost, row, env)?;
+    for node in spine.into_iter().rev() {
+        acc = match node {
+            BExpr::And(_, b) => {
+                let x = truth(&acc);
+                if x == Some(false) {
+                    Value::Bool(false)
+                } else {
+                    match (x, truth(&eval(b, row, env)?)) {
+                        (_, Some(false)) => Value::Bool(false),
+                        (Some(true), Some(true)) => Value::Bool(true),
+                        _ => Value::Null,
+                    }
+                }
+            }
+            BExpr::Or(_, b) => {
+                let x = truth(&acc);
+                if x == Some(true) {
+                    Value::Bool(true)
+                } else {
+                    match (x, truth(&eval(b, row, env)?)) {
+                        (_, Some(true)) => Value::Bool(true),
+                        (Some(false), Some(false)) => Value::Bool(false),
+                        _ => Value::Null,
+                    }
+                }
+            }
+            BExpr::Arith(op, _, b, ty) => {
+                let y = eval(b, row, env)?;
+                if acc.is_null() || y.is_null() {
+                    Value::Null
+                } else {
+                    arith(*op, acc, y, ty)?
+                }
+            }
+            BExpr::Concat(_, b) => {
+                let y = eval(b, row, env)?;
+                match (acc, y) {
+                    (Value::Text(mut s), Value::Text(t)) => {
+                        s.push_str(&t);
+                        Value::Text(s)
+                    }
+                    _ => Value::Null,
+                }
+            }
+            _ => return Err(SqlError::internal("eval_chain")),
+        };
+    }
+    Ok(acc)
+}
+
+fn eval_logic(e: &BExpr, row: &[Value], env: &Env) -> R<Value> {
     Ok(match e {
-        BExpr::Const(v) => v.clone(),
-        BExpr::Col(i) => row.get(*i).cloned().unwrap_or(Value::Null),
-        BExpr::Outer(lvl, i) => {
-            let n = env.outer.len();
-            env.outer
-                .get(n.wrapping_sub(*lvl))
-                .and_then(|r| r.get(*i))
-                .cloned()
-                .unwrap_or(Value::Null)
-        }
-        BExpr::Agg(i) => env.aggs.get(*i).cloned().unwrap_or(Value::Null),
         BExpr::And(a, b) => {
             let x = truth(&eval(a, row, env)?);
             if x == Some(false) {
@@ -120,6 +189,12 @@ pub fn eval(e: &BExpr, row: &[Value], env: &Env) -> R<Value> {
             }
             Value::Bool(cmp_result(*op, compare(&x, &y)))
         }
+        _ => return Err(SqlError::internal("eval_logic")),
+    })
+}
+
+fn eval_scalar(e: &BExpr, row: &[Value], env: &Env) -> R<Value> {
+    Ok(match e {
         BExpr::Neg(a, ty) => match eval(a, row, env)? {
             Value::Null => Value::Null,
             Value::Int(i) => Value::Int(check_int_range(-(i as i128), ty)?),
@@ -153,6 +228,23 @@ pub fn eval(e: &BExpr, row: &[Value], env: &Env) -> R<Value> {
                 _ => Value::Null,
             }
         }
+        _ => return Err(SqlError::internal("eval_scalar")),
+    })
+}
+
+fn eval_other(e: &BExpr, row: &[Value], env: &Env) -> R<Value> {
+    Ok(match e {
+        BExpr::Const(v) => v.clone(),
+        BExpr::Col(i) => row.get(*i).cloned().unwrap_or(Value::Null),
+        BExpr::Outer(lvl, i) => {
+            let n = env.outer.len();
+            env.outer
+                .get(n.wrapping_sub(*lvl))
+                .and_then(|r| r.get(*i))
+                .cloned()
+                .unwrap_or(Value::Null)
+        }
+        BExpr::Agg(i) => env.aggs.get(*i).cloned().unwrap_or(Value::Null),
         BExpr::Like {
             expr,
             pattern,
@@ -306,6 +398,7 @@ pub fn eval(e: &BExpr, row: &[Value], env: &Env) -> R<Value> {
                 _ => Value::Null,
             }
         }
+        _ => return Err(SqlError::internal("eval_other")),
     })
 }
 

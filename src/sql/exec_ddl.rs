@@ -388,15 +388,12 @@ fn create_table(ctx: &mut ExecCtx, ct: &CreateTable) -> R<QueryResult> {
     let schema = p.creation_schema(&ct.name)?;
     drop(p);
     let tname = ct.name.name.clone();
-    if ctx.cat.relation(&schema, &tname).is_some() {
-        if ct.if_not_exists {
-            return Ok(
-                QueryResult::tag("CREATE TABLE").with_notices(vec![Notice::new_notice(format!(
-                    "relation \"{tname}\" already exists, skipping"
-                ))]),
-            );
-        }
-        return Err(SqlError::duplicate_relation(&tname).at(at(ct.name.pos)));
+    if ct.if_not_exists && ctx.cat.relation(&schema, &tname).is_some() {
+        return Ok(
+            QueryResult::tag("CREATE TABLE").with_notices(vec![Notice::new_notice(format!(
+                "relation \"{tname}\" already exists, skipping"
+            ))]),
+        );
     }
     // Gather constraints (PostgreSQL's transformCreateStmt).
     let mut pk: Option<KeySpec> = None;
@@ -523,6 +520,10 @@ fn create_table(ctx: &mut ExecCtx, ct: &CreateTable) -> R<QueryResult> {
             default,
             missing: Value::Null,
         });
+    }
+    // The relation is created only now, after its columns' types resolved (as DefineRelation).
+    if ctx.cat.relation(&schema, &tname).is_some() {
+        return Err(SqlError::duplicate_relation(&tname).at(at(ct.name.pos)));
     }
     // Sequences for serial columns.
     let mut taken: Vec<String> = Vec::new();
@@ -1069,6 +1070,9 @@ fn drop_tables(ctx: &mut ExecCtx, d: &DropStmt) -> R<QueryResult> {
                 .map(|(_, _, desc)| format!("{desc} depends on table {tname}"))
                 .collect::<Vec<_>>()
                 .join("\n");
+            if d.names.len() > 1 {
+                return Err(SqlError::dependent_objects_multi(detail));
+            }
             return Err(SqlError::dependent_objects(
                 &format!("table {tname}"),
                 detail,

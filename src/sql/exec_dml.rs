@@ -106,7 +106,12 @@ pub fn plan_checks(p: &mut Planner, table: TableId) -> R<RowChecks> {
         .ok_or_else(|| SqlError::internal("table vanished"))?;
     let mut checks = Vec::new();
     let mut fks = Vec::new();
-    let mut cons = t.meta.constraints.clone();
+    let mut cons: Vec<&super::catalog::Constraint> = t
+        .meta
+        .constraints
+        .iter()
+        .filter(|c| matches!(c.kind, ConstraintKind::Check { .. }))
+        .collect();
     cons.sort_by(|a, b| a.name.cmp(&b.name));
     for c in &t.meta.constraints {
         if let ConstraintKind::ForeignKey {
@@ -305,15 +310,19 @@ fn returning_rows(
 
 /// Bound default expressions of every column (NULL constant when none).
 fn plan_defaults(p: &mut Planner, table: TableId) -> R<Vec<BExpr>> {
-    let t = p
-        .cat
+    plan_defaults_for(p, table, None)
+}
+
+/// Bound defaults, only for the columns marked in `needed` (others are NULL constants).
+fn plan_defaults_for(p: &mut Planner, table: TableId, needed: Option<&[bool]>) -> R<Vec<BExpr>> {
+    let cat = p.cat;
+    let t = cat
         .table(table)
         .ok_or_else(|| SqlError::internal("table vanished"))?;
-    let cols = t.meta.columns.clone();
-    let mut out = Vec::new();
-    for c in &cols {
+    let mut out = Vec::with_capacity(t.meta.columns.len());
+    for (i, c) in t.meta.columns.iter().enumerate() {
         match &c.default {
-            Some(d) => {
+            Some(d) if needed.is_none_or(|n| n.get(i).copied().unwrap_or(true)) => {
                 let tpd = p.bind_in_scope(Scope::default(), &d.expr)?;
                 let name = c.name.clone();
                 let cty = c.ty.clone();
@@ -321,7 +330,7 @@ fn plan_defaults(p: &mut Planner, table: TableId) -> R<Vec<BExpr>> {
                     SqlError::default_type_mismatch(&name, cty.base_name(), t.base_name())
                 })?);
             }
-            None => out.push(BExpr::Const(Value::Null)),
+            _ => out.push(BExpr::Const(Value::Null)),
         }
     }
     Ok(out)
@@ -452,7 +461,20 @@ pub fn insert(ctx: &mut ExecCtx, ins: &Insert) -> R<QueryResult> {
         }
     };
     let returning = plan_returning(&mut p, table, ins.alias.as_deref(), &ins.returning)?;
-    let defaults = plan_defaults(&mut p, table)?;
+    // Defaults are needed for untargeted columns, DEFAULT items and ON CONFLICT … SET DEFAULT.
+    let mut needed = vec![true; col_types.len()];
+    if ins.on_conflict.is_none() {
+        for (k, &ci) in targets.iter().enumerate() {
+            let explicit_everywhere = match &source {
+                Source::Rows(rows) => rows.iter().all(|r| r.get(k).is_some_and(Option::is_some)),
+                Source::Query(q) => k < q.columns.len(),
+            };
+            if explicit_everywhere {
+                needed[ci] = false;
+            }
+        }
+    }
+    let defaults = plan_defaults_for(&mut p, table, Some(&needed))?;
     let checks = plan_checks(&mut p, table)?;
     // ON CONFLICT
     let mut conflict: Option<ConflictPlan> = None;
@@ -642,13 +664,15 @@ pub fn insert(ctx: &mut ExecCtx, ins: &Insert) -> R<QueryResult> {
         if let Some((name, cols, vals, _)) = unique_conflict(ctx.cat, table, &row, None) {
             return Err(SqlError::unique_violation(&name, &cols, &vals));
         }
-        let rid = ctx.cat.insert_row(table, row.clone());
-        touched.insert(rid);
         if returning.is_some() {
             out_rows.push(row.clone());
         }
         if !checks.fks.is_empty() {
-            new_versions.push(row);
+            new_versions.push(row.clone());
+        }
+        let rid = ctx.cat.insert_row(table, row);
+        if conflict.is_some() {
+            touched.insert(rid);
         }
         count += 1;
     }
@@ -696,10 +720,10 @@ pub fn update(ctx: &mut ExecCtx, up: &Update) -> R<QueryResult> {
             return Err(SqlError::undefined_column_of(&a.column, &tname).at(at(a.pos)));
         };
         if sets.iter().any(|(c, _)| *c == ci) {
-            return Err(SqlError::new(
-                super::error::SqlState::DuplicateColumn,
-                format!("multiple assignments to same column \"{}\"", a.column),
-            )
+            return Err(SqlError::syntax(format!(
+                "multiple assignments to same column \"{}\"",
+                a.column
+            ))
             .at(at(a.pos)));
         }
         let col = &t.meta.columns[ci];
@@ -725,35 +749,68 @@ pub fn update(ctx: &mut ExecCtx, up: &Update) -> R<QueryResult> {
     }
     drop(p);
 
-    let targets = matching_rows(&from, filter.as_ref(), &env(ctx, ctx.cat))?;
+    let targets = super::exec_select::matching_rids(&from, filter.as_ref(), &env(ctx, ctx.cat))?;
+    // Old and new versions are kept only when foreign keys or RETURNING need them.
+    let keep_versions = !checks.fks.is_empty() || !ctx.cat.referencing(table).is_empty();
     let mut out_rows = Vec::new();
-    let mut changes: Vec<(Row, Row)> = Vec::new();
-    for (rid, old) in &targets {
-        let new_row = {
+    let mut olds: Vec<Row> = Vec::new();
+    let mut news: Vec<Row> = Vec::new();
+    let count = targets.len() as u64;
+    for rid in targets {
+        let vals = {
             let e = env(ctx, ctx.cat);
-            let mut new_row = old.clone();
+            let t = ctx
+                .cat
+                .table(table)
+                .ok_or_else(|| SqlError::internal("table vanished"))?;
+            let Some(stored) = t.rows.get(&rid) else {
+                continue;
+            };
+            let widened;
+            let old: &Row = if stored.len() == t.meta.columns.len() {
+                stored
+            } else {
+                widened = t.full_row(stored);
+                &widened
+            };
+            let mut vals = Vec::with_capacity(sets.len());
             for (ci, ex) in &sets {
-                new_row[*ci] = eval(ex, old, &e)?;
+                vals.push((*ci, eval(ex, old, &e)?));
             }
-            check_row(ctx.cat, table, &new_row, &checks, &e)?;
-            new_row
+            if keep_versions {
+                olds.push(old.clone());
+            }
+            vals
         };
-        if let Some((name, cols, vals, _)) = unique_conflict(ctx.cat, table, &new_row, Some(*rid)) {
+        let old_keys = ctx.cat.patch_row(table, rid, vals);
+        {
+            let e = env(ctx, ctx.cat);
+            let t = ctx
+                .cat
+                .table(table)
+                .ok_or_else(|| SqlError::internal("table vanished"))?;
+            let row = t
+                .rows
+                .get(&rid)
+                .ok_or_else(|| SqlError::internal("row vanished"))?;
+            check_row(ctx.cat, table, row, &checks, &e)?;
+            if returning.is_some() {
+                out_rows.push(row.clone());
+            }
+            if keep_versions {
+                news.push(row.clone());
+            }
+        }
+        if let Err((name, cols, vals)) = ctx.cat.reindex_row(table, rid, old_keys) {
             return Err(SqlError::unique_violation(&name, &cols, &vals));
         }
-        ctx.cat.update_row(table, *rid, new_row.clone());
-        if returning.is_some() {
-            out_rows.push(new_row.clone());
-        }
-        changes.push((old.clone(), new_row));
     }
-    for (old, new) in &changes {
+    for (old, new) in olds.iter().zip(&news) {
         check_fks(ctx.cat, table, new, &checks, Some(old))?;
     }
-    let olds: Vec<Row> = changes.iter().map(|(o, _)| o.clone()).collect();
-    let news: Vec<Row> = changes.iter().map(|(_, n)| n.clone()).collect();
-    parent_actions(ctx, table, &olds, Some(&news), 0)?;
-    let count = targets.len() as u64;
+    if keep_versions {
+        parent_actions(ctx, table, &olds, Some(&news), 0)?;
+    }
     let ret = returning_rows(&returning, &out_rows, ctx, ctx.cat)?;
     Ok(QueryResult::dml(
         format!("UPDATE {count}"),

@@ -323,6 +323,46 @@ pub fn matching_rows(from: &FromPlan, filter: Option<&BExpr>, env: &Env) -> R<Ve
     Ok(out)
 }
 
+/// Ids of the rows of one table matching a condition (UPDATE in place).
+pub fn matching_rids(from: &FromPlan, filter: Option<&BExpr>, env: &Env) -> R<Vec<RowId>> {
+    let FromPlan::Scan { table, lookup } = from else {
+        return Err(SqlError::internal("matching_rids needs a table scan"));
+    };
+    let t = env
+        .cat
+        .table(*table)
+        .ok_or_else(|| SqlError::internal("table vanished"))?;
+    let width = t.meta.columns.len();
+    let mut out = Vec::new();
+    let mut consider = |rid: RowId, row: &Row| -> R<()> {
+        let ok = match filter {
+            None => true,
+            Some(c) if row.len() == width => eval_pred(c, row, env)?,
+            Some(c) => eval_pred(c, &t.full_row(row), env)?,
+        };
+        if ok {
+            out.push(rid);
+        }
+        Ok(())
+    };
+    if let Some((index, key)) = lookup {
+        let k = Key(key
+            .iter()
+            .map(|e| eval(e, &[], env))
+            .collect::<R<Vec<_>>>()?);
+        if let Some(rid) = t.unique.get(index).and_then(|m| m.get(&k)) {
+            if let Some(row) = t.rows.get(rid) {
+                consider(*rid, row)?;
+            }
+        }
+        return Ok(out);
+    }
+    for (rid, row) in &t.rows {
+        consider(*rid, row)?;
+    }
+    Ok(out)
+}
+
 /// Running state of one aggregate.
 #[derive(Clone, Debug)]
 enum AggState {

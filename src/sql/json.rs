@@ -199,6 +199,18 @@ impl Parser<'_> {
         if self.i >= self.s.len() {
             return self.end();
         }
+        let tok = self.token();
+        let lexically_valid = match tok.as_bytes().first() {
+            Some(b'{' | b'}' | b'[' | b']' | b',' | b':' | b'"') => true,
+            Some(b'-' | b'0'..=b'9') => tok
+                .trim_start_matches('-')
+                .bytes()
+                .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-')),
+            _ => matches!(tok, "true" | "false" | "null"),
+        };
+        if !lexically_valid {
+            return self.bad_token();
+        }
         SqlError::invalid_json(format!("Expected {what}, but found \"{}\".", self.token()))
     }
 

@@ -35,6 +35,7 @@ mod eval;
 mod exec_ddl;
 mod exec_dml;
 mod exec_select;
+mod fastpath;
 pub mod fidelity;
 mod json;
 mod numeric;

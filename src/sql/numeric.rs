@@ -150,7 +150,9 @@ impl Decimal {
     /// Applies a `numeric(p,s)` type modifier: round to `s`, then check the integer digits.
     pub fn apply_typmod(self, precision: u32, scale: u32) -> Result<Self, SqlError> {
         let r = self.rescale(scale)?;
-        if r.mant != 0 && r.integer_digits() > precision.saturating_sub(scale) {
+        // |value| < 10^(precision - scale)  ⟺  |value · 10^scale| < 10^precision.
+        let limit = 10u128.checked_pow(precision);
+        if limit.is_some_and(|l| r.mant.unsigned_abs() >= l) {
             return Err(SqlError::numeric_field_overflow(precision, scale));
         }
         Ok(r)

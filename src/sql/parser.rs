@@ -21,6 +21,9 @@ struct SqlParser;
 
 /// Deepest parenthesis / prefix-operator nesting accepted before 54001.
 const MAX_NESTING: usize = 200;
+/// Most operators in one statement: a left-nested chain of operators is as deep as it is
+/// long, and deep trees would exhaust the stack while being analysed or dropped.
+const MAX_OPERATORS: usize = 1000;
 
 static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
     PrattParser::new()
@@ -48,6 +51,15 @@ type R<T> = Result<T, SqlError>;
 /// Parses one statement (a trailing `;` is allowed).
 pub fn parse(sql: &str) -> R<Statement> {
     prescan(sql)?;
+    // Most statements in bulk workloads have one of a few simple shapes; those skip pest.
+    if let Some(stmt) = super::fastpath::parse(sql) {
+        return Ok(stmt);
+    }
+    parse_with_pest(sql)
+}
+
+/// Parses with the pest grammar only (the fast path's reference).
+fn parse_with_pest(sql: &str) -> R<Statement> {
     let mut pairs = SqlParser::parse(Rule::input, sql).map_err(|e| syntax_error(sql, &e))?;
     match pairs.next() {
         Some(p) if p.as_rule() != Rule::EOI => build_statement(p),
@@ -61,6 +73,7 @@ fn prescan(sql: &str) -> R<()> {
     let mut i = 0;
     let mut depth: usize = 0;
     let mut unary_run: usize = 0;
+    let mut operators: usize = 0;
     while i < b.len() {
         match b[i] {
             b'\'' => {
@@ -135,7 +148,15 @@ fn prescan(sql: &str) -> R<()> {
             }
             b'-' | b'+' | b'~' => {
                 unary_run += 1;
-                if depth + unary_run > MAX_NESTING {
+                operators += 1;
+                if depth + unary_run > MAX_NESTING || operators > MAX_OPERATORS {
+                    return Err(SqlError::stack_depth_exceeded());
+                }
+            }
+            b'*' | b'/' | b'%' | b'^' | b'<' | b'>' | b'=' | b'|' | b'&' => {
+                unary_run = 0;
+                operators += 1;
+                if operators > MAX_OPERATORS {
                     return Err(SqlError::stack_depth_exceeded());
                 }
             }
@@ -153,6 +174,15 @@ fn prescan(sql: &str) -> R<()> {
                     }
                 } else {
                     unary_run = 0;
+                }
+                if ["and", "or", "not", "like", "ilike", "is", "between", "in"]
+                    .iter()
+                    .any(|k| word.eq_ignore_ascii_case(k))
+                {
+                    operators += 1;
+                    if operators > MAX_OPERATORS {
+                        return Err(SqlError::stack_depth_exceeded());
+                    }
                 }
                 continue;
             }
@@ -1856,6 +1886,36 @@ mod tests {
         assert_eq!(parse(&sql).unwrap_err().code(), "54001");
         let sql = format!("SELECT {}1;", "NOT ".repeat(10_000));
         assert_eq!(parse(&sql).unwrap_err().code(), "54001");
+    }
+
+    #[test]
+    fn fast_path_builds_the_same_tree_as_pest() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fidelity/pg");
+        let mut lines: Vec<String> = vec![
+            "INSERT INTO users (name, email, age) VALUES ('D''Arcy', 'user4@example.com', NULL);".into(),
+            "insert into public.users values (1, -2.5, 3., TRUE, false, DEFAULT), (2, 'x', -7, null, 1, 2)".into(),
+            "SELECT * FROM users WHERE id = 5;".into(),
+            "SELECT count(*) FROM users WHERE age >= -3".into(),
+            "SELECT a, b FROM s.t WHERE c <> 'x';".into(),
+        ];
+        for dir in [root.join("scenarios"), root.join("extra/scenarios")] {
+            for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+                let text = std::fs::read_to_string(e.path()).unwrap_or_default();
+                lines.extend(
+                    text.lines()
+                        .filter(|l| !l.trim().is_empty() && !l.starts_with("--"))
+                        .map(str::to_string),
+                );
+            }
+        }
+        let mut fast = 0;
+        for l in &lines {
+            if let Some(stmt) = crate::sql::fastpath::parse(l) {
+                fast += 1;
+                assert_eq!(Ok(stmt), parse_with_pest(l), "{l}");
+            }
+        }
+        assert!(fast > 50, "fast path used for {fast} statements");
     }
 
     #[test]

@@ -483,9 +483,9 @@ pub fn resolve_type(t: &TypeName) -> R<SqlType> {
                     ))
                     .at(at(t.pos)));
                 }
-                if s < 0 || s > *p {
+                if !(0..=1000).contains(&s) {
                     return Err(SqlError::invalid_parameter(format!(
-                        "NUMERIC scale {s} must be between 0 and precision {p}"
+                        "NUMERIC scale {s} must be between -1000 and 1000"
                     ))
                     .at(at(t.pos)));
                 }
@@ -711,7 +711,6 @@ fn output_name(e: &Expr) -> String {
             "user" => "current_user".into(),
             other => other.to_string(),
         },
-        ExprKind::Literal(Literal::Bool(_)) => "bool".into(),
         _ => "?column?".into(),
     }
 }
@@ -1652,42 +1651,40 @@ impl<'a> Planner<'a> {
     }
 
     fn bind_inner(&mut self, e: &Expr) -> R<Typed> {
+        // A small dispatcher keeps each recursion step's stack frame small: long operator
+        // chains recurse through here.
+        match &e.kind {
+            ExprKind::Binary(..)
+            | ExprKind::Not(_)
+            | ExprKind::Neg(_)
+            | ExprKind::IsNull(..)
+            | ExprKind::IsBool(..)
+            | ExprKind::IsDistinct(..) => self.bind_basic(e),
+            _ => self.bind_other(e),
+        }
+    }
+
+    fn bind_basic(&mut self, e: &Expr) -> R<Typed> {
         Ok(match &e.kind {
-            ExprKind::Literal(l) => match l {
-                Literal::Integer(s) => integer_literal(s)?,
-                Literal::Decimal(s) => match Decimal::parse(s) {
-                    Some(d) => Typed::new(BExpr::Const(Value::Numeric(d?)), SqlType::Numeric(None)),
-                    None => return Err(SqlError::invalid_input("numeric", s)),
-                },
-                Literal::String(s) => {
-                    Typed::new(BExpr::Const(Value::Text(s.clone())), SqlType::Unknown)
+            ExprKind::Binary(..) => {
+                // Walk the left spine iteratively: `a + b + c + …` nests to the left, and
+                // recursing down it would make stack use grow with the chain's length.
+                let mut spine: Vec<&Expr> = Vec::new();
+                let mut leftmost = e;
+                while let ExprKind::Binary(_, l, _) = &leftmost.kind {
+                    spine.push(leftmost);
+                    leftmost = l;
                 }
-                Literal::Bool(b) => Typed::new(BExpr::Const(Value::Bool(*b)), SqlType::Bool),
-                Literal::Null => Typed::new(BExpr::Const(Value::Null), SqlType::Unknown),
-            },
-            ExprKind::Column(parts) => self.resolve_column(parts, e.pos)?,
-            ExprKind::Binary(op, l, r) => {
-                let (op, l, r) = (*op, l.as_ref(), r.as_ref());
-                match op {
-                    BinOp::And | BinOp::Or => {
-                        let word = if op == BinOp::And { "AND" } else { "OR" };
-                        let lt = self.bind(l)?;
-                        let lt = self.to_bool(lt, word, l.pos)?;
-                        let rt = self.bind(r)?;
-                        let rt = self.to_bool(rt, word, r.pos)?;
-                        let ex = if op == BinOp::And {
-                            BExpr::And(Box::new(lt), Box::new(rt))
-                        } else {
-                            BExpr::Or(Box::new(lt), Box::new(rt))
-                        };
-                        Typed::new(ex, SqlType::Bool)
-                    }
-                    _ => {
-                        let lt = self.bind(l)?;
-                        let rt = self.bind(r)?;
-                        self.bind_binary_typed(op, lt, rt, e.pos)?
-                    }
+                let mut acc = self.bind(leftmost)?;
+                let mut acc_pos = leftmost.pos;
+                for node in spine.into_iter().rev() {
+                    let ExprKind::Binary(op, _, r) = &node.kind else {
+                        continue;
+                    };
+                    acc = self.bind_binary_step(*op, acc, acc_pos, r, node.pos)?;
+                    acc_pos = node.pos;
                 }
+                acc
             }
             ExprKind::Not(x) => {
                 let t = self.bind(x)?;
@@ -1727,6 +1724,60 @@ impl<'a> Planner<'a> {
                 };
                 Typed::new(BExpr::IsDistinct(l, r, *distinct), SqlType::Bool)
             }
+            _ => return Err(SqlError::internal("bind_basic")),
+        })
+    }
+
+    fn bind_binary_step(
+        &mut self,
+        op: BinOp,
+        lt: Typed,
+        l_pos: usize,
+        r: &Expr,
+        pos: usize,
+    ) -> R<Typed> {
+        match op {
+            BinOp::And | BinOp::Or => {
+                let word = if op == BinOp::And { "AND" } else { "OR" };
+                let lt = self.to_bool(lt, word, l_pos)?;
+                let rt = self.bind(r)?;
+                let rt = self.to_bool(rt, word, r.pos)?;
+                let ex = if op == BinOp::And {
+                    BExpr::And(Box::new(lt), Box::new(rt))
+                } else {
+                    BExpr::Or(Box::new(lt), Box::new(rt))
+                };
+                Ok(Typed::new(ex, SqlType::Bool))
+            }
+            _ => {
+                let rt = self.bind(r)?;
+                self.bind_binary_typed(op, lt, rt, pos)
+            }
+        }
+    }
+
+    fn bind_other(&mut self, e: &Expr) -> R<Typed> {
+        Ok(match &e.kind {
+            ExprKind::Literal(l) => match l {
+                Literal::Integer(s) => integer_literal(s)?,
+                Literal::Decimal(s) => match Decimal::parse(s) {
+                    Some(Ok(d)) => {
+                        Typed::new(BExpr::Const(Value::Numeric(d)), SqlType::Numeric(None))
+                    }
+                    // Beyond 38 digits: keep the magnitude as a double rather than fail.
+                    Some(Err(_)) => match s.parse::<f64>() {
+                        Ok(f) => Typed::new(BExpr::Const(Value::Float8(f)), SqlType::Float8),
+                        Err(_) => return Err(SqlError::invalid_input("numeric", s)),
+                    },
+                    None => return Err(SqlError::invalid_input("numeric", s)),
+                },
+                Literal::String(s) => {
+                    Typed::new(BExpr::Const(Value::Text(s.clone())), SqlType::Unknown)
+                }
+                Literal::Bool(b) => Typed::new(BExpr::Const(Value::Bool(*b)), SqlType::Bool),
+                Literal::Null => Typed::new(BExpr::Const(Value::Null), SqlType::Unknown),
+            },
+            ExprKind::Column(parts) => self.resolve_column(parts, e.pos)?,
             ExprKind::Between(x, lo, hi, neg) => {
                 let xt = self.bind(x)?;
                 let lot = self.bind(lo)?;
@@ -1886,6 +1937,7 @@ impl<'a> Planner<'a> {
             ExprKind::Row(_) => {
                 return Err(SqlError::not_supported("row constructors").at(at(e.pos)))
             }
+            _ => return Err(SqlError::internal("bind_other")),
         })
     }
 
@@ -1952,8 +2004,37 @@ impl<'a> Planner<'a> {
                         common_type(a, b).ok_or_else(|| undefined(a, b))?
                     }
                 };
-                let l = unpad(coerce_to(l, &ty)?);
-                let r = unpad(coerce_to(r, &ty)?);
+                // char(n) against varchar compares as bpchar: trailing blanks ignored on both sides.
+                let bpchar = matches!(
+                    (&l.ty, &r.ty),
+                    (SqlType::Char(_), SqlType::Varchar(_))
+                        | (SqlType::Varchar(_), SqlType::Char(_))
+                );
+                let trim = |t: Typed| {
+                    if bpchar && matches!(t.ty, SqlType::Varchar(_)) {
+                        Typed::new(
+                            BExpr::Cast {
+                                expr: Box::new(t.expr),
+                                from: SqlType::Char(0),
+                                to: SqlType::Text,
+                                explicit: false,
+                            },
+                            SqlType::Text,
+                        )
+                    } else {
+                        t
+                    }
+                };
+                let l = if bpchar {
+                    trim(unpad(l))
+                } else {
+                    unpad(coerce_to(l, &ty)?)
+                };
+                let r = if bpchar {
+                    trim(unpad(r))
+                } else {
+                    unpad(coerce_to(r, &ty)?)
+                };
                 Ok(Typed::new(
                     BExpr::Cmp(op, Box::new(l.expr), Box::new(r.expr)),
                     SqlType::Bool,

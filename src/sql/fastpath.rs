@@ -1,0 +1,480 @@
+//! A hand-written parser for the few statement shapes that dominate workloads — single- and
+//! multi-row `INSERT … VALUES` of literals, and `SELECT * | count(*) | columns FROM t
+//! [WHERE col op literal]` — producing exactly the AST the pest grammar would.
+//!
+//! Invariant: it either recognises the whole statement or returns `None`, and the pest parser
+//! then decides (including every syntax error). It never reports errors itself.
+
+use super::ast::*;
+
+#[derive(Clone, Debug, PartialEq)]
+enum Tok<'a> {
+    Word(&'a str),
+    Str(String),
+    Num(&'a str),
+    Sym(&'a str),
+}
+
+/// Words the grammar refuses as bare identifiers (kept in step with `reserved` in grammar.pest).
+const RESERVED: &[&str] = &[
+    "all",
+    "analyse",
+    "analyze",
+    "and",
+    "any",
+    "array",
+    "as",
+    "asc",
+    "asymmetric",
+    "both",
+    "case",
+    "cast",
+    "check",
+    "collate",
+    "column",
+    "constraint",
+    "create",
+    "current_catalog",
+    "current_date",
+    "current_role",
+    "current_time",
+    "current_timestamp",
+    "current_user",
+    "default",
+    "deferrable",
+    "desc",
+    "distinct",
+    "do",
+    "else",
+    "end",
+    "except",
+    "false",
+    "fetch",
+    "for",
+    "foreign",
+    "from",
+    "grant",
+    "group",
+    "having",
+    "in",
+    "initially",
+    "intersect",
+    "into",
+    "lateral",
+    "leading",
+    "limit",
+    "localtime",
+    "localtimestamp",
+    "not",
+    "null",
+    "offset",
+    "on",
+    "only",
+    "or",
+    "order",
+    "placing",
+    "primary",
+    "references",
+    "returning",
+    "select",
+    "session_user",
+    "some",
+    "symmetric",
+    "table",
+    "then",
+    "to",
+    "trailing",
+    "true",
+    "union",
+    "unique",
+    "user",
+    "using",
+    "variadic",
+    "when",
+    "where",
+    "window",
+    "with",
+    "authorization",
+    "binary",
+    "collation",
+    "concurrently",
+    "cross",
+    "current_schema",
+    "freeze",
+    "full",
+    "ilike",
+    "inner",
+    "is",
+    "isnull",
+    "join",
+    "left",
+    "like",
+    "natural",
+    "notnull",
+    "outer",
+    "overlaps",
+    "right",
+    "similar",
+    "tablesample",
+    "verbose",
+];
+
+fn lex(sql: &str) -> Option<Vec<(Tok<'_>, usize)>> {
+    let b = sql.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        match c {
+            b' ' | b'\t' | b'\r' | b'\n' => i += 1,
+            b'a'..=b'z' | b'A'..=b'Z' | b'_' => {
+                let start = i;
+                while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
+                    i += 1;
+                }
+                if i < b.len() && (b[i] == b'$' || b[i] >= 0x80 || b[i] == b'\'') {
+                    return None;
+                }
+                out.push((Tok::Word(&sql[start..i]), start));
+            }
+            b'0'..=b'9' => {
+                let start = i;
+                while i < b.len() && b[i].is_ascii_digit() {
+                    i += 1;
+                }
+                if i < b.len() && b[i] == b'.' {
+                    i += 1;
+                    while i < b.len() && b[i].is_ascii_digit() {
+                        i += 1;
+                    }
+                }
+                if i < b.len()
+                    && (b[i].is_ascii_alphabetic() || b[i] == b'_' || b[i] == b'.' || b[i] >= 0x80)
+                {
+                    return None;
+                }
+                out.push((Tok::Num(&sql[start..i]), start));
+            }
+            b'\'' => {
+                let start = i;
+                i += 1;
+                let mut s = String::new();
+                let mut seg = i;
+                loop {
+                    if i >= b.len() {
+                        return None;
+                    }
+                    if b[i] == b'\'' {
+                        s.push_str(&sql[seg..i]);
+                        if i + 1 < b.len() && b[i + 1] == b'\'' {
+                            s.push('\'');
+                            i += 2;
+                            seg = i;
+                            continue;
+                        }
+                        i += 1;
+                        break;
+                    }
+                    if b[i] == b'\n' {
+                        // Adjacent-literal continuation rules: leave to the grammar.
+                        return None;
+                    }
+                    i += 1;
+                }
+                out.push((Tok::Str(s), start));
+            }
+            b'(' | b')' | b',' | b';' | b'*' | b'.' => {
+                out.push((Tok::Sym(&sql[i..i + 1]), i));
+                i += 1;
+            }
+            b'=' => {
+                out.push((Tok::Sym("="), i));
+                i += 1;
+            }
+            b'<' | b'>' => {
+                let start = i;
+                i += 1;
+                if i < b.len() && (b[i] == b'=' || (c == b'<' && b[i] == b'>')) {
+                    i += 1;
+                }
+                if i < b.len() && b"+-*/<>=~!@#%^&|`?".contains(&b[i]) {
+                    return None;
+                }
+                out.push((Tok::Sym(&sql[start..i]), start));
+            }
+            b'-' => {
+                if i + 1 < b.len() && (b[i + 1] == b'-' || !b[i + 1].is_ascii_digit()) {
+                    return None;
+                }
+                out.push((Tok::Sym("-"), i));
+                i += 1;
+            }
+            _ => return None,
+        }
+    }
+    Some(out)
+}
+
+struct Cursor<'a> {
+    toks: Vec<(Tok<'a>, usize)>,
+    i: usize,
+}
+
+impl<'a> Cursor<'a> {
+    fn peek(&self) -> Option<&Tok<'a>> {
+        self.toks.get(self.i).map(|(t, _)| t)
+    }
+    fn pos(&self) -> usize {
+        self.toks.get(self.i).map_or(0, |(_, p)| *p)
+    }
+    fn keyword(&mut self, kw: &str) -> Option<()> {
+        match self.peek() {
+            Some(Tok::Word(w)) if w.eq_ignore_ascii_case(kw) => {
+                self.i += 1;
+                Some(())
+            }
+            _ => None,
+        }
+    }
+    fn is_keyword(&self, kw: &str) -> bool {
+        matches!(self.peek(), Some(Tok::Word(w)) if w.eq_ignore_ascii_case(kw))
+    }
+    fn sym(&mut self, s: &str) -> Option<()> {
+        match self.peek() {
+            Some(Tok::Sym(x)) if *x == s => {
+                self.i += 1;
+                Some(())
+            }
+            _ => None,
+        }
+    }
+    fn is_sym(&self, s: &str) -> bool {
+        matches!(self.peek(), Some(Tok::Sym(x)) if *x == s)
+    }
+    fn ident(&mut self) -> Option<(String, usize)> {
+        let pos = self.pos();
+        match self.peek() {
+            Some(Tok::Word(w)) => {
+                let folded = w.to_ascii_lowercase();
+                if RESERVED.contains(&folded.as_str()) {
+                    return None;
+                }
+                self.i += 1;
+                Some((folded, pos))
+            }
+            _ => None,
+        }
+    }
+    fn object_name(&mut self) -> Option<ObjectName> {
+        let (first, pos) = self.ident()?;
+        if self.is_sym(".") {
+            self.i += 1;
+            let (name, npos) = self.ident()?;
+            return Some(ObjectName {
+                schema: Some(first),
+                name,
+                pos: npos,
+            });
+        }
+        Some(ObjectName {
+            schema: None,
+            name: first,
+            pos,
+        })
+    }
+    fn literal(&mut self) -> Option<Expr> {
+        let pos = self.pos();
+        let (tok, _) = self.toks.get(self.i)?.clone();
+        let kind = match tok {
+            Tok::Str(s) => Literal::String(s),
+            Tok::Num(n) => number(n),
+            Tok::Sym("-") => {
+                self.i += 1;
+                match self.peek()? {
+                    Tok::Num(n) => match number(n) {
+                        Literal::Integer(s) => Literal::Integer(format!("-{s}")),
+                        Literal::Decimal(s) => Literal::Decimal(format!("-{s}")),
+                        other => other,
+                    },
+                    _ => return None,
+                }
+            }
+            Tok::Word(w) if w.eq_ignore_ascii_case("null") => Literal::Null,
+            Tok::Word(w) if w.eq_ignore_ascii_case("true") => Literal::Bool(true),
+            Tok::Word(w) if w.eq_ignore_ascii_case("false") => Literal::Bool(false),
+            _ => return None,
+        };
+        self.i += 1;
+        Some(Expr {
+            kind: ExprKind::Literal(kind),
+            pos,
+        })
+    }
+    /// Accepts an optional `;` and the end of input.
+    fn end(&mut self) -> Option<()> {
+        if self.is_sym(";") {
+            self.i += 1;
+        }
+        (self.i == self.toks.len()).then_some(())
+    }
+}
+
+fn number(n: &str) -> Literal {
+    if n.contains('.') {
+        Literal::Decimal(n.to_string())
+    } else {
+        Literal::Integer(n.to_string())
+    }
+}
+
+/// Parses the statement if it has one of the recognised shapes.
+pub fn parse(sql: &str) -> Option<Statement> {
+    let toks = lex(sql)?;
+    let mut c = Cursor { toks, i: 0 };
+    if c.is_keyword("insert") {
+        insert(&mut c)
+    } else if c.is_keyword("select") {
+        select(&mut c)
+    } else {
+        None
+    }
+}
+
+fn insert(c: &mut Cursor) -> Option<Statement> {
+    c.keyword("insert")?;
+    c.keyword("into")?;
+    let table = c.object_name()?;
+    let mut columns = Vec::new();
+    if c.is_sym("(") {
+        c.i += 1;
+        loop {
+            columns.push(c.ident()?);
+            if c.is_sym(",") {
+                c.i += 1;
+                continue;
+            }
+            c.sym(")")?;
+            break;
+        }
+    }
+    c.keyword("values")?;
+    let mut rows = Vec::new();
+    loop {
+        c.sym("(")?;
+        let mut row = Vec::new();
+        loop {
+            if c.is_keyword("default") {
+                c.i += 1;
+                row.push(InsertValue::Default);
+            } else {
+                row.push(InsertValue::Expr(c.literal()?));
+            }
+            if c.is_sym(",") {
+                c.i += 1;
+                continue;
+            }
+            c.sym(")")?;
+            break;
+        }
+        rows.push(row);
+        if c.is_sym(",") {
+            c.i += 1;
+            continue;
+        }
+        break;
+    }
+    c.end()?;
+    Some(Statement::Insert(Box::new(Insert {
+        table,
+        alias: None,
+        columns,
+        source: InsertSource::Values(rows),
+        on_conflict: None,
+        returning: Vec::new(),
+    })))
+}
+
+fn select(c: &mut Cursor) -> Option<Statement> {
+    c.keyword("select")?;
+    let mut items = Vec::new();
+    if c.is_sym("*") {
+        items.push(SelectItem::Wildcard(c.pos()));
+        c.i += 1;
+    } else if c.is_keyword("count") && matches!(c.toks.get(c.i + 1), Some((Tok::Sym("("), _))) {
+        let pos = c.pos();
+        c.i += 1;
+        c.sym("(")?;
+        c.sym("*")?;
+        c.sym(")")?;
+        items.push(SelectItem::Expr {
+            expr: Expr {
+                kind: ExprKind::Function {
+                    name: "count".into(),
+                    args: Vec::new(),
+                    distinct: false,
+                    star: true,
+                },
+                pos,
+            },
+            alias: None,
+        });
+    } else {
+        loop {
+            let (name, pos) = c.ident()?;
+            items.push(SelectItem::Expr {
+                expr: Expr {
+                    kind: ExprKind::Column(vec![name]),
+                    pos,
+                },
+                alias: None,
+            });
+            if c.is_sym(",") {
+                c.i += 1;
+                continue;
+            }
+            break;
+        }
+    }
+    c.keyword("from")?;
+    let name = c.object_name()?;
+    let mut where_ = None;
+    if c.is_keyword("where") {
+        c.i += 1;
+        let (col, cpos) = c.ident()?;
+        let op_pos = c.pos();
+        let op = match c.peek()? {
+            Tok::Sym("=") => BinOp::Eq,
+            Tok::Sym("<>") => BinOp::NotEq,
+            Tok::Sym("<") => BinOp::Lt,
+            Tok::Sym("<=") => BinOp::LtEq,
+            Tok::Sym(">") => BinOp::Gt,
+            Tok::Sym(">=") => BinOp::GtEq,
+            _ => return None,
+        };
+        c.i += 1;
+        let rhs = c.literal()?;
+        let lhs = Expr {
+            kind: ExprKind::Column(vec![col]),
+            pos: cpos,
+        };
+        where_ = Some(Expr {
+            kind: ExprKind::Binary(op, Box::new(lhs), Box::new(rhs)),
+            pos: op_pos,
+        });
+    }
+    c.end()?;
+    let select = Select {
+        distinct: false,
+        items,
+        from: vec![TableRef::Table { name, alias: None }],
+        where_,
+        group_by: Vec::new(),
+        having: None,
+    };
+    Some(Statement::Select(Box::new(Query {
+        body: SetExpr::Select(Box::new(select)),
+        order_by: Vec::new(),
+        limit: None,
+        offset: None,
+    })))
+}

@@ -1,0 +1,12 @@
+CREATE TABLE users (id serial PRIMARY KEY, name text NOT NULL);
+CREATE TABLE events (id bigserial PRIMARY KEY, kind text);
+INSERT INTO users (name) VALUES ('alice');
+INSERT INTO users (name) VALUES ('bob'), ('carol');
+INSERT INTO events (kind) VALUES ('login');
+SELECT * FROM users ORDER BY id;
+SELECT * FROM events;
+INSERT INTO users (id, name) VALUES (NULL, 'nobody');
+INSERT INTO users (name) VALUES ('dave') RETURNING id;
+SELECT currval('users_id_seq');
+SELECT nextval('users_id_seq');
+INSERT INTO users (name) VALUES ('erin') RETURNING id, name;

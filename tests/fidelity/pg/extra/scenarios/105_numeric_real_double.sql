@@ -1,0 +1,15 @@
+CREATE TABLE m (n numeric(5,2), r real, d double precision, x numeric);
+INSERT INTO m VALUES (1.005, 0.1, 0.1, 1.5);
+INSERT INTO m VALUES (-0.004, 1e10, 1e10, 100);
+INSERT INTO m VALUES (999.995, 1, 1, 1);
+INSERT INTO m VALUES (1000, 1, 1, 1);
+INSERT INTO m VALUES ('abc', 1, 1, 1);
+INSERT INTO m VALUES (12.345, 3.14159, 0.000001, 123.4500);
+INSERT INTO m VALUES (0.5, 1.5, 2.5, 0.10);
+SELECT * FROM m ORDER BY n;
+SELECT n * 2, n + 1, n / 3, r * 2, d / 3 FROM m ORDER BY n;
+SELECT sum(n), avg(n), sum(r), avg(d), sum(x) FROM m;
+SELECT 1.0 / 3, 10 / 4, 10 % 3, 10.0 / 4, 2 ^ 10, -7 / 2, -7 % 3;
+SELECT round(2.5), round(3.14159, 2), round(-2.5), trunc(3.99), ceil(2.1), floor(-2.1), abs(-5), abs(-2.50);
+SELECT 0.1::real + 0.2::real, 0.1::double precision + 0.2, 1e100::double precision, 123456789.0::real, 1.5e-7::double precision;
+SELECT 12345.6789::numeric(6,1), 99.999::numeric(4,2);

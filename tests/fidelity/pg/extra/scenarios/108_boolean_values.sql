@@ -1,0 +1,12 @@
+CREATE TABLE flags (id integer PRIMARY KEY, on_ boolean);
+INSERT INTO flags VALUES (1, 't'), (2, 'yes'), (3, '1'), (4, 'no'), (5, 'FALSE'), (6, 'off'), (7, NULL), (8, 'On');
+INSERT INTO flags VALUES (9, 'maybe');
+INSERT INTO flags VALUES (10, 1);
+INSERT INTO flags VALUES (11, 1::boolean);
+INSERT INTO flags VALUES (12, true);
+SELECT * FROM flags ORDER BY id;
+SELECT id FROM flags WHERE on_ ORDER BY id;
+SELECT id FROM flags WHERE NOT on_ ORDER BY id;
+SELECT id FROM flags WHERE on_ IS NOT TRUE ORDER BY id;
+SELECT id FROM flags WHERE on_ = 'y' ORDER BY id;
+SELECT true AND NULL, false AND NULL, true OR NULL, NOT NULL::boolean, 'true'::boolean, 0::boolean;

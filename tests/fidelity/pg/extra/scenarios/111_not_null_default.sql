@@ -1,0 +1,10 @@
+CREATE TABLE users (id integer PRIMARY KEY, name text NOT NULL, role text NOT NULL DEFAULT 'member', score integer DEFAULT 0, created date DEFAULT '2024-01-01');
+INSERT INTO users (id, name) VALUES (1, 'alice');
+INSERT INTO users (id, name, role) VALUES (2, 'bob', NULL);
+INSERT INTO users (id, role) VALUES (3, 'admin');
+INSERT INTO users VALUES (4, 'dave', DEFAULT, NULL, DEFAULT);
+INSERT INTO users (id, name, score) VALUES (5, 'erin', DEFAULT);
+INSERT INTO users DEFAULT VALUES;
+SELECT * FROM users ORDER BY id;
+CREATE TABLE t2 (a integer DEFAULT 'x');
+CREATE TABLE t3 (a boolean DEFAULT 1);

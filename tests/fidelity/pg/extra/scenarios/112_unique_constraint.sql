@@ -1,0 +1,13 @@
+CREATE TABLE users (id integer PRIMARY KEY, email text UNIQUE, handle text);
+INSERT INTO users VALUES (1, 'a@example.com', 'a');
+INSERT INTO users VALUES (2, 'a@example.com', 'b');
+INSERT INTO users VALUES (3, NULL, 'c'), (4, NULL, 'd');
+INSERT INTO users VALUES (5, 'A@example.com', 'e');
+SELECT * FROM users ORDER BY id;
+CREATE TABLE pairs (a integer, b integer, UNIQUE (a, b));
+INSERT INTO pairs VALUES (1, 1), (1, 2), (2, 1);
+INSERT INTO pairs VALUES (1, 2);
+INSERT INTO pairs VALUES (1, NULL), (1, NULL);
+SELECT count(*) FROM pairs;
+CREATE TABLE named (x text CONSTRAINT x_must_be_unique UNIQUE);
+INSERT INTO named VALUES ('q'), ('q');

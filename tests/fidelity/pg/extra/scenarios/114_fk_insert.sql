@@ -1,0 +1,12 @@
+CREATE TABLE users (id integer PRIMARY KEY, name text);
+CREATE TABLE orders (id integer PRIMARY KEY, user_id integer REFERENCES users (id), item text);
+INSERT INTO users VALUES (1, 'alice');
+INSERT INTO orders VALUES (10, 1, 'book');
+INSERT INTO orders VALUES (11, 99, 'pen');
+INSERT INTO orders VALUES (12, NULL, 'gift');
+INSERT INTO orders VALUES (13, 1, 'cup'), (14, 2, 'mug');
+SELECT * FROM orders ORDER BY id;
+CREATE TABLE lines (order_id integer REFERENCES orders, qty integer);
+INSERT INTO lines VALUES (10, 1);
+INSERT INTO lines VALUES (99, 1);
+UPDATE orders SET user_id = 5 WHERE id = 10;

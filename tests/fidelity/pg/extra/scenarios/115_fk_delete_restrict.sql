@@ -1,0 +1,10 @@
+CREATE TABLE users (id integer PRIMARY KEY, name text);
+CREATE TABLE orders (id integer PRIMARY KEY, user_id integer REFERENCES users (id));
+INSERT INTO users VALUES (1, 'alice'), (2, 'bob');
+INSERT INTO orders VALUES (10, 1);
+DELETE FROM users WHERE id = 1;
+DELETE FROM users WHERE id = 2;
+UPDATE users SET id = 5 WHERE id = 1;
+DELETE FROM orders WHERE user_id = 1;
+DELETE FROM users WHERE id = 1;
+SELECT * FROM users;

@@ -1,0 +1,10 @@
+CREATE TABLE teams (id integer PRIMARY KEY, name text);
+CREATE TABLE players (id integer PRIMARY KEY, team_id integer REFERENCES teams (id) ON DELETE SET NULL, name text);
+INSERT INTO teams VALUES (1, 'red'), (2, 'blue');
+INSERT INTO players VALUES (1, 1, 'ann'), (2, 1, 'ben'), (3, 2, 'cat');
+DELETE FROM teams WHERE id = 1;
+SELECT * FROM players ORDER BY id;
+CREATE TABLE strict_players (id integer PRIMARY KEY, team_id integer NOT NULL REFERENCES teams (id) ON DELETE SET NULL);
+INSERT INTO strict_players VALUES (1, 2);
+DELETE FROM teams WHERE id = 2;
+SELECT * FROM teams;

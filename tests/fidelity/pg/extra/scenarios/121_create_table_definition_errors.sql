@@ -1,0 +1,12 @@
+CREATE TABLE t (a strng);
+CREATE TABLE t (a integer PRIMARY KEY, b integer PRIMARY KEY);
+CREATE TABLE t (a integer, PRIMARY KEY (b));
+CREATE TABLE t (a varchar(0));
+CREATE TABLE t (a integer DEFAULT 'abc');
+CREATE TABLE t (a integer REFERENCES nope (id));
+CREATE TABLE t (a integer, UNIQUE (c));
+CREATE TABLE t (a integer CHECK (b > 0));
+CREATE TABLE t (a numeric(3,5));
+CREATE TABLE t (a datetime);
+CREATE TABLE t (a integer, CHECK (a > 'x'));
+CREATE TABLE t (a integer CHECK (a + 1));

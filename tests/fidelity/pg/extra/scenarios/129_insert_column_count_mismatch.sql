@@ -1,0 +1,10 @@
+CREATE TABLE users (id integer PRIMARY KEY, name text, email text);
+INSERT INTO users (id, name) VALUES (1, 'alice', 'a@example.com');
+INSERT INTO users (id, name, email) VALUES (1, 'alice');
+INSERT INTO users VALUES (1, 'alice', 'a@example.com', 'extra');
+INSERT INTO users VALUES (1, 'alice');
+INSERT INTO users (id, name, name) VALUES (2, 'bob', 'bob');
+INSERT INTO users (id) VALUES (3), (4, 'x');
+INSERT INTO users (id, name) SELECT 5;
+INSERT INTO users (id) SELECT 6, 'x';
+SELECT * FROM users ORDER BY id;

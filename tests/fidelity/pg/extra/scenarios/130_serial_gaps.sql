@@ -1,0 +1,14 @@
+CREATE TABLE users (id serial PRIMARY KEY, name varchar(5) NOT NULL UNIQUE);
+INSERT INTO users (name) VALUES ('alice');
+INSERT INTO users (name) VALUES ('alice');
+INSERT INTO users (name) VALUES (NULL);
+INSERT INTO users (name) VALUES ('waytoolong');
+INSERT INTO users (nme) VALUES ('x');
+BEGIN;
+INSERT INTO users (name) VALUES ('bob');
+ROLLBACK;
+INSERT INTO users (name) VALUES ('carol');
+SELECT * FROM users ORDER BY id;
+INSERT INTO users (name) VALUES ('dave'), ('dave');
+INSERT INTO users (name) VALUES ('erin');
+SELECT * FROM users ORDER BY id;

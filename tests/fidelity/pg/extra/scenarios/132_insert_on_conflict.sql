@@ -1,0 +1,11 @@
+CREATE TABLE counters (name text PRIMARY KEY, hits integer NOT NULL DEFAULT 0);
+INSERT INTO counters VALUES ('home', 1);
+INSERT INTO counters VALUES ('home', 1) ON CONFLICT DO NOTHING;
+INSERT INTO counters VALUES ('home', 1) ON CONFLICT (name) DO UPDATE SET hits = counters.hits + EXCLUDED.hits;
+INSERT INTO counters VALUES ('about', 5) ON CONFLICT (name) DO UPDATE SET hits = counters.hits + 1 RETURNING *;
+INSERT INTO counters VALUES ('home', 10) ON CONFLICT (hits) DO NOTHING;
+INSERT INTO counters VALUES ('home', 10) ON CONFLICT (name) DO UPDATE SET hits = excluded.hits WHERE counters.hits > 100;
+INSERT INTO counters VALUES ('x', 1), ('x', 2) ON CONFLICT (name) DO UPDATE SET hits = excluded.hits;
+INSERT INTO counters VALUES ('y', 1), ('y', 2) ON CONFLICT DO NOTHING;
+INSERT INTO counters VALUES ('home', 1) ON CONFLICT ON CONSTRAINT counters_pkey DO UPDATE SET hits = 0;
+SELECT * FROM counters ORDER BY name;

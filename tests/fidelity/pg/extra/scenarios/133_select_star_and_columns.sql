@@ -1,0 +1,12 @@
+CREATE TABLE users (id integer PRIMARY KEY, name text, age integer);
+INSERT INTO users VALUES (1, 'alice', 30), (2, 'bob', 25);
+SELECT * FROM users ORDER BY id;
+SELECT name, id FROM users ORDER BY id;
+SELECT name AS who, age + 1 AS next_age FROM users ORDER BY id;
+SELECT users.name, u2.age FROM users, users u2 WHERE users.id = u2.id ORDER BY users.id;
+SELECT id, id, name FROM users ORDER BY 1;
+SELECT age * 2, upper(name), name || '!' FROM users ORDER BY id;
+SELECT * FROM users WHERE false;
+SELECT u.* FROM users u ORDER BY u.id DESC;
+SELECT name who FROM users ORDER BY who;
+SELECT DISTINCT age > 26 FROM users ORDER BY 1;

@@ -1,0 +1,13 @@
+CREATE TABLE t (id integer PRIMARY KEY, a integer, b text);
+INSERT INTO t VALUES (1, 1, 'x'), (2, NULL, 'y'), (3, 3, NULL), (4, NULL, NULL);
+SELECT id FROM t WHERE a = NULL;
+SELECT id FROM t WHERE a IS NULL ORDER BY id;
+SELECT id FROM t WHERE a IS NOT NULL ORDER BY id;
+SELECT id FROM t WHERE a > 1 OR b = 'y' ORDER BY id;
+SELECT id FROM t WHERE NOT (a > 1) ORDER BY id;
+SELECT id FROM t WHERE a > 0 AND b IS NULL ORDER BY id;
+SELECT id, a IS DISTINCT FROM 1, a IS NOT DISTINCT FROM NULL FROM t ORDER BY id;
+SELECT id, coalesce(a, 0), coalesce(b, 'none'), nullif(a, 1) FROM t ORDER BY id;
+SELECT NULL = NULL, NULL <> 1, 1 = 1;
+SELECT id FROM t WHERE b <> 'x' ORDER BY id;
+SELECT count(*) FROM t WHERE (a = 1) IS NULL;

@@ -1,0 +1,13 @@
+CREATE TABLE names (id integer PRIMARY KEY, name text);
+INSERT INTO names VALUES (1, 'alice'), (2, 'Alice'), (3, 'bob'), (4, 'al_x'), (5, NULL), (6, 'albert'), (7, '100%');
+SELECT id FROM names WHERE name LIKE 'al%' ORDER BY id;
+SELECT id FROM names WHERE name LIKE 'Al%' ORDER BY id;
+SELECT id FROM names WHERE name ILIKE 'al%' ORDER BY id;
+SELECT id FROM names WHERE name LIKE '_ob' ORDER BY id;
+SELECT id FROM names WHERE name NOT LIKE 'al%' ORDER BY id;
+SELECT id FROM names WHERE name LIKE 'al\_%' ORDER BY id;
+SELECT id FROM names WHERE name LIKE '%\%' ORDER BY id;
+SELECT id FROM names WHERE name LIKE 'al!_%' ESCAPE '!' ORDER BY id;
+SELECT id FROM names WHERE name NOT ILIKE '%B%' ORDER BY id;
+SELECT 'abc' LIKE 'abc', 'abc' LIKE 'ABC', 'abc' ILIKE 'A_C', NULL LIKE 'a';
+SELECT id FROM names WHERE id LIKE '1%';

@@ -1,0 +1,15 @@
+CREATE TABLE t (id integer PRIMARY KEY, name text, score integer);
+INSERT INTO t VALUES (1, 'carol', 70), (2, 'alice', NULL), (3, 'bob', 90), (4, 'Dave', 70), (5, 'eve', NULL);
+SELECT name, score FROM t ORDER BY score;
+SELECT name, score FROM t ORDER BY score DESC;
+SELECT name, score FROM t ORDER BY score NULLS FIRST, id;
+SELECT name, score FROM t ORDER BY score DESC NULLS LAST, id;
+SELECT name FROM t ORDER BY name;
+SELECT name FROM t ORDER BY 1 DESC;
+SELECT name, score FROM t ORDER BY score, name DESC;
+SELECT name AS n FROM t ORDER BY n;
+SELECT name FROM t ORDER BY nosuch;
+SELECT name FROM t ORDER BY 3;
+SELECT name FROM t ORDER BY lower(name);
+SELECT DISTINCT score FROM t ORDER BY id;
+SELECT score FROM t ORDER BY score + 0 DESC, id;

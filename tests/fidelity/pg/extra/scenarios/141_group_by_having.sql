@@ -1,0 +1,14 @@
+CREATE TABLE sales (id integer PRIMARY KEY, region text, amount integer, rep text);
+INSERT INTO sales VALUES (1, 'north', 10, 'ann'), (2, 'north', 20, 'bob'), (3, 'south', 5, 'ann'), (4, 'east', NULL, 'cat'), (5, 'south', 15, 'bob');
+SELECT region, sum(amount) FROM sales GROUP BY region ORDER BY region;
+SELECT region, count(*) AS n FROM sales GROUP BY region HAVING count(*) > 1 ORDER BY region;
+SELECT region, amount FROM sales GROUP BY region;
+SELECT region, sum(amount) FROM sales GROUP BY 1 ORDER BY 2 DESC;
+SELECT rep, region, max(amount) FROM sales GROUP BY rep, region ORDER BY rep, region;
+SELECT region FROM sales GROUP BY region HAVING sum(amount) > 20;
+SELECT count(*) FROM sales HAVING count(*) > 100;
+SELECT region, avg(amount) FROM sales GROUP BY region ORDER BY region;
+SELECT region, string_agg(rep, ',') FROM sales GROUP BY region ORDER BY region;
+SELECT upper(region) AS r, count(*) FROM sales GROUP BY upper(region) ORDER BY r;
+SELECT region, rep FROM sales GROUP BY region ORDER BY region;
+SELECT sum(count(*)) FROM sales;

@@ -1,0 +1,13 @@
+CREATE TABLE users (id integer PRIMARY KEY, name text NOT NULL);
+CREATE TABLE orders (id integer PRIMARY KEY, user_id integer REFERENCES users (id), total integer);
+INSERT INTO users VALUES (1, 'alice'), (2, 'bob'), (3, 'carol');
+INSERT INTO orders VALUES (10, 1, 100), (11, 1, 50), (12, 2, 75);
+SELECT users.name, orders.total FROM users JOIN orders ON orders.user_id = users.id ORDER BY orders.id;
+SELECT u.name, o.total FROM users u INNER JOIN orders o ON o.user_id = u.id ORDER BY o.id;
+SELECT u.name, sum(o.total) AS spent FROM users u JOIN orders o ON o.user_id = u.id GROUP BY u.name ORDER BY spent DESC;
+SELECT u.name, o.total FROM users u, orders o WHERE o.user_id = u.id AND o.total > 60 ORDER BY o.id;
+SELECT * FROM users u JOIN orders o ON o.user_id = u.id ORDER BY o.id;
+SELECT u.name, o.id FROM users u CROSS JOIN orders o ORDER BY u.id, o.id LIMIT 4;
+SELECT u.name FROM users u JOIN orders o USING (id);
+SELECT u.name, o.total FROM users u RIGHT JOIN orders o ON o.user_id = u.id ORDER BY o.id;
+SELECT u.name, o.total FROM users u FULL JOIN orders o ON o.user_id = u.id ORDER BY u.id, o.id;

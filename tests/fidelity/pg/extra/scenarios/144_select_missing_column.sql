@@ -1,0 +1,11 @@
+CREATE TABLE users (id integer PRIMARY KEY, name text, email text);
+SELECT nme FROM users;
+SELECT emial FROM users;
+SELECT phone FROM users;
+SELECT name FROM users WHERE agee > 3;
+SELECT * FROM users WHERE name = "alice";
+SELECT u.nme FROM users u;
+SELECT users.phone FROM users;
+SELECT id FROM users ORDER BY nam;
+SELECT x FROM users;
+SELECT nam, id FROM users;

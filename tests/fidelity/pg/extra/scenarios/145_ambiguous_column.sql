@@ -1,0 +1,13 @@
+CREATE TABLE users (id integer PRIMARY KEY, name text);
+CREATE TABLE orders (id integer PRIMARY KEY, user_id integer, name text);
+INSERT INTO users VALUES (1, 'alice');
+INSERT INTO orders VALUES (10, 1, 'book');
+SELECT id FROM users JOIN orders ON user_id = users.id;
+SELECT name FROM users JOIN orders ON orders.user_id = users.id;
+SELECT users.id, orders.id FROM users JOIN orders ON orders.user_id = users.id;
+SELECT users.id FROM users u;
+SELECT u.id FROM users u JOIN orders o ON o.user_id = id;
+SELECT u.name, o.name FROM users u JOIN orders o ON o.user_id = u.id;
+SELECT nosuch.id FROM users;
+SELECT * FROM users JOIN users ON true;
+SELECT a.id FROM users a JOIN users b ON a.id = b.id;

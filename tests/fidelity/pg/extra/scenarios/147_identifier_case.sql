@@ -1,0 +1,12 @@
+CREATE TABLE CamelCase (MixedCol integer, "QuotedCol" integer);
+INSERT INTO camelcase VALUES (1, 2);
+SELECT mixedcol, "QuotedCol" FROM CAMELCASE;
+SELECT MIXEDCOL FROM camelcase;
+SELECT "MixedCol" FROM camelcase;
+SELECT quotedcol FROM camelcase;
+SELECT * FROM "CamelCase";
+CREATE TABLE "Users" (id integer);
+SELECT * FROM users;
+SELECT * FROM "Users";
+INSERT INTO "Users" VALUES (5);
+SELECT Id FROM "Users";

@@ -1,0 +1,15 @@
+SELECT 1;
+SELECT 1 + 2 AS three, 'hello' AS greeting;
+SELECT 7 / 2, 7.0 / 2, 7 % 2;
+SELECT 1 / 0;
+SELECT 2147483647 * 2;
+SELECT upper('abc'), lower('ABC'), length('héllo'), coalesce(NULL, 'x');
+SELECT 'a' || 'b', 'n=' || 42, concat('a', NULL, 'b');
+SELECT now() IS NOT NULL;
+SELECT CASE WHEN 1 > 2 THEN 'yes' ELSE 'no' END, CASE 2 WHEN 1 THEN 'one' WHEN 2 THEN 'two' END;
+SELECT '42'::integer + 1, CAST('3.5' AS numeric), 42::text, '1'::int;
+SELECT NULL, 'x'::text, true;
+SELECT 5 BETWEEN 1 AND 10, 3 IN (1, 2, 3), 'b' NOT IN ('a');
+SELECT greatest(1, 5, 3), least('b', 'a'), replace('hello', 'l', 'L'), substring('hello' from 2 for 3), position('l' in 'hello'), trim('  x  ');
+SELECT 1.5::integer, 2.5::integer, '  7 '::integer, 10::numeric(5,2), 3.7::int;
+SELECT 1 = 1.0, '1' = 1, 2 > 1.5;

@@ -1,0 +1,15 @@
+CREATE TABLE users (id integer PRIMARY KEY, name text NOT NULL, role text DEFAULT 'member', visits integer DEFAULT 0);
+INSERT INTO users VALUES (1, 'alice', 'admin', 5), (2, 'bob', 'member', 0), (3, 'carol', 'member', 2);
+UPDATE users SET visits = visits + 1 WHERE id = 1;
+UPDATE users SET role = 'guest' WHERE role = 'nobody';
+UPDATE users SET visits = 0;
+UPDATE users SET role = DEFAULT WHERE id = 1;
+UPDATE users SET name = upper(name), visits = visits + 10 WHERE id >= 2 RETURNING id, name, visits;
+UPDATE users SET WHERE id = 1;
+UPDATE userz SET name = 'x';
+UPDATE users SET nosuch = 1;
+UPDATE users SET name = 'x' WHERE nosuch = 1;
+UPDATE users SET name = name || '!' WHERE id = 3 RETURNING *;
+UPDATE users u SET visits = u.visits + 1 WHERE u.id = 2;
+SELECT * FROM users ORDER BY id;
+UPDATE users SET visits = 1, visits = 2;

@@ -1,0 +1,16 @@
+CREATE TABLE parents (id integer PRIMARY KEY);
+CREATE TABLE items (id integer PRIMARY KEY, name varchar(5) NOT NULL UNIQUE, qty integer CHECK (qty >= 0), parent_id integer REFERENCES parents (id));
+INSERT INTO parents VALUES (1), (2);
+INSERT INTO items VALUES (1, 'a', 1, 1), (2, 'b', 2, 2);
+UPDATE items SET name = NULL WHERE id = 1;
+UPDATE items SET name = 'b' WHERE id = 1;
+UPDATE items SET qty = -1 WHERE id = 1;
+UPDATE items SET name = 'toolong' WHERE id = 1;
+UPDATE items SET qty = 'many' WHERE id = 1;
+UPDATE items SET parent_id = 3 WHERE id = 1;
+UPDATE items SET color = 'red';
+UPDATE parents SET id = 5 WHERE id = 1;
+UPDATE items SET id = id + 1;
+UPDATE items SET qty = qty + 1 RETURNING id, qty;
+UPDATE items SET name = 'c ' WHERE id = 2;
+SELECT * FROM items ORDER BY id;

@@ -1,0 +1,14 @@
+CREATE TABLE users (id integer PRIMARY KEY, name text);
+CREATE TABLE invoices (id integer PRIMARY KEY, user_id integer REFERENCES users (id) ON DELETE RESTRICT);
+CREATE TABLE sessions (id integer PRIMARY KEY, user_id integer REFERENCES users (id) ON DELETE CASCADE);
+INSERT INTO users VALUES (1, 'alice'), (2, 'bob');
+INSERT INTO invoices VALUES (100, 1);
+INSERT INTO sessions VALUES (1, 1), (2, 1), (3, 2);
+DELETE FROM users WHERE id = 1;
+SELECT count(*) FROM sessions;
+DELETE FROM users WHERE id = 2;
+SELECT * FROM sessions ORDER BY id;
+DELETE FROM invoices WHERE user_id = 1;
+DELETE FROM users WHERE id = 1 RETURNING *;
+SELECT count(*) FROM sessions;
+SELECT * FROM users;

@@ -1,0 +1,13 @@
+CREATE TABLE users (id integer PRIMARY KEY, name text);
+INSERT INTO users VALUES (1, 'alice'), (2, 'bob');
+ALTER TABLE users ADD COLUMN email text;
+SELECT * FROM users ORDER BY id;
+ALTER TABLE users ADD COLUMN status text DEFAULT 'active';
+SELECT * FROM users ORDER BY id;
+ALTER TABLE users ADD age integer;
+INSERT INTO users (id, name) VALUES (3, 'carol');
+SELECT * FROM users ORDER BY id;
+ALTER TABLE users ADD COLUMN score numeric(4,1) DEFAULT 1.25;
+SELECT id, score FROM users ORDER BY id;
+ALTER TABLE users ADD COLUMN seq serial;
+SELECT id, seq FROM users ORDER BY id;

@@ -1,0 +1,11 @@
+CREATE TABLE users (id integer PRIMARY KEY, name text);
+INSERT INTO users VALUES (1, 'alice'), (2, 'bob');
+ALTER TABLE users ADD COLUMN plan text NOT NULL DEFAULT 'free';
+SELECT * FROM users ORDER BY id;
+INSERT INTO users (id, name) VALUES (3, 'carol');
+INSERT INTO users (id, name, plan) VALUES (4, 'dave', NULL);
+ALTER TABLE users ALTER COLUMN plan DROP DEFAULT;
+INSERT INTO users (id, name) VALUES (5, 'erin');
+SELECT * FROM users ORDER BY id;
+ALTER TABLE users ADD COLUMN active boolean NOT NULL DEFAULT true, ADD COLUMN credits integer NOT NULL DEFAULT 10;
+SELECT * FROM users ORDER BY id;

@@ -1,0 +1,15 @@
+CREATE TABLE users (id integer PRIMARY KEY, name text, legacy text, age integer CHECK (age > 0));
+INSERT INTO users VALUES (1, 'alice', 'x', 30);
+ALTER TABLE users DROP COLUMN legacy;
+SELECT * FROM users;
+ALTER TABLE users DROP COLUMN legacy;
+ALTER TABLE users DROP COLUMN IF EXISTS legacy;
+SELECT legacy FROM users;
+ALTER TABLE users DROP COLUMN age;
+INSERT INTO users VALUES (2, 'bob');
+SELECT * FROM users ORDER BY id;
+ALTER TABLE users ADD COLUMN legacy text;
+SELECT * FROM users ORDER BY id;
+ALTER TABLE users DROP COLUMN id;
+INSERT INTO users VALUES ('carol');
+SELECT * FROM users ORDER BY name;

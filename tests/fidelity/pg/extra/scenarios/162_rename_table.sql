@@ -1,0 +1,14 @@
+CREATE TABLE customers (id integer PRIMARY KEY, email text UNIQUE);
+INSERT INTO customers VALUES (1, 'a@x');
+ALTER TABLE customers RENAME TO clients;
+SELECT * FROM customers;
+SELECT * FROM clients;
+INSERT INTO clients VALUES (1, 'b@x');
+INSERT INTO clients VALUES (2, 'a@x');
+CREATE TABLE customers (id integer PRIMARY KEY, email text UNIQUE);
+INSERT INTO customers VALUES (1, 'a@x'), (1, 'b@x');
+INSERT INTO customers VALUES (2, 'z'), (3, 'z');
+ALTER TABLE clients RENAME TO customers;
+ALTER TABLE nosuch RENAME TO whatever;
+ALTER TABLE clients RENAME CONSTRAINT customers_pkey TO clients_pkey;
+INSERT INTO clients VALUES (1, 'c@x');

@@ -1,0 +1,16 @@
+CREATE TABLE t (id integer PRIMARY KEY, code text, amount integer, label varchar(20), flag text);
+INSERT INTO t VALUES (1, '42', 10, 'short', 'true'), (2, '7', 20, 'a bit longer label', 'false');
+ALTER TABLE t ALTER COLUMN amount TYPE bigint;
+ALTER TABLE t ALTER COLUMN amount TYPE numeric(10,2);
+SELECT amount FROM t ORDER BY id;
+ALTER TABLE t ALTER COLUMN code TYPE integer;
+ALTER TABLE t ALTER COLUMN code TYPE integer USING code::integer;
+SELECT code + 1 FROM t ORDER BY id;
+ALTER TABLE t ALTER COLUMN label TYPE varchar(10);
+ALTER TABLE t ALTER COLUMN label TYPE text;
+ALTER TABLE t ALTER COLUMN flag TYPE boolean;
+ALTER TABLE t ALTER COLUMN flag TYPE boolean USING flag::boolean;
+ALTER TABLE t ALTER COLUMN amount TYPE integer;
+ALTER TABLE t ALTER COLUMN code SET DATA TYPE text;
+ALTER TABLE t ALTER COLUMN label TYPE integer USING label::integer;
+SELECT * FROM t ORDER BY id;

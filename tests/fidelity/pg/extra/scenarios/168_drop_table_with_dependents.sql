@@ -1,0 +1,17 @@
+CREATE TABLE users (id integer PRIMARY KEY);
+CREATE TABLE orders (id integer PRIMARY KEY, user_id integer REFERENCES users (id));
+CREATE TABLE reviews (id integer PRIMARY KEY, user_id integer REFERENCES users (id));
+INSERT INTO users VALUES (1);
+INSERT INTO orders VALUES (1, 1);
+DROP TABLE users;
+DROP TABLE orders, users;
+DROP TABLE reviews CASCADE;
+CREATE TABLE reviews (id integer PRIMARY KEY, user_id integer REFERENCES users (id));
+DROP TABLE users CASCADE;
+INSERT INTO reviews VALUES (1, 99);
+SELECT * FROM reviews;
+CREATE TABLE a (id integer PRIMARY KEY);
+CREATE TABLE b (a_id integer REFERENCES a);
+CREATE TABLE c (a_id integer REFERENCES a);
+DROP TABLE a;
+DROP TABLE a CASCADE;

@@ -1,0 +1,17 @@
+CREATE TABLE users (id integer PRIMARY KEY);
+CREATE TABLE orders (id integer PRIMARY KEY, user_id integer);
+INSERT INTO users VALUES (1);
+INSERT INTO orders VALUES (1, 1), (2, 42);
+ALTER TABLE orders ADD CONSTRAINT orders_user_id_fkey FOREIGN KEY (user_id) REFERENCES users (id);
+DELETE FROM orders WHERE id = 2;
+ALTER TABLE orders ADD CONSTRAINT orders_user_id_fkey FOREIGN KEY (user_id) REFERENCES users (id);
+INSERT INTO orders VALUES (3, 42);
+ALTER TABLE orders DROP CONSTRAINT orders_user_id_fkey;
+INSERT INTO orders VALUES (3, 42);
+ALTER TABLE orders DROP CONSTRAINT orders_user_id_fkey;
+ALTER TABLE orders ADD FOREIGN KEY (user_id) REFERENCES users (id);
+ALTER TABLE orders ADD FOREIGN KEY (user_id) REFERENCES users ON DELETE CASCADE;
+DELETE FROM orders WHERE user_id = 42;
+ALTER TABLE orders ADD FOREIGN KEY (user_id) REFERENCES users ON DELETE CASCADE;
+DELETE FROM users;
+SELECT count(*) FROM orders;

@@ -1,0 +1,14 @@
+CREATE SCHEMA billing;
+CREATE TABLE billing.invoices (id serial PRIMARY KEY, amount numeric(8,2) NOT NULL);
+INSERT INTO billing.invoices (amount) VALUES (10.5);
+INSERT INTO billing.invoices (amount) VALUES (NULL);
+SELECT * FROM billing.invoices;
+SELECT nosuch FROM billing.invoices;
+CREATE SCHEMA billing;
+CREATE SCHEMA IF NOT EXISTS billing;
+CREATE TABLE billing.invoices (id integer);
+CREATE TABLE invoices (id integer);
+INSERT INTO invoices VALUES (1);
+SELECT * FROM invoices;
+SELECT billing.invoices.amount FROM billing.invoices;
+SELECT i.amount FROM billing.invoices i;

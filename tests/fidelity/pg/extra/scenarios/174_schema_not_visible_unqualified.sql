@@ -1,0 +1,12 @@
+CREATE SCHEMA app;
+CREATE TABLE app.users (id integer PRIMARY KEY, name text);
+INSERT INTO app.users VALUES (1, 'alice');
+SELECT * FROM users;
+INSERT INTO users VALUES (2, 'bob');
+SELECT * FROM app.users;
+SHOW search_path;
+SET search_path TO app, public;
+SELECT * FROM users;
+SHOW search_path;
+RESET search_path;
+SELECT * FROM users;

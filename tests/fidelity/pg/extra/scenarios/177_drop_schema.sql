@@ -1,0 +1,13 @@
+CREATE SCHEMA app;
+CREATE TABLE app.users (id integer PRIMARY KEY);
+CREATE TABLE app.orders (id integer, user_id integer REFERENCES app.users (id));
+DROP SCHEMA app;
+DROP SCHEMA app CASCADE;
+SELECT * FROM app.users;
+CREATE SCHEMA one_table;
+CREATE TABLE one_table.t (id integer);
+DROP SCHEMA one_table CASCADE;
+CREATE SCHEMA empty;
+DROP SCHEMA empty;
+DROP SCHEMA IF EXISTS empty;
+DROP SCHEMA public;

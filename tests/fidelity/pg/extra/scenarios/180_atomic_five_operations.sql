@@ -1,0 +1,18 @@
+CREATE TABLE users (id integer PRIMARY KEY, name text NOT NULL);
+CREATE TABLE orders (id integer PRIMARY KEY, user_id integer NOT NULL REFERENCES users (id), total integer CHECK (total > 0));
+INSERT INTO users VALUES (1, 'alice');
+BEGIN;
+INSERT INTO users VALUES (2, 'bob');
+INSERT INTO orders VALUES (1, 2, 10);
+UPDATE users SET name = 'Alice' WHERE id = 1;
+DELETE FROM orders WHERE id = 1;
+INSERT INTO orders VALUES (2, 3, 5);
+SELECT * FROM users;
+COMMIT;
+SELECT * FROM users ORDER BY id;
+SELECT count(*) FROM orders;
+BEGIN;
+INSERT INTO users VALUES (2, 'bob');
+INSERT INTO orders VALUES (1, 2, 0);
+ROLLBACK;
+SELECT * FROM users ORDER BY id;

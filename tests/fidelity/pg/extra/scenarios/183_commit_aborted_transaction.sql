@@ -1,0 +1,15 @@
+CREATE TABLE users (id integer PRIMARY KEY, name text NOT NULL);
+BEGIN;
+INSERT INTO users VALUES (1, 'alice');
+INSERT INTO users VALUES (2, NULL);
+INSERT INTO users VALUES (3, 'carol');
+COMMIT;
+SELECT * FROM users;
+BEGIN;
+SELECT * FROM nosuch;
+END;
+SELECT count(*) FROM users;
+BEGIN;
+SELEC 1;
+SELECT 1;
+ROLLBACK;

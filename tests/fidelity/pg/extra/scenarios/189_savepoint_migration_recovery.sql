@@ -1,0 +1,14 @@
+CREATE TABLE users (id integer PRIMARY KEY, name text);
+INSERT INTO users VALUES (1, 'alice'), (2, NULL);
+BEGIN;
+ALTER TABLE users ADD COLUMN email text;
+SAVEPOINT before_not_null;
+ALTER TABLE users ALTER COLUMN name SET NOT NULL;
+SELECT 1;
+ROLLBACK TO SAVEPOINT before_not_null;
+UPDATE users SET name = 'unknown' WHERE name IS NULL;
+ALTER TABLE users ALTER COLUMN name SET NOT NULL;
+RELEASE SAVEPOINT before_not_null;
+COMMIT;
+SELECT * FROM users ORDER BY id;
+INSERT INTO users (id) VALUES (3);

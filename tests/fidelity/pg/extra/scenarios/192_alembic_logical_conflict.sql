@@ -1,0 +1,12 @@
+CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL, CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num));
+INSERT INTO alembic_version (version_num) VALUES ('base00000001');
+BEGIN;
+CREATE TABLE users (id SERIAL NOT NULL, name VARCHAR(50), PRIMARY KEY (id));
+UPDATE alembic_version SET version_num='aaaa00000001' WHERE alembic_version.version_num = 'base00000001';
+COMMIT;
+BEGIN;
+CREATE TABLE users (id SERIAL NOT NULL, email VARCHAR(120), PRIMARY KEY (id));
+UPDATE alembic_version SET version_num='bbbb00000001' WHERE alembic_version.version_num = 'aaaa00000001';
+COMMIT;
+SELECT version_num FROM alembic_version;
+SELECT email FROM users;

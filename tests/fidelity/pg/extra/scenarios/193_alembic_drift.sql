@@ -1,0 +1,11 @@
+CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL, CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num));
+CREATE TABLE users (id SERIAL NOT NULL, name VARCHAR(50), PRIMARY KEY (id));
+INSERT INTO alembic_version (version_num) VALUES ('aaaa00000001');
+ALTER TABLE users ADD COLUMN phone VARCHAR(20);
+BEGIN;
+ALTER TABLE users ADD COLUMN phone VARCHAR(20);
+UPDATE alembic_version SET version_num='bbbb00000001' WHERE alembic_version.version_num = 'aaaa00000001';
+COMMIT;
+SELECT version_num FROM alembic_version;
+SELECT column_name, data_type, is_nullable FROM information_schema.columns WHERE table_name = 'users' ORDER BY ordinal_position;
+SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name;

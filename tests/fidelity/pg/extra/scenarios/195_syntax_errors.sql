@@ -1,0 +1,13 @@
+SELECT * FROM;
+SELEC * FROM users;
+SELECT * FROM users WHERE;
+INSERT INTO users VALUES ('alice);
+CREATE TABLE t (id integer,);
+CREATE TABLE t (id integer PRIMARY KEY;
+SELECT 1 +;
+SELECT (1 + 2;
+INSERT INTO users (a, b) VALUES (1, 2;
+UPDATE users name = 'x';
+DELETE users WHERE id = 1;
+SELECT * FROM users ORDER id;
+SELECT 'unterminated;

@@ -1,0 +1,13 @@
+CREATE TABLE user (id integer);
+CREATE TABLE order (id integer);
+CREATE TABLE group (id integer);
+CREATE TABLE "user" (id integer);
+INSERT INTO "user" VALUES (1);
+SELECT * FROM "user";
+db.users.find({});
+db.users.insertOne({name: 'alice'});
+CREATE TABLE t (select integer);
+CREATE TABLE t ("select" integer, "from" text);
+SELECT "select", "from" FROM t;
+CREATE TABLE t2 (id integer, desc text);
+show dbs;

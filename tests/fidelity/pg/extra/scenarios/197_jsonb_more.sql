@@ -1,0 +1,13 @@
+CREATE TABLE docs (id integer PRIMARY KEY, body jsonb);
+INSERT INTO docs VALUES (1, '{"a": {"b": [1, 2, 3]}, "n": 1.50, "t": true, "s": "x\"y"}');
+INSERT INTO docs VALUES (2, '[]'), (3, '"just a string"'), (4, 'null'), (5, '  {  }  ');
+INSERT INTO docs VALUES (6, '{"a": 1,}');
+INSERT INTO docs VALUES (7, '{a: 1}');
+INSERT INTO docs VALUES (8, '[1, 2');
+INSERT INTO docs VALUES (9, '');
+SELECT id, body FROM docs ORDER BY id;
+SELECT body -> 'a' -> 'b', body -> 'a' -> 'b' ->> 1, body ->> 'n', body ->> 's' FROM docs WHERE id = 1;
+SELECT id FROM docs WHERE body @> '{"t": true}';
+SELECT jsonb_typeof(body) FROM docs ORDER BY id;
+SELECT '{"b": 2, "a": 1}'::jsonb, '[1,"a",null]'::jsonb, '1e2'::jsonb, '{"k": 1.0}'::jsonb;
+INSERT INTO docs VALUES (10, 42);

@@ -1,0 +1,13 @@
+CREATE TABLE c (a char(5), b varchar(5), t text);
+INSERT INTO c VALUES ('ab', 'ab', 'ab');
+INSERT INTO c VALUES ('ab   ', 'ab   ', 'ab   ');
+INSERT INTO c VALUES ('abcdef', 'a', 'a');
+INSERT INTO c VALUES ('a', 'abcdef', 'a');
+INSERT INTO c VALUES ('abcde     ', 'abcde     ', 'x');
+SELECT a, b, t, length(a), length(b), length(t) FROM c ORDER BY t;
+SELECT count(*) FROM c WHERE a = 'ab';
+SELECT count(*) FROM c WHERE b = 'ab';
+SELECT count(*) FROM c WHERE a = b;
+SELECT a || '|', b || '|' FROM c ORDER BY t;
+SELECT 'ab'::char(5) = 'ab   '::char(5), 'ab'::varchar = 'ab ';
+SELECT upper(a), a LIKE 'ab%' FROM c ORDER BY t LIMIT 1;

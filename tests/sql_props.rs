@@ -1,0 +1,195 @@
+//! Property tests for the relational engine: no input panics, a failing statement leaves the
+//! database unchanged, and hostile nesting or sizes end in a result or an error.
+
+use std::fs;
+use std::path::Path;
+
+use proptest::prelude::*;
+use schemalab::sql::{Session, TxStatus};
+
+/// Every statement line of the shared corpus and the extra scenarios.
+fn corpus_lines() -> Vec<String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fidelity/pg");
+    let mut lines = Vec::new();
+    for dir in [root.join("scenarios"), root.join("extra/scenarios")] {
+        let Ok(entries) = fs::read_dir(&dir) else {
+            continue;
+        };
+        let mut paths: Vec<_> = entries.filter_map(|e| e.ok()).map(|e| e.path()).collect();
+        paths.sort();
+        for p in paths {
+            let text = fs::read_to_string(&p).unwrap_or_default();
+            lines.extend(
+                text.lines()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty() && !l.starts_with("--"))
+                    .map(str::to_string),
+            );
+        }
+    }
+    lines
+}
+
+/// A session holding a little of everything: schemas, serials, FKs, checks, uniques, rows.
+fn populated() -> Session {
+    let mut s = Session::new();
+    for stmt in [
+        "CREATE SCHEMA app",
+        "CREATE TABLE users (id serial PRIMARY KEY, name text NOT NULL, email varchar(20) UNIQUE, age integer CHECK (age >= 0), born date, score numeric(5,2), doc jsonb)",
+        "CREATE TABLE orders (id integer PRIMARY KEY, user_id integer REFERENCES users (id) ON DELETE CASCADE, total integer NOT NULL DEFAULT 0)",
+        "CREATE TABLE app.items (id bigserial PRIMARY KEY, label char(3), flag boolean)",
+        "INSERT INTO users (name, email, age, born, score, doc) VALUES ('alice', 'a@x', 30, '2000-01-01', 1.5, '{\"a\": 1}'), ('bob', 'b@x', 25, NULL, NULL, NULL)",
+        "INSERT INTO orders VALUES (1, 1, 10), (2, 1, 20), (3, 2, 5)",
+        "INSERT INTO app.items (label, flag) VALUES ('ab', true)",
+    ] {
+        s.execute(stmt).expect(stmt);
+    }
+    s
+}
+
+fn mutate(line: &str, kind: u8, at: usize, other: &str, byte: u8) -> String {
+    let chars: Vec<char> = line.chars().collect();
+    let cut = if chars.is_empty() {
+        0
+    } else {
+        at % (chars.len() + 1)
+    };
+    match kind % 4 {
+        0 => chars[..cut].iter().collect(),
+        1 => {
+            let ochars: Vec<char> = other.chars().collect();
+            let ocut = if ochars.is_empty() {
+                0
+            } else {
+                at % (ochars.len() + 1)
+            };
+            chars[..cut].iter().chain(ochars[ocut..].iter()).collect()
+        }
+        2 => {
+            let mut b = line.as_bytes().to_vec();
+            if !b.is_empty() {
+                let i = at % b.len();
+                b[i] ^= byte | 1;
+            }
+            String::from_utf8_lossy(&b).into_owned()
+        }
+        _ => {
+            let mut c = chars.clone();
+            c.insert(cut, byte as char);
+            c.into_iter().collect()
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+
+    #[test]
+    fn random_text_never_panics(s in "\\PC{0,200}") {
+        let mut session = populated();
+        let _ = session.execute(&s);
+        let _ = session.execute_script(&s);
+    }
+
+    #[test]
+    fn sqlish_text_never_panics(s in "(SELECT|INSERT|UPDATE|DELETE|CREATE|ALTER|DROP|FROM|WHERE|users|orders|id|name|\\(|\\)|,|;|'x'|1|NULL|=|<|\\+|\\*|AND|OR|NOT|IN|LIKE|::|text|TABLE|VALUES|SET| )*") {
+        let mut session = populated();
+        let _ = session.execute(&s);
+    }
+
+    #[test]
+    fn mutated_corpus_lines_never_panic(i in any::<usize>(), j in any::<usize>(), kind in any::<u8>(), at in any::<usize>(), byte in any::<u8>()) {
+        let lines = corpus_lines();
+        prop_assume!(!lines.is_empty());
+        let line = &lines[i % lines.len()];
+        let other = &lines[j % lines.len()];
+        let stmt = mutate(line, kind, at, other, byte);
+        let mut session = populated();
+        let _ = session.execute(&stmt);
+    }
+
+    #[test]
+    fn failing_statements_leave_the_database_unchanged(i in any::<usize>(), j in any::<usize>(), kind in any::<u8>(), at in any::<usize>(), byte in any::<u8>(), in_tx in any::<bool>()) {
+        let lines = corpus_lines();
+        prop_assume!(!lines.is_empty());
+        let stmt = mutate(&lines[i % lines.len()], kind, at, &lines[j % lines.len()], byte);
+        let mut session = populated();
+        if in_tx {
+            session.execute("BEGIN").expect("begin");
+        }
+        let before = session.catalog().dump();
+        if session.execute(&stmt).is_err() {
+            prop_assert_eq!(before, session.catalog().dump(), "statement: {}", stmt);
+            if in_tx {
+                prop_assert_eq!(session.in_transaction(), TxStatus::Failed);
+            }
+        }
+    }
+}
+
+#[test]
+fn deep_nesting_is_an_error_not_a_crash() {
+    let mut s = populated();
+    let cases = [
+        format!("SELECT {}1{};", "(".repeat(10_000), ")".repeat(10_000)),
+        format!("SELECT {}1;", "NOT ".repeat(10_000)),
+        format!("SELECT {}1;", "- ".repeat(10_000)),
+        format!("SELECT 1{};", " + 1".repeat(10_000)),
+        format!(
+            "SELECT * FROM users WHERE {}",
+            vec!["id = 1"; 5_000].join(" OR ")
+        ),
+        format!("SELECT {}1{};", "(SELECT ".repeat(300), ")".repeat(300)),
+    ];
+    for sql in &cases {
+        let e = s.execute(sql).expect_err("too deep");
+        assert_eq!(e.code(), "54001", "{}", &sql[..40]);
+        assert!(e
+            .hint
+            .as_deref()
+            .unwrap_or_default()
+            .contains("max_stack_depth"));
+    }
+    // Moderate nesting still works.
+    let r = s
+        .execute(&format!("SELECT {}1{};", "(".repeat(100), ")".repeat(100)))
+        .expect("100 parentheses");
+    assert_eq!(r.rows, Some(vec![vec![Some("1".to_string())]]));
+    let r = s.execute(&format!("SELECT 1{};", " + 1".repeat(300)));
+    assert!(r.is_ok() || r.is_err());
+}
+
+#[test]
+fn huge_literals_are_handled() {
+    let mut s = populated();
+    let big = "x".repeat(1_000_000);
+    let r = s
+        .execute(&format!(
+            "INSERT INTO users (name) VALUES ('{big}') RETURNING length(name);"
+        ))
+        .expect("big text");
+    assert_eq!(r.rows, Some(vec![vec![Some("1000000".to_string())]]));
+    let e = s
+        .execute(&format!(
+            "INSERT INTO users (name, email) VALUES ('x', '{big}');"
+        ))
+        .expect_err("varchar(20)");
+    assert_eq!(e.code(), "22001");
+    let digits = "9".repeat(100_000);
+    assert!(
+        s.execute(&format!("SELECT {digits};")).is_err()
+            || s.execute(&format!("SELECT {digits};")).is_ok()
+    );
+    let e = s
+        .execute(&format!("INSERT INTO orders VALUES ({digits}, 1, 1);"))
+        .expect_err("too big for integer");
+    assert!(matches!(e.code(), "22003" | "22P02"), "{}", e.code());
+    let list = (0..20_000)
+        .map(|i| i.to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let r = s
+        .execute(&format!("SELECT count(*) FROM users WHERE id IN ({list});"))
+        .expect("long IN list");
+    assert_eq!(r.rows, Some(vec![vec![Some("3".to_string())]]));
+}
