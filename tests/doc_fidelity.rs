@@ -1,6 +1,7 @@
 //! Output notation checked against mongosh's own formatter: `tests/fidelity/mongosh/
 //! inspect_cases.jsonl` holds values and what mongosh 2.x's `formatOutput` printed for them
 //! (recorded by `record_inspect.js`; see that folder's README). Never edit the recording.
+#![cfg(not(target_arch = "wasm32"))]
 
 use schemalab::doc::{inspect, Document, InspectOptions, Value};
 use serde_json::Value as Json;

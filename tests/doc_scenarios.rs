@@ -4,6 +4,7 @@
 //! lines (`> ` for a command that must succeed, `! ` for one that must fail; several lines
 //! form one multi-line input), a `---` line, the expected output, and a blank line. A failing
 //! command's output is followed by `(error)`. `UPDATE_GOLDEN=1` rewrites the expected output.
+#![cfg(not(target_arch = "wasm32"))]
 
 use std::fs;
 use std::path::Path;

@@ -3,6 +3,7 @@
 //!
 //! Compared strictly: `ok`, `tag`, `columns`, `rows`, `code`, `message` (for 42601 only the
 //! code), `detail`, `hint` and `notices`. Prints a per-scenario summary and the total rate.
+#![cfg(not(target_arch = "wasm32"))]
 
 use std::fs;
 use std::path::Path;

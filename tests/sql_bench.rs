@@ -4,6 +4,7 @@
 //! debug builds; set `SCHEMALAB_BENCH_DIR` to the `pg` folder written by `gen.mjs` to run the
 //! real files, ideally with `cargo test --profile bench-native --test sql_bench -- --nocapture`.
 //! Every run checks its results, so a wrong engine fails here whatever the timing.
+#![cfg(not(target_arch = "wasm32"))]
 
 use std::time::Instant;
 

@@ -1,5 +1,6 @@
 //! Property tests for the relational engine: no input panics, a failing statement leaves the
 //! database unchanged, and hostile nesting or sizes end in a result or an error.
+#![cfg(not(target_arch = "wasm32"))]
 
 use std::fs;
 use std::path::Path;
