@@ -20,6 +20,16 @@ const CORPUS: &[&str] = &[
     "export X=\"a b\"; unset X; history",
 ];
 
+/// Statements people type into psql, to mutate.
+const SQL: &[&str] = &[
+    "INSERT INTO users (name, email) VALUES ('Ada', 'ada@example.com'), ('Grace', NULL);",
+    "SELECT u.name, count(*) FROM users u WHERE u.id > 1 GROUP BY u.name ORDER BY 2 DESC;",
+    "ALTER TABLE users ADD COLUMN age integer NOT NULL DEFAULT 0;",
+    "BEGIN; UPDATE users SET name = 'x' WHERE id = 1; ROLLBACK;",
+    "\\d users",
+    "SELECT 'it''s', $$dollar$$, \"quoted id\" FROM users;",
+];
+
 fn mutate(line: &str, cut: usize, splice: &str, flip: usize) -> String {
     let mut bytes = line.as_bytes().to_vec();
     if !bytes.is_empty() {
@@ -65,6 +75,41 @@ proptest! {
         let mut world = World::default();
         let _ = world.needs_more(&line);
         let _ = world.run(&line);
+    }
+
+    #[test]
+    fn any_line_in_psql_or_mongosh_never_panics(
+        program in 0usize..2,
+        lines in prop::collection::vec("[\\PC\n]{0,40}", 1..6),
+    ) {
+        let mut world = World::default();
+        world.run("createdb app");
+        world.run(if program == 0 { "psql app" } else { "mongosh" });
+        prop_assert!(world.in_program());
+        for line in &lines {
+            let _ = world.prompt();
+            let _ = world.run(line);
+        }
+        world.run(if program == 0 { "\\q" } else { "exit" });
+    }
+
+    #[test]
+    fn mutated_sql_through_psql_never_panics(
+        which in 0..SQL.len(),
+        cut in 0usize..200,
+        splice in "[\\PC\n]{0,6}",
+        flip in 0usize..200,
+    ) {
+        let mut world = World::default();
+        world.run("createdb app");
+        world.run("psql app");
+        world.run("CREATE TABLE users (id serial PRIMARY KEY, name text NOT NULL, email text UNIQUE);");
+        let line = mutate(SQL[which], cut, &splice, flip);
+        for part in line.split('\n') {
+            let _ = world.run(part);
+        }
+        let _ = world.run(";");
+        let _ = world.run("\\d users");
     }
 
     #[test]
