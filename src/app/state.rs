@@ -246,37 +246,21 @@ mod tests {
         reduce(state, Action::Submit(input.to_string()))
     }
 
+    fn has(state: &State, path: &str) -> bool {
+        state.world.machine().fs.get(path).is_some()
+    }
+
     #[test]
     fn undo_replays_without_the_last_input() {
         let state = submit(State::default(), "mkdir data");
         let state = submit(state, "touch data/a");
-        assert!(state
-            .world
-            .machine()
-            .fs
-            .get("/home/learner/app/data/a")
-            .is_some());
+        assert!(has(&state, "/home/learner/app/data/a"));
         let state = reduce(state, Action::Undo);
-        assert!(state
-            .world
-            .machine()
-            .fs
-            .get("/home/learner/app/data/a")
-            .is_none());
-        assert!(state
-            .world
-            .machine()
-            .fs
-            .get("/home/learner/app/data")
-            .is_some());
+        assert!(!has(&state, "/home/learner/app/data/a"));
+        assert!(has(&state, "/home/learner/app/data"));
         assert_eq!(state.redo, ["touch data/a"]);
         let state = reduce(state, Action::Redo);
-        assert!(state
-            .world
-            .machine()
-            .fs
-            .get("/home/learner/app/data/a")
-            .is_some());
+        assert!(has(&state, "/home/learner/app/data/a"));
         assert_eq!(state.log.len(), 2);
     }
 
@@ -308,19 +292,9 @@ mod tests {
         assert!(state.transcript.is_empty());
         let state = submit(state, "touch x");
         let state = submit(state, "reset");
-        assert!(state
-            .world
-            .machine()
-            .fs
-            .get("/home/learner/app/x")
-            .is_none());
+        assert!(!has(&state, "/home/learner/app/x"));
         let state = reduce(state, Action::Undo);
-        assert!(state
-            .world
-            .machine()
-            .fs
-            .get("/home/learner/app/x")
-            .is_some());
+        assert!(has(&state, "/home/learner/app/x"));
         assert_eq!(state.transcript.len(), 1);
     }
 }
