@@ -10,8 +10,9 @@ use crate::app::{Action, Entry};
 use crate::world::Stream;
 
 const WELCOME: &str = "You are on your laptop, in ~/app: a Flask project whose models.py \
-describes a users table that no database has yet. Type commands as you would at work; \
-`help` lists them, Tab completes, ↑/↓ browse the history.";
+describes a users table that no database has yet. Type commands as you would at work: \
+try `cat models.py`, then `createdb app` and `psql app`, or `mongosh` for the other world. \
+`help` lists the commands, Tab completes, ↑/↓ browse the history.";
 
 /// The terminal component.
 #[component]
