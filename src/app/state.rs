@@ -84,14 +84,17 @@ impl Default for State {
 impl State {
     /// A new session on a fresh world.
     pub fn new(seed: u64) -> Self {
+        let world = World::new(seed);
+        let machine = world.machine();
+        let database = DatabaseView::of(&machine.name, &machine.postgres, None);
         State {
             seed,
             log: Vec::new(),
             redo: Vec::new(),
-            world: World::new(seed),
+            world,
             transcript: Vec::new(),
             editing: None,
-            database: DatabaseView::default(),
+            database,
             compare: Comparison::default(),
         }
     }
@@ -104,7 +107,8 @@ impl State {
         for input in log {
             state.run(input);
         }
-        state.database = DatabaseView::of(&state.world.machine().postgres, None);
+        let machine = state.world.machine();
+        state.database = DatabaseView::of(&machine.name, &machine.postgres, None);
         if let Some(input) = last {
             state.apply(input);
         }
@@ -115,7 +119,8 @@ impl State {
     fn apply(&mut self, input: String) {
         self.run(input);
         let before = std::mem::take(&mut self.database);
-        self.database = DatabaseView::of(&self.world.machine().postgres, Some(&before));
+        let machine = self.world.machine();
+        self.database = DatabaseView::of(&machine.name, &machine.postgres, Some(&before));
     }
 
     /// Runs one input and records it, without touching the views.

@@ -73,7 +73,7 @@ fn interactive() -> ExitCode {
             continue;
         }
         let input = std::mem::take(&mut pending);
-        if input.trim() == "exit" {
+        if input.trim() == "exit" && !world.in_program() && !world.logged_in_remotely() {
             break;
         }
         let outcome = world.run(&input);

@@ -15,7 +15,7 @@ pub fn Database() -> Html {
     let (system, user): (Vec<_>, Vec<_>) = view.databases.iter().partition(|d| d.system);
     html! {
         <div class="explorer" aria-label="Database explorer">
-            <p class="cluster">{"PostgreSQL cluster on localhost:5432"}</p>
+            <p class="cluster">{format!("PostgreSQL cluster on {} (localhost:5432)", view.machine)}</p>
             if user.is_empty() {
                 <p class="empty">{"No database of yours yet. A cluster starts with only its system databases; create one with "}<code>{"createdb app"}</code>{"."}</p>
             }

@@ -20,7 +20,7 @@ pub fn Documents() -> Html {
     };
     html! {
         <div class="explorer documents" aria-label="Document explorer">
-            <p class="cluster">{"MongoDB server on localhost:27017"}</p>
+            <p class="cluster">{format!("MongoDB server on {} (localhost:27017)", lab.state.world.machine().name)}</p>
             if view.databases.is_empty() {
                 <p class="empty">{"Nothing stored yet. In MongoDB a database and a collection appear on the first write: try "}<code>{"mongosh"}</code>{" then "}<code>{"db.users.insertOne({name: \"Ada\"})"}</code>{"."}</p>
             }

@@ -118,6 +118,7 @@ pub fn App() -> Html {
             <div class="lab">
                 <header class="top">
                     <h1 class="brand">{"SchemaLab"}</h1>
+                    <span class="machine" aria-label="Current machine">{format!("on {}", lab.state.world.machine().name)}</span>
                     <toolbar::Toolbar prefs={prefs.clone()} />
                 </header>
                 if let Some(text) = (*notice).clone() {

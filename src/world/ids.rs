@@ -103,6 +103,24 @@ impl DateTime {
         }
     }
 
+    /// The English three-letter weekday name.
+    pub fn weekday_abbrev(&self) -> &'static str {
+        const NAMES: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+        // Howard Hinnant's days_from_civil; 1970-01-01 was a Thursday.
+        let y = if self.month <= 2 {
+            self.year - 1
+        } else {
+            self.year
+        };
+        let era = y.div_euclid(400);
+        let yoe = y.rem_euclid(400);
+        let m = i64::from(self.month);
+        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(self.day) - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        let days = era * 146_097 + doe - 719_468;
+        NAMES[(days + 3).rem_euclid(7) as usize]
+    }
+
     /// The English three-letter month name, as `ls -l` and `git log` print it.
     pub fn month_abbrev(&self) -> &'static str {
         const NAMES: [&str; 12] = [
@@ -140,6 +158,10 @@ mod tests {
                 (y, mo, d, h, mi, s),
                 "{secs}"
             );
+        }
+        let weekdays = [(0, "Thu"), (START_OF_LAB, "Mon"), (951_782_400, "Tue")];
+        for (secs, day) in weekdays {
+            assert_eq!(DateTime::from_unix(secs).weekday_abbrev(), day, "{secs}");
         }
     }
 }

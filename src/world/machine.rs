@@ -13,7 +13,7 @@ pub const HOME: &str = "/home/learner";
 /// Where the Flask project lives.
 pub const APP_DIR: &str = "/home/learner/app";
 
-/// A machine of the world (`laptop` for now).
+/// A machine of the world: `laptop`, `teammate` or `prod`.
 #[derive(Clone, Debug)]
 pub struct Machine {
     /// The host name in the prompt; never empty.
@@ -39,6 +39,25 @@ impl Machine {
     /// `~/app`, no `migrations/` folder, no database. `seed` seeds its
     /// servers' ids.
     pub fn laptop(now: i64, seed: u64) -> Self {
+        Machine::with_project("laptop", now, seed)
+    }
+
+    /// The teammate's laptop: the same project, its own files and servers.
+    pub fn teammate(now: i64, seed: u64) -> Self {
+        Machine::with_project("teammate", now, seed.wrapping_add(1))
+    }
+
+    /// The production server: the project, and an empty database `app` that
+    /// its operators created.
+    pub fn prod(now: i64, seed: u64) -> Self {
+        let mut machine = Machine::with_project("prod", now, seed.wrapping_add(2));
+        // A fresh cluster has no database named app, so creating it cannot fail.
+        let _ = machine.postgres.create_database("app");
+        machine
+    }
+
+    /// A machine named `name` with the project in `~/app`, the shell there.
+    fn with_project(name: &str, now: i64, seed: u64) -> Self {
         let mut fs = Fs::default();
         for dir in ["/tmp", "/usr/bin", HOME, APP_DIR] {
             // The paths are constants below the root, so creating them cannot fail.
@@ -62,7 +81,7 @@ impl Machine {
             vars.export(name, Some(value));
         }
         Machine {
-            name: "laptop".to_string(),
+            name: name.to_string(),
             fs,
             vars,
             cwd: APP_DIR.to_string(),

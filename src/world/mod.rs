@@ -48,6 +48,8 @@ pub struct World {
     /// Never empty; `machines[current]` is where the shell is.
     machines: Vec<Machine>,
     current: usize,
+    /// The machines `ssh` left, innermost last: `exit` goes back to the last one.
+    logins: Vec<usize>,
     /// Requests to the page collected while a line runs.
     events: Vec<Event>,
     /// The program reading the terminal instead of the shell, if any.
@@ -66,7 +68,12 @@ impl World {
         let clock = Clock::default();
         World {
             seed,
-            machines: vec![Machine::laptop(clock.now, seed)],
+            machines: vec![
+                Machine::laptop(clock.now, seed),
+                Machine::teammate(clock.now, seed),
+                Machine::prod(clock.now, seed),
+            ],
+            logins: Vec::new(),
             clock,
             ids: IdGen::new(seed),
             current: 0,
@@ -88,6 +95,40 @@ impl World {
     /// The machine the shell is on, for changes.
     pub fn machine_mut(&mut self) -> &mut Machine {
         &mut self.machines[self.current]
+    }
+
+    /// The names of the machines, in order (`laptop` first).
+    pub fn machine_names(&self) -> Vec<&str> {
+        self.machines.iter().map(|m| m.name.as_str()).collect()
+    }
+
+    /// Moves the shell to another machine by name (`ssh`): its login shell
+    /// starts in the home directory. Returns false for an unknown name.
+    pub fn login(&mut self, name: &str) -> bool {
+        let Some(index) = self.machines.iter().position(|m| m.name == name) else {
+            return false;
+        };
+        self.logins.push(self.current);
+        self.current = index;
+        let machine = self.machine_mut();
+        machine.cwd = machine.home();
+        let home = machine.cwd.clone();
+        machine.vars.set("PWD", &home);
+        true
+    }
+
+    /// True while the shell is on a machine reached with `ssh`.
+    pub fn logged_in_remotely(&self) -> bool {
+        !self.logins.is_empty()
+    }
+
+    /// Leaves the current login (`exit` after `ssh`); returns the machine
+    /// left, or `None` on the learner's own laptop shell.
+    pub fn logout(&mut self) -> Option<String> {
+        let back = self.logins.pop()?;
+        let left = self.machine().name.clone();
+        self.current = back;
+        Some(left)
     }
 
     /// The prompt to show before the next line: bash's, or that of the

@@ -11,6 +11,8 @@ pub const ROW_LIMIT: usize = 200;
 /// The whole cluster of one machine.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct DatabaseView {
+    /// The machine whose server this is.
+    pub machine: String,
     /// Databases by name; the templates are marked `system`.
     pub databases: Vec<DatabaseNode>,
 }
@@ -85,8 +87,10 @@ pub struct RowNode {
 const SYSTEM_DATABASES: [&str; 3] = ["postgres", "template0", "template1"];
 
 impl DatabaseView {
-    /// The view of a cluster; with `previous`, what changed since is marked.
-    pub fn of(cluster: &Cluster, previous: Option<&DatabaseView>) -> Self {
+    /// The view of a machine's cluster; with `previous` (of the same
+    /// machine), what changed since is marked.
+    pub fn of(machine: &str, cluster: &Cluster, previous: Option<&DatabaseView>) -> Self {
+        let previous = previous.filter(|p| p.machine == machine);
         let databases = cluster
             .database_names()
             .into_iter()
@@ -101,7 +105,10 @@ impl DatabaseView {
                 ))
             })
             .collect();
-        DatabaseView { databases }
+        DatabaseView {
+            machine: machine.to_string(),
+            databases,
+        }
     }
 
     /// A table by database, schema and name.
@@ -260,7 +267,7 @@ fn table(
 
 impl fmt::Display for DatabaseView {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "cluster localhost:5432")?;
+        writeln!(f, "cluster {}:5432", self.machine)?;
         for db in &self.databases {
             let mark = if db.new { " (new)" } else { "" };
             writeln!(f, "└─ {}{mark}", db.name)?;
@@ -368,6 +375,22 @@ mod tests {
         let text = state.database.to_string();
         assert!(text.contains("└─ users (2 rows) *"), "{text}");
         assert!(text.contains("| 2 | c@x | NULL"), "{text}");
+    }
+
+    #[test]
+    fn another_machine_is_not_a_change() {
+        let state = run(State::default(), "ssh prod");
+        assert_eq!(state.database.machine, "prod");
+        let app = state
+            .database
+            .databases
+            .iter()
+            .find(|d| d.name == "app")
+            .unwrap();
+        assert!(
+            !app.new,
+            "prod's app database was there before the learner came"
+        );
     }
 
     #[test]

@@ -10,6 +10,7 @@ mod mongo;
 mod nav;
 mod options;
 mod postgres;
+mod remote;
 mod session;
 mod vars;
 
@@ -44,6 +45,10 @@ pub static COMMANDS: &[Command] = &[
     postgres::DROPDB,
     postgres::PSQL,
     mongo::MONGOSH,
+    remote::SSH,
+    remote::EXIT,
+    remote::HOSTNAME,
+    remote::WHOAMI,
     vars::ENV,
     vars::EXPORT,
     vars::UNSET,
