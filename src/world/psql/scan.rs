@@ -18,6 +18,8 @@ pub struct Scanner {
     /// The statement typed so far, not yet ended by `;`.
     pub buffer: String,
     quote: Option<char>,
+    /// The tag of an open dollar quote (`$$` or `$tag$`).
+    dollar: Option<String>,
     block_comment: usize,
     parens: usize,
 }
@@ -25,6 +27,9 @@ pub struct Scanner {
 impl Scanner {
     /// The prompt's middle character: `=`, `-`, `'`, `"` or `(`.
     pub fn state_char(&self) -> char {
+        if self.dollar.is_some() {
+            return '$';
+        }
         match (self.quote, self.parens, self.buffer.trim().is_empty()) {
             (Some(q), _, _) => q,
             (None, 0, true) if self.block_comment == 0 => '=',
@@ -63,6 +68,17 @@ impl Scanner {
                 i += 1;
                 continue;
             }
+            if let Some(tag) = &self.dollar {
+                if chars[i..].starts_with(&tag.chars().collect::<Vec<_>>()) {
+                    self.buffer.push_str(tag);
+                    i += tag.chars().count();
+                    self.dollar = None;
+                } else {
+                    self.buffer.push(c);
+                    i += 1;
+                }
+                continue;
+            }
             if let Some(q) = self.quote {
                 self.buffer.push(c);
                 if c == q {
@@ -93,6 +109,13 @@ impl Scanner {
                     self.block_comment += 1;
                     self.buffer.push_str("/*");
                     i += 1;
+                }
+                '$' if dollar_tag(&chars[i..]).is_some() => {
+                    let tag = dollar_tag(&chars[i..]).unwrap_or_default();
+                    i += tag.chars().count();
+                    self.buffer.push_str(&tag);
+                    self.dollar = Some(tag);
+                    continue;
                 }
                 '(' => {
                     self.parens += 1;
@@ -127,8 +150,34 @@ impl Scanner {
     }
 }
 
+/// `$$` or `$tag$` at the start of `chars`, when it opens a dollar quote.
+fn dollar_tag(chars: &[char]) -> Option<String> {
+    let end = chars.iter().skip(1).position(|&c| c == '$')? + 1;
+    let tag = &chars[1..end];
+    let valid = tag
+        .iter()
+        .enumerate()
+        .all(|(i, &c)| c == '_' || c.is_alphabetic() || (i > 0 && c.is_ascii_digit()));
+    valid.then(|| chars[..=end].iter().collect())
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn dollar_quotes_hide_semicolons() {
+        let mut s = Scanner::default();
+        assert!(s.feed("SELECT $$a;b").is_empty());
+        assert_eq!(s.state_char(), '$');
+        assert_eq!(
+            s.feed("c$$;"),
+            vec![Piece::Sql("SELECT $$a;b\nc$$;".into())]
+        );
+        assert_eq!(
+            s.feed("SELECT $x$;$x$, $1;"),
+            vec![Piece::Sql("SELECT $x$;$x$, $1;".into())]
+        );
+    }
+
     use super::*;
 
     #[test]
