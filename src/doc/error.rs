@@ -109,6 +109,11 @@ impl DocError {
         )
     }
 
+    /// A `SyntaxError` raised while running (no code frame).
+    pub fn syntax_plain(message: &str) -> Self {
+        DocError::new(ErrorKind::Syntax, message)
+    }
+
     /// `ReferenceError: x is not defined`.
     pub fn not_defined(name: &str) -> Self {
         DocError::new(ErrorKind::Reference, format!("{name} is not defined"))

@@ -200,7 +200,7 @@ impl Shell {
                 };
             }
         }
-        let counter = store.counter();
+        let before = store.clone();
         match self.exec(store, &source, true) {
             Ok(Some(out)) => {
                 self.pending.clear();
@@ -222,7 +222,7 @@ impl Shell {
             }
             Err(e) => {
                 self.pending.clear();
-                store.restore_counter(counter);
+                restore(store, before, &e);
                 Reply {
                     output: e.shell_text(),
                     ok: false,
@@ -235,12 +235,12 @@ impl Shell {
 
     /// Evaluates a complete input; unfinished input is a syntax error here.
     pub fn run(&mut self, store: &mut Store, line: &str) -> Result<Outcome, DocError> {
-        let counter = store.counter();
+        let before = store.clone();
         match self.exec(store, line, false) {
             Ok(Some(output)) => Ok(Outcome { output }),
             Ok(None) => unreachable!("run: incomplete input is reported as an error"),
             Err(e) => {
-                store.restore_counter(counter);
+                restore(store, before, &e);
                 Err(e)
             }
         }
@@ -638,11 +638,11 @@ impl Shell {
                 self.vars.insert(name.clone(), (Js::V(new), is_const));
                 Ok(())
             }
-            _ => Err(DocError::syntax(
+            Expr::Call(..) => Err(DocError::syntax_plain(
                 "Invalid left-hand side in assignment",
-                "",
-                1,
-                0,
+            )),
+            _ => Err(DocError::invalid_input(
+                "Only variables and their direct fields can be assigned in this shell",
             )),
         }
     }
@@ -1146,6 +1146,15 @@ impl Shell {
         }
         store.find(&c.db, &c.coll, &c.filter, &c.opts)?;
         Ok(Js::Cursor(Box::new(c)))
+    }
+}
+
+/// A failed line changes nothing, with one exception taken from MongoDB itself: an ordered
+/// `insertMany` keeps the documents it inserted before the failing one (the error reports
+/// them), because MongoDB has no multi-document atomicity without a transaction.
+fn restore(store: &mut Store, before: Store, e: &DocError) {
+    if e.kind != super::error::ErrorKind::BulkWrite {
+        *store = before;
     }
 }
 

@@ -137,14 +137,6 @@ impl Store {
         ]
     }
 
-    pub(crate) fn counter(&self) -> u32 {
-        self.counter
-    }
-
-    pub(crate) fn restore_counter(&mut self, c: u32) {
-        self.counter = c;
-    }
-
     /// Database names that hold data, with their size on disk in bytes (built-in ones
     /// included, as `show dbs` lists them).
     pub fn database_sizes(&self) -> Vec<(String, i64)> {

@@ -1,0 +1,98 @@
+//! The document store's public API beyond the shell text: the entry point, prompts,
+//! multi-line replies, the explorer's view models (shapes) and `run_script`.
+
+use schemalab::doc::{run_script, ErrorKind, Shell, Store};
+
+#[test]
+fn store_eval_runs_in_the_test_database() {
+    let mut store = Store::new(7);
+    let out = store
+        .eval("db.users.insertOne({_id: 1, name: 'Ada'})")
+        .expect("insert");
+    assert_eq!(out.output, "{ acknowledged: true, insertedId: 1 }");
+    assert_eq!(store.collection_names("test"), vec!["users".to_string()]);
+    let err = store
+        .eval("db.users.insertOne({_id: 1})")
+        .expect_err("duplicate");
+    assert_eq!(err.kind, ErrorKind::Server);
+    assert_eq!(err.code, Some(11000));
+    let err = store
+        .eval("db.users.find({")
+        .expect_err("incomplete is an error here");
+    assert_eq!(err.kind, ErrorKind::Syntax);
+}
+
+#[test]
+fn prompt_follows_the_database_and_continuation() {
+    let mut store = Store::new(1);
+    let mut shell = Shell::new();
+    assert_eq!(shell.prompt(), "test> ");
+    let r = shell.eval(&mut store, "use shop");
+    assert_eq!(r.output, "switched to db shop");
+    assert_eq!(shell.prompt(), "shop> ");
+    let r = shell.eval(&mut store, "db.users.insertOne({");
+    assert!(r.incomplete && r.ok && r.output.is_empty());
+    assert_eq!(shell.prompt(), "... ");
+    let r = shell.eval(&mut store, "_id: 1 })");
+    assert!(!r.incomplete && r.ok);
+    assert_eq!(r.output, "{ acknowledged: true, insertedId: 1 }");
+    assert_eq!(shell.prompt(), "shop> ");
+    let r = shell.eval(&mut store, "exit");
+    assert!(r.exit);
+}
+
+#[test]
+fn clock_and_seed_make_ids_and_dates_deterministic() {
+    let run = |seed| {
+        let mut store = Store::new(seed);
+        store.set_clock(1_700_000_000_000);
+        let a = store.eval("ObjectId()").expect("oid").output;
+        let d = store.eval("new Date()").expect("date").output;
+        (a, d)
+    };
+    assert_eq!(run(3), run(3));
+    assert_ne!(run(3).0, run(4).0);
+    assert_eq!(run(3).1, "ISODate('2023-11-14T22:13:20.000Z')");
+    assert!(run(3).0.starts_with("ObjectId('6553f100"));
+}
+
+#[test]
+fn shapes_show_the_journals_mess() {
+    let mut store = Store::new(1);
+    store
+        .eval("db.users.insertMany([{name: 'Ada', age: 36}, {name: 'Grace', age: 45}, {nmae: 'Linus', age: '39'}, {name: 'Alan', age: 41, phone: '555'}])")
+        .expect("insert");
+    let shapes = store.shapes("test", "users");
+    assert_eq!(shapes.len(), 3);
+    assert_eq!(shapes[0].count, 2);
+    let names: Vec<&str> = shapes[0].fields.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(names, ["_id", "name", "age"]);
+    let age = &shapes[0].fields[2];
+    assert!(age.type_varies);
+    assert_eq!(age.types, ["int"]);
+    let nmae = shapes
+        .iter()
+        .flat_map(|s| s.fields.iter())
+        .find(|f| f.name == "nmae")
+        .expect("typo field");
+    assert_eq!(nmae.similar_to, ["name"]);
+    assert_eq!(
+        shapes[1]
+            .fields
+            .iter()
+            .find(|f| f.name == "age")
+            .map(|f| f.types.clone()),
+        Some(vec!["string".to_string()])
+    );
+    assert!(store.shapes("test", "missing").is_empty());
+}
+
+#[test]
+fn run_script_prints_a_transcript() {
+    let script = "use shop\ndb.users.insertOne({\n  _id: 1\n})\n\ndb.users.find()\nnope\n";
+    let out = run_script(script, 1);
+    assert_eq!(
+        out,
+        "test> use shop\nswitched to db shop\nshop> db.users.insertOne({\n...   _id: 1\n... })\n{ acknowledged: true, insertedId: 1 }\nshop> db.users.find()\n[ { _id: 1 } ]\nshop> nope\nReferenceError: nope is not defined\n"
+    );
+}
