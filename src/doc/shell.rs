@@ -903,6 +903,11 @@ impl Shell {
                         }
                     }
                 }
+                if docs.is_empty() {
+                    return Err(DocError::invalid_argument(
+                        "Invalid BulkOperation, Batch cannot be empty",
+                    ));
+                }
                 let docs = store.assign_ids(&docs);
                 let mut ids = Document::new();
                 let mut inserted = Vec::new();
