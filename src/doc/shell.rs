@@ -6,7 +6,7 @@
 //! statement is printed in mongosh's notation ([`format`]). An error prints as mongosh
 //! prints it and restores the ObjectId counter, so a failed line leaves the store as it was.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::ast::{BinOp, DeclKind, Expr, Stmt, UnaryOp};
 use super::error::DocError;
@@ -48,6 +48,8 @@ pub struct Shell {
     vars: BTreeMap<String, (Js, bool)>,
     pending: String,
     last_cursor: Option<(Cursor, usize)>,
+    warnings_shown: BTreeSet<String>,
+    printed_before_error: Vec<String>,
 }
 
 impl Default for Shell {
@@ -160,6 +162,8 @@ impl Shell {
             vars: BTreeMap::new(),
             pending: String::new(),
             last_cursor: None,
+            warnings_shown: BTreeSet::new(),
+            printed_before_error: Vec::new(),
         }
     }
 
@@ -201,6 +205,8 @@ impl Shell {
             }
         }
         let before = store.clone();
+        let session = (self.db.clone(), self.vars.clone(), self.last_cursor.clone());
+        self.printed_before_error.clear();
         match self.exec(store, &source, true) {
             Ok(Some(out)) => {
                 self.pending.clear();
@@ -223,8 +229,12 @@ impl Shell {
             Err(e) => {
                 self.pending.clear();
                 restore(store, before, &e);
+                // A failed line leaves the session as it was, too.
+                (self.db, self.vars, self.last_cursor) = session;
+                let mut lines = std::mem::take(&mut self.printed_before_error);
+                lines.push(e.shell_text());
                 Reply {
-                    output: e.shell_text(),
+                    output: lines.join("\n"),
                     ok: false,
                     exit: e.message == "\u{0}exit",
                     incomplete: false,
@@ -264,8 +274,30 @@ impl Shell {
             Parsed::Incomplete(e) => return Err(e),
         };
         let mut out = Vec::new();
+        match self.exec_statements(store, &stmts, &mut out) {
+            Ok(last) => {
+                let shown = self.show(store, &last)?;
+                if !shown.is_empty() {
+                    out.push(shown);
+                }
+                Ok(Some(out.join("\n")))
+            }
+            Err(e) => {
+                // What `print` wrote before the failure stays on the screen.
+                self.printed_before_error = out;
+                Err(e)
+            }
+        }
+    }
+
+    fn exec_statements(
+        &mut self,
+        store: &mut Store,
+        stmts: &[Stmt],
+        out: &mut Vec<String>,
+    ) -> Result<Js, DocError> {
         let mut last = Js::V(Value::Undefined);
-        for stmt in &stmts {
+        for stmt in stmts {
             last = Js::V(Value::Undefined);
             match stmt {
                 Stmt::Declare { kind, bindings } => {
@@ -275,21 +307,17 @@ impl Shell {
                             return Err(DocError::already_declared(name));
                         }
                         let v = match init {
-                            Some(e) => self.eval_expr(store, e, &mut out)?,
+                            Some(e) => self.eval_expr(store, e, out)?,
                             None => Js::V(Value::Undefined),
                         };
                         self.vars
                             .insert(name.clone(), (v, *kind == DeclKind::Const));
                     }
                 }
-                Stmt::Expr(e) => last = self.eval_expr(store, e, &mut out)?,
+                Stmt::Expr(e) => last = self.eval_expr(store, e, out)?,
             }
         }
-        let shown = self.show(store, &last)?;
-        if !shown.is_empty() {
-            out.push(shown);
-        }
-        Ok(Some(out.join("\n")))
+        Ok(last)
     }
 
     fn shell_command(&mut self, store: &mut Store, t: &str) -> Result<Option<String>, DocError> {
@@ -659,7 +687,7 @@ impl Shell {
             Js::Global(name) => self.call_global(store, &name, args, out),
             Js::Method(recv, name) => match *recv {
                 Js::Db(db) => self.call_db(store, &db, &name, args),
-                Js::Coll(db, coll) => self.call_coll(store, &db, &coll, &name, args),
+                Js::Coll(db, coll) => self.call_coll(store, &db, &coll, &name, args, out),
                 Js::Cursor(c) => self.call_cursor(store, *c, &name, args),
                 Js::V(v) => call_value_method(v, &name, args),
                 _ => Err(DocError::not_a_function(callee)),
@@ -836,8 +864,24 @@ impl Shell {
         coll: &str,
         name: &str,
         args: Vec<Js>,
+        out: &mut Vec<String>,
     ) -> Result<Js, DocError> {
         let vals: Vec<Value> = args.into_iter().map(to_value).collect();
+        let deprecated = match name {
+            "insert" => {
+                Some("Collection.insert() is deprecated. Use insertOne, insertMany, or bulkWrite.")
+            }
+            "count" => Some(
+                "Collection.count() is deprecated. Use countDocuments or estimatedDocumentCount.",
+            ),
+            _ => None,
+        };
+        if let Some(message) = deprecated {
+            // mongosh prints each deprecation warning once per session.
+            if self.warnings_shown.insert(message.to_string()) {
+                out.push(format!("DeprecationWarning: {message}"));
+            }
+        }
         let doc_arg = |i: usize, method: &str| -> Result<Document, DocError> {
             match vals.get(i) {
                 Some(Value::Document(d)) => Ok(d.clone()),
@@ -859,18 +903,24 @@ impl Shell {
             }
         };
         Ok(Js::V(match name {
-            "insertOne" | "insert" => {
-                if name == "insert" {
-                    if let Some(Value::Array(items)) = vals.first() {
-                        return self.call_coll(
-                            store,
-                            db,
-                            coll,
-                            "insertMany",
-                            vec![Js::V(Value::Array(items.clone()))],
-                        );
+            "insert" => {
+                let items = match vals.first() {
+                    Some(Value::Array(items)) => items.clone(),
+                    None | Some(Value::Undefined) => {
+                        return Err(missing_arg(0, "Collection.insert"))
                     }
-                }
+                    Some(other) => vec![other.clone()],
+                };
+                return self.call_coll(
+                    store,
+                    db,
+                    coll,
+                    "insertMany",
+                    vec![Js::V(Value::Array(items))],
+                    out,
+                );
+            }
+            "insertOne" => {
                 let d = doc_arg(0, "Collection.insertOne")?;
                 let id = store
                     .insert_one(db, coll, &d)
