@@ -339,7 +339,11 @@ pub fn lookup(doc: &Document, path: &str) -> Vec<Value> {
     }
     let parts: Vec<&str> = path.split('.').collect();
     let mut out = Vec::new();
-    walk(&Value::Document(doc.clone()), &parts, &mut out, 0);
+    if let Some((first, rest)) = parts.split_first() {
+        if let Some(x) = doc.get(first) {
+            walk(x, rest, &mut out, 1);
+        }
+    }
     out
 }
 

@@ -1066,9 +1066,7 @@ impl Shell {
             }
             "countDocuments" | "count" => {
                 let filter = opt_doc(0)?;
-                num(store
-                    .find(db, coll, &filter, &FindOptions::default())?
-                    .len() as i64)
+                num(store.count(db, coll, &filter)?)
             }
             "estimatedDocumentCount" => num(store.documents(db, coll).len() as i64),
             "distinct" => {
@@ -1185,10 +1183,7 @@ impl Shell {
                     docs.iter().map(|d| Value::Document(d.to_shell())).collect(),
                 )));
             }
-            "count" => {
-                let docs = store.find(&c.db, &c.coll, &c.filter, &FindOptions::default())?;
-                return Ok(Js::V(num(docs.len() as i64)));
-            }
+            "count" => return Ok(Js::V(num(store.count(&c.db, &c.coll, &c.filter)?))),
             "itcount" | "size" => {
                 let docs = store.find(&c.db, &c.coll, &c.filter, &c.opts)?;
                 return Ok(Js::V(num(docs.len() as i64)));

@@ -7,6 +7,7 @@
 //! anything, so a failed write leaves the store as it was.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use super::error::DocError;
 use super::format::server_repr;
@@ -34,10 +35,11 @@ pub struct Database {
     collections: BTreeMap<String, Collection>,
 }
 
-/// One collection: documents in natural (insertion) order.
+/// One collection: documents in natural (insertion) order. Documents are shared between
+/// snapshots (a failed line restores the store from a clone, so cloning must be cheap).
 #[derive(Clone, Debug)]
 pub struct Collection {
-    docs: Vec<Document>,
+    docs: Vec<Arc<Document>>,
     indexes: Vec<Index>,
     validator: Option<Document>,
 }
@@ -174,7 +176,7 @@ impl Store {
     /// The stored documents of a collection, in natural order.
     pub fn documents(&self, db: &str, coll: &str) -> Vec<Document> {
         self.collection(db, coll)
-            .map(|c| c.docs.clone())
+            .map(|c| c.docs.iter().map(|d| Document::clone(d)).collect())
             .unwrap_or_default()
     }
 
@@ -213,7 +215,10 @@ impl Store {
                     out.push_str(&format!("  index {ix:?}\n"));
                 }
                 for d in &c.docs {
-                    out.push_str(&format!("  {}\n", server_repr(&Value::Document(d.clone()))));
+                    out.push_str(&format!(
+                        "  {}\n",
+                        server_repr(&Value::Document(Document::clone(d)))
+                    ));
                 }
             }
         }
@@ -247,7 +252,7 @@ impl Store {
         db: &str,
         coll: &str,
         doc: &Document,
-        others: &[Document],
+        others: Option<&[Arc<Document>]>,
         skip: Option<usize>,
     ) -> Result<(), DocError> {
         let Some(c) = self.collection(db, coll) else {
@@ -256,6 +261,7 @@ impl Store {
         if let Some(v) = &c.validator {
             validator::validate(v, doc)?;
         }
+        let others = others.unwrap_or(&c.docs);
         for ix in c.indexes.iter().filter(|i| i.unique) {
             let key = index_key(ix, doc);
             for (i, other) in others.iter().enumerate() {
@@ -278,10 +284,9 @@ impl Store {
     pub fn insert_one(&mut self, db: &str, coll: &str, doc: &Document) -> Result<Value, DocError> {
         check_names(db, coll)?;
         let stored = self.prepare(doc)?;
-        let others = self.documents(db, coll);
-        self.check_write(db, coll, &stored, &others, None)?;
+        self.check_write(db, coll, &stored, None, None)?;
         let id = stored.get("_id").cloned().unwrap_or(Value::Null);
-        self.collection_mut(db, coll).docs.push(stored);
+        self.collection_mut(db, coll).docs.push(Arc::new(stored));
         Ok(id)
     }
 
@@ -312,9 +317,15 @@ impl Store {
             Some(p) => Projection::parse(p)?,
             None => None,
         };
-        let mut docs: Vec<Document> = self
+        let mut docs: Vec<&Document> = self
             .collection(db, coll)
-            .map(|c| c.docs.iter().filter(|d| f.matches(d)).cloned().collect())
+            .map(|c| {
+                c.docs
+                    .iter()
+                    .map(|d| &**d)
+                    .filter(|d| f.matches(d))
+                    .collect()
+            })
             .unwrap_or_default();
         if !opts.sort.is_empty() {
             docs.sort_by(|a, b| {
@@ -331,15 +342,23 @@ impl Store {
             });
         }
         let docs = docs.into_iter().skip(opts.skip);
-        let docs: Vec<Document> = if opts.limit > 0 {
+        let docs: Vec<&Document> = if opts.limit > 0 {
             docs.take(opts.limit).collect()
         } else {
             docs.collect()
         };
         Ok(match projection {
             Some(p) => docs.iter().map(|d| p.apply(d)).collect(),
-            None => docs,
+            None => docs.into_iter().cloned().collect(),
         })
+    }
+
+    /// `countDocuments`: how many documents match.
+    pub fn count(&self, db: &str, coll: &str, filter: &Document) -> Result<i64, DocError> {
+        let f = Filter::parse(filter)?;
+        Ok(self
+            .collection(db, coll)
+            .map_or(0, |c| c.docs.iter().filter(|d| f.matches(d)).count() as i64))
     }
 
     /// `updateOne`/`updateMany`/`replaceOne`.
@@ -359,7 +378,10 @@ impl Store {
             update::validate(change)?;
         }
         let now = self.clock_ms;
-        let mut docs = self.documents(db, coll);
+        let mut docs: Vec<Arc<Document>> = self
+            .collection(db, coll)
+            .map(|c| c.docs.clone())
+            .unwrap_or_default();
         let mut matched = 0;
         let mut modified = 0;
         let mut changed_at = Vec::new();
@@ -373,9 +395,9 @@ impl Store {
             } else {
                 update::apply(doc, change, now, false)?
             };
-            if new != *doc {
+            if new != **doc {
                 modified += 1;
-                *doc = new;
+                *doc = Arc::new(new);
                 changed_at.push(i);
             }
             if !multi {
@@ -398,9 +420,9 @@ impl Store {
                 base
             };
             let stored = self.prepare(&new)?;
-            self.check_write(db, coll, &stored, &docs, None)?;
+            self.check_write(db, coll, &stored, Some(&docs), None)?;
             let id = stored.get("_id").cloned().unwrap_or(Value::Null);
-            self.collection_mut(db, coll).docs.push(stored);
+            self.collection_mut(db, coll).docs.push(Arc::new(stored));
             return Ok(UpdateSummary {
                 matched: 0,
                 modified: 0,
@@ -408,7 +430,7 @@ impl Store {
             });
         }
         for &i in &changed_at {
-            self.check_write(db, coll, &docs[i], &docs, Some(i))?;
+            self.check_write(db, coll, &docs[i], Some(&docs), Some(i))?;
         }
         if !changed_at.is_empty() {
             self.collection_mut(db, coll).docs = docs;
@@ -678,14 +700,18 @@ fn equality_fields(filter: &Document) -> Document {
 
 impl Collection {
     fn size_on_disk(&self) -> i64 {
-        let data: i64 = self
-            .docs
-            .iter()
-            .map(|d| bson_size(&Value::Document(d.clone())))
-            .sum();
+        let data: i64 = self.docs.iter().map(|d| document_size(d)).sum();
         let blocks = ((data + 4095) / 4096).max(1);
         blocks * 4096 + self.indexes.len() as i64 * 4096
     }
+}
+
+/// The size a document takes in BSON.
+pub fn document_size(d: &Document) -> i64 {
+    5 + d
+        .iter()
+        .map(|(k, v)| 2 + k.len() as i64 + bson_size(v))
+        .sum::<i64>()
 }
 
 /// The size a value takes in BSON (used for `show dbs`).
@@ -699,12 +725,7 @@ pub fn bson_size(v: &Value) -> i64 {
         Value::ObjectId(_) => 12,
         Value::String(s) => 5 + s.len() as i64,
         Value::Regex { pattern, flags } => 2 + pattern.len() as i64 + flags.len() as i64,
-        Value::Document(d) => {
-            5 + d
-                .iter()
-                .map(|(k, v)| 2 + k.len() as i64 + bson_size(v))
-                .sum::<i64>()
-        }
+        Value::Document(d) => document_size(d),
         Value::Array(items) => {
             5 + items
                 .iter()

@@ -331,15 +331,16 @@ fn int_of(v: &Value) -> i64 {
 
 /// The value at a dotted path (no array expansion; numeric parts index arrays).
 pub fn get_path(doc: &Document, path: &str) -> Option<Value> {
-    let mut cur = Value::Document(doc.clone());
-    for part in path.split('.') {
+    let mut parts = path.split('.');
+    let mut cur = doc.get(parts.next()?)?;
+    for part in parts {
         cur = match cur {
-            Value::Document(d) => d.get(part)?.clone(),
-            Value::Array(a) => a.get(part.parse::<usize>().ok()?)?.clone(),
+            Value::Document(d) => d.get(part)?,
+            Value::Array(a) => a.get(part.parse::<usize>().ok()?)?,
             _ => return None,
         };
     }
-    Some(cur)
+    Some(cur.clone())
 }
 
 /// Sets a dotted path, creating embedded documents on the way.
