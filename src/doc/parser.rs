@@ -382,6 +382,22 @@ fn build_primary(pair: Pair<Rule>) -> Result<Expr, DocError> {
             _ => Expr::Undefined,
         },
         Rule::identifier => Expr::Ident(pair.as_str().to_string()),
+        Rule::arrow => {
+            let mut inner = pair.into_inner();
+            let params = match inner.next() {
+                Some(p) => p
+                    .into_inner()
+                    .filter(|x| x.as_rule() == Rule::identifier)
+                    .map(|x| x.as_str().to_string())
+                    .collect(),
+                None => unreachable!("build_primary: arrow params"),
+            };
+            let body = match inner.next() {
+                Some(b) => build_expression(b)?,
+                None => unreachable!("build_primary: arrow body"),
+            };
+            Expr::Arrow(params, Box::new(body))
+        }
         Rule::new_expr => {
             let mut inner = pair.into_inner();
             inner.next();

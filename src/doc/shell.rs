@@ -7,6 +7,7 @@
 //! prints it and restores the ObjectId counter, so a failed line leaves the store as it was.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use super::ast::{BinOp, DeclKind, Expr, Stmt, UnaryOp};
 use super::error::DocError;
@@ -50,6 +51,7 @@ pub struct Shell {
     last_cursor: Option<(Cursor, usize)>,
     warnings_shown: BTreeSet<String>,
     printed_before_error: Vec<String>,
+    call_depth: usize,
 }
 
 impl Default for Shell {
@@ -74,7 +76,11 @@ enum Js {
     Cursor(Box<Cursor>),
     Method(Box<Js>, String),
     Global(String),
+    Func(Arc<(Vec<String>, Expr)>),
 }
+
+/// Deepest nesting of arrow-function calls (a function can call itself through a variable).
+const MAX_CALL_DEPTH: usize = 64;
 
 const GLOBALS: [&str; 17] = [
     "ObjectId",
@@ -131,7 +137,9 @@ const COLL_METHODS: [&str; 20] = [
     "toString",
 ];
 
-const CURSOR_METHODS: [&str; 10] = [
+const CURSOR_METHODS: [&str; 12] = [
+    "forEach",
+    "map",
     "sort",
     "limit",
     "skip",
@@ -164,6 +172,7 @@ impl Shell {
             last_cursor: None,
             warnings_shown: BTreeSet::new(),
             printed_before_error: Vec::new(),
+            call_depth: 0,
         }
     }
 
@@ -422,6 +431,7 @@ impl Shell {
             Js::Coll(db, c) => format!("{db}.{c}"),
             Js::Cursor(c) => self.print_batch(store, c, 0)?,
             Js::Method(_, name) | Js::Global(name) => format!("[Function: {name}]"),
+            Js::Func(_) => "[Function (anonymous)]".into(),
         })
     }
 
@@ -577,6 +587,7 @@ impl Shell {
                     self.eval_expr(store, b, out)?
                 }
             }
+            Expr::Arrow(params, body) => Js::Func(Arc::new((params.clone(), (**body).clone()))),
             Expr::Sequence(items) => {
                 let mut last = Js::V(Value::Undefined);
                 for it in items {
@@ -685,15 +696,92 @@ impl Shell {
     ) -> Result<Js, DocError> {
         match f {
             Js::Global(name) => self.call_global(store, &name, args, out),
+            Js::Func(func) => self.call_function(store, &func, args, out),
             Js::Method(recv, name) => match *recv {
                 Js::Db(db) => self.call_db(store, &db, &name, args),
                 Js::Coll(db, coll) => self.call_coll(store, &db, &coll, &name, args, out),
-                Js::Cursor(c) => self.call_cursor(store, *c, &name, args),
+                Js::Cursor(c) => self.call_cursor(store, *c, &name, args, out),
+                Js::V(Value::Array(items))
+                    if matches!(name.as_str(), "map" | "filter" | "forEach") =>
+                {
+                    let f = args.into_iter().next().unwrap_or(Js::V(Value::Undefined));
+                    self.iterate(store, &name, items, f, true, out)
+                }
                 Js::V(v) => call_value_method(v, &name, args),
                 _ => Err(DocError::not_a_function(callee)),
             },
             _ => Err(DocError::not_a_function(callee)),
         }
+    }
+
+    /// Calls an arrow function: parameters are bound over the session's variables for the
+    /// duration of the call (the shell has no other scopes to close over).
+    fn call_function(
+        &mut self,
+        store: &mut Store,
+        func: &(Vec<String>, Expr),
+        args: Vec<Js>,
+        out: &mut Vec<String>,
+    ) -> Result<Js, DocError> {
+        if self.call_depth >= MAX_CALL_DEPTH {
+            return Err(DocError::range("Maximum call stack size exceeded"));
+        }
+        let (params, body) = func;
+        let mut saved = Vec::new();
+        let mut args = args.into_iter();
+        for p in params {
+            let v = args.next().unwrap_or(Js::V(Value::Undefined));
+            saved.push((p.clone(), self.vars.insert(p.clone(), (v, false))));
+        }
+        self.call_depth += 1;
+        let result = self.eval_expr(store, body, out);
+        self.call_depth -= 1;
+        for (p, old) in saved.into_iter().rev() {
+            match old {
+                Some(v) => self.vars.insert(p, v),
+                None => self.vars.remove(&p),
+            };
+        }
+        result
+    }
+
+    /// `forEach`, `map` and `filter` over documents or array items.
+    fn iterate(
+        &mut self,
+        store: &mut Store,
+        method: &str,
+        items: Vec<Value>,
+        f: Js,
+        with_index: bool,
+        out: &mut Vec<String>,
+    ) -> Result<Js, DocError> {
+        if !matches!(f, Js::Func(_) | Js::Global(_)) {
+            return Err(DocError::type_error(format!(
+                "{} is not a function",
+                match &f {
+                    Js::V(v) => inspect(v, InspectOptions::simple()),
+                    _ => "argument".into(),
+                }
+            )));
+        }
+        let mut mapped = Vec::new();
+        for (i, it) in items.into_iter().enumerate() {
+            let mut args = vec![Js::V(it.clone())];
+            if with_index {
+                args.push(Js::V(num(i as i64)));
+            }
+            let r = self.call(store, f.clone(), args, "callback", out)?;
+            match method {
+                "map" => mapped.push(to_value(r)),
+                "filter" if super::query::truthy(&to_value(r)) => mapped.push(it),
+                _ => {}
+            }
+        }
+        Ok(Js::V(if method == "forEach" {
+            Value::Undefined
+        } else {
+            Value::Array(mapped)
+        }))
     }
 
     fn call_global(
@@ -1137,7 +1225,15 @@ impl Shell {
         mut c: Cursor,
         name: &str,
         args: Vec<Js>,
+        out: &mut Vec<String>,
     ) -> Result<Js, DocError> {
+        if matches!(name, "forEach" | "map") {
+            let docs = store.find(&c.db, &c.coll, &c.filter, &c.opts)?;
+            let items = docs.iter().map(|d| Value::Document(d.to_shell())).collect();
+            let f = args.into_iter().next().unwrap_or(Js::V(Value::Undefined));
+            // mongosh's cursor passes only the document, unlike Array.prototype.forEach.
+            return self.iterate(store, name, items, f, false, out);
+        }
         let vals: Vec<Value> = args.into_iter().map(to_value).collect();
         let first = vals.first().cloned().unwrap_or(Value::Undefined);
         match name {
@@ -1233,7 +1329,9 @@ fn to_value(js: Js) -> Value {
         Js::V(v) => v,
         Js::Db(name) => Value::String(name),
         Js::Coll(db, c) => Value::String(format!("{db}.{c}")),
-        Js::Cursor(_) | Js::Method(..) | Js::Global(_) => Value::Document(Document::new()),
+        Js::Cursor(_) | Js::Method(..) | Js::Global(_) | Js::Func(_) => {
+            Value::Document(Document::new())
+        }
     }
 }
 
@@ -1276,7 +1374,10 @@ fn member(o: Js, name: &str, obj_text: &str) -> Result<Js, DocError> {
                 Js::V(num(a.len() as i64))
             } else if let Ok(i) = name.parse::<usize>() {
                 Js::V(a.get(i).cloned().unwrap_or(Value::Undefined))
-            } else if matches!(name, "join" | "includes" | "indexOf") {
+            } else if matches!(
+                name,
+                "join" | "includes" | "indexOf" | "map" | "filter" | "forEach"
+            ) {
                 Js::Method(Box::new(Js::V(Value::Array(a))), name.into())
             } else {
                 Js::V(Value::Undefined)
@@ -1315,7 +1416,7 @@ fn member(o: Js, name: &str, obj_text: &str) -> Result<Js, DocError> {
         }
         Js::V(Value::ObjectId(b)) if name == "str" => Js::V(Value::String(oid_hex(&b))),
         Js::V(_) => Js::V(Value::Undefined),
-        Js::Method(..) | Js::Global(_) => {
+        Js::Method(..) | Js::Global(_) | Js::Func(_) => {
             let _ = obj_text;
             Js::V(Value::Undefined)
         }
