@@ -131,6 +131,38 @@ impl Filter {
         Ok(Filter::And(parts))
     }
 
+    /// The index, in the first array a matching condition went through, of the element that
+    /// satisfied it: what the positional `$` of an update refers to.
+    pub fn positional_index(&self, doc: &Document) -> Option<usize> {
+        match self {
+            Filter::And(fs) => fs.iter().find_map(|f| f.positional_index(doc)),
+            Filter::Field(path, cond) => {
+                let parts: Vec<&str> = path.split('.').collect();
+                let mut cur = doc.clone();
+                for (i, part) in parts.iter().enumerate() {
+                    match cur.get(part) {
+                        Some(Value::Array(items)) => {
+                            let rest = parts[i + 1..].join(".");
+                            return items.iter().position(|it| {
+                                if rest.is_empty() {
+                                    cond_holds(cond, std::slice::from_ref(it))
+                                } else if let Value::Document(d) = it {
+                                    cond_holds(cond, &lookup(d, &rest))
+                                } else {
+                                    false
+                                }
+                            });
+                        }
+                        Some(Value::Document(d)) => cur = d.clone(),
+                        _ => return None,
+                    }
+                }
+                None
+            }
+            Filter::Or(_) | Filter::Nor(_) => None,
+        }
+    }
+
     /// Whether a stored document matches.
     pub fn matches(&self, doc: &Document) -> bool {
         match self {

@@ -393,7 +393,7 @@ impl Store {
             let new = if replace {
                 replacement(doc, change)?
             } else {
-                update::apply(doc, change, now, false)?
+                update::apply(doc, change, now, false, f.positional_index(doc))?
             };
             if new != **doc {
                 modified += 1;
@@ -416,7 +416,7 @@ impl Store {
                 }
                 r
             } else {
-                base = update::apply(&base, change, now, true)?;
+                base = update::apply(&base, change, now, true, None)?;
                 base
             };
             let stored = self.prepare(&new)?;

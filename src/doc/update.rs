@@ -98,6 +98,7 @@ pub fn apply(
     update: &Document,
     now: i64,
     inserting: bool,
+    positional: Option<usize>,
 ) -> Result<Document, DocError> {
     let mut out = doc.clone();
     let id_text = match doc.get("_id") {
@@ -108,38 +109,40 @@ pub fn apply(
         let Value::Document(fields) = arg else {
             continue;
         };
-        for (path, v) in fields.iter() {
-            let v = v.to_stored();
-            if path == "_id" || path.starts_with("_id.") {
-                let same = doc.get("_id").is_some_and(|old| old.bson_eq(&v));
-                if !(op == "$set" && same) && op != "$setOnInsert" {
-                    return Err(DocError::immutable_id());
-                }
-            }
-            match op.as_str() {
-                "$set" => set_path(&mut out, path, v)?,
-                "$setOnInsert" => {
-                    if inserting {
-                        set_path(&mut out, path, v)?
+        for (raw_path, raw_v) in fields.iter() {
+            for path in expand_positional(&out, raw_path, positional)? {
+                let path = path.as_str();
+                let v = raw_v.to_stored();
+                if path == "_id" || path.starts_with("_id.") {
+                    let same = doc.get("_id").is_some_and(|old| old.bson_eq(&v));
+                    if !(op == "$set" && same) && op != "$setOnInsert" {
+                        return Err(DocError::immutable_id());
                     }
                 }
-                "$unset" => {
-                    unset_path(&mut out, path);
-                }
-                "$inc" | "$mul" => {
-                    if !v.is_number() {
-                        let verb = if op == "$inc" {
-                            "increment"
-                        } else {
-                            "multiply"
-                        };
-                        return Err(DocError::type_mismatch(format!(
-                            "Cannot {verb} with non-numeric argument: {{{path}: {}}}",
-                            server_repr(&v)
-                        )));
+                match op.as_str() {
+                    "$set" => set_path(&mut out, path, v)?,
+                    "$setOnInsert" => {
+                        if inserting {
+                            set_path(&mut out, path, v)?
+                        }
                     }
-                    let current = get_path(&out, path);
-                    let new = match current {
+                    "$unset" => {
+                        unset_path(&mut out, path);
+                    }
+                    "$inc" | "$mul" => {
+                        if !v.is_number() {
+                            let verb = if op == "$inc" {
+                                "increment"
+                            } else {
+                                "multiply"
+                            };
+                            return Err(DocError::type_mismatch(format!(
+                                "Cannot {verb} with non-numeric argument: {{{path}: {}}}",
+                                server_repr(&v)
+                            )));
+                        }
+                        let current = get_path(&out, path);
+                        let new = match current {
                         None => {
                             if op == "$inc" {
                                 v.clone()
@@ -156,26 +159,26 @@ pub fn apply(
                             )))
                         }
                     };
-                    set_path(&mut out, path, new)?;
-                }
-                "$min" | "$max" => {
-                    let replace = match get_path(&out, path) {
-                        None => true,
-                        Some(c) => {
-                            let o = v.cmp_bson(&c);
-                            if op == "$min" {
-                                o.is_lt()
-                            } else {
-                                o.is_gt()
-                            }
-                        }
-                    };
-                    if replace {
-                        set_path(&mut out, path, v)?;
+                        set_path(&mut out, path, new)?;
                     }
-                }
-                "$push" | "$addToSet" => {
-                    let items = match &v {
+                    "$min" | "$max" => {
+                        let replace = match get_path(&out, path) {
+                            None => true,
+                            Some(c) => {
+                                let o = v.cmp_bson(&c);
+                                if op == "$min" {
+                                    o.is_lt()
+                                } else {
+                                    o.is_gt()
+                                }
+                            }
+                        };
+                        if replace {
+                            set_path(&mut out, path, v)?;
+                        }
+                    }
+                    "$push" | "$addToSet" => {
+                        let items = match &v {
                         Value::Document(d) if d.contains_key("$each") => match d.get("$each") {
                             Some(Value::Array(items)) => items.clone(),
                             _ => {
@@ -187,99 +190,144 @@ pub fn apply(
                         },
                         other => vec![other.clone()],
                     };
-                    let mut arr = match get_path(&out, path) {
-                        None => Vec::new(),
-                        Some(Value::Array(a)) => a,
-                        Some(other) => {
-                            let field = path.rsplit('.').next().unwrap_or(path);
-                            return Err(if op == "$push" {
-                                DocError::bad_value(format!(
+                        let mut arr = match get_path(&out, path) {
+                            None => Vec::new(),
+                            Some(Value::Array(a)) => a,
+                            Some(other) => {
+                                let field = path.rsplit('.').next().unwrap_or(path);
+                                return Err(if op == "$push" {
+                                    DocError::bad_value(format!(
                                     "The field '{field}' must be an array but is of type {} in document {id_text}",
                                     type_word(&other)
                                 ))
-                            } else {
-                                DocError::bad_value(format!(
+                                } else {
+                                    DocError::bad_value(format!(
                                     "Cannot apply $addToSet to non-array field. Field named '{field}' has non-array type {}",
                                     type_word(&other)
                                 ))
-                            });
-                        }
-                    };
-                    for it in items {
-                        if op == "$push" || !arr.iter().any(|x| x.bson_eq(&it)) {
-                            arr.push(it);
-                        }
-                    }
-                    set_path(&mut out, path, Value::Array(arr))?;
-                }
-                "$pull" => {
-                    if let Some(current) = get_path(&out, path) {
-                        let Value::Array(arr) = current else {
-                            return Err(DocError::bad_value(
-                                "Cannot apply $pull to a non-array value",
-                            ));
-                        };
-                        let keep: Vec<Value> = match &v {
-                            Value::Document(cond) => {
-                                let is_ops = cond.keys().next().is_some_and(|k| k.starts_with('$'));
-                                let filter = if is_ops {
-                                    let mut wrap = Document::new();
-                                    wrap.insert("v", v.clone());
-                                    Filter::parse(&wrap)?
-                                } else {
-                                    Filter::parse(cond)?
-                                };
-                                arr.into_iter()
-                                    .filter(|x| {
-                                        let hit = if is_ops {
-                                            let mut wrap = Document::new();
-                                            wrap.insert("v", x.clone());
-                                            filter.matches(&wrap)
-                                        } else {
-                                            match x {
-                                                Value::Document(d) => filter.matches(d),
-                                                _ => false,
-                                            }
-                                        };
-                                        !hit
-                                    })
-                                    .collect()
+                                });
                             }
-                            target => arr.into_iter().filter(|x| !x.bson_eq(target)).collect(),
                         };
-                        set_path(&mut out, path, Value::Array(keep))?;
-                    }
-                }
-                "$pop" => {
-                    if let Some(Value::Array(mut arr)) = get_path(&out, path) {
-                        if !arr.is_empty() {
-                            if v.as_f64().unwrap_or(1.0) < 0.0 {
-                                arr.remove(0);
-                            } else {
-                                arr.pop();
+                        for it in items {
+                            if op == "$push" || !arr.iter().any(|x| x.bson_eq(&it)) {
+                                arr.push(it);
                             }
                         }
                         set_path(&mut out, path, Value::Array(arr))?;
                     }
-                }
-                "$rename" => {
-                    if let Value::String(to) = &v {
-                        if let Some(old) = get_path(&out, path) {
-                            unset_path(&mut out, path);
-                            set_path(&mut out, to, old)?;
+                    "$pull" => {
+                        if let Some(current) = get_path(&out, path) {
+                            let Value::Array(arr) = current else {
+                                return Err(DocError::bad_value(
+                                    "Cannot apply $pull to a non-array value",
+                                ));
+                            };
+                            let keep: Vec<Value> = match &v {
+                                Value::Document(cond) => {
+                                    let is_ops =
+                                        cond.keys().next().is_some_and(|k| k.starts_with('$'));
+                                    let filter = if is_ops {
+                                        let mut wrap = Document::new();
+                                        wrap.insert("v", v.clone());
+                                        Filter::parse(&wrap)?
+                                    } else {
+                                        Filter::parse(cond)?
+                                    };
+                                    arr.into_iter()
+                                        .filter(|x| {
+                                            let hit = if is_ops {
+                                                let mut wrap = Document::new();
+                                                wrap.insert("v", x.clone());
+                                                filter.matches(&wrap)
+                                            } else {
+                                                match x {
+                                                    Value::Document(d) => filter.matches(d),
+                                                    _ => false,
+                                                }
+                                            };
+                                            !hit
+                                        })
+                                        .collect()
+                                }
+                                target => arr.into_iter().filter(|x| !x.bson_eq(target)).collect(),
+                            };
+                            set_path(&mut out, path, Value::Array(keep))?;
                         }
                     }
-                }
-                "$currentDate" => {
-                    if truthy(&v) || matches!(v, Value::Document(_)) {
-                        set_path(&mut out, path, Value::Date(now))?;
+                    "$pop" => {
+                        if let Some(Value::Array(mut arr)) = get_path(&out, path) {
+                            if !arr.is_empty() {
+                                if v.as_f64().unwrap_or(1.0) < 0.0 {
+                                    arr.remove(0);
+                                } else {
+                                    arr.pop();
+                                }
+                            }
+                            set_path(&mut out, path, Value::Array(arr))?;
+                        }
                     }
+                    "$rename" => {
+                        if let Value::String(to) = &v {
+                            if let Some(old) = get_path(&out, path) {
+                                unset_path(&mut out, path);
+                                set_path(&mut out, to, old)?;
+                            }
+                        }
+                    }
+                    "$currentDate" => {
+                        if truthy(&v) || matches!(v, Value::Document(_)) {
+                            set_path(&mut out, path, Value::Date(now))?;
+                        }
+                    }
+                    other => return Err(DocError::unknown_modifier(other)),
                 }
-                other => return Err(DocError::unknown_modifier(other)),
             }
         }
     }
     Ok(out)
+}
+
+/// Resolves the positional operators of an update path: `a.$.b` uses the array index the
+/// filter matched, `a.$[].b` stands for every element of the array `a`.
+fn expand_positional(
+    doc: &Document,
+    path: &str,
+    positional: Option<usize>,
+) -> Result<Vec<String>, DocError> {
+    let parts: Vec<&str> = path.split('.').collect();
+    let Some(i) = parts.iter().position(|p| *p == "$" || *p == "$[]") else {
+        return Ok(vec![path.to_string()]);
+    };
+    let prefix = parts[..i].join(".");
+    let rest = &parts[i + 1..];
+    let join = |idx: usize| {
+        let mut p = format!("{prefix}.{idx}");
+        for r in rest {
+            p.push('.');
+            p.push_str(r);
+        }
+        p
+    };
+    if parts[i] == "$" {
+        let Some(idx) = positional else {
+            return Err(DocError::bad_value(
+                "The positional operator did not find the match needed from the query.",
+            ));
+        };
+        return expand_positional(doc, &join(idx), None).map(|v| v.into_iter().collect());
+    }
+    match get_path(doc, &prefix) {
+        Some(Value::Array(items)) => {
+            let mut out = Vec::new();
+            for idx in 0..items.len() {
+                out.extend(expand_positional(doc, &join(idx), positional)?);
+            }
+            Ok(out)
+        }
+        _ => Err(DocError::bad_value(format!(
+            "The path '{prefix}' must exist in the document in order to apply array updates."
+        ))),
+    }
 }
 
 fn zero_like(v: &Value) -> Value {
