@@ -208,9 +208,20 @@ pub fn apply(
                                 });
                             }
                         };
-                        for it in items {
-                            if op == "$push" || !arr.iter().any(|x| x.bson_eq(&it)) {
-                                arr.push(it);
+                        let modifiers = match &v {
+                            Value::Document(d) if op == "$push" && d.contains_key("$each") => {
+                                Some(d.clone())
+                            }
+                            _ => None,
+                        };
+                        match &modifiers {
+                            Some(m) => push_with_modifiers(&mut arr, items, m)?,
+                            None => {
+                                for it in items {
+                                    if op == "$push" || !arr.iter().any(|x| x.bson_eq(&it)) {
+                                        arr.push(it);
+                                    }
+                                }
                             }
                         }
                         set_path(&mut out, path, Value::Array(arr))?;
@@ -328,6 +339,86 @@ fn expand_positional(
             "The path '{prefix}' must exist in the document in order to apply array updates."
         ))),
     }
+}
+
+/// `$push` with `$each` and its `$position`, `$sort` and `$slice` modifiers, applied in that
+/// order as the server does.
+fn push_with_modifiers(
+    arr: &mut Vec<Value>,
+    items: Vec<Value>,
+    modifiers: &Document,
+) -> Result<(), DocError> {
+    for k in modifiers.keys() {
+        if !matches!(k, "$each" | "$position" | "$sort" | "$slice") {
+            return Err(DocError::bad_value(format!(
+                "Unrecognized clause in $push: {k}"
+            )));
+        }
+    }
+    let int_arg = |name: &str| -> Result<Option<i64>, DocError> {
+        match modifiers.get(name) {
+            None => Ok(None),
+            Some(v) => match v.as_f64() {
+                Some(n) if n.fract() == 0.0 => Ok(Some(n as i64)),
+                _ => Err(DocError::bad_value(format!(
+                    "The value for {name} must be an integer value but was given type: {}",
+                    type_word(v)
+                ))),
+            },
+        }
+    };
+    let position = int_arg("$position")?;
+    let slice = int_arg("$slice")?;
+    let at = match position {
+        None => arr.len(),
+        Some(p) if p < 0 => arr.len().saturating_sub(p.unsigned_abs() as usize),
+        Some(p) => (p as usize).min(arr.len()),
+    };
+    arr.splice(at..at, items);
+    match modifiers.get("$sort") {
+        None => {}
+        Some(Value::Document(spec)) => {
+            let keys: Vec<(String, bool)> = spec
+                .iter()
+                .map(|(k, d)| (k.clone(), d.as_f64().unwrap_or(1.0) < 0.0))
+                .collect();
+            arr.sort_by(|a, b| {
+                for (k, desc) in &keys {
+                    let get = |v: &Value| match v {
+                        Value::Document(d) => get_path(d, k).unwrap_or(Value::Null),
+                        _ => Value::Null,
+                    };
+                    let o = get(a).cmp_bson(&get(b));
+                    let o = if *desc { o.reverse() } else { o };
+                    if o.is_ne() {
+                        return o;
+                    }
+                }
+                std::cmp::Ordering::Equal
+            });
+        }
+        Some(dir) => {
+            let desc = dir.as_f64().unwrap_or(1.0) < 0.0;
+            arr.sort_by(|a, b| {
+                let o = a.cmp_bson(b);
+                if desc {
+                    o.reverse()
+                } else {
+                    o
+                }
+            });
+        }
+    }
+    if let Some(n) = slice {
+        let len = arr.len();
+        if n >= 0 {
+            arr.truncate((n as usize).min(len));
+        } else {
+            let keep = (n.unsigned_abs() as usize).min(len);
+            arr.drain(..len - keep);
+        }
+    }
+    Ok(())
 }
 
 fn zero_like(v: &Value) -> Value {
