@@ -96,3 +96,20 @@ fn run_script_prints_a_transcript() {
         "test> use shop\nswitched to db shop\nshop> db.users.insertOne({\n...   _id: 1\n... })\n{ acknowledged: true, insertedId: 1 }\nshop> db.users.find()\n[ { _id: 1 } ]\nshop> nope\nReferenceError: nope is not defined\n"
     );
 }
+
+#[test]
+fn replies_name_the_collections_a_line_changed() {
+    let mut store = Store::new(1);
+    let mut shell = Shell::new();
+    let r = shell.eval(&mut store, "db.a.insertOne({x: 1}); db.b.insertOne({y: 1})");
+    assert_eq!(r.changed, ["test.a", "test.b"]);
+    let r = shell.eval(&mut store, "db.a.find()");
+    assert!(r.changed.is_empty());
+    let r = shell.eval(&mut store, "db.a.insertOne({x: 2}); nope");
+    assert!(!r.ok && r.changed.is_empty());
+    assert_eq!(store.documents("test", "a").len(), 1);
+    let r = shell.eval(&mut store, "db.a.deleteMany({})");
+    assert_eq!(r.changed, ["test.a"]);
+    let out = store.eval("db.c.insertOne({})").expect("insert");
+    assert_eq!(out.changed, ["test.c"]);
+}

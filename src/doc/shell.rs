@@ -26,6 +26,8 @@ const BATCH: usize = 20;
 pub struct Outcome {
     /// The text mongosh prints (possibly empty).
     pub output: String,
+    /// Namespaces (`shop.users`) the line wrote to, sorted.
+    pub changed: Vec<String>,
 }
 
 /// The answer of [`Shell::eval`].
@@ -40,6 +42,9 @@ pub struct Reply {
     /// True when the input is unfinished (an open bracket): the caller shows `... ` and
     /// sends the next line.
     pub incomplete: bool,
+    /// Namespaces (`shop.users`) the line wrote to, sorted; empty when it failed (except for
+    /// the documents an `insertMany` kept).
+    pub changed: Vec<String>,
 }
 
 /// A mongosh session.
@@ -210,9 +215,11 @@ impl Shell {
                     ok: true,
                     exit: true,
                     incomplete: false,
+                    changed: Vec::new(),
                 };
             }
         }
+        store.take_changes();
         let before = store.clone();
         let session = (self.db.clone(), self.vars.clone(), self.last_cursor.clone());
         self.printed_before_error.clear();
@@ -224,6 +231,7 @@ impl Shell {
                     ok: true,
                     exit: false,
                     incomplete: false,
+                    changed: store.take_changes(),
                 }
             }
             Ok(None) => {
@@ -233,6 +241,7 @@ impl Shell {
                     ok: true,
                     exit: false,
                     incomplete: true,
+                    changed: Vec::new(),
                 }
             }
             Err(e) => {
@@ -243,6 +252,7 @@ impl Shell {
                 let mut lines = std::mem::take(&mut self.printed_before_error);
                 lines.push(e.shell_text());
                 Reply {
+                    changed: store.take_changes(),
                     output: lines.join("\n"),
                     ok: false,
                     exit: e.message == "\u{0}exit",
@@ -254,9 +264,13 @@ impl Shell {
 
     /// Evaluates a complete input; unfinished input is a syntax error here.
     pub fn run(&mut self, store: &mut Store, line: &str) -> Result<Outcome, DocError> {
+        store.take_changes();
         let before = store.clone();
         match self.exec(store, line, false) {
-            Ok(Some(output)) => Ok(Outcome { output }),
+            Ok(Some(output)) => Ok(Outcome {
+                output,
+                changed: store.take_changes(),
+            }),
             Ok(None) => unreachable!("run: incomplete input is reported as an error"),
             Err(e) => {
                 restore(store, before, &e);

@@ -27,6 +27,7 @@ pub struct Store {
     seed: u64,
     clock_ms: i64,
     counter: u32,
+    changed: std::collections::BTreeSet<String>,
 }
 
 /// One database.
@@ -109,6 +110,7 @@ impl Store {
             seed,
             clock_ms: DEFAULT_CLOCK,
             counter: (splitmix(seed ^ 0x5eed) & 0x00ff_ffff) as u32,
+            changed: std::collections::BTreeSet::new(),
         }
     }
 
@@ -197,12 +199,19 @@ impl Store {
     }
 
     fn collection_mut(&mut self, db: &str, coll: &str) -> &mut Collection {
+        self.changed.insert(format!("{db}.{coll}"));
         self.databases
             .entry(db.to_string())
             .or_default()
             .collections
             .entry(coll.to_string())
             .or_default()
+    }
+
+    /// The namespaces (`shop.users`) written since the last call, sorted; the explorer
+    /// highlights them.
+    pub fn take_changes(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.changed).into_iter().collect()
     }
 
     /// A deterministic text dump of everything stored (used to compare states).
@@ -468,6 +477,9 @@ impl Store {
             }
         }
         c.docs = kept;
+        if deleted > 0 {
+            self.changed.insert(format!("{db}.{coll}"));
+        }
         Ok(deleted)
     }
 
@@ -477,6 +489,9 @@ impl Store {
             return false;
         };
         let existed = d.collections.remove(coll).is_some();
+        if existed {
+            self.changed.insert(format!("{db}.{coll}"));
+        }
         if d.collections.is_empty() {
             self.databases.remove(db);
         }
@@ -485,6 +500,9 @@ impl Store {
 
     /// `dropDatabase`.
     pub fn drop_database(&mut self, db: &str) {
+        for coll in self.collection_names(db) {
+            self.changed.insert(format!("{db}.{coll}"));
+        }
         self.databases.remove(db);
     }
 
