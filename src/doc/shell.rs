@@ -826,8 +826,8 @@ impl Shell {
                 Value::String(s) => match parse_iso_date(s) {
                     Some(ms) => Value::Date(ms),
                     None => {
-                        return Err(DocError::generic(format!(
-                            "\"{s}\" is not a valid ISODate"
+                        return Err(DocError::invalid_input(format!(
+                            "[COMMON-10001] \"{s}\" is not a valid ISODate"
                         )))
                     }
                 },
@@ -841,14 +841,8 @@ impl Shell {
                 Value::Int32(if n.is_finite() { n.trunc() as i32 } else { 0 })
             }
             "NumberLong" | "Long" => match &first {
-                Value::String(s) => match s.trim().parse::<i64>() {
-                    Ok(n) => Value::Int64(n),
-                    Err(_) => {
-                        return Err(DocError::bson(format!(
-                            "Input: '{s}' contains invalid characters"
-                        )))
-                    }
-                },
+                // bson's Long.fromString reads what it can and yields 0 for non-numbers.
+                Value::String(s) => Value::Int64(s.trim().parse::<i64>().unwrap_or(0)),
                 other => {
                     let n = to_number(other);
                     Value::Int64(if n.is_finite() { n.trunc() as i64 } else { 0 })
@@ -861,7 +855,7 @@ impl Shell {
                     other => to_js_string(other),
                 };
                 if s.parse::<f64>().is_err() && !matches!(s.as_str(), "NaN" | "Infinity" | "-Infinity") {
-                    return Err(DocError::bson(format!("\"{s}\" is not a valid Decimal128 string")));
+                    return Err(DocError::bson(format!("{s} not a valid Decimal128 string")));
                 }
                 Value::Decimal(s)
             }
