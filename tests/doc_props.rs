@@ -36,6 +36,9 @@ const CORPUS: &[&str] = &[
     "show dbs",
     "show collections",
     "db.users.find().toArray()[0].name",
+    "db.users.findOneAndUpdate({age: {$gt: 1}}, {$inc: {age: 1}}, {sort: {age: -1}, returnDocument: 'after'})",
+    "db.users.find().forEach(u => print(u.name + '!'))",
+    "db.users.updateOne({'tags': 'math'}, {$set: {'tags.$': 'maths'}, $push: {x: {$each: [1, 2], $slice: -1}}})",
 ];
 
 fn fresh() -> (Store, Shell) {

@@ -119,7 +119,10 @@ const DB_METHODS: [&str; 9] = [
     "help",
 ];
 
-const COLL_METHODS: [&str; 20] = [
+const COLL_METHODS: [&str; 23] = [
+    "findOneAndUpdate",
+    "findOneAndReplace",
+    "findOneAndDelete",
     "insertOne",
     "insertMany",
     "find",
@@ -1149,6 +1152,110 @@ impl Shell {
                     ("modifiedCount", num(r.modified)),
                     ("upsertedCount", num(i64::from(upserted))),
                 ])
+            }
+            "findOneAndUpdate" | "findOneAndReplace" | "findOneAndDelete" => {
+                let method = format!("Collection.{name}");
+                let filter = doc_arg(0, &method)?;
+                let deleting = name == "findOneAndDelete";
+                let change = if deleting {
+                    Document::new()
+                } else {
+                    doc_arg(1, &method)?
+                };
+                let opts = opt_doc(if deleting { 1 } else { 2 })?;
+                let replace = name == "findOneAndReplace";
+                if !deleting {
+                    if replace && super::update::has_operators(&change) {
+                        return Err(DocError::replacement_has_operators());
+                    }
+                    if !replace && !super::update::has_operators(&change) {
+                        return Err(DocError::requires_atomic_operators());
+                    }
+                }
+                let flag = |k: &str| opts.get(k).is_some_and(super::query::truthy);
+                let after = flag("returnNewDocument")
+                    || matches!(opts.get("returnDocument"), Some(Value::String(s)) if s == "after");
+                let mut find_opts = FindOptions {
+                    limit: 1,
+                    ..FindOptions::default()
+                };
+                if let Some(Value::Document(sort)) = opts.get("sort") {
+                    find_opts.sort = sort
+                        .iter()
+                        .map(|(k, v)| {
+                            (
+                                k.clone(),
+                                if v.as_f64().unwrap_or(1.0) < 0.0 {
+                                    -1
+                                } else {
+                                    1
+                                },
+                            )
+                        })
+                        .collect();
+                }
+                let projection = match opts.get("projection") {
+                    Some(Value::Document(p)) if !p.is_empty() => Some(p.clone()),
+                    _ => None,
+                };
+                let before = store
+                    .find(db, coll, &filter, &find_opts)?
+                    .into_iter()
+                    .next();
+                let target = match before.as_ref().and_then(|d| d.get("_id")) {
+                    Some(id) => {
+                        let mut only = Document::new();
+                        only.insert("_id", id.clone());
+                        let mut both = Document::new();
+                        both.insert(
+                            "$and",
+                            Value::Array(vec![
+                                Value::Document(filter.clone()),
+                                Value::Document(only),
+                            ]),
+                        );
+                        both
+                    }
+                    None => filter.clone(),
+                };
+                let projection = match &projection {
+                    Some(p) => super::query::Projection::parse(p)?,
+                    None => None,
+                };
+                let show = |d: Option<Document>| match (d, &projection) {
+                    (None, _) => Value::Null,
+                    (Some(d), Some(p)) => Value::Document(p.apply(&d).to_shell()),
+                    (Some(d), None) => Value::Document(d.to_shell()),
+                };
+                if deleting {
+                    if before.is_some() {
+                        store
+                            .delete(db, coll, &target, false)
+                            .map_err(DocError::as_write_error)?;
+                    }
+                    return Ok(Js::V(show(before)));
+                }
+                let r = store
+                    .update(db, coll, &target, &change, false, flag("upsert"), replace)
+                    .map_err(DocError::as_write_error)?;
+                let id = r
+                    .upserted_id
+                    .or_else(|| before.as_ref().and_then(|d| d.get("_id").cloned()));
+                if !after {
+                    return Ok(Js::V(show(before)));
+                }
+                let now = match id {
+                    Some(id) => {
+                        let mut f = Document::new();
+                        f.insert("_id", id);
+                        store
+                            .find(db, coll, &f, &FindOptions::default())?
+                            .into_iter()
+                            .next()
+                    }
+                    None => None,
+                };
+                show(now)
             }
             "deleteOne" | "deleteMany" => {
                 let filter = doc_arg(0, &format!("Collection.{name}"))?;
