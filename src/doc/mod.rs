@@ -29,5 +29,5 @@ pub use format::{inspect, InspectOptions};
 pub use script::run_script;
 pub use shape::{Shape, ShapeField};
 pub use shell::{Outcome, Reply, Shell};
-pub use store::{Index, Store};
+pub use store::{FindOptions, Index, Store, UpdateSummary};
 pub use value::{Document, Value};
