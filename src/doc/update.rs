@@ -101,9 +101,13 @@ pub fn apply(
     positional: Option<usize>,
 ) -> Result<Document, DocError> {
     let mut out = doc.clone();
-    let id_text = match doc.get("_id") {
-        Some(id) => format!("{{_id: {}}}", server_repr(id)),
-        None => "{}".into(),
+    let ctx = OpContext {
+        id_text: match doc.get("_id") {
+            Some(id) => format!("{{_id: {}}}", server_repr(id)),
+            None => "{}".into(),
+        },
+        now,
+        inserting,
     };
     for (op, arg) in update.iter() {
         let Value::Document(fields) = arg else {
@@ -119,183 +123,204 @@ pub fn apply(
                         return Err(DocError::immutable_id());
                     }
                 }
-                match op.as_str() {
-                    "$set" => set_path(&mut out, path, v)?,
-                    "$setOnInsert" => {
-                        if inserting {
-                            set_path(&mut out, path, v)?
-                        }
-                    }
-                    "$unset" => {
-                        unset_path(&mut out, path);
-                    }
-                    "$inc" | "$mul" => {
-                        if !v.is_number() {
-                            let verb = if op == "$inc" {
-                                "increment"
-                            } else {
-                                "multiply"
-                            };
-                            return Err(DocError::type_mismatch(format!(
-                                "Cannot {verb} with non-numeric argument: {{{path}: {}}}",
-                                server_repr(&v)
-                            )));
-                        }
-                        let current = get_path(&out, path);
-                        let new = match current {
-                        None => {
-                            if op == "$inc" {
-                                v.clone()
-                            } else {
-                                zero_like(&v)
-                            }
-                        }
-                        Some(c) if c.is_number() => arith(&c, &v, op == "$mul"),
-                        Some(c) => {
-                            return Err(DocError::type_mismatch(format!(
-                                "Cannot apply {op} to a value of non-numeric type. {id_text} has the field '{}' of non-numeric type {}",
-                                path.rsplit('.').next().unwrap_or(path),
-                                type_word(&c)
-                            )))
-                        }
-                    };
-                        set_path(&mut out, path, new)?;
-                    }
-                    "$min" | "$max" => {
-                        let replace = match get_path(&out, path) {
-                            None => true,
-                            Some(c) => {
-                                let o = v.cmp_bson(&c);
-                                if op == "$min" {
-                                    o.is_lt()
-                                } else {
-                                    o.is_gt()
-                                }
-                            }
-                        };
-                        if replace {
-                            set_path(&mut out, path, v)?;
-                        }
-                    }
-                    "$push" | "$addToSet" => {
-                        let items = match &v {
-                        Value::Document(d) if d.contains_key("$each") => match d.get("$each") {
-                            Some(Value::Array(items)) => items.clone(),
-                            _ => {
-                                return Err(DocError::bad_value(format!(
-                                    "The argument to $each in {op} must be an array but it was of type: {}",
-                                    d.get("$each").map_or("missing", type_word)
-                                )))
-                            }
-                        },
-                        other => vec![other.clone()],
-                    };
-                        let mut arr = match get_path(&out, path) {
-                            None => Vec::new(),
-                            Some(Value::Array(a)) => a,
-                            Some(other) => {
-                                let field = path.rsplit('.').next().unwrap_or(path);
-                                return Err(if op == "$push" {
-                                    DocError::bad_value(format!(
-                                    "The field '{field}' must be an array but is of type {} in document {id_text}",
-                                    type_word(&other)
-                                ))
-                                } else {
-                                    DocError::bad_value(format!(
-                                    "Cannot apply $addToSet to non-array field. Field named '{field}' has non-array type {}",
-                                    type_word(&other)
-                                ))
-                                });
-                            }
-                        };
-                        let modifiers = match &v {
-                            Value::Document(d) if op == "$push" && d.contains_key("$each") => {
-                                Some(d.clone())
-                            }
-                            _ => None,
-                        };
-                        match &modifiers {
-                            Some(m) => push_with_modifiers(&mut arr, items, m)?,
-                            None => {
-                                for it in items {
-                                    if op == "$push" || !arr.iter().any(|x| x.bson_eq(&it)) {
-                                        arr.push(it);
-                                    }
-                                }
-                            }
-                        }
-                        set_path(&mut out, path, Value::Array(arr))?;
-                    }
-                    "$pull" => {
-                        if let Some(current) = get_path(&out, path) {
-                            let Value::Array(arr) = current else {
-                                return Err(DocError::bad_value(
-                                    "Cannot apply $pull to a non-array value",
-                                ));
-                            };
-                            let keep: Vec<Value> = match &v {
-                                Value::Document(cond) => {
-                                    let is_ops =
-                                        cond.keys().next().is_some_and(|k| k.starts_with('$'));
-                                    let filter = if is_ops {
-                                        let mut wrap = Document::new();
-                                        wrap.insert("v", v.clone());
-                                        Filter::parse(&wrap)?
-                                    } else {
-                                        Filter::parse(cond)?
-                                    };
-                                    arr.into_iter()
-                                        .filter(|x| {
-                                            let hit = if is_ops {
-                                                let mut wrap = Document::new();
-                                                wrap.insert("v", x.clone());
-                                                filter.matches(&wrap)
-                                            } else {
-                                                match x {
-                                                    Value::Document(d) => filter.matches(d),
-                                                    _ => false,
-                                                }
-                                            };
-                                            !hit
-                                        })
-                                        .collect()
-                                }
-                                target => arr.into_iter().filter(|x| !x.bson_eq(target)).collect(),
-                            };
-                            set_path(&mut out, path, Value::Array(keep))?;
-                        }
-                    }
-                    "$pop" => {
-                        if let Some(Value::Array(mut arr)) = get_path(&out, path) {
-                            if !arr.is_empty() {
-                                if v.as_f64().unwrap_or(1.0) < 0.0 {
-                                    arr.remove(0);
-                                } else {
-                                    arr.pop();
-                                }
-                            }
-                            set_path(&mut out, path, Value::Array(arr))?;
-                        }
-                    }
-                    "$rename" => {
-                        if let Value::String(to) = &v {
-                            if let Some(old) = get_path(&out, path) {
-                                unset_path(&mut out, path);
-                                set_path(&mut out, to, old)?;
-                            }
-                        }
-                    }
-                    "$currentDate" => {
-                        if truthy(&v) || matches!(v, Value::Document(_)) {
-                            set_path(&mut out, path, Value::Date(now))?;
-                        }
-                    }
-                    other => return Err(DocError::unknown_modifier(other)),
-                }
+                apply_operator(&mut out, op, path, v, &ctx)?;
             }
         }
     }
     Ok(out)
+}
+
+/// What an operator needs to know besides its path and argument.
+struct OpContext {
+    /// `{_id: …}` of the document, as error messages quote it.
+    id_text: String,
+    /// The store clock, for `$currentDate`.
+    now: i64,
+    /// Whether the update is building an upserted document (`$setOnInsert` applies).
+    inserting: bool,
+}
+
+/// Applies one operator to one (resolved) path.
+fn apply_operator(
+    out: &mut Document,
+    op: &str,
+    path: &str,
+    v: Value,
+    ctx: &OpContext,
+) -> Result<(), DocError> {
+    match op {
+        "$set" => set_path(out, path, v)?,
+        "$setOnInsert" => {
+            if ctx.inserting {
+                set_path(out, path, v)?
+            }
+        }
+        "$unset" => {
+            unset_path(out, path);
+        }
+        "$inc" | "$mul" => {
+            if !v.is_number() {
+                let verb = if op == "$inc" {
+                    "increment"
+                } else {
+                    "multiply"
+                };
+                return Err(DocError::type_mismatch(format!(
+                    "Cannot {verb} with non-numeric argument: {{{path}: {}}}",
+                    server_repr(&v)
+                )));
+            }
+            let current = get_path(out, path);
+            let new = match current {
+            None => {
+                if op == "$inc" {
+                    v.clone()
+                } else {
+                    zero_like(&v)
+                }
+            }
+            Some(c) if c.is_number() => arith(&c, &v, op == "$mul"),
+            Some(c) => {
+                return Err(DocError::type_mismatch(format!(
+                    "Cannot apply {op} to a value of non-numeric type. {} has the field '{}' of non-numeric type {}",
+                    ctx.id_text,
+                    path.rsplit('.').next().unwrap_or(path),
+                    type_word(&c)
+                )))
+            }
+        };
+            set_path(out, path, new)?;
+        }
+        "$min" | "$max" => {
+            let replace = match get_path(out, path) {
+                None => true,
+                Some(c) => {
+                    let o = v.cmp_bson(&c);
+                    if op == "$min" {
+                        o.is_lt()
+                    } else {
+                        o.is_gt()
+                    }
+                }
+            };
+            if replace {
+                set_path(out, path, v)?;
+            }
+        }
+        "$push" | "$addToSet" => {
+            let items = match &v {
+                Value::Document(d) if d.contains_key("$each") => match d.get("$each") {
+                    Some(Value::Array(items)) => items.clone(),
+                    _ => {
+                        return Err(DocError::bad_value(format!(
+                            "The argument to $each in {op} must be an array but it was of type: {}",
+                            d.get("$each").map_or("missing", type_word)
+                        )))
+                    }
+                },
+                other => vec![other.clone()],
+            };
+            let mut arr = match get_path(out, path) {
+                None => Vec::new(),
+                Some(Value::Array(a)) => a,
+                Some(other) => {
+                    let field = path.rsplit('.').next().unwrap_or(path);
+                    return Err(if op == "$push" {
+                        DocError::bad_value(format!(
+                            "The field '{field}' must be an array but is of type {} in document {}",
+                            type_word(&other),
+                            ctx.id_text
+                        ))
+                    } else {
+                        DocError::bad_value(format!(
+                        "Cannot apply $addToSet to non-array field. Field named '{field}' has non-array type {}",
+                        type_word(&other)
+                    ))
+                    });
+                }
+            };
+            let modifiers = match &v {
+                Value::Document(d) if op == "$push" && d.contains_key("$each") => Some(d.clone()),
+                _ => None,
+            };
+            match &modifiers {
+                Some(m) => push_with_modifiers(&mut arr, items, m)?,
+                None => {
+                    for it in items {
+                        if op == "$push" || !arr.iter().any(|x| x.bson_eq(&it)) {
+                            arr.push(it);
+                        }
+                    }
+                }
+            }
+            set_path(out, path, Value::Array(arr))?;
+        }
+        "$pull" => {
+            if let Some(current) = get_path(out, path) {
+                let Value::Array(arr) = current else {
+                    return Err(DocError::bad_value(
+                        "Cannot apply $pull to a non-array value",
+                    ));
+                };
+                let keep: Vec<Value> = match &v {
+                    Value::Document(cond) => {
+                        let is_ops = cond.keys().next().is_some_and(|k| k.starts_with('$'));
+                        let filter = if is_ops {
+                            let mut wrap = Document::new();
+                            wrap.insert("v", v.clone());
+                            Filter::parse(&wrap)?
+                        } else {
+                            Filter::parse(cond)?
+                        };
+                        arr.into_iter()
+                            .filter(|x| {
+                                let hit = if is_ops {
+                                    let mut wrap = Document::new();
+                                    wrap.insert("v", x.clone());
+                                    filter.matches(&wrap)
+                                } else {
+                                    match x {
+                                        Value::Document(d) => filter.matches(d),
+                                        _ => false,
+                                    }
+                                };
+                                !hit
+                            })
+                            .collect()
+                    }
+                    target => arr.into_iter().filter(|x| !x.bson_eq(target)).collect(),
+                };
+                set_path(out, path, Value::Array(keep))?;
+            }
+        }
+        "$pop" => {
+            if let Some(Value::Array(mut arr)) = get_path(out, path) {
+                if !arr.is_empty() {
+                    if v.as_f64().unwrap_or(1.0) < 0.0 {
+                        arr.remove(0);
+                    } else {
+                        arr.pop();
+                    }
+                }
+                set_path(out, path, Value::Array(arr))?;
+            }
+        }
+        "$rename" => {
+            if let Value::String(to) = &v {
+                if let Some(old) = get_path(out, path) {
+                    unset_path(out, path);
+                    set_path(out, to, old)?;
+                }
+            }
+        }
+        "$currentDate" => {
+            if truthy(&v) || matches!(v, Value::Document(_)) {
+                set_path(out, path, Value::Date(ctx.now))?;
+            }
+        }
+        other => return Err(DocError::unknown_modifier(other)),
+    }
+    Ok(())
 }
 
 /// Resolves the positional operators of an update path: `a.$.b` uses the array index the
