@@ -109,25 +109,45 @@ pub fn apply(
         now,
         inserting,
     };
+    // Since MongoDB 5.0 the server applies the fields of all operators in lexicographic
+    // order of their paths (numeric names numerically), which decides where new fields go.
+    let mut entries: Vec<(&str, &str, &Value)> = Vec::new();
     for (op, arg) in update.iter() {
-        let Value::Document(fields) = arg else {
-            continue;
-        };
-        for (raw_path, raw_v) in fields.iter() {
-            for path in expand_positional(&out, raw_path, positional)? {
-                let path = path.as_str();
-                let v = raw_v.to_stored();
-                if path == "_id" || path.starts_with("_id.") {
-                    let same = doc.get("_id").is_some_and(|old| old.bson_eq(&v));
-                    if !(op == "$set" && same) && op != "$setOnInsert" {
-                        return Err(DocError::immutable_id());
-                    }
-                }
-                apply_operator(&mut out, op, path, v, &ctx)?;
+        if let Value::Document(fields) = arg {
+            for (path, v) in fields.iter() {
+                entries.push((op.as_str(), path.as_str(), v));
             }
         }
     }
+    entries.sort_by(|a, b| compare_paths(a.1, b.1));
+    for (op, raw_path, raw_v) in entries {
+        for path in expand_positional(&out, raw_path, positional)? {
+            let path = path.as_str();
+            let v = raw_v.to_stored();
+            if path == "_id" || path.starts_with("_id.") {
+                let same = doc.get("_id").is_some_and(|old| old.bson_eq(&v));
+                if !(op == "$set" && same) && op != "$setOnInsert" {
+                    return Err(DocError::immutable_id());
+                }
+            }
+            apply_operator(&mut out, op, path, v, &ctx)?;
+        }
+    }
     Ok(out)
+}
+
+/// Orders update paths component by component; names that are numbers sort numerically
+/// and before other names.
+fn compare_paths(a: &str, b: &str) -> std::cmp::Ordering {
+    let key = |p: &str| -> Vec<(u8, u64, String)> {
+        p.split('.')
+            .map(|c| match c.parse::<u64>() {
+                Ok(n) if !(c.len() > 1 && c.starts_with('0')) => (0, n, String::new()),
+                _ => (1, 0, c.to_string()),
+            })
+            .collect()
+    };
+    key(a).cmp(&key(b))
 }
 
 /// What an operator needs to know besides its path and argument.
