@@ -524,8 +524,8 @@ impl Store {
                         return Err(DocError::type_mismatch_cmd("$jsonSchema must be an object"));
                     };
                     validator::check_schema(schema, 0)?;
-                } else if k.starts_with('$') {
-                    return Err(DocError::unknown_top_level_operator(k));
+                } else {
+                    validator::check_query_clause(k, val)?;
                 }
             }
         }

@@ -3,6 +3,7 @@
 //! (`schemaRulesNotSatisfied`, `propertiesNotSatisfied`, `missingProperties`, …).
 
 use super::error::DocError;
+use super::query::{lookup, truthy, Filter};
 use super::regex::Regex;
 use super::value::{Document, Value};
 
@@ -338,18 +339,56 @@ pub fn violations(schema: &Document, value: &Value, depth: usize) -> Vec<Value> 
 }
 
 /// Validates a document against a collection's validator; `Err` is the server's
-/// `Document failed validation` with its `errInfo`.
+/// `Document failed validation` with its `errInfo`. A validator is an implicit `$and` of its
+/// fields: `$jsonSchema` and query conditions (`{age: {$gte: 0}}`). With one field its details
+/// are reported directly, with several as `$and` with `clausesNotSatisfied`.
 pub fn validate(validator: &Document, doc: &Document) -> Result<(), DocError> {
-    let Some(Value::Document(schema)) = validator.get("$jsonSchema") else {
-        return Ok(());
-    };
-    let rules = violations(schema, &Value::Document(doc.clone()), 0);
-    if rules.is_empty() {
+    let mut failed = Vec::new();
+    for (i, (k, v)) in validator.iter().enumerate() {
+        let details = if k == "$jsonSchema" {
+            let Value::Document(schema) = v else {
+                continue;
+            };
+            let rules = violations(schema, &Value::Document(doc.clone()), 0);
+            if rules.is_empty() {
+                continue;
+            }
+            let mut d = Document::new();
+            d.insert("operatorName", Value::String("$jsonSchema".into()));
+            d.insert("schemaRulesNotSatisfied", Value::Array(rules));
+            d
+        } else {
+            match clause_details(k, v, doc) {
+                Some(d) => d,
+                None => continue,
+            }
+        };
+        failed.push((i, details));
+    }
+    if failed.is_empty() {
         return Ok(());
     }
-    let mut details = Document::new();
-    details.insert("operatorName", Value::String("$jsonSchema".into()));
-    details.insert("schemaRulesNotSatisfied", Value::Array(rules));
+    let details = if validator.len() == 1 {
+        failed.remove(0).1
+    } else {
+        let mut d = Document::new();
+        d.insert("operatorName", Value::String("$and".into()));
+        d.insert(
+            "clausesNotSatisfied",
+            Value::Array(
+                failed
+                    .into_iter()
+                    .map(|(i, det)| {
+                        let mut c = Document::new();
+                        c.insert("index", Value::Int32(i as i32));
+                        c.insert("details", Value::Document(det));
+                        Value::Document(c)
+                    })
+                    .collect(),
+            ),
+        );
+        d
+    };
     let mut info = Document::new();
     info.insert(
         "failingDocumentId",
@@ -359,4 +398,78 @@ pub fn validate(validator: &Document, doc: &Document) -> Result<(), DocError> {
     Err(DocError::validation_failed(
         Value::Document(info).to_shell(),
     ))
+}
+
+/// Checks the query-style part of a validator when the collection is created.
+pub fn check_query_clause(key: &str, value: &Value) -> Result<(), DocError> {
+    let mut d = Document::new();
+    d.insert(key, value.clone());
+    Filter::parse(&d).map(|_| ())
+}
+
+/// The details of one failing query-style clause (`{age: {$gte: 0}}`), or `None` when the
+/// document satisfies it. Logical operators are reported without their sub-clauses.
+fn clause_details(key: &str, value: &Value, doc: &Document) -> Option<Document> {
+    let mut whole = Document::new();
+    whole.insert(key, value.clone());
+    let filter = Filter::parse(&whole).ok()?;
+    if filter.matches(doc) {
+        return None;
+    }
+    let mut d = Document::new();
+    if key.starts_with('$') {
+        d.insert("operatorName", Value::String(key.into()));
+        d.insert("specifiedAs", Value::Document(whole));
+        return Some(d);
+    }
+    let found = lookup(doc, key);
+    let ops: Vec<(String, Value)> = match value {
+        Value::Document(ops) if ops.keys().next().is_some_and(|k| k.starts_with('$')) => {
+            ops.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
+        }
+        other => vec![("$eq".into(), other.clone())],
+    };
+    // Report the first operator that fails on its own.
+    let (op, arg) = ops
+        .iter()
+        .find(|(op, arg)| {
+            let mut one = Document::new();
+            one.insert(op.clone(), arg.clone());
+            let mut f = Document::new();
+            f.insert(key, Value::Document(one));
+            Filter::parse(&f).is_ok_and(|f| !f.matches(doc))
+        })
+        .cloned()
+        .unwrap_or_else(|| ops[0].clone());
+    let mut spec = Document::new();
+    spec.insert(op.clone(), arg.clone());
+    let mut specified = Document::new();
+    specified.insert(key, Value::Document(spec));
+    d.insert("operatorName", Value::String(op.clone()));
+    d.insert("specifiedAs", Value::Document(specified));
+    let reason = match (op.as_str(), found.is_empty()) {
+        ("$exists", _) => {
+            if truthy(&arg) {
+                "path does not exist"
+            } else {
+                "path does exist"
+            }
+        }
+        (_, true) => "field was missing",
+        ("$type", _) => "type did not match",
+        ("$in", _) => "no matching value found in array",
+        ("$nin", _) => "matching value found in array",
+        ("$regex", _) => "regular expression did not match",
+        _ => "comparison failed",
+    };
+    d.insert("reason", Value::String(reason.into()));
+    if let Some(v) = found.first() {
+        if op != "$exists" {
+            d.insert("consideredValue", v.clone());
+            if op == "$type" {
+                d.insert("consideredType", Value::String(v.type_name().into()));
+            }
+        }
+    }
+    Some(d)
 }
