@@ -159,6 +159,33 @@ fn deep_nesting_is_refused_not_overflowed() {
         let line = format!("{}1", "-".repeat(depth));
         let _ = shell.eval(&mut store, &line);
     }
+    let r = shell.eval(&mut store, "let a = [1]");
+    assert!(r.ok);
+    let r = shell.eval(&mut store, &"a = [a]; ".repeat(5000));
+    assert!(!r.ok, "deep arrays are refused");
+    let r = shell.eval(&mut store, "let d = {}");
+    assert!(r.ok);
+    for _ in 0..150 {
+        shell.eval(&mut store, "d = {d: d}");
+    }
+    let r = shell.eval(&mut store, "db.deep.insertOne({d: d})");
+    assert!(!r.ok);
+    let path = vec!["p"; 100_000].join(".");
+    let r = shell.eval(
+        &mut store,
+        &format!("db.users.updateOne({{}}, {{$set: {{'{path}': 1}}}})"),
+    );
+    assert!(!r.ok);
+    let r = shell.eval(&mut store, &format!("db.users.find({{'{path}': 1}})"));
+    assert!(r.ok);
+    for _ in 0..120 {
+        shell.eval(
+            &mut store,
+            "db.nest.updateOne({_id: 1}, {$set: {x: db.nest.findOne({_id: 1})}}, {upsert: true})",
+        );
+    }
+    let r = shell.eval(&mut store, "db.nest.find()");
+    assert!(r.ok);
     let r = shell.eval(&mut store, "let s = 'ab'");
     assert!(r.ok);
     for _ in 0..30 {

@@ -235,6 +235,7 @@ impl Store {
     }
 
     fn prepare(&mut self, doc: &Document) -> Result<Document, DocError> {
+        check_depth(doc)?;
         let mut stored = doc.to_stored();
         match stored.remove("_id") {
             Some(Value::Array(_)) => {
@@ -439,6 +440,7 @@ impl Store {
             });
         }
         for &i in &changed_at {
+            check_depth(&docs[i])?;
             self.check_write(db, coll, &docs[i], Some(&docs), Some(i))?;
         }
         if !changed_at.is_empty() {
@@ -612,6 +614,43 @@ impl Store {
         self.collection_mut(db, coll).indexes.push(index);
         Ok(name)
     }
+}
+
+/// Refuses documents nested deeper than the server stores.
+fn check_depth(doc: &Document) -> Result<(), DocError> {
+    fn depth(v: &Value, limit: usize) -> usize {
+        if limit == 0 {
+            return 1;
+        }
+        match v {
+            Value::Document(d) => {
+                1 + d
+                    .iter()
+                    .map(|(_, x)| depth(x, limit - 1))
+                    .max()
+                    .unwrap_or(0)
+            }
+            Value::Array(a) => 1 + a.iter().map(|x| depth(x, limit - 1)).max().unwrap_or(0),
+            _ => 0,
+        }
+    }
+    let limit = update::MAX_DEPTH + 1;
+    let deepest = 1 + doc
+        .iter()
+        .map(|(_, x)| depth(x, limit - 1))
+        .max()
+        .unwrap_or(0);
+    if deepest > update::MAX_DEPTH {
+        return Err(DocError::server(
+            15,
+            None,
+            format!(
+                "Document exceeds maximum nesting depth of {}",
+                update::MAX_DEPTH
+            ),
+        ));
+    }
+    Ok(())
 }
 
 fn check_names(db: &str, coll: &str) -> Result<(), DocError> {

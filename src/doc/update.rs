@@ -25,6 +25,9 @@ const OPERATORS: [&str; 13] = [
     "$setOnInsert",
 ];
 
+/// Deepest document nesting the server stores (BSON's documented limit of 100 levels).
+pub const MAX_DEPTH: usize = 100;
+
 /// Whether an update document uses operators (the driver's `hasAtomicOperators`).
 pub fn has_operators(update: &Document) -> bool {
     update.keys().next().is_some_and(|k| k.starts_with('$'))
@@ -49,6 +52,12 @@ pub fn validate(update: &Document) -> Result<(), DocError> {
             if path.is_empty() || path.split('.').any(|p| p.is_empty()) {
                 return Err(DocError::bad_value(format!(
                     "The update path '{path}' contains an empty field name, which is not allowed."
+                )));
+            }
+            if path.split('.').count() > MAX_DEPTH {
+                return Err(DocError::bad_value(format!(
+                    "The update path '{}…' has more than {MAX_DEPTH} parts",
+                    path.chars().take(40).collect::<String>()
                 )));
             }
             let mut all = vec![path.clone()];

@@ -89,6 +89,9 @@ enum Js {
     Func(Arc<(Vec<String>, Expr)>),
 }
 
+/// Deepest nesting of a value built in the shell (the server stores at most 100 levels).
+const MAX_VALUE_DEPTH: usize = 100;
+
 /// Deepest nesting of arrow-function calls (a function can call itself through a variable).
 const MAX_CALL_DEPTH: usize = 64;
 
@@ -505,7 +508,11 @@ impl Shell {
                 for it in items {
                     vals.push(self.eval_value(store, it, out)?);
                 }
-                Js::V(Value::Array(vals))
+                let v = Value::Array(vals);
+                if depth_of(&v) > MAX_VALUE_DEPTH {
+                    return Err(DocError::range("Maximum call stack size exceeded"));
+                }
+                Js::V(v)
             }
             Expr::Object(props) => {
                 let mut d = Document::new();
@@ -514,7 +521,7 @@ impl Shell {
                     d.insert(k.clone(), v);
                 }
                 let v = Value::Document(d);
-                if depth_of(&v) > 100 {
+                if depth_of(&v) > MAX_VALUE_DEPTH {
                     return Err(DocError::range("Maximum call stack size exceeded"));
                 }
                 Js::V(v)
@@ -693,7 +700,7 @@ impl Shell {
                     }
                     other => other_unchanged(other)?,
                 };
-                if depth_of(&new) > 100 {
+                if depth_of(&new) > MAX_VALUE_DEPTH {
                     return Err(DocError::range("Maximum call stack size exceeded"));
                 }
                 self.vars.insert(name.clone(), (Js::V(new), is_const));
