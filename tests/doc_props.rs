@@ -186,6 +186,10 @@ fn deep_nesting_is_refused_not_overflowed() {
     }
     let r = shell.eval(&mut store, "db.nest.find()");
     assert!(r.ok);
+    let r = shell.eval(&mut store, "const f = n => f(n + 1) + f(n + 1)");
+    assert!(r.ok);
+    let r = shell.eval(&mut store, "f(0)");
+    assert!(!r.ok, "{}", r.output);
     let r = shell.eval(&mut store, "let s = 'ab'");
     assert!(r.ok);
     for _ in 0..30 {

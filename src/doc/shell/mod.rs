@@ -62,6 +62,7 @@ pub struct Shell {
     warnings_shown: BTreeSet<String>,
     printed_before_error: Vec<String>,
     call_depth: usize,
+    steps: usize,
 }
 
 impl Default for Shell {
@@ -91,6 +92,9 @@ enum Js {
 
 /// Deepest nesting of a value built in the shell (the server stores at most 100 levels).
 const MAX_VALUE_DEPTH: usize = 100;
+
+/// Expressions one line may evaluate before it is stopped.
+const MAX_STEPS: usize = 1_000_000;
 
 /// Deepest nesting of arrow-function calls (a function can call itself through a variable).
 const MAX_CALL_DEPTH: usize = 64;
@@ -189,6 +193,7 @@ impl Shell {
             warnings_shown: BTreeSet::new(),
             printed_before_error: Vec::new(),
             call_depth: 0,
+            steps: 0,
         }
     }
 
@@ -308,6 +313,8 @@ impl Shell {
             Parsed::Incomplete(e) => return Err(e),
         };
         let mut out = Vec::new();
+        self.steps = 0;
+        self.call_depth = 0;
         match self.exec_statements(store, &stmts, &mut out) {
             Ok(last) => {
                 let shown = self.show(store, &last)?;
@@ -493,6 +500,13 @@ impl Shell {
         e: &Expr,
         out: &mut Vec<String>,
     ) -> Result<Js, DocError> {
+        // Functions can call each other without loops, so bound the work of one line.
+        self.steps += 1;
+        if self.steps > MAX_STEPS {
+            return Err(DocError::range(
+                "Maximum evaluation steps exceeded (the simulated shell stops runaway code)",
+            ));
+        }
         Ok(match e {
             Expr::Number(n) => Js::V(Value::Double(*n)),
             Expr::Str(s) => Js::V(Value::String(s.clone())),
