@@ -34,6 +34,7 @@ impl Shell {
                 _ => return Err(DocError::invalid_input("Database name must be a string")),
             },
             "getName" | "toString" => Js::V(Value::String(db.into())),
+            "help" => Js::V(Value::String(super::DATABASE_HELP.into())),
             "createCollection" => {
                 let Some(Value::String(coll)) = vals.first() else {
                     return Err(missing_arg(0, "Database.createCollection"));
@@ -449,6 +450,7 @@ impl Shell {
                     .collect(),
             ),
             "getName" => Value::String(coll.into()),
+            "help" => Value::String(super::COLLECTION_HELP.into()),
             "getFullName" | "toString" => Value::String(format!("{db}.{coll}")),
             _ => return Err(DocError::not_a_function(&format!("db.{coll}.{name}"))),
         }))

@@ -93,6 +93,11 @@ enum Js {
 /// Deepest nesting of a value built in the shell (the server stores at most 100 levels).
 const MAX_VALUE_DEPTH: usize = 100;
 
+/// mongosh's help texts, recorded from mongosh 2.12 (`tests/fidelity/mongosh/record_help.js`).
+const SHELL_HELP: &str = include_str!("../help/shell.txt");
+const DATABASE_HELP: &str = include_str!("../help/database.txt");
+const COLLECTION_HELP: &str = include_str!("../help/collection.txt");
+
 /// Expressions one line may evaluate before it is stopped.
 const MAX_STEPS: usize = 1_000_000;
 
@@ -131,7 +136,8 @@ const DB_METHODS: [&str; 9] = [
     "help",
 ];
 
-const COLL_METHODS: [&str; 23] = [
+const COLL_METHODS: [&str; 24] = [
+    "help",
     "findOneAndUpdate",
     "findOneAndReplace",
     "findOneAndDelete",
@@ -403,6 +409,7 @@ impl Shell {
             ("show", Some("collections" | "tables"), None) => {
                 Ok(Some(store.collection_names(&self.db).join("\n")))
             }
+            ("help", None, None) | ("help()", None, None) => Ok(Some(SHELL_HELP.to_string())),
             ("it", None, None) => {
                 let Some((cursor, pos)) = self.last_cursor.clone() else {
                     return Ok(Some("no cursor".into()));
