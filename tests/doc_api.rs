@@ -113,3 +113,24 @@ fn replies_name_the_collections_a_line_changed() {
     let out = store.eval("db.c.insertOne({})").expect("insert");
     assert_eq!(out.changed, ["test.c"]);
 }
+
+#[test]
+fn explorer_tree_lists_databases_collections_and_shapes() {
+    let mut store = Store::new(1);
+    let mut shell = Shell::new();
+    for line in [
+        "use shop",
+        "db.createCollection('orders', {validator: {$jsonSchema: {required: ['sku']}}})",
+        "db.users.insertMany([{_id: 1, name: 'Ada', age: 36}, {_id: 2, nmae: 'Bob', age: '41'}])",
+        "db.users.createIndex({name: 1})",
+    ] {
+        assert!(shell.eval(&mut store, line).ok, "{line}");
+    }
+    let tree = store.explorer();
+    assert_eq!(tree.len(), 1);
+    assert_eq!(
+        tree[0].to_string(),
+        "shop\n  orders — 0 documents (validated)\n  users — 2 documents\n    1 × { _id: int, name: string (like nmae), age: int (type varies) }\n    1 × { _id: int, nmae: string (like name), age: string (type varies) }\n"
+    );
+    assert_eq!(tree[0].collections[1].indexes, ["_id_", "name_1"]);
+}

@@ -12,6 +12,7 @@
 
 mod ast;
 mod error;
+mod explorer;
 mod format;
 mod parser;
 mod query;
@@ -25,6 +26,7 @@ mod validator;
 mod value;
 
 pub use error::{DocError, ErrorDetails, ErrorKind};
+pub use explorer::{CollectionView, DatabaseView};
 pub use format::{inspect, InspectOptions};
 pub use script::run_script;
 pub use shape::{Shape, ShapeField};
