@@ -555,7 +555,8 @@ impl Projection {
             return Ok(None);
         }
         Ok(Some(Projection {
-            include: include.unwrap_or(false),
+            // `{_id: 1}` alone is an inclusion projection of just `_id`.
+            include: include.unwrap_or(id),
             paths,
             id,
         }))

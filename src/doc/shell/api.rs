@@ -178,24 +178,33 @@ impl Shell {
                         "Invalid BulkOperation, Batch cannot be empty",
                     ));
                 }
+                let ordered = match vals.get(1) {
+                    Some(Value::Document(o)) => {
+                        o.get("ordered").is_none_or(crate::doc::query::truthy)
+                    }
+                    _ => true,
+                };
                 let docs = store.assign_ids(&docs);
                 let mut ids = Document::new();
                 let mut inserted = Vec::new();
+                let mut failures = Vec::new();
                 for (i, d) in docs.iter().enumerate() {
                     match store.insert_one(db, coll, d) {
                         Ok(id) => {
                             ids.insert(i.to_string(), id.to_shell());
-                            inserted.push(id.to_shell());
+                            inserted.push((i, id.to_shell()));
                         }
                         Err(e) => {
-                            return Err(DocError::bulk_write(
-                                e,
-                                i,
-                                Value::Document(d.clone()),
-                                inserted,
-                            ))
+                            failures.push((i, e, Value::Document(d.clone())));
+                            // An ordered insert stops at the first error; unordered goes on.
+                            if ordered {
+                                break;
+                            }
                         }
                     }
+                }
+                if !failures.is_empty() {
+                    return Err(DocError::bulk_write(failures, inserted));
                 }
                 doc_of(vec![
                     ("acknowledged", Value::Bool(true)),
