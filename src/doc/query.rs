@@ -588,13 +588,29 @@ impl Projection {
                 }
                 if wanted.contains(&"") {
                     out.insert(k.clone(), v.clone());
-                } else if let Value::Document(sub) = v {
+                } else {
                     let inner = Projection {
                         include: true,
                         paths: wanted.iter().map(|s| s.to_string()).collect(),
                         id: false,
                     };
-                    out.insert(k.clone(), Value::Document(inner.apply(sub)));
+                    match v {
+                        Value::Document(sub) => {
+                            out.insert(k.clone(), Value::Document(inner.apply(sub)));
+                        }
+                        // Inside arrays the projection applies to each embedded document.
+                        Value::Array(items) => {
+                            let kept = items
+                                .iter()
+                                .filter_map(|it| match it {
+                                    Value::Document(d) => Some(Value::Document(inner.apply(d))),
+                                    _ => None,
+                                })
+                                .collect();
+                            out.insert(k.clone(), Value::Array(kept));
+                        }
+                        _ => {}
+                    }
                 }
             }
             out
@@ -617,11 +633,17 @@ fn remove_path(doc: &mut Document, path: &str) {
         None => {
             doc.remove(path);
         }
-        Some((head, rest)) => {
-            if let Some(Value::Document(sub)) = doc.get_mut(head) {
-                remove_path(sub, rest);
+        Some((head, rest)) => match doc.get_mut(head) {
+            Some(Value::Document(sub)) => remove_path(sub, rest),
+            Some(Value::Array(items)) => {
+                for it in items.iter_mut() {
+                    if let Value::Document(sub) = it {
+                        remove_path(sub, rest);
+                    }
+                }
             }
-        }
+            _ => {}
+        },
     }
 }
 
