@@ -285,6 +285,7 @@ pub fn violations(schema: &Document, value: &Value, depth: usize) -> Vec<Value> 
                             Value::String("array did not match specified length".into()),
                         );
                         d.insert("consideredValue", value.clone());
+                        d.insert("numberOfItems", Value::Int32(a.len() as i32));
                         out.push(Value::Document(d));
                     }
                 }
@@ -317,19 +318,25 @@ pub fn violations(schema: &Document, value: &Value, depth: usize) -> Vec<Value> 
             }
             "items" => {
                 if let (Value::Array(items), Value::Document(sub)) = (value, spec_v) {
-                    let mut failed = Vec::new();
-                    for (i, it) in items.iter().enumerate() {
+                    // The server reports the first item that fails, with its details.
+                    let failing = items.iter().enumerate().find_map(|(i, it)| {
                         let details = violations(sub, it, depth + 1);
-                        if !details.is_empty() {
-                            let mut p = Document::new();
-                            p.insert("index", Value::Int32(i as i32));
-                            p.insert("details", Value::Array(details));
-                            failed.push(Value::Document(p));
+                        (!details.is_empty()).then_some((i, details))
+                    });
+                    if let Some((i, details)) = failing {
+                        let mut d = Document::new();
+                        d.insert("operatorName", Value::String("items".into()));
+                        for note in ["title", "description"] {
+                            if let Some(text) = sub.get(note) {
+                                d.insert(note, text.clone());
+                            }
                         }
-                    }
-                    if !failed.is_empty() {
-                        let mut d = rule("items", "items", spec_v);
-                        d.insert("details", Value::Array(failed));
+                        d.insert(
+                            "reason",
+                            Value::String("At least one item did not match the sub-schema".into()),
+                        );
+                        d.insert("itemIndex", Value::Int32(i as i32));
+                        d.insert("details", Value::Array(details));
                         out.push(Value::Document(d));
                     }
                 }
