@@ -134,3 +134,50 @@ fn explorer_tree_lists_databases_collections_and_shapes() {
     );
     assert_eq!(tree[0].collections[1].indexes, ["_id_", "name_1"]);
 }
+
+/// Cases from the server's own unit tests (`doc_validation_error_json_schema_test.cpp`),
+/// compared structurally through mongosh's notation.
+#[test]
+fn json_schema_errors_match_the_servers_unit_tests() {
+    let cases = [
+        (
+            "{$jsonSchema: {properties: {a: {minimum: 1}}, title: 'example title', description: 'example description'}}",
+            "{a: 0}",
+            "{\n  operatorName: '$jsonSchema',\n  title: 'example title',\n  description: 'example description',\n  schemaRulesNotSatisfied: [\n    {\n      operatorName: 'properties',\n      propertiesNotSatisfied: [\n        {\n          propertyName: 'a',\n          details: [\n            {\n              operatorName: 'minimum',\n              specifiedAs: { minimum: 1 },\n              reason: 'comparison failed',\n              consideredValue: 0\n            }\n          ]\n        }\n      ]\n    }\n  ]\n}",
+        ),
+        (
+            "{$jsonSchema: {properties: {a: {type: 'number', minimum: 1, title: 'property a', description: 'a >= 1'}}}}",
+            "{a: 'foo'}",
+            "{\n  operatorName: '$jsonSchema',\n  schemaRulesNotSatisfied: [\n    {\n      operatorName: 'properties',\n      propertiesNotSatisfied: [\n        {\n          propertyName: 'a',\n          title: 'property a',\n          description: 'a >= 1',\n          details: [\n            {\n              operatorName: 'type',\n              specifiedAs: { type: 'number' },\n              reason: 'type did not match',\n              consideredValue: 'foo',\n              consideredType: 'string'\n            }\n          ]\n        }\n      ]\n    }\n  ]\n}",
+        ),
+        (
+            "{$jsonSchema: {required: ['a'], properties: {a: {type: 'number', minimum: 1}}}}",
+            "{}",
+            "{\n  operatorName: '$jsonSchema',\n  schemaRulesNotSatisfied: [\n    {\n      operatorName: 'required',\n      specifiedAs: { required: [ 'a' ] },\n      missingProperties: [ 'a' ]\n    }\n  ]\n}",
+        ),
+        (
+            "{$jsonSchema: {properties: {a: {bsonType: 'int', maximum: 1}}}}",
+            "{a: 0.9}",
+            "{\n  operatorName: '$jsonSchema',\n  schemaRulesNotSatisfied: [\n    {\n      operatorName: 'properties',\n      propertiesNotSatisfied: [\n        {\n          propertyName: 'a',\n          details: [\n            {\n              operatorName: 'bsonType',\n              specifiedAs: { bsonType: 'int' },\n              reason: 'type did not match',\n              consideredValue: 0.9,\n              consideredType: 'double'\n            }\n          ]\n        }\n      ]\n    }\n  ]\n}",
+        ),
+    ];
+    for (validator, doc, details) in cases {
+        let mut store = Store::new(1);
+        store
+            .eval(&format!(
+                "db.createCollection('c', {{validator: {validator}}})"
+            ))
+            .expect("create");
+        let err = store
+            .eval(&format!("db.c.insertOne({doc})"))
+            .expect_err("must fail validation");
+        let text = err.to_string();
+        let start = text.find("details: ").expect("details") + "details: ".len();
+        let got: Vec<String> = text[start..]
+            .lines()
+            .map(|l| l.strip_prefix("  ").unwrap_or(l).to_string())
+            .collect();
+        let got = got[..got.len() - 1].join("\n");
+        assert_eq!(got, details, "validator {validator} on {doc}");
+    }
+}

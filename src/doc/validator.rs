@@ -511,6 +511,11 @@ fn explain_clause(c: &Clause, doc: &Document, depth: usize) -> Option<Document> 
         Clause::Schema(s) => {
             let rules = violations(s, &Value::Document(doc.clone()), 0);
             d.insert("operatorName", Value::String("$jsonSchema".into()));
+            for note in ["title", "description"] {
+                if let Some(text) = s.get(note) {
+                    d.insert(note, text.clone());
+                }
+            }
             d.insert("schemaRulesNotSatisfied", Value::Array(rules));
         }
         Clause::Logical(op, subs) => {
