@@ -181,3 +181,12 @@ fn json_schema_errors_match_the_servers_unit_tests() {
         assert_eq!(got, details, "validator {validator} on {doc}");
     }
 }
+
+#[test]
+fn a_script_ending_inside_an_open_bracket_reports_the_syntax_error() {
+    let out = run_script("db.users.find({\n", 1);
+    assert_eq!(
+        out,
+        "test> db.users.find({\nUncaught:\nSyntaxError: Unexpected token (2:0)\n\n  1 | db.users.find({\n> 2 |\n    | ^\n\n"
+    );
+}

@@ -284,6 +284,34 @@ impl Shell {
         }
     }
 
+    /// Ends an unfinished multi-line input (the input stream closed): its syntax error, as
+    /// babel reports it, or `None` when nothing was pending.
+    pub fn finish(&mut self, store: &mut Store) -> Option<Reply> {
+        if self.pending.is_empty() {
+            return None;
+        }
+        let source = std::mem::take(&mut self.pending);
+        let error = match self.run(store, &source) {
+            Ok(outcome) => {
+                return Some(Reply {
+                    output: outcome.output,
+                    ok: true,
+                    exit: false,
+                    incomplete: false,
+                    changed: outcome.changed,
+                })
+            }
+            Err(e) => e,
+        };
+        Some(Reply {
+            output: error.shell_text(),
+            ok: false,
+            exit: false,
+            incomplete: false,
+            changed: Vec::new(),
+        })
+    }
+
     /// Evaluates a complete input; unfinished input is a syntax error here.
     pub fn run(&mut self, store: &mut Store, line: &str) -> Result<Outcome, DocError> {
         store.take_changes();
