@@ -190,3 +190,23 @@ fn a_script_ending_inside_an_open_bracket_reports_the_syntax_error() {
         "test> db.users.find({\nUncaught:\nSyntaxError: Unexpected token (2:0)\n\n  1 | db.users.find({\n> 2 |\n    | ^\n\n"
     );
 }
+
+#[test]
+fn tab_completion_knows_collections_and_methods() {
+    let mut store = Store::new(1);
+    let mut shell = Shell::new();
+    shell.eval(&mut store, "db.users.insertOne({})");
+    shell.eval(&mut store, "db.orders.insertOne({})");
+    assert_eq!(shell.complete(&store, "db.u"), ["db.users"]);
+    assert_eq!(
+        shell.complete(&store, "db.users.insert"),
+        [
+            "db.users.insert",
+            "db.users.insertMany",
+            "db.users.insertOne"
+        ]
+    );
+    assert_eq!(shell.complete(&store, "x = db.o"), ["x = db.orders"]);
+    assert_eq!(shell.complete(&store, "sh"), ["show"]);
+    assert!(shell.complete(&store, "db.users.find().").is_empty());
+}

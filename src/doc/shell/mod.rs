@@ -284,6 +284,52 @@ impl Shell {
         }
     }
 
+    /// Tab completion: the full words that could replace the last word of `line`, sorted.
+    /// Knows shell commands and globals, `db.` (collections and Database methods) and
+    /// `db.<coll>.` (Collection methods).
+    pub fn complete(&self, store: &Store, line: &str) -> Vec<String> {
+        let start = line
+            .rfind(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$' || c == '.'))
+            .map_or(0, |i| i + 1);
+        let word = &line[start..];
+        if word.starts_with('.') {
+            // A member of some expression's result: nothing we can name.
+            return Vec::new();
+        }
+        let (base, prefix) = match word.rfind('.') {
+            Some(i) => (&word[..i], &word[i + 1..]),
+            None => ("", word),
+        };
+        let mut names: Vec<String> = match base.split('.').collect::<Vec<_>>().as_slice() {
+            [""] => ["use", "show", "it", "exit", "quit", "help", "db"]
+                .iter()
+                .chain(GLOBALS.iter())
+                .map(|s| s.to_string())
+                .chain(self.vars.keys().cloned())
+                .collect(),
+            ["db"] => store
+                .collection_names(&self.db)
+                .into_iter()
+                .chain(DB_METHODS.iter().map(|s| s.to_string()))
+                .collect(),
+            ["db", _] => COLL_METHODS.iter().map(|s| s.to_string()).collect(),
+            _ => Vec::new(),
+        };
+        names.retain(|n| n.starts_with(prefix));
+        names.sort();
+        names.dedup();
+        let lead = &line[..start];
+        let base = if base.is_empty() {
+            String::new()
+        } else {
+            format!("{base}.")
+        };
+        names
+            .into_iter()
+            .map(|n| format!("{lead}{base}{n}"))
+            .collect()
+    }
+
     /// Ends an unfinished multi-line input (the input stream closed): its syntax error, as
     /// babel reports it, or `None` when nothing was pending.
     pub fn finish(&mut self, store: &mut Store) -> Option<Reply> {
