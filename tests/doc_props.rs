@@ -123,6 +123,12 @@ proptest! {
     }
 
     #[test]
+    fn completion_never_panics(line in "\\PC{0,40}") {
+        let (store, shell) = fresh();
+        let _ = shell.complete(&store, &line);
+    }
+
+    #[test]
     fn random_bracket_soup_never_panics(line in "[{}\\[\\]()'\":,.$a-z0-9 /\\\\;+*-]{0,200}") {
         check(&line);
     }

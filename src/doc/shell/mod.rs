@@ -289,8 +289,10 @@ impl Shell {
     /// `db.<coll>.` (Collection methods).
     pub fn complete(&self, store: &Store, line: &str) -> Vec<String> {
         let start = line
-            .rfind(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$' || c == '.'))
-            .map_or(0, |i| i + 1);
+            .char_indices()
+            .rev()
+            .find(|(_, c)| !(c.is_alphanumeric() || *c == '_' || *c == '$' || *c == '.'))
+            .map_or(0, |(i, c)| i + c.len_utf8());
         let word = &line[start..];
         if word.starts_with('.') {
             // A member of some expression's result: nothing we can name.
