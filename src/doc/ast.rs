@@ -115,6 +115,8 @@ pub enum Expr {
     Binary(BinOp, Box<Expr>, Box<Expr>),
     /// `cond ? a : b`.
     Cond(Box<Expr>, Box<Expr>, Box<Expr>),
+    /// `(a, b) => expr`: an arrow function with an expression body.
+    Arrow(Vec<String>, Box<Expr>),
     /// `(a, b, c)`: evaluates all, yields the last; at least two items.
     Sequence(Vec<Expr>),
     /// `target = value` (compound forms are desugared to a binary operation).

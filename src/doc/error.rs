@@ -109,6 +109,11 @@ impl DocError {
         )
     }
 
+    /// A `SyntaxError` raised while running (no code frame).
+    pub fn syntax_plain(message: &str) -> Self {
+        DocError::new(ErrorKind::Syntax, message)
+    }
+
     /// `ReferenceError: x is not defined`.
     pub fn not_defined(name: &str) -> Self {
         DocError::new(ErrorKind::Reference, format!("{name} is not defined"))
@@ -283,35 +288,40 @@ impl DocError {
         DocError::server(73, Some("InvalidNamespace"), message)
     }
 
-    /// Turns a write error from `insertMany` into the driver's `MongoBulkWriteError`.
+    /// Turns `insertMany`'s write errors into the driver's `MongoBulkWriteError`:
+    /// `failures` are (index, error, document) in order and never empty, `inserted` the
+    /// (index, `_id`) of the documents that went in.
     pub fn bulk_write(
-        first: DocError,
-        index: usize,
-        op: Value,
-        inserted_ids: Vec<Value>,
+        failures: Vec<(usize, DocError, Value)>,
+        inserted: Vec<(usize, Value)>,
     ) -> DocError {
-        let mut err = Document::new();
-        err.insert("index", Value::Double(index as f64));
-        err.insert("code", Value::Double(f64::from(first.code.unwrap_or(0))));
-        err.insert("errmsg", Value::String(first.message.clone()));
-        err.insert(
-            "errInfo",
-            first
-                .details
-                .as_ref()
-                .and_then(|d| d.err_info.clone())
-                .unwrap_or(Value::Undefined),
-        );
-        err.insert("op", op);
-        let mut we = Document::new();
-        we.insert("err", Value::Document(err));
+        let mut write_errors = Vec::new();
+        let mut first: Option<(String, Option<i32>)> = None;
+        for (index, e, op) in failures {
+            let mut err = Document::new();
+            err.insert("index", Value::Double(index as f64));
+            err.insert("code", Value::Double(f64::from(e.code.unwrap_or(0))));
+            err.insert("errmsg", Value::String(e.message.clone()));
+            err.insert(
+                "errInfo",
+                e.details
+                    .as_ref()
+                    .and_then(|d| d.err_info.clone())
+                    .unwrap_or(Value::Undefined),
+            );
+            err.insert("op", op);
+            let mut we = Document::new();
+            we.insert("err", Value::Document(err));
+            write_errors.push(named("WriteError", we));
+            first.get_or_insert((e.message, e.code));
+        }
         let mut ids = Document::new();
-        let inserted = inserted_ids.len();
-        for (i, id) in inserted_ids.into_iter().enumerate() {
+        let count = inserted.len();
+        for (i, id) in inserted {
             ids.insert(i.to_string(), id);
         }
         let mut res = Document::new();
-        res.insert("insertedCount", Value::Double(inserted as f64));
+        res.insert("insertedCount", Value::Double(count as f64));
         for k in [
             "matchedCount",
             "modifiedCount",
@@ -322,12 +332,13 @@ impl DocError {
         }
         res.insert("upsertedIds", Value::Document(Document::new()));
         res.insert("insertedIds", Value::Document(ids));
-        let mut e = DocError::new(ErrorKind::BulkWrite, first.message);
-        e.code = first.code;
+        let (message, code) = first.unwrap_or_default();
+        let mut e = DocError::new(ErrorKind::BulkWrite, message);
+        e.code = code;
         e.details = Some(Box::new(ErrorDetails {
             err_info: None,
             result: Some(named("BulkWriteResult", res)),
-            write_errors: Some(Value::Array(vec![named("WriteError", we)])),
+            write_errors: Some(Value::Array(write_errors)),
         }));
         e
     }

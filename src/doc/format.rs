@@ -161,6 +161,12 @@ fn format_string(ctx: &Ctx, s: &str) -> String {
 
 fn format_raw(ctx: &mut Ctx, value: &Value, recurse_times: usize) -> String {
     let is_array = matches!(value, Value::Array(_));
+    // Node prints empty objects and arrays before it checks the depth limit.
+    match value {
+        Value::Array(items) if items.is_empty() => return "[]".into(),
+        Value::Document(d) if d.is_empty() => return "{}".into(),
+        _ => {}
+    }
     if let Some(depth) = ctx.opts.depth {
         if recurse_times > depth {
             return if is_array { "[Array]" } else { "[Object]" }.into();

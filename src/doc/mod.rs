@@ -9,9 +9,45 @@
 //!
 //! Architecture invariant: nothing here reads a clock, randomness or the host; ObjectIds
 //! come from the store's seeded generator and dates from its logical clock.
+//!
+//! Architecture invariant: no input panics or hangs. Brackets nest at most 48 deep in a line,
+//! values and documents at most 100 levels, update paths at most 100 parts; a line evaluates
+//! at most a million expressions and arrow functions nest at most 64 calls; regexes run on
+//! an explicit stack with a visited set. A failed line leaves the store and the session as
+//! they were, except that an `insertMany` keeps what it inserted before the failure, as
+//! MongoDB does.
+//!
+//! What the shell understands:
+//!
+//! * shell commands `use`, `show dbs|databases|collections|tables`, `it`, `help`, `exit`,
+//!   `quit`, `.exit`; `let`/`const`/`var`, assignments, arithmetic, comparisons, `?:`,
+//!   string concatenation, property access, arrow functions (`d => d.name`);
+//! * `db.getName() getCollectionNames() getCollection(n) getSiblingDB(n) createCollection(n,
+//!   {validator}) dropDatabase() help()`;
+//! * collections: `insertOne insertMany({ordered}) insert find findOne updateOne updateMany
+//!   replaceOne deleteOne deleteMany findOneAndUpdate findOneAndReplace findOneAndDelete
+//!   countDocuments count estimatedDocumentCount distinct drop createIndex({unique, name})
+//!   getIndexes help`; cursors: `sort limit skip toArray count itcount size forEach map
+//!   pretty`;
+//! * filters: `$eq $ne $gt $gte $lt $lte $in $nin $exists $type $and $or $nor $not $regex
+//!   $options $size $all $elemMatch`, dotted paths through embedded documents and arrays;
+//!   projections (inclusion, exclusion, dotted);
+//! * updates: `$set $unset $inc $mul $min $max $push ($each $position $sort $slice)
+//!   $addToSet $pull $pop $rename $currentDate $setOnInsert`, positional `$` and `$[]`,
+//!   `upsert`;
+//! * validators: `$jsonSchema` (`bsonType type required properties additionalProperties
+//!   minimum maximum minLength maxLength minItems maxItems enum pattern items description`)
+//!   and query-style conditions;
+//! * values: strings, numbers, booleans, `null`, `undefined`, arrays, objects, regex literals,
+//!   `ObjectId() ISODate() new Date() Date() NumberInt() NumberLong() NumberDecimal()` and
+//!   their `Int32 Long Decimal128` aliases.
+//!
+//! Not modelled: aggregation, transactions, `function` declarations, loops, `explain`,
+//! users and roles, replication.
 
 mod ast;
 mod error;
+mod explorer;
 mod format;
 mod parser;
 mod query;
@@ -25,9 +61,10 @@ mod validator;
 mod value;
 
 pub use error::{DocError, ErrorDetails, ErrorKind};
+pub use explorer::{CollectionView, DatabaseView};
 pub use format::{inspect, InspectOptions};
 pub use script::run_script;
 pub use shape::{Shape, ShapeField};
 pub use shell::{Outcome, Reply, Shell};
-pub use store::{Index, Store};
+pub use store::{FindOptions, Index, Store, UpdateSummary};
 pub use value::{Document, Value};

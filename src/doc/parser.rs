@@ -179,23 +179,27 @@ fn build_declaration(pair: Pair<Rule>) -> Result<Stmt, DocError> {
 }
 
 fn build_expression(pair: Pair<Rule>) -> Result<Expr, DocError> {
-    let inner = pair
-        .into_inner()
-        .next()
-        .ok_or_else(|| DocError::type_error("empty expression"))?;
-    match inner.as_rule() {
-        Rule::assignment => build_assignment(inner),
-        Rule::conditional => build_conditional(inner),
-        r => unreachable!("build_expression: {r:?}"),
-    }
-}
-
-fn build_assignment(pair: Pair<Rule>) -> Result<Expr, DocError> {
+    let source = pair.as_span();
     let mut inner = pair.into_inner();
-    let (Some(target), Some(op), Some(value)) = (inner.next(), inner.next(), inner.next()) else {
-        unreachable!("build_assignment: shape")
+    let target = match inner.next() {
+        Some(c) => build_conditional(c)?,
+        None => unreachable!("build_expression: empty"),
     };
-    let target = build_postfix(target)?;
+    let (Some(op), Some(value)) = (inner.next(), inner.next()) else {
+        return Ok(target);
+    };
+    if !matches!(
+        target,
+        Expr::Ident(_) | Expr::Member(..) | Expr::Index(..) | Expr::Call(..)
+    ) {
+        let text = source.get_input();
+        let start = source.start();
+        return Err(syntax_at(
+            text,
+            "Invalid left-hand side in assignment expression.",
+            start,
+        ));
+    }
     let value = build_expression(value)?;
     let value = match op.as_str() {
         "+=" => Expr::Binary(BinOp::Add, Box::new(target.clone()), Box::new(value)),
@@ -378,6 +382,22 @@ fn build_primary(pair: Pair<Rule>) -> Result<Expr, DocError> {
             _ => Expr::Undefined,
         },
         Rule::identifier => Expr::Ident(pair.as_str().to_string()),
+        Rule::arrow => {
+            let mut inner = pair.into_inner();
+            let params = match inner.next() {
+                Some(p) => p
+                    .into_inner()
+                    .filter(|x| x.as_rule() == Rule::identifier)
+                    .map(|x| x.as_str().to_string())
+                    .collect(),
+                None => unreachable!("build_primary: arrow params"),
+            };
+            let body = match inner.next() {
+                Some(b) => build_expression(b)?,
+                None => unreachable!("build_primary: arrow body"),
+            };
+            Expr::Arrow(params, Box::new(body))
+        }
         Rule::new_expr => {
             let mut inner = pair.into_inner();
             inner.next();
@@ -490,5 +510,13 @@ mod tests {
             panic!("parse failed")
         };
         assert_eq!(p.len(), 2);
+    }
+
+    #[test]
+    fn nesting_parses_in_linear_time() {
+        let deep = format!("db.c.find({}1{})\n", "{a: [".repeat(23), "]}".repeat(23));
+        let start = std::time::Instant::now();
+        assert!(matches!(parse(&deep), Ok(Parsed::Program(_))));
+        assert!(start.elapsed().as_secs() < 2);
     }
 }

@@ -131,6 +131,38 @@ impl Filter {
         Ok(Filter::And(parts))
     }
 
+    /// The index, in the first array a matching condition went through, of the element that
+    /// satisfied it: what the positional `$` of an update refers to.
+    pub fn positional_index(&self, doc: &Document) -> Option<usize> {
+        match self {
+            Filter::And(fs) => fs.iter().find_map(|f| f.positional_index(doc)),
+            Filter::Field(path, cond) => {
+                let parts: Vec<&str> = path.split('.').collect();
+                let mut cur = doc.clone();
+                for (i, part) in parts.iter().enumerate() {
+                    match cur.get(part) {
+                        Some(Value::Array(items)) => {
+                            let rest = parts[i + 1..].join(".");
+                            return items.iter().position(|it| {
+                                if rest.is_empty() {
+                                    cond_holds(cond, std::slice::from_ref(it))
+                                } else if let Value::Document(d) = it {
+                                    cond_holds(cond, &lookup(d, &rest))
+                                } else {
+                                    false
+                                }
+                            });
+                        }
+                        Some(Value::Document(d)) => cur = d.clone(),
+                        _ => return None,
+                    }
+                }
+                None
+            }
+            Filter::Or(_) | Filter::Nor(_) => None,
+        }
+    }
+
     /// Whether a stored document matches.
     pub fn matches(&self, doc: &Document) -> bool {
         match self {
@@ -339,7 +371,11 @@ pub fn lookup(doc: &Document, path: &str) -> Vec<Value> {
     }
     let parts: Vec<&str> = path.split('.').collect();
     let mut out = Vec::new();
-    walk(&Value::Document(doc.clone()), &parts, &mut out, 0);
+    if let Some((first, rest)) = parts.split_first() {
+        if let Some(x) = doc.get(first) {
+            walk(x, rest, &mut out, 1);
+        }
+    }
     out
 }
 
@@ -519,7 +555,8 @@ impl Projection {
             return Ok(None);
         }
         Ok(Some(Projection {
-            include: include.unwrap_or(false),
+            // `{_id: 1}` alone is an inclusion projection of just `_id`.
+            include: include.unwrap_or(id),
             paths,
             id,
         }))
@@ -551,13 +588,29 @@ impl Projection {
                 }
                 if wanted.contains(&"") {
                     out.insert(k.clone(), v.clone());
-                } else if let Value::Document(sub) = v {
+                } else {
                     let inner = Projection {
                         include: true,
                         paths: wanted.iter().map(|s| s.to_string()).collect(),
                         id: false,
                     };
-                    out.insert(k.clone(), Value::Document(inner.apply(sub)));
+                    match v {
+                        Value::Document(sub) => {
+                            out.insert(k.clone(), Value::Document(inner.apply(sub)));
+                        }
+                        // Inside arrays the projection applies to each embedded document.
+                        Value::Array(items) => {
+                            let kept = items
+                                .iter()
+                                .filter_map(|it| match it {
+                                    Value::Document(d) => Some(Value::Document(inner.apply(d))),
+                                    _ => None,
+                                })
+                                .collect();
+                            out.insert(k.clone(), Value::Array(kept));
+                        }
+                        _ => {}
+                    }
                 }
             }
             out
@@ -580,11 +633,17 @@ fn remove_path(doc: &mut Document, path: &str) {
         None => {
             doc.remove(path);
         }
-        Some((head, rest)) => {
-            if let Some(Value::Document(sub)) = doc.get_mut(head) {
-                remove_path(sub, rest);
+        Some((head, rest)) => match doc.get_mut(head) {
+            Some(Value::Document(sub)) => remove_path(sub, rest),
+            Some(Value::Array(items)) => {
+                for it in items.iter_mut() {
+                    if let Value::Document(sub) = it {
+                        remove_path(sub, rest);
+                    }
+                }
             }
-        }
+            _ => {}
+        },
     }
 }
 

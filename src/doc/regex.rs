@@ -1,12 +1,18 @@
-//! A small backtracking regular-expression engine for `$regex` and `/…/` literals: literals,
-//! `.`, anchors, classes (`[a-z]`, `\d \w \s`), groups, alternation and greedy or lazy
-//! quantifiers, with the `i`, `m` and `s` flags.
+//! A small regular-expression engine for `$regex` and `/…/` literals: literals, `.`, anchors,
+//! classes (`[a-z]`, `\d \w \s`), groups, alternation and greedy or lazy quantifiers, with
+//! the `i`, `m` and `s` flags.
 //!
-//! Invariant: matching does bounded work ([`STEP_LIMIT`] steps); a pattern that would
-//! backtrack catastrophically simply does not match.
+//! Invariants: matching never recurses and does bounded work. The pattern compiles to a small
+//! program run by a backtracking machine with an explicit stack and a visited set over
+//! (instruction, position), so each pair is tried once: O(program × text) time, even for
+//! patterns such as `^(a+)+$` that make naive backtrackers explode. Programs are capped at
+//! [`MAX_PROGRAM`] instructions and the visited set at [`MAX_VISITED`] entries; a search that
+//! would exceed the latter reports no match.
 
-/// Upper bound on matcher steps per subject string.
-pub const STEP_LIMIT: usize = 200_000;
+/// Largest compiled program accepted (counted repetitions are expanded).
+pub const MAX_PROGRAM: usize = 20_000;
+/// Largest (instruction × position) table a search may use.
+pub const MAX_VISITED: usize = 32 * 1024 * 1024;
 
 #[derive(Clone, Debug, PartialEq)]
 enum Node {
@@ -28,10 +34,25 @@ enum ClassItem {
     Space(bool),
 }
 
+/// One instruction of a compiled pattern.
+#[derive(Clone, Debug, PartialEq)]
+enum Inst {
+    Char(char),
+    Any,
+    Start,
+    End,
+    WordBoundary(bool),
+    Class(Vec<ClassItem>, bool),
+    /// Try the first target, then the second.
+    Split(usize, usize),
+    Jmp(usize),
+    Match,
+}
+
 /// A compiled pattern.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Regex {
-    alts: Vec<Vec<Node>>,
+    prog: Vec<Inst>,
     icase: bool,
     multiline: bool,
     dotall: bool,
@@ -46,8 +67,11 @@ impl Regex {
         if pos < chars.len() {
             return Err("unmatched parentheses".into());
         }
+        let mut prog = Vec::new();
+        compile(&Node::Group(alts), &mut prog)?;
+        prog.push(Inst::Match);
         Ok(Regex {
-            alts,
+            prog,
             icase: flags.contains('i'),
             multiline: flags.contains('m'),
             dotall: flags.contains('s'),
@@ -56,144 +80,86 @@ impl Regex {
 
     /// Whether the pattern matches anywhere in `text`.
     pub fn is_match(&self, text: &str) -> bool {
-        let chars: Vec<char> = text.chars().collect();
-        let mut steps = 0usize;
-        for start in 0..=chars.len() {
-            let group = Node::Group(self.alts.clone());
-            if self.m(&[group], 0, &chars, start, &mut steps) {
-                return true;
-            }
-            if steps > STEP_LIMIT {
-                return false;
+        let s: Vec<char> = text.chars().collect();
+        let width = s.len() + 1;
+        let Some(cells) = self.prog.len().checked_mul(width) else {
+            return false;
+        };
+        if cells > MAX_VISITED {
+            return false;
+        }
+        let mut visited = vec![false; cells];
+        let mut stack: Vec<(usize, usize)> = Vec::new();
+        for start in 0..width {
+            stack.push((0, start));
+            while let Some((mut pc, mut p)) = stack.pop() {
+                loop {
+                    let cell = pc * width + p;
+                    if visited[cell] {
+                        break;
+                    }
+                    visited[cell] = true;
+                    match &self.prog[pc] {
+                        Inst::Match => return true,
+                        Inst::Jmp(t) => pc = *t,
+                        Inst::Split(a, b) => {
+                            stack.push((*b, p));
+                            pc = *a;
+                        }
+                        Inst::Start => {
+                            if p == 0 || (self.multiline && s.get(p - 1) == Some(&'\n')) {
+                                pc += 1;
+                            } else {
+                                break;
+                            }
+                        }
+                        Inst::End => {
+                            if p == s.len() || (self.multiline && s.get(p) == Some(&'\n')) {
+                                pc += 1;
+                            } else {
+                                break;
+                            }
+                        }
+                        Inst::WordBoundary(want) => {
+                            let w = |c: Option<&char>| {
+                                c.is_some_and(|c| c.is_alphanumeric() || *c == '_')
+                            };
+                            let at = w(if p == 0 { None } else { s.get(p - 1) }) != w(s.get(p));
+                            if at == *want {
+                                pc += 1;
+                            } else {
+                                break;
+                            }
+                        }
+                        inst => {
+                            let Some(&x) = s.get(p) else {
+                                break;
+                            };
+                            let ok = match inst {
+                                Inst::Char(c) => {
+                                    if self.icase {
+                                        x.to_lowercase().eq(c.to_lowercase())
+                                    } else {
+                                        x == *c
+                                    }
+                                }
+                                Inst::Any => self.dotall || x != '\n',
+                                Inst::Class(items, negated) => {
+                                    items.iter().any(|it| self.class_hit(it, x)) != *negated
+                                }
+                                _ => false,
+                            };
+                            if !ok {
+                                break;
+                            }
+                            pc += 1;
+                            p += 1;
+                        }
+                    }
+                }
             }
         }
         false
-    }
-
-    fn m(&self, nodes: &[Node], i: usize, s: &[char], p: usize, steps: &mut usize) -> bool {
-        self.m_cont(nodes, i, s, p, steps, &mut |_, _| true)
-    }
-
-    fn m_cont(
-        &self,
-        nodes: &[Node],
-        i: usize,
-        s: &[char],
-        p: usize,
-        steps: &mut usize,
-        k: &mut dyn FnMut(usize, &mut usize) -> bool,
-    ) -> bool {
-        *steps += 1;
-        if *steps > STEP_LIMIT {
-            return false;
-        }
-        let Some(node) = nodes.get(i) else {
-            return k(p, steps);
-        };
-        match node {
-            Node::Repeat(inner, min, max, lazy) => {
-                self.repeat(inner, *min, *max, *lazy, 0, nodes, i, s, p, steps, k)
-            }
-            Node::Group(alts) => {
-                for alt in alts {
-                    let mut next =
-                        |q: usize, st: &mut usize| self.m_cont(nodes, i + 1, s, q, st, k);
-                    if self.m_cont(alt, 0, s, p, steps, &mut next) {
-                        return true;
-                    }
-                    if *steps > STEP_LIMIT {
-                        return false;
-                    }
-                }
-                false
-            }
-            single => match self.step(single, s, p) {
-                Some(q) => self.m_cont(nodes, i + 1, s, q, steps, k),
-                None => false,
-            },
-        }
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn repeat(
-        &self,
-        inner: &Node,
-        min: usize,
-        max: Option<usize>,
-        lazy: bool,
-        count: usize,
-        nodes: &[Node],
-        i: usize,
-        s: &[char],
-        p: usize,
-        steps: &mut usize,
-        k: &mut dyn FnMut(usize, &mut usize) -> bool,
-    ) -> bool {
-        *steps += 1;
-        if *steps > STEP_LIMIT {
-            return false;
-        }
-        let can_more = max.is_none_or(|m| count < m);
-        let try_more = |steps: &mut usize, k: &mut dyn FnMut(usize, &mut usize) -> bool| {
-            if !can_more {
-                return false;
-            }
-            let one = [inner.clone()];
-            let mut next = |q: usize, st: &mut usize| {
-                q != p && self.repeat(inner, min, max, lazy, count + 1, nodes, i, s, q, st, k)
-            };
-            self.m_cont(&one, 0, s, p, steps, &mut next)
-        };
-        if count < min {
-            let one = [inner.clone()];
-            let mut next = |q: usize, st: &mut usize| {
-                self.repeat(inner, min, max, lazy, count + 1, nodes, i, s, q, st, k)
-            };
-            return self.m_cont(&one, 0, s, p, steps, &mut next);
-        }
-        // Greedy tries one more repetition first; lazy tries the rest of the pattern first.
-        if lazy {
-            if self.m_cont(nodes, i + 1, s, p, steps, k) {
-                return true;
-            }
-            try_more(steps, k)
-        } else {
-            if try_more(steps, k) {
-                return true;
-            }
-            self.m_cont(nodes, i + 1, s, p, steps, k)
-        }
-    }
-
-    fn step(&self, node: &Node, s: &[char], p: usize) -> Option<usize> {
-        match node {
-            Node::Char(c) => {
-                let x = *s.get(p)?;
-                let eq = if self.icase {
-                    x.to_lowercase().eq(c.to_lowercase())
-                } else {
-                    x == *c
-                };
-                eq.then_some(p + 1)
-            }
-            Node::Any => {
-                let x = *s.get(p)?;
-                (self.dotall || x != '\n').then_some(p + 1)
-            }
-            Node::Start => (p == 0 || (self.multiline && s.get(p - 1) == Some(&'\n'))).then_some(p),
-            Node::End => (p == s.len() || (self.multiline && s.get(p) == Some(&'\n'))).then_some(p),
-            Node::WordBoundary(want) => {
-                let w = |c: Option<&char>| c.is_some_and(|c| c.is_alphanumeric() || *c == '_');
-                let at = w(if p == 0 { None } else { s.get(p - 1) }) != w(s.get(p));
-                (at == *want).then_some(p)
-            }
-            Node::Class(items, negated) => {
-                let x = *s.get(p)?;
-                let hit = items.iter().any(|it| self.class_hit(it, x));
-                (hit != *negated).then_some(p + 1)
-            }
-            Node::Group(_) | Node::Repeat(..) => None,
-        }
     }
 
     fn class_hit(&self, item: &ClassItem, x: char) -> bool {
@@ -214,6 +180,80 @@ impl Regex {
             ClassItem::Space(pos) => x.is_whitespace() == *pos,
         }
     }
+}
+
+/// Appends the instructions for `node`; jump targets are absolute.
+fn compile(node: &Node, prog: &mut Vec<Inst>) -> Result<(), String> {
+    if prog.len() > MAX_PROGRAM {
+        return Err("regular expression is too large".into());
+    }
+    match node {
+        Node::Char(c) => prog.push(Inst::Char(*c)),
+        Node::Any => prog.push(Inst::Any),
+        Node::Start => prog.push(Inst::Start),
+        Node::End => prog.push(Inst::End),
+        Node::WordBoundary(b) => prog.push(Inst::WordBoundary(*b)),
+        Node::Class(items, neg) => prog.push(Inst::Class(items.clone(), *neg)),
+        Node::Group(alts) => {
+            let mut jumps = Vec::new();
+            for (i, alt) in alts.iter().enumerate() {
+                let last = i + 1 == alts.len();
+                let split = prog.len();
+                if !last {
+                    prog.push(Inst::Split(split + 1, 0));
+                }
+                for n in alt {
+                    compile(n, prog)?;
+                }
+                if !last {
+                    jumps.push(prog.len());
+                    prog.push(Inst::Jmp(0));
+                    let next = prog.len();
+                    prog[split] = Inst::Split(split + 1, next);
+                }
+            }
+            let end = prog.len();
+            for j in jumps {
+                prog[j] = Inst::Jmp(end);
+            }
+        }
+        Node::Repeat(inner, min, max, lazy) => {
+            for _ in 0..*min {
+                compile(inner, prog)?;
+            }
+            match max {
+                None => {
+                    let split = prog.len();
+                    prog.push(Inst::Split(0, 0));
+                    compile(inner, prog)?;
+                    prog.push(Inst::Jmp(split));
+                    let exit = prog.len();
+                    prog[split] = if *lazy {
+                        Inst::Split(exit, split + 1)
+                    } else {
+                        Inst::Split(split + 1, exit)
+                    };
+                }
+                Some(max) => {
+                    let mut splits = Vec::new();
+                    for _ in *min..*max {
+                        splits.push(prog.len());
+                        prog.push(Inst::Split(0, 0));
+                        compile(inner, prog)?;
+                    }
+                    let exit = prog.len();
+                    for sp in splits {
+                        prog[sp] = if *lazy {
+                            Inst::Split(exit, sp + 1)
+                        } else {
+                            Inst::Split(sp + 1, exit)
+                        };
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 fn parse_alts(c: &[char], pos: &mut usize, depth: usize) -> Result<Vec<Vec<Node>>, String> {
@@ -411,5 +451,8 @@ mod tests {
             assert_eq!(Regex::new(p, f).unwrap().is_match(s), want, "{p} on {s}");
         }
         assert!(Regex::new("(", "").is_err());
+        let long = "a".repeat(100_000) + "z";
+        assert!(Regex::new("a.*z", "").unwrap().is_match(&long));
+        assert!(Regex::new("(a{1000}){1000}", "").is_err());
     }
 }

@@ -6,7 +6,7 @@ use super::store::Store;
 /// Runs each line of `text` through a fresh [`Shell`] and [`Store`] and returns what the
 /// terminal would show: each input after its prompt (`test> `, `... ` for continuation
 /// lines), then its output. Blank lines outside a multi-line input are skipped; `exit` ends
-/// the script.
+/// the script; an input still open at the end is reported as mongosh reports it.
 pub fn run_script(text: &str, seed: u64) -> String {
     let mut store = Store::new(seed);
     let mut shell = Shell::new();
@@ -24,7 +24,13 @@ pub fn run_script(text: &str, seed: u64) -> String {
             out.push('\n');
         }
         if reply.exit {
-            break;
+            return out;
+        }
+    }
+    if let Some(reply) = shell.finish(&mut store) {
+        if !reply.output.is_empty() {
+            out.push_str(&reply.output);
+            out.push('\n');
         }
     }
     out

@@ -7,6 +7,7 @@
 //! anything, so a failed write leaves the store as it was.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use super::error::DocError;
 use super::format::server_repr;
@@ -26,6 +27,7 @@ pub struct Store {
     seed: u64,
     clock_ms: i64,
     counter: u32,
+    changed: std::collections::BTreeSet<String>,
 }
 
 /// One database.
@@ -34,10 +36,11 @@ pub struct Database {
     collections: BTreeMap<String, Collection>,
 }
 
-/// One collection: documents in natural (insertion) order.
+/// One collection: documents in natural (insertion) order. Documents are shared between
+/// snapshots (a failed line restores the store from a clone, so cloning must be cheap).
 #[derive(Clone, Debug)]
 pub struct Collection {
-    docs: Vec<Document>,
+    docs: Vec<Arc<Document>>,
     indexes: Vec<Index>,
     validator: Option<Document>,
 }
@@ -107,6 +110,7 @@ impl Store {
             seed,
             clock_ms: DEFAULT_CLOCK,
             counter: (splitmix(seed ^ 0x5eed) & 0x00ff_ffff) as u32,
+            changed: std::collections::BTreeSet::new(),
         }
     }
 
@@ -135,14 +139,6 @@ impl Store {
         [
             t[0], t[1], t[2], t[3], rnd[0], rnd[1], rnd[2], rnd[3], rnd[4], c[1], c[2], c[3],
         ]
-    }
-
-    pub(crate) fn counter(&self) -> u32 {
-        self.counter
-    }
-
-    pub(crate) fn restore_counter(&mut self, c: u32) {
-        self.counter = c;
     }
 
     /// Database names that hold data, with their size on disk in bytes (built-in ones
@@ -182,7 +178,7 @@ impl Store {
     /// The stored documents of a collection, in natural order.
     pub fn documents(&self, db: &str, coll: &str) -> Vec<Document> {
         self.collection(db, coll)
-            .map(|c| c.docs.clone())
+            .map(|c| c.docs.iter().map(|d| Document::clone(d)).collect())
             .unwrap_or_default()
     }
 
@@ -203,12 +199,19 @@ impl Store {
     }
 
     fn collection_mut(&mut self, db: &str, coll: &str) -> &mut Collection {
+        self.changed.insert(format!("{db}.{coll}"));
         self.databases
             .entry(db.to_string())
             .or_default()
             .collections
             .entry(coll.to_string())
             .or_default()
+    }
+
+    /// The namespaces (`shop.users`) written since the last call, sorted; the explorer
+    /// highlights them.
+    pub fn take_changes(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.changed).into_iter().collect()
     }
 
     /// A deterministic text dump of everything stored (used to compare states).
@@ -221,7 +224,10 @@ impl Store {
                     out.push_str(&format!("  index {ix:?}\n"));
                 }
                 for d in &c.docs {
-                    out.push_str(&format!("  {}\n", server_repr(&Value::Document(d.clone()))));
+                    out.push_str(&format!(
+                        "  {}\n",
+                        server_repr(&Value::Document(Document::clone(d)))
+                    ));
                 }
             }
         }
@@ -229,6 +235,7 @@ impl Store {
     }
 
     fn prepare(&mut self, doc: &Document) -> Result<Document, DocError> {
+        check_depth(doc)?;
         let mut stored = doc.to_stored();
         match stored.remove("_id") {
             Some(Value::Array(_)) => {
@@ -255,7 +262,7 @@ impl Store {
         db: &str,
         coll: &str,
         doc: &Document,
-        others: &[Document],
+        others: Option<&[Arc<Document>]>,
         skip: Option<usize>,
     ) -> Result<(), DocError> {
         let Some(c) = self.collection(db, coll) else {
@@ -264,6 +271,7 @@ impl Store {
         if let Some(v) = &c.validator {
             validator::validate(v, doc)?;
         }
+        let others = others.unwrap_or(&c.docs);
         for ix in c.indexes.iter().filter(|i| i.unique) {
             let key = index_key(ix, doc);
             for (i, other) in others.iter().enumerate() {
@@ -286,10 +294,9 @@ impl Store {
     pub fn insert_one(&mut self, db: &str, coll: &str, doc: &Document) -> Result<Value, DocError> {
         check_names(db, coll)?;
         let stored = self.prepare(doc)?;
-        let others = self.documents(db, coll);
-        self.check_write(db, coll, &stored, &others, None)?;
+        self.check_write(db, coll, &stored, None, None)?;
         let id = stored.get("_id").cloned().unwrap_or(Value::Null);
-        self.collection_mut(db, coll).docs.push(stored);
+        self.collection_mut(db, coll).docs.push(Arc::new(stored));
         Ok(id)
     }
 
@@ -320,9 +327,15 @@ impl Store {
             Some(p) => Projection::parse(p)?,
             None => None,
         };
-        let mut docs: Vec<Document> = self
+        let mut docs: Vec<&Document> = self
             .collection(db, coll)
-            .map(|c| c.docs.iter().filter(|d| f.matches(d)).cloned().collect())
+            .map(|c| {
+                c.docs
+                    .iter()
+                    .map(|d| &**d)
+                    .filter(|d| f.matches(d))
+                    .collect()
+            })
             .unwrap_or_default();
         if !opts.sort.is_empty() {
             docs.sort_by(|a, b| {
@@ -339,15 +352,23 @@ impl Store {
             });
         }
         let docs = docs.into_iter().skip(opts.skip);
-        let docs: Vec<Document> = if opts.limit > 0 {
+        let docs: Vec<&Document> = if opts.limit > 0 {
             docs.take(opts.limit).collect()
         } else {
             docs.collect()
         };
         Ok(match projection {
             Some(p) => docs.iter().map(|d| p.apply(d)).collect(),
-            None => docs,
+            None => docs.into_iter().cloned().collect(),
         })
+    }
+
+    /// `countDocuments`: how many documents match.
+    pub fn count(&self, db: &str, coll: &str, filter: &Document) -> Result<i64, DocError> {
+        let f = Filter::parse(filter)?;
+        Ok(self
+            .collection(db, coll)
+            .map_or(0, |c| c.docs.iter().filter(|d| f.matches(d)).count() as i64))
     }
 
     /// `updateOne`/`updateMany`/`replaceOne`.
@@ -367,7 +388,10 @@ impl Store {
             update::validate(change)?;
         }
         let now = self.clock_ms;
-        let mut docs = self.documents(db, coll);
+        let mut docs: Vec<Arc<Document>> = self
+            .collection(db, coll)
+            .map(|c| c.docs.clone())
+            .unwrap_or_default();
         let mut matched = 0;
         let mut modified = 0;
         let mut changed_at = Vec::new();
@@ -379,11 +403,11 @@ impl Store {
             let new = if replace {
                 replacement(doc, change)?
             } else {
-                update::apply(doc, change, now, false)?
+                update::apply(doc, change, now, false, f.positional_index(doc))?
             };
-            if new != *doc {
+            if new != **doc {
                 modified += 1;
-                *doc = new;
+                *doc = Arc::new(new);
                 changed_at.push(i);
             }
             if !multi {
@@ -402,13 +426,13 @@ impl Store {
                 }
                 r
             } else {
-                base = update::apply(&base, change, now, true)?;
+                base = update::apply(&base, change, now, true, None)?;
                 base
             };
             let stored = self.prepare(&new)?;
-            self.check_write(db, coll, &stored, &docs, None)?;
+            self.check_write(db, coll, &stored, Some(&docs), None)?;
             let id = stored.get("_id").cloned().unwrap_or(Value::Null);
-            self.collection_mut(db, coll).docs.push(stored);
+            self.collection_mut(db, coll).docs.push(Arc::new(stored));
             return Ok(UpdateSummary {
                 matched: 0,
                 modified: 0,
@@ -416,7 +440,8 @@ impl Store {
             });
         }
         for &i in &changed_at {
-            self.check_write(db, coll, &docs[i], &docs, Some(i))?;
+            check_depth(&docs[i])?;
+            self.check_write(db, coll, &docs[i], Some(&docs), Some(i))?;
         }
         if !changed_at.is_empty() {
             self.collection_mut(db, coll).docs = docs;
@@ -454,6 +479,9 @@ impl Store {
             }
         }
         c.docs = kept;
+        if deleted > 0 {
+            self.changed.insert(format!("{db}.{coll}"));
+        }
         Ok(deleted)
     }
 
@@ -463,6 +491,9 @@ impl Store {
             return false;
         };
         let existed = d.collections.remove(coll).is_some();
+        if existed {
+            self.changed.insert(format!("{db}.{coll}"));
+        }
         if d.collections.is_empty() {
             self.databases.remove(db);
         }
@@ -471,6 +502,9 @@ impl Store {
 
     /// `dropDatabase`.
     pub fn drop_database(&mut self, db: &str) {
+        for coll in self.collection_names(db) {
+            self.changed.insert(format!("{db}.{coll}"));
+        }
         self.databases.remove(db);
     }
 
@@ -492,8 +526,8 @@ impl Store {
                         return Err(DocError::type_mismatch_cmd("$jsonSchema must be an object"));
                     };
                     validator::check_schema(schema, 0)?;
-                } else if k.starts_with('$') {
-                    return Err(DocError::unknown_top_level_operator(k));
+                } else {
+                    validator::check_query_clause(k, val)?;
                 }
             }
         }
@@ -580,6 +614,43 @@ impl Store {
         self.collection_mut(db, coll).indexes.push(index);
         Ok(name)
     }
+}
+
+/// Refuses documents nested deeper than the server stores.
+fn check_depth(doc: &Document) -> Result<(), DocError> {
+    fn depth(v: &Value, limit: usize) -> usize {
+        if limit == 0 {
+            return 1;
+        }
+        match v {
+            Value::Document(d) => {
+                1 + d
+                    .iter()
+                    .map(|(_, x)| depth(x, limit - 1))
+                    .max()
+                    .unwrap_or(0)
+            }
+            Value::Array(a) => 1 + a.iter().map(|x| depth(x, limit - 1)).max().unwrap_or(0),
+            _ => 0,
+        }
+    }
+    let limit = update::MAX_DEPTH + 1;
+    let deepest = 1 + doc
+        .iter()
+        .map(|(_, x)| depth(x, limit - 1))
+        .max()
+        .unwrap_or(0);
+    if deepest > update::MAX_DEPTH {
+        return Err(DocError::server(
+            15,
+            None,
+            format!(
+                "Document exceeds maximum nesting depth of {}",
+                update::MAX_DEPTH
+            ),
+        ));
+    }
+    Ok(())
 }
 
 fn check_names(db: &str, coll: &str) -> Result<(), DocError> {
@@ -686,14 +757,18 @@ fn equality_fields(filter: &Document) -> Document {
 
 impl Collection {
     fn size_on_disk(&self) -> i64 {
-        let data: i64 = self
-            .docs
-            .iter()
-            .map(|d| bson_size(&Value::Document(d.clone())))
-            .sum();
+        let data: i64 = self.docs.iter().map(|d| document_size(d)).sum();
         let blocks = ((data + 4095) / 4096).max(1);
         blocks * 4096 + self.indexes.len() as i64 * 4096
     }
+}
+
+/// The size a document takes in BSON.
+pub fn document_size(d: &Document) -> i64 {
+    5 + d
+        .iter()
+        .map(|(k, v)| 2 + k.len() as i64 + bson_size(v))
+        .sum::<i64>()
 }
 
 /// The size a value takes in BSON (used for `show dbs`).
@@ -707,12 +782,7 @@ pub fn bson_size(v: &Value) -> i64 {
         Value::ObjectId(_) => 12,
         Value::String(s) => 5 + s.len() as i64,
         Value::Regex { pattern, flags } => 2 + pattern.len() as i64 + flags.len() as i64,
-        Value::Document(d) => {
-            5 + d
-                .iter()
-                .map(|(k, v)| 2 + k.len() as i64 + bson_size(v))
-                .sum::<i64>()
-        }
+        Value::Document(d) => document_size(d),
         Value::Array(items) => {
             5 + items
                 .iter()

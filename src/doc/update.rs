@@ -25,6 +25,9 @@ const OPERATORS: [&str; 13] = [
     "$setOnInsert",
 ];
 
+/// Deepest document nesting the server stores (BSON's documented limit of 100 levels).
+pub const MAX_DEPTH: usize = 100;
+
 /// Whether an update document uses operators (the driver's `hasAtomicOperators`).
 pub fn has_operators(update: &Document) -> bool {
     update.keys().next().is_some_and(|k| k.starts_with('$'))
@@ -49,6 +52,12 @@ pub fn validate(update: &Document) -> Result<(), DocError> {
             if path.is_empty() || path.split('.').any(|p| p.is_empty()) {
                 return Err(DocError::bad_value(format!(
                     "The update path '{path}' contains an empty field name, which is not allowed."
+                )));
+            }
+            if path.split('.').count() > MAX_DEPTH {
+                return Err(DocError::bad_value(format!(
+                    "The update path '{}…' has more than {MAX_DEPTH} parts",
+                    path.chars().take(40).collect::<String>()
                 )));
             }
             let mut all = vec![path.clone()];
@@ -98,188 +107,372 @@ pub fn apply(
     update: &Document,
     now: i64,
     inserting: bool,
+    positional: Option<usize>,
 ) -> Result<Document, DocError> {
     let mut out = doc.clone();
-    let id_text = match doc.get("_id") {
-        Some(id) => format!("{{_id: {}}}", server_repr(id)),
-        None => "{}".into(),
+    let ctx = OpContext {
+        id_text: match doc.get("_id") {
+            Some(id) => format!("{{_id: {}}}", server_repr(id)),
+            None => "{}".into(),
+        },
+        now,
+        inserting,
     };
+    // Since MongoDB 5.0 the server applies the fields of all operators in lexicographic
+    // order of their paths (numeric names numerically), which decides where new fields go.
+    let mut entries: Vec<(&str, &str, &Value)> = Vec::new();
     for (op, arg) in update.iter() {
-        let Value::Document(fields) = arg else {
-            continue;
-        };
-        for (path, v) in fields.iter() {
-            let v = v.to_stored();
+        if let Value::Document(fields) = arg {
+            for (path, v) in fields.iter() {
+                entries.push((op.as_str(), path.as_str(), v));
+            }
+        }
+    }
+    entries.sort_by(|a, b| compare_paths(a.1, b.1));
+    for (op, raw_path, raw_v) in entries {
+        for path in expand_positional(&out, raw_path, positional)? {
+            let path = path.as_str();
+            let v = raw_v.to_stored();
             if path == "_id" || path.starts_with("_id.") {
                 let same = doc.get("_id").is_some_and(|old| old.bson_eq(&v));
                 if !(op == "$set" && same) && op != "$setOnInsert" {
                     return Err(DocError::immutable_id());
                 }
             }
-            match op.as_str() {
-                "$set" => set_path(&mut out, path, v)?,
-                "$setOnInsert" => {
-                    if inserting {
-                        set_path(&mut out, path, v)?
+            apply_operator(&mut out, op, path, v, &ctx)?;
+        }
+    }
+    Ok(out)
+}
+
+/// Orders update paths component by component; names that are numbers sort numerically
+/// and before other names.
+fn compare_paths(a: &str, b: &str) -> std::cmp::Ordering {
+    let key = |p: &str| -> Vec<(u8, u64, String)> {
+        p.split('.')
+            .map(|c| match c.parse::<u64>() {
+                Ok(n) if !(c.len() > 1 && c.starts_with('0')) => (0, n, String::new()),
+                _ => (1, 0, c.to_string()),
+            })
+            .collect()
+    };
+    key(a).cmp(&key(b))
+}
+
+/// What an operator needs to know besides its path and argument.
+struct OpContext {
+    /// `{_id: …}` of the document, as error messages quote it.
+    id_text: String,
+    /// The store clock, for `$currentDate`.
+    now: i64,
+    /// Whether the update is building an upserted document (`$setOnInsert` applies).
+    inserting: bool,
+}
+
+/// Applies one operator to one (resolved) path.
+fn apply_operator(
+    out: &mut Document,
+    op: &str,
+    path: &str,
+    v: Value,
+    ctx: &OpContext,
+) -> Result<(), DocError> {
+    match op {
+        "$set" => set_path(out, path, v)?,
+        "$setOnInsert" => {
+            if ctx.inserting {
+                set_path(out, path, v)?
+            }
+        }
+        "$unset" => {
+            unset_path(out, path);
+        }
+        "$inc" | "$mul" => {
+            if !v.is_number() {
+                let verb = if op == "$inc" {
+                    "increment"
+                } else {
+                    "multiply"
+                };
+                return Err(DocError::type_mismatch(format!(
+                    "Cannot {verb} with non-numeric argument: {{{path}: {}}}",
+                    server_repr(&v)
+                )));
+            }
+            let current = get_path(out, path);
+            let new = match current {
+            None => {
+                if op == "$inc" {
+                    v.clone()
+                } else {
+                    zero_like(&v)
+                }
+            }
+            Some(c) if c.is_number() => arith(&c, &v, op == "$mul"),
+            Some(c) => {
+                return Err(DocError::type_mismatch(format!(
+                    "Cannot apply {op} to a value of non-numeric type. {} has the field '{}' of non-numeric type {}",
+                    ctx.id_text,
+                    path.rsplit('.').next().unwrap_or(path),
+                    type_word(&c)
+                )))
+            }
+        };
+            set_path(out, path, new)?;
+        }
+        "$min" | "$max" => {
+            let replace = match get_path(out, path) {
+                None => true,
+                Some(c) => {
+                    let o = v.cmp_bson(&c);
+                    if op == "$min" {
+                        o.is_lt()
+                    } else {
+                        o.is_gt()
                     }
                 }
-                "$unset" => {
-                    unset_path(&mut out, path);
-                }
-                "$inc" | "$mul" => {
-                    if !v.is_number() {
-                        let verb = if op == "$inc" {
-                            "increment"
-                        } else {
-                            "multiply"
-                        };
-                        return Err(DocError::type_mismatch(format!(
-                            "Cannot {verb} with non-numeric argument: {{{path}: {}}}",
-                            server_repr(&v)
-                        )));
+            };
+            if replace {
+                set_path(out, path, v)?;
+            }
+        }
+        "$push" | "$addToSet" => {
+            let items = match &v {
+                Value::Document(d) if d.contains_key("$each") => match d.get("$each") {
+                    Some(Value::Array(items)) => items.clone(),
+                    _ => {
+                        return Err(DocError::bad_value(format!(
+                            "The argument to $each in {op} must be an array but it was of type: {}",
+                            d.get("$each").map_or("missing", type_word)
+                        )))
                     }
-                    let current = get_path(&out, path);
-                    let new = match current {
-                        None => {
-                            if op == "$inc" {
-                                v.clone()
-                            } else {
-                                zero_like(&v)
-                            }
-                        }
-                        Some(c) if c.is_number() => arith(&c, &v, op == "$mul"),
-                        Some(c) => {
-                            return Err(DocError::type_mismatch(format!(
-                                "Cannot apply {op} to a value of non-numeric type. {id_text} has the field '{}' of non-numeric type {}",
-                                path.rsplit('.').next().unwrap_or(path),
-                                type_word(&c)
-                            )))
-                        }
-                    };
-                    set_path(&mut out, path, new)?;
+                },
+                other => vec![other.clone()],
+            };
+            let mut arr = match get_path(out, path) {
+                None => Vec::new(),
+                Some(Value::Array(a)) => a,
+                Some(other) => {
+                    let field = path.rsplit('.').next().unwrap_or(path);
+                    return Err(if op == "$push" {
+                        DocError::bad_value(format!(
+                            "The field '{field}' must be an array but is of type {} in document {}",
+                            type_word(&other),
+                            ctx.id_text
+                        ))
+                    } else {
+                        DocError::bad_value(format!(
+                        "Cannot apply $addToSet to non-array field. Field named '{field}' has non-array type {}",
+                        type_word(&other)
+                    ))
+                    });
                 }
-                "$min" | "$max" => {
-                    let replace = match get_path(&out, path) {
-                        None => true,
-                        Some(c) => {
-                            let o = v.cmp_bson(&c);
-                            if op == "$min" {
-                                o.is_lt()
-                            } else {
-                                o.is_gt()
-                            }
-                        }
-                    };
-                    if replace {
-                        set_path(&mut out, path, v)?;
-                    }
-                }
-                "$push" | "$addToSet" => {
-                    let items = match &v {
-                        Value::Document(d) if d.contains_key("$each") => match d.get("$each") {
-                            Some(Value::Array(items)) => items.clone(),
-                            _ => {
-                                return Err(DocError::bad_value(format!(
-                                    "The argument to $each in {op} must be an array but it was of type: {}",
-                                    d.get("$each").map_or("missing", type_word)
-                                )))
-                            }
-                        },
-                        other => vec![other.clone()],
-                    };
-                    let mut arr = match get_path(&out, path) {
-                        None => Vec::new(),
-                        Some(Value::Array(a)) => a,
-                        Some(other) => {
-                            let field = path.rsplit('.').next().unwrap_or(path);
-                            return Err(if op == "$push" {
-                                DocError::bad_value(format!(
-                                    "The field '{field}' must be an array but is of type {} in document {id_text}",
-                                    type_word(&other)
-                                ))
-                            } else {
-                                DocError::bad_value(format!(
-                                    "Cannot apply $addToSet to non-array field. Field named '{field}' has non-array type {}",
-                                    type_word(&other)
-                                ))
-                            });
-                        }
-                    };
+            };
+            let modifiers = match &v {
+                Value::Document(d) if op == "$push" && d.contains_key("$each") => Some(d.clone()),
+                _ => None,
+            };
+            match &modifiers {
+                Some(m) => push_with_modifiers(&mut arr, items, m)?,
+                None => {
                     for it in items {
                         if op == "$push" || !arr.iter().any(|x| x.bson_eq(&it)) {
                             arr.push(it);
                         }
                     }
-                    set_path(&mut out, path, Value::Array(arr))?;
                 }
-                "$pull" => {
-                    if let Some(current) = get_path(&out, path) {
-                        let Value::Array(arr) = current else {
-                            return Err(DocError::bad_value(
-                                "Cannot apply $pull to a non-array value",
-                            ));
+            }
+            set_path(out, path, Value::Array(arr))?;
+        }
+        "$pull" => {
+            if let Some(current) = get_path(out, path) {
+                let Value::Array(arr) = current else {
+                    return Err(DocError::bad_value(
+                        "Cannot apply $pull to a non-array value",
+                    ));
+                };
+                let keep: Vec<Value> = match &v {
+                    Value::Document(cond) => {
+                        let is_ops = cond.keys().next().is_some_and(|k| k.starts_with('$'));
+                        let filter = if is_ops {
+                            let mut wrap = Document::new();
+                            wrap.insert("v", v.clone());
+                            Filter::parse(&wrap)?
+                        } else {
+                            Filter::parse(cond)?
                         };
-                        let keep: Vec<Value> = match &v {
-                            Value::Document(cond) => {
-                                let is_ops = cond.keys().next().is_some_and(|k| k.starts_with('$'));
-                                let filter = if is_ops {
+                        arr.into_iter()
+                            .filter(|x| {
+                                let hit = if is_ops {
                                     let mut wrap = Document::new();
-                                    wrap.insert("v", v.clone());
-                                    Filter::parse(&wrap)?
+                                    wrap.insert("v", x.clone());
+                                    filter.matches(&wrap)
                                 } else {
-                                    Filter::parse(cond)?
+                                    match x {
+                                        Value::Document(d) => filter.matches(d),
+                                        _ => false,
+                                    }
                                 };
-                                arr.into_iter()
-                                    .filter(|x| {
-                                        let hit = if is_ops {
-                                            let mut wrap = Document::new();
-                                            wrap.insert("v", x.clone());
-                                            filter.matches(&wrap)
-                                        } else {
-                                            match x {
-                                                Value::Document(d) => filter.matches(d),
-                                                _ => false,
-                                            }
-                                        };
-                                        !hit
-                                    })
-                                    .collect()
-                            }
-                            target => arr.into_iter().filter(|x| !x.bson_eq(target)).collect(),
-                        };
-                        set_path(&mut out, path, Value::Array(keep))?;
+                                !hit
+                            })
+                            .collect()
                     }
-                }
-                "$pop" => {
-                    if let Some(Value::Array(mut arr)) = get_path(&out, path) {
-                        if !arr.is_empty() {
-                            if v.as_f64().unwrap_or(1.0) < 0.0 {
-                                arr.remove(0);
-                            } else {
-                                arr.pop();
-                            }
-                        }
-                        set_path(&mut out, path, Value::Array(arr))?;
-                    }
-                }
-                "$rename" => {
-                    if let Value::String(to) = &v {
-                        if let Some(old) = get_path(&out, path) {
-                            unset_path(&mut out, path);
-                            set_path(&mut out, to, old)?;
-                        }
-                    }
-                }
-                "$currentDate" => {
-                    if truthy(&v) || matches!(v, Value::Document(_)) {
-                        set_path(&mut out, path, Value::Date(now))?;
-                    }
-                }
-                other => return Err(DocError::unknown_modifier(other)),
+                    target => arr.into_iter().filter(|x| !x.bson_eq(target)).collect(),
+                };
+                set_path(out, path, Value::Array(keep))?;
             }
         }
+        "$pop" => {
+            if let Some(Value::Array(mut arr)) = get_path(out, path) {
+                if !arr.is_empty() {
+                    if v.as_f64().unwrap_or(1.0) < 0.0 {
+                        arr.remove(0);
+                    } else {
+                        arr.pop();
+                    }
+                }
+                set_path(out, path, Value::Array(arr))?;
+            }
+        }
+        "$rename" => {
+            if let Value::String(to) = &v {
+                if let Some(old) = get_path(out, path) {
+                    unset_path(out, path);
+                    set_path(out, to, old)?;
+                }
+            }
+        }
+        "$currentDate" => {
+            if truthy(&v) || matches!(v, Value::Document(_)) {
+                set_path(out, path, Value::Date(ctx.now))?;
+            }
+        }
+        other => return Err(DocError::unknown_modifier(other)),
     }
-    Ok(out)
+    Ok(())
+}
+
+/// Resolves the positional operators of an update path: `a.$.b` uses the array index the
+/// filter matched, `a.$[].b` stands for every element of the array `a`.
+fn expand_positional(
+    doc: &Document,
+    path: &str,
+    positional: Option<usize>,
+) -> Result<Vec<String>, DocError> {
+    let parts: Vec<&str> = path.split('.').collect();
+    let Some(i) = parts.iter().position(|p| *p == "$" || *p == "$[]") else {
+        return Ok(vec![path.to_string()]);
+    };
+    let prefix = parts[..i].join(".");
+    let rest = &parts[i + 1..];
+    let join = |idx: usize| {
+        let mut p = format!("{prefix}.{idx}");
+        for r in rest {
+            p.push('.');
+            p.push_str(r);
+        }
+        p
+    };
+    if parts[i] == "$" {
+        let Some(idx) = positional else {
+            return Err(DocError::bad_value(
+                "The positional operator did not find the match needed from the query.",
+            ));
+        };
+        return expand_positional(doc, &join(idx), None).map(|v| v.into_iter().collect());
+    }
+    match get_path(doc, &prefix) {
+        Some(Value::Array(items)) => {
+            let mut out = Vec::new();
+            for idx in 0..items.len() {
+                out.extend(expand_positional(doc, &join(idx), positional)?);
+            }
+            Ok(out)
+        }
+        _ => Err(DocError::bad_value(format!(
+            "The path '{prefix}' must exist in the document in order to apply array updates."
+        ))),
+    }
+}
+
+/// `$push` with `$each` and its `$position`, `$sort` and `$slice` modifiers, applied in that
+/// order as the server does.
+fn push_with_modifiers(
+    arr: &mut Vec<Value>,
+    items: Vec<Value>,
+    modifiers: &Document,
+) -> Result<(), DocError> {
+    for k in modifiers.keys() {
+        if !matches!(k, "$each" | "$position" | "$sort" | "$slice") {
+            return Err(DocError::bad_value(format!(
+                "Unrecognized clause in $push: {k}"
+            )));
+        }
+    }
+    let int_arg = |name: &str| -> Result<Option<i64>, DocError> {
+        match modifiers.get(name) {
+            None => Ok(None),
+            Some(v) => match v.as_f64() {
+                Some(n) if n.fract() == 0.0 => Ok(Some(n as i64)),
+                _ => Err(DocError::bad_value(format!(
+                    "The value for {name} must be an integer value but was given type: {}",
+                    type_word(v)
+                ))),
+            },
+        }
+    };
+    let position = int_arg("$position")?;
+    let slice = int_arg("$slice")?;
+    let at = match position {
+        None => arr.len(),
+        Some(p) if p < 0 => arr.len().saturating_sub(p.unsigned_abs() as usize),
+        Some(p) => (p as usize).min(arr.len()),
+    };
+    arr.splice(at..at, items);
+    match modifiers.get("$sort") {
+        None => {}
+        Some(Value::Document(spec)) => {
+            let keys: Vec<(String, bool)> = spec
+                .iter()
+                .map(|(k, d)| (k.clone(), d.as_f64().unwrap_or(1.0) < 0.0))
+                .collect();
+            arr.sort_by(|a, b| {
+                for (k, desc) in &keys {
+                    let get = |v: &Value| match v {
+                        Value::Document(d) => get_path(d, k).unwrap_or(Value::Null),
+                        _ => Value::Null,
+                    };
+                    let o = get(a).cmp_bson(&get(b));
+                    let o = if *desc { o.reverse() } else { o };
+                    if o.is_ne() {
+                        return o;
+                    }
+                }
+                std::cmp::Ordering::Equal
+            });
+        }
+        Some(dir) => {
+            let desc = dir.as_f64().unwrap_or(1.0) < 0.0;
+            arr.sort_by(|a, b| {
+                let o = a.cmp_bson(b);
+                if desc {
+                    o.reverse()
+                } else {
+                    o
+                }
+            });
+        }
+    }
+    if let Some(n) = slice {
+        let len = arr.len();
+        if n >= 0 {
+            arr.truncate((n as usize).min(len));
+        } else {
+            let keep = (n.unsigned_abs() as usize).min(len);
+            arr.drain(..len - keep);
+        }
+    }
+    Ok(())
 }
 
 fn zero_like(v: &Value) -> Value {
@@ -331,15 +524,16 @@ fn int_of(v: &Value) -> i64 {
 
 /// The value at a dotted path (no array expansion; numeric parts index arrays).
 pub fn get_path(doc: &Document, path: &str) -> Option<Value> {
-    let mut cur = Value::Document(doc.clone());
-    for part in path.split('.') {
+    let mut parts = path.split('.');
+    let mut cur = doc.get(parts.next()?)?;
+    for part in parts {
         cur = match cur {
-            Value::Document(d) => d.get(part)?.clone(),
-            Value::Array(a) => a.get(part.parse::<usize>().ok()?)?.clone(),
+            Value::Document(d) => d.get(part)?,
+            Value::Array(a) => a.get(part.parse::<usize>().ok()?)?,
             _ => return None,
         };
     }
-    Some(cur)
+    Some(cur.clone())
 }
 
 /// Sets a dotted path, creating embedded documents on the way.

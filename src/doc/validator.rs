@@ -3,6 +3,7 @@
 //! (`schemaRulesNotSatisfied`, `propertiesNotSatisfied`, `missingProperties`, …).
 
 use super::error::DocError;
+use super::query::{lookup, truthy, Filter};
 use super::regex::Regex;
 use super::value::{Document, Value};
 
@@ -213,8 +214,10 @@ pub fn violations(schema: &Document, value: &Value, depth: usize) -> Vec<Value> 
                         if !details.is_empty() {
                             let mut p = Document::new();
                             p.insert("propertyName", Value::String(name.clone()));
-                            if let Some(desc) = sub.get("description") {
-                                p.insert("description", desc.clone());
+                            for note in ["title", "description"] {
+                                if let Some(text) = sub.get(note) {
+                                    p.insert(note, text.clone());
+                                }
                             }
                             p.insert("details", Value::Array(details));
                             failed.push(Value::Document(p));
@@ -282,6 +285,7 @@ pub fn violations(schema: &Document, value: &Value, depth: usize) -> Vec<Value> 
                             Value::String("array did not match specified length".into()),
                         );
                         d.insert("consideredValue", value.clone());
+                        d.insert("numberOfItems", Value::Int32(a.len() as i32));
                         out.push(Value::Document(d));
                     }
                 }
@@ -314,19 +318,25 @@ pub fn violations(schema: &Document, value: &Value, depth: usize) -> Vec<Value> 
             }
             "items" => {
                 if let (Value::Array(items), Value::Document(sub)) = (value, spec_v) {
-                    let mut failed = Vec::new();
-                    for (i, it) in items.iter().enumerate() {
+                    // The server reports the first item that fails, with its details.
+                    let failing = items.iter().enumerate().find_map(|(i, it)| {
                         let details = violations(sub, it, depth + 1);
-                        if !details.is_empty() {
-                            let mut p = Document::new();
-                            p.insert("index", Value::Int32(i as i32));
-                            p.insert("details", Value::Array(details));
-                            failed.push(Value::Document(p));
+                        (!details.is_empty()).then_some((i, details))
+                    });
+                    if let Some((i, details)) = failing {
+                        let mut d = Document::new();
+                        d.insert("operatorName", Value::String("items".into()));
+                        for note in ["title", "description"] {
+                            if let Some(text) = sub.get(note) {
+                                d.insert(note, text.clone());
+                            }
                         }
-                    }
-                    if !failed.is_empty() {
-                        let mut d = rule("items", "items", spec_v);
-                        d.insert("details", Value::Array(failed));
+                        d.insert(
+                            "reason",
+                            Value::String("At least one item did not match the sub-schema".into()),
+                        );
+                        d.insert("itemIndex", Value::Int32(i as i32));
+                        d.insert("details", Value::Array(details));
                         out.push(Value::Document(d));
                     }
                 }
@@ -338,18 +348,14 @@ pub fn violations(schema: &Document, value: &Value, depth: usize) -> Vec<Value> 
 }
 
 /// Validates a document against a collection's validator; `Err` is the server's
-/// `Document failed validation` with its `errInfo`.
+/// `Document failed validation` with its `errInfo`. A validator is an implicit `$and` of its
+/// clauses (`$jsonSchema`, and one clause per query operator: `{age: {$gte: 0, $lte: 9}}` is
+/// two). With one clause its details are reported directly, with several as `$and` with
+/// `clausesNotSatisfied` (the server's `doc_validation_error.cpp`).
 pub fn validate(validator: &Document, doc: &Document) -> Result<(), DocError> {
-    let Some(Value::Document(schema)) = validator.get("$jsonSchema") else {
+    let Some(details) = explain_filter(validator, doc, 0) else {
         return Ok(());
     };
-    let rules = violations(schema, &Value::Document(doc.clone()), 0);
-    if rules.is_empty() {
-        return Ok(());
-    }
-    let mut details = Document::new();
-    details.insert("operatorName", Value::String("$jsonSchema".into()));
-    details.insert("schemaRulesNotSatisfied", Value::Array(rules));
     let mut info = Document::new();
     info.insert(
         "failingDocumentId",
@@ -359,4 +365,233 @@ pub fn validate(validator: &Document, doc: &Document) -> Result<(), DocError> {
     Err(DocError::validation_failed(
         Value::Document(info).to_shell(),
     ))
+}
+
+/// Checks the query-style part of a validator when the collection is created.
+pub fn check_query_clause(key: &str, value: &Value) -> Result<(), DocError> {
+    let mut d = Document::new();
+    d.insert(key, value.clone());
+    Filter::parse(&d).map(|_| ())
+}
+
+/// One clause of a filter document: `$jsonSchema`, a logical operator, or one operator on one
+/// path (equality counts as `$eq`).
+enum Clause {
+    Schema(Document),
+    Logical(String, Vec<Document>),
+    Leaf(String, String, Value),
+}
+
+fn clauses(filter: &Document) -> Vec<Clause> {
+    let mut out = Vec::new();
+    for (k, v) in filter.iter() {
+        if k == "$jsonSchema" {
+            if let Value::Document(s) = v {
+                out.push(Clause::Schema(s.clone()));
+            }
+        } else if k.starts_with('$') {
+            let subs = match v {
+                Value::Array(items) => items
+                    .iter()
+                    .filter_map(|i| match i {
+                        Value::Document(d) => Some(d.clone()),
+                        _ => None,
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            };
+            out.push(Clause::Logical(k.clone(), subs));
+        } else {
+            match v {
+                Value::Document(ops) if ops.keys().next().is_some_and(|o| o.starts_with('$')) => {
+                    for (op, arg) in ops.iter() {
+                        if op == "$options" {
+                            continue;
+                        }
+                        let arg = match (op.as_str(), ops.get("$options")) {
+                            ("$regex", Some(Value::String(f))) => match arg {
+                                Value::String(p) => Value::Regex {
+                                    pattern: p.clone(),
+                                    flags: f.clone(),
+                                },
+                                other => other.clone(),
+                            },
+                            _ => arg.clone(),
+                        };
+                        out.push(Clause::Leaf(k.clone(), op.clone(), arg));
+                    }
+                }
+                Value::Regex { .. } => {
+                    out.push(Clause::Leaf(k.clone(), "$regex".into(), v.clone()))
+                }
+                other => out.push(Clause::Leaf(k.clone(), "$eq".into(), other.clone())),
+            }
+        }
+    }
+    out
+}
+
+fn clause_filter(c: &Clause) -> Document {
+    let mut d = Document::new();
+    match c {
+        Clause::Schema(s) => {
+            d.insert("$jsonSchema", Value::Document(s.clone()));
+        }
+        Clause::Logical(op, subs) => {
+            d.insert(
+                op.clone(),
+                Value::Array(subs.iter().cloned().map(Value::Document).collect()),
+            );
+        }
+        Clause::Leaf(path, op, arg) => {
+            let mut o = Document::new();
+            match (op.as_str(), arg) {
+                ("$regex", Value::Regex { pattern, flags }) => {
+                    o.insert("$regex", Value::String(pattern.clone()));
+                    if !flags.is_empty() {
+                        o.insert("$options", Value::String(flags.clone()));
+                    }
+                }
+                _ => o.insert(op.clone(), arg.clone()),
+            }
+            d.insert(path.clone(), Value::Document(o));
+        }
+    }
+    d
+}
+
+fn clause_matches(c: &Clause, doc: &Document) -> bool {
+    match c {
+        Clause::Schema(s) => violations(s, &Value::Document(doc.clone()), 0).is_empty(),
+        _ => Filter::parse(&clause_filter(c)).is_ok_and(|f| f.matches(doc)),
+    }
+}
+
+/// Why `doc` fails the filter document (an implicit `$and`), or `None` when it passes.
+fn explain_filter(filter: &Document, doc: &Document, depth: usize) -> Option<Document> {
+    let list = clauses(filter);
+    let failed: Vec<(usize, Document)> = list
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| !clause_matches(c, doc))
+        .filter_map(|(i, c)| explain_clause(c, doc, depth).map(|d| (i, d)))
+        .collect();
+    if failed.is_empty() {
+        return None;
+    }
+    if list.len() == 1 {
+        return failed.into_iter().next().map(|(_, d)| d);
+    }
+    let mut d = Document::new();
+    d.insert("operatorName", Value::String("$and".into()));
+    d.insert("clausesNotSatisfied", indexed(failed));
+    Some(d)
+}
+
+fn indexed(items: Vec<(usize, Document)>) -> Value {
+    Value::Array(
+        items
+            .into_iter()
+            .map(|(i, det)| {
+                let mut c = Document::new();
+                c.insert("index", Value::Int32(i as i32));
+                c.insert("details", Value::Document(det));
+                Value::Document(c)
+            })
+            .collect(),
+    )
+}
+
+fn explain_clause(c: &Clause, doc: &Document, depth: usize) -> Option<Document> {
+    if depth > 20 {
+        return None;
+    }
+    let mut d = Document::new();
+    match c {
+        Clause::Schema(s) => {
+            let rules = violations(s, &Value::Document(doc.clone()), 0);
+            d.insert("operatorName", Value::String("$jsonSchema".into()));
+            for note in ["title", "description"] {
+                if let Some(text) = s.get(note) {
+                    d.insert(note, text.clone());
+                }
+            }
+            d.insert("schemaRulesNotSatisfied", Value::Array(rules));
+        }
+        Clause::Logical(op, subs) => {
+            d.insert("operatorName", Value::String(op.clone()));
+            match op.as_str() {
+                "$and" | "$or" => {
+                    let failed: Vec<(usize, Document)> = subs
+                        .iter()
+                        .enumerate()
+                        .filter_map(|(i, sub)| explain_filter(sub, doc, depth + 1).map(|e| (i, e)))
+                        .collect();
+                    d.insert("clausesNotSatisfied", indexed(failed));
+                }
+                _ => {
+                    d.insert("specifiedAs", Value::Document(clause_filter(c)));
+                }
+            }
+        }
+        Clause::Leaf(path, op, arg) => {
+            let mut specified = Document::new();
+            let mut spec = Document::new();
+            spec.insert(op.clone(), arg.clone());
+            specified.insert(path.clone(), Value::Document(spec));
+            d.insert("operatorName", Value::String(op.clone()));
+            d.insert("specifiedAs", Value::Document(specified));
+            let found = lookup(doc, path);
+            // Leaf operators look through arrays at the end of the path (the server's
+            // kTraverseOmitArray), except $size and $elemMatch which see the array itself.
+            let values: Vec<Value> = if matches!(op.as_str(), "$size" | "$elemMatch" | "$all") {
+                found.clone()
+            } else {
+                found
+                    .iter()
+                    .flat_map(|v| match v {
+                        Value::Array(items) => items.clone(),
+                        other => vec![other.clone()],
+                    })
+                    .collect()
+            };
+            let reason = match op.as_str() {
+                "$exists" => {
+                    if truthy(arg) {
+                        "path does not exist"
+                    } else {
+                        "path does exist"
+                    }
+                }
+                _ if found.is_empty() => "field was missing",
+                "$type" => "type did not match",
+                "$in" => "no matching value found in array",
+                "$nin" => "matching value found in array",
+                "$regex" => "regular expression did not match",
+                "$size" | "$elemMatch" => "array did not satisfy the child predicate",
+                "$all" => "array did not contain all specified values",
+                _ => "comparison failed",
+            };
+            d.insert("reason", Value::String(reason.into()));
+            if op != "$exists" && !found.is_empty() {
+                match values.len() {
+                    1 => d.insert("consideredValue", values[0].clone()),
+                    _ => d.insert("consideredValues", Value::Array(values.clone())),
+                }
+                if op == "$type" {
+                    let mut types: Vec<&str> = values.iter().map(|v| v.type_name()).collect();
+                    types.sort();
+                    types.dedup();
+                    match types.as_slice() {
+                        [one] => d.insert("consideredType", Value::String((*one).into())),
+                        many => d.insert(
+                            "consideredTypes",
+                            Value::Array(many.iter().map(|t| Value::String((*t).into())).collect()),
+                        ),
+                    }
+                }
+            }
+        }
+    }
+    Some(d)
 }

@@ -1,4 +1,5 @@
-// Records ground truth for mongosh's output notation: random BSON-ish values formatted by
+// Records ground truth for mongosh's output notation: random BSON-ish values (400 from each of
+// four seeds) formatted by
 // mongosh's own `formatOutput` (from @mongosh/cli-repl) with its printable BSON classes.
 // Usage: NODE_PATH=<dir with @mongosh/cli-repl and bson installed> node record_inspect.js > inspect_cases.jsonl
 'use strict';
@@ -7,7 +8,7 @@ const { makePrintableBson } = require('@mongosh/shell-bson/lib/printable-bson');
 makePrintableBson(bson);
 const { formatOutput } = require('@mongosh/cli-repl/lib/format-output');
 
-let seed = 12345;
+let seed = 0;
 function rnd() { seed = (seed * 1103515245 + 12345) % 2147483648; return seed / 2147483648; }
 function pick(a) { return a[Math.floor(rnd() * a.length)]; }
 const KEYS = ['a', 'name', 'email', '_id', 'tags', 'x1', 'first-name', '$set', 'with space', 'é', '0', 'address', 'qty', 'nested_value', 'it\'s', 'price'];
@@ -60,6 +61,8 @@ function build(e) {
 }
 
 const opts = { colors: false, compact: 3, depth: 6 };
+for (const start of [12345, 777, 4242, 99]) {
+seed = start;
 for (let i = 0; i < 400; i++) {
   const depth = i < 40 ? 9 : 1 + Math.floor(rnd() * 5);
   let e = gen(depth);
@@ -68,4 +71,5 @@ for (let i = 0; i < 400; i++) {
   console.log(JSON.stringify({ mode: 'simple', value: e, out: formatOutput({ value, type: null }, opts) }));
   const docs = { t: 'arr', v: [e, e] };
   console.log(JSON.stringify({ mode: 'cursor', value: docs, out: formatOutput({ value: { documents: build(docs) }, type: 'Cursor' }, opts) }));
+}
 }
