@@ -1,5 +1,6 @@
 //! The document store's public API beyond the shell text: the entry point, prompts,
 //! multi-line replies, the explorer's view models (shapes) and `run_script`.
+#![cfg(not(target_arch = "wasm32"))]
 
 use schemalab::doc::{run_script, ErrorKind, Shell, Store};
 

@@ -1,6 +1,7 @@
 //! Property tests: no input panics or hangs, and a failing command leaves the store exactly
 //! as it was (compared through `Store::dump`). The one documented exception is an ordered
 //! `insertMany` (`MongoBulkWriteError`), which keeps the documents inserted before the failure.
+#![cfg(not(target_arch = "wasm32"))]
 
 use proptest::prelude::*;
 use schemalab::doc::{Shell, Store};
