@@ -91,7 +91,12 @@ pub fn Terminal() -> Html {
                     match completion.candidates.as_slice() {
                         [] => suggestions.set(Vec::new()),
                         [only] => {
-                            let space = if only.ends_with('/') { "" } else { " " };
+                            let in_program = lab.state.world.in_program();
+                            let space = if only.ends_with('/') || in_program {
+                                ""
+                            } else {
+                                " "
+                            };
                             input.set(format!("{head}{only}{space}"));
                             suggestions.set(Vec::new());
                         }

@@ -2,7 +2,7 @@
 
 use super::commands::COMMANDS;
 use super::fs;
-use super::World;
+use super::{Foreground, World};
 
 /// What Tab can put in place of the word under the cursor.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -32,8 +32,20 @@ impl Completion {
 impl World {
     /// Completes the last word of `input`.
     pub fn complete(&self, input: &str) -> Completion {
-        if self.in_program() {
-            return Completion::default();
+        match &self.foreground {
+            Some(Foreground::Mongosh(shell)) => {
+                // mongosh completes the word of letters, digits, `_`, `$` and dots.
+                let start = input
+                    .char_indices()
+                    .rfind(|&(_, c)| !(c.is_alphanumeric() || matches!(c, '_' | '$' | '.')))
+                    .map_or(0, |(i, c)| i + c.len_utf8());
+                return Completion {
+                    start,
+                    candidates: shell.complete(&self.machine().mongo, input),
+                };
+            }
+            Some(Foreground::Psql(_)) => return Completion::default(),
+            None => {}
         }
         let start = input
             .char_indices()
@@ -83,5 +95,32 @@ impl World {
                 format!("{dir_part}{name}{slash}")
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::world::World;
+
+    #[test]
+    fn bash_completes_commands_and_paths() {
+        let world = World::default();
+        assert_eq!(world.complete("mong").candidates, ["mongosh"]);
+        let c = world.complete("cat mo");
+        assert_eq!((c.start, c.candidates), (4, vec!["models.py".to_string()]));
+        assert_eq!(world.complete("ls ~/a").candidates, ["~/app/"]);
+    }
+
+    #[test]
+    fn mongosh_completes_its_own_words() {
+        let mut world = World::default();
+        world.run("mongosh");
+        world.run("db.users.insertOne({})");
+        let c = world.complete("db.us");
+        assert_eq!((c.start, c.candidates), (0, vec!["db.users".to_string()]));
+        assert!(world
+            .complete("db.users.ins")
+            .candidates
+            .contains(&"db.users.insertOne".to_string()));
     }
 }
