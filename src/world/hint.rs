@@ -8,6 +8,8 @@ const SQL_WORDS: [&str; 14] = [
 
 const MONGO_WORDS: [&str; 3] = ["use", "show", "db"];
 
+const EDITORS: [&str; 6] = ["vim", "vi", "nano", "emacs", "code", "nvim"];
+
 /// The hint for a line that failed at the bash prompt, if it looks like a habit.
 pub fn habit(line: &str) -> Option<&'static str> {
     let trimmed = line.trim_start();
@@ -24,6 +26,11 @@ pub fn habit(line: &str) -> Option<&'static str> {
     if SQL_WORDS.contains(&lower.as_str()) {
         return Some(
             "hint: that is SQL, and this is bash. Open the database first (psql app), or run one statement: psql app -c \"...\"",
+        );
+    }
+    if EDITORS.contains(&lower.as_str()) {
+        return Some(
+            "hint: this lab's editor is a panel: edit FILE opens it (or write a file with cat > FILE <<'EOF').",
         );
     }
     if first.starts_with('\\') {
@@ -45,6 +52,7 @@ mod tests {
             .contains("psql"));
         assert!(habit("select 1;").unwrap().contains("psql"));
         assert!(habit("\\dt").unwrap().contains("psql"));
+        assert!(habit("nano models.py").unwrap().contains("edit FILE"));
         assert_eq!(habit("foo"), None);
         assert_eq!(habit("selection"), None);
     }
