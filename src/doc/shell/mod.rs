@@ -104,7 +104,8 @@ const MAX_STEPS: usize = 1_000_000;
 /// Deepest nesting of arrow-function calls (a function can call itself through a variable).
 const MAX_CALL_DEPTH: usize = 64;
 
-const GLOBALS: [&str; 17] = [
+const GLOBALS: [&str; 18] = [
+    "console",
     "ObjectId",
     "ISODate",
     "Date",
@@ -1016,6 +1017,10 @@ fn member(o: Js, name: &str, obj_text: &str) -> Result<Js, DocError> {
         }
         Js::V(Value::ObjectId(b)) if name == "str" => Js::V(Value::String(oid_hex(&b))),
         Js::V(_) => Js::V(Value::Undefined),
+        // mongosh's console.log and friends print like print().
+        Js::Global(g) if g == "console" && matches!(name, "log" | "info" | "warn" | "error") => {
+            Js::Global("print".into())
+        }
         Js::Method(..) | Js::Global(_) | Js::Func(_) => {
             let _ = obj_text;
             Js::V(Value::Undefined)
