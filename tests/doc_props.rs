@@ -36,6 +36,7 @@ const CORPUS: &[&str] = &[
     "show dbs",
     "show collections",
     "db.users.find().toArray()[0].name",
+    "db.users.aggregate([{$match: {age: {$gt: 1}}}, {$unwind: '$tags'}, {$group: {_id: '$tags', n: {$sum: 1}, names: {$push: '$name'}}}, {$sort: {n: -1}}, {$project: {label: {$concat: ['$_id', '!']}, n: 1}}])",
     "db.users.findOneAndUpdate({age: {$gt: 1}}, {$inc: {age: 1}}, {sort: {age: -1}, returnDocument: 'after'})",
     "db.users.find().forEach(u => print(u.name + '!'))",
     "db.users.updateOne({'tags': 'math'}, {$set: {'tags.$': 'maths'}, $push: {x: {$each: [1, 2], $slice: -1}}})",

@@ -27,8 +27,12 @@
 //! * collections: `insertOne insertMany({ordered}) insert find findOne updateOne updateMany
 //!   replaceOne deleteOne deleteMany findOneAndUpdate findOneAndReplace findOneAndDelete
 //!   countDocuments count estimatedDocumentCount distinct drop createIndex({unique, name})
-//!   getIndexes help`; cursors: `sort limit skip toArray count itcount size forEach map
-//!   pretty`;
+//!   getIndexes aggregate help`; cursors: `sort limit skip toArray count itcount size forEach
+//!   map pretty`;
+//! * aggregation (`aggregate`): `$match $project $addFields $set $group ($sum $avg $min $max
+//!   $first $last $push $addToSet $count) $sort $limit $skip $count $unwind`, expressions
+//!   `'$path'`, `$add $subtract $multiply $divide $concat $toUpper $toLower $size $ifNull
+//!   $literal`;
 //! * filters: `$eq $ne $gt $gte $lt $lte $in $nin $exists $type $and $or $nor $not $regex
 //!   $options $size $all $elemMatch`, dotted paths through embedded documents and arrays;
 //!   projections (inclusion, exclusion, dotted);
@@ -42,9 +46,10 @@
 //!   `ObjectId() ISODate() new Date() Date() NumberInt() NumberLong() NumberDecimal()` and
 //!   their `Int32 Long Decimal128` aliases.
 //!
-//! Not modelled: aggregation, transactions, `function` declarations, loops, `explain`,
+//! Not modelled: other aggregation stages (`$lookup`, `$facet`…), transactions, `function` declarations, loops, `explain`,
 //! users and roles, replication.
 
+mod aggregate;
 mod ast;
 mod error;
 mod explorer;

@@ -363,6 +363,16 @@ impl Store {
         })
     }
 
+    /// `aggregate`: runs a pipeline of stage documents over the collection.
+    pub fn aggregate(
+        &self,
+        db: &str,
+        coll: &str,
+        pipeline: &[Value],
+    ) -> Result<Vec<Document>, DocError> {
+        super::aggregate::run(self.documents(db, coll), pipeline)
+    }
+
     /// `countDocuments`: how many documents match.
     pub fn count(&self, db: &str, coll: &str, filter: &Document) -> Result<i64, DocError> {
         let f = Filter::parse(filter)?;

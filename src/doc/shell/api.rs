@@ -225,9 +225,28 @@ impl Shell {
                         projection,
                         ..FindOptions::default()
                     },
+                    pipeline: None,
                 };
                 // Validate now so errors surface on the line that caused them.
                 store.find(db, coll, &cursor.filter, &cursor.opts)?;
+                return Ok(Js::Cursor(Box::new(cursor)));
+            }
+            "aggregate" => {
+                // mongosh takes the stages as one array or as separate arguments.
+                let pipeline = match vals.as_slice() {
+                    [Value::Array(stages), ..] => stages.clone(),
+                    [] => Vec::new(),
+                    stages => stages.to_vec(),
+                };
+                let cursor = Cursor {
+                    db: db.into(),
+                    coll: coll.into(),
+                    filter: Document::new(),
+                    opts: FindOptions::default(),
+                    pipeline: Some(pipeline),
+                };
+                // Run it once now so that errors surface on this line.
+                cursor.documents(store)?;
                 return Ok(Js::Cursor(Box::new(cursor)));
             }
             "findOne" => {
@@ -473,8 +492,16 @@ impl Shell {
         args: Vec<Js>,
         out: &mut Vec<String>,
     ) -> Result<Js, DocError> {
+        if c.pipeline.is_some()
+            && !matches!(name, "forEach" | "map" | "toArray" | "itcount" | "pretty")
+        {
+            return Err(DocError::not_a_function(&format!(
+                "db.{}.aggregate(...).{name}",
+                c.coll
+            )));
+        }
         if matches!(name, "forEach" | "map") {
-            let docs = store.find(&c.db, &c.coll, &c.filter, &c.opts)?;
+            let docs = c.documents(store)?;
             let items = docs.iter().map(|d| Value::Document(d.to_shell())).collect();
             let f = args.into_iter().next().unwrap_or(Js::V(Value::Undefined));
             // mongosh's cursor passes only the document, unlike Array.prototype.forEach.
@@ -520,23 +547,23 @@ impl Shell {
             }
             "pretty" => {}
             "toArray" => {
-                let docs = store.find(&c.db, &c.coll, &c.filter, &c.opts)?;
+                let docs = c.documents(store)?;
                 return Ok(Js::V(Value::Array(
                     docs.iter().map(|d| Value::Document(d.to_shell())).collect(),
                 )));
             }
             "count" => return Ok(Js::V(num(store.count(&c.db, &c.coll, &c.filter)?))),
             "itcount" | "size" => {
-                let docs = store.find(&c.db, &c.coll, &c.filter, &c.opts)?;
+                let docs = c.documents(store)?;
                 return Ok(Js::V(num(docs.len() as i64)));
             }
             "hasNext" => {
-                let docs = store.find(&c.db, &c.coll, &c.filter, &c.opts)?;
+                let docs = c.documents(store)?;
                 return Ok(Js::V(Value::Bool(!docs.is_empty())));
             }
             _ => return Err(DocError::not_a_function(&format!("cursor.{name}"))),
         }
-        store.find(&c.db, &c.coll, &c.filter, &c.opts)?;
+        c.documents(store)?;
         Ok(Js::Cursor(Box::new(c)))
     }
 }

@@ -77,6 +77,18 @@ struct Cursor {
     coll: String,
     filter: Document,
     opts: FindOptions,
+    /// Set for `aggregate` cursors, which run this pipeline instead of a find.
+    pipeline: Option<Vec<Value>>,
+}
+
+impl Cursor {
+    /// The documents the cursor yields, as stored.
+    fn documents(&self, store: &Store) -> Result<Vec<Document>, DocError> {
+        match &self.pipeline {
+            Some(p) => store.aggregate(&self.db, &self.coll, p),
+            None => store.find(&self.db, &self.coll, &self.filter, &self.opts),
+        }
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -137,7 +149,8 @@ const DB_METHODS: [&str; 9] = [
     "help",
 ];
 
-const COLL_METHODS: [&str; 24] = [
+const COLL_METHODS: [&str; 25] = [
+    "aggregate",
     "help",
     "findOneAndUpdate",
     "findOneAndReplace",
@@ -506,7 +519,7 @@ impl Shell {
         cursor: &Cursor,
         pos: usize,
     ) -> Result<String, DocError> {
-        let docs = store.find(&cursor.db, &cursor.coll, &cursor.filter, &cursor.opts)?;
+        let docs = cursor.documents(store)?;
         let batch: Vec<Value> = docs
             .iter()
             .skip(pos)
