@@ -640,7 +640,7 @@ impl Shell {
             Expr::Ident(name) => self.lookup_var(name)?,
             Expr::Member(obj, name) => {
                 let o = self.eval_expr(store, obj, out)?;
-                member(o, name, &obj.callee_text())?
+                member(o, name)?
             }
             Expr::Index(obj, idx) => {
                 let o = self.eval_expr(store, obj, out)?;
@@ -649,13 +649,13 @@ impl Shell {
                     Value::Double(n) => js_number(n),
                     other => to_js_string(&other),
                 };
-                member(o, &key, &obj.callee_text())?
+                member(o, &key)?
             }
             Expr::Call(callee, args) => {
                 let f = match callee.as_ref() {
                     Expr::Member(obj, name) => {
                         let o = self.eval_expr(store, obj, out)?;
-                        member(o, name, &obj.callee_text())?
+                        member(o, name)?
                     }
                     other => self.eval_expr(store, other, out)?,
                 };
@@ -809,7 +809,9 @@ impl Shell {
                             }
                         )))
                     }
-                    other => other_unchanged(other)?,
+                    // JavaScript ignores properties set on primitives; the shell's own objects
+                    // (db, collections, cursors) keep theirs too.
+                    _ => return Ok(()),
                 };
                 if depth_of(&new) > MAX_VALUE_DEPTH {
                     return Err(DocError::range("Maximum call stack size exceeded"));
@@ -934,10 +936,6 @@ fn restore(store: &mut Store, before: Store, e: &DocError) {
     }
 }
 
-fn other_unchanged(other: Js) -> Result<Value, DocError> {
-    Ok(to_value(other))
-}
-
 fn to_value(js: Js) -> Value {
     match js {
         Js::V(v) => v,
@@ -957,7 +955,7 @@ fn depth_of(v: &Value) -> usize {
     }
 }
 
-fn member(o: Js, name: &str, obj_text: &str) -> Result<Js, DocError> {
+fn member(o: Js, name: &str) -> Result<Js, DocError> {
     Ok(match o {
         Js::Db(db) => {
             if DB_METHODS.contains(&name) {
@@ -1034,10 +1032,7 @@ fn member(o: Js, name: &str, obj_text: &str) -> Result<Js, DocError> {
         Js::Global(g) if g == "console" && matches!(name, "log" | "info" | "warn" | "error") => {
             Js::Global("print".into())
         }
-        Js::Method(..) | Js::Global(_) | Js::Func(_) => {
-            let _ = obj_text;
-            Js::V(Value::Undefined)
-        }
+        Js::Method(..) | Js::Global(_) | Js::Func(_) => Js::V(Value::Undefined),
     })
 }
 
