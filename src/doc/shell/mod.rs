@@ -36,7 +36,7 @@ pub struct Outcome {
 }
 
 /// The answer of [`Shell::eval`].
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Reply {
     /// Exactly what mongosh prints, errors included (no trailing newline).
     pub output: String,
@@ -50,6 +50,8 @@ pub struct Reply {
     /// Namespaces (`shop.users`) the line wrote to, sorted; empty when it failed (except for
     /// the documents an `insertMany` kept).
     pub changed: Vec<String>,
+    /// The error when the line failed, for callers that explain errors by kind and code.
+    pub error: Option<DocError>,
 }
 
 /// A mongosh session.
@@ -252,6 +254,7 @@ impl Shell {
                     exit: true,
                     incomplete: false,
                     changed: Vec::new(),
+                    error: None,
                 };
             }
         }
@@ -268,6 +271,7 @@ impl Shell {
                     exit: false,
                     incomplete: false,
                     changed: store.take_changes(),
+                    error: None,
                 }
             }
             Ok(None) => {
@@ -278,6 +282,7 @@ impl Shell {
                     exit: false,
                     incomplete: true,
                     changed: Vec::new(),
+                    error: None,
                 }
             }
             Err(e) => {
@@ -286,13 +291,18 @@ impl Shell {
                 // A failed line leaves the session as it was, too.
                 (self.db, self.vars, self.last_cursor) = session;
                 let mut lines = std::mem::take(&mut self.printed_before_error);
-                lines.push(e.shell_text());
+                // `exit()` and `quit()` called as functions end the session quietly.
+                let exit = e.is_exit();
+                if !exit {
+                    lines.push(e.shell_text());
+                }
                 Reply {
                     changed: store.take_changes(),
                     output: lines.join("\n"),
-                    ok: false,
-                    exit: e.message == "\u{0}exit",
+                    ok: exit,
+                    exit,
                     incomplete: false,
+                    error: (!exit).then_some(e),
                 }
             }
         }
@@ -361,6 +371,7 @@ impl Shell {
                     exit: false,
                     incomplete: false,
                     changed: outcome.changed,
+                    error: None,
                 })
             }
             Err(e) => e,
@@ -371,6 +382,7 @@ impl Shell {
             exit: false,
             incomplete: false,
             changed: Vec::new(),
+            error: Some(error),
         })
     }
 
@@ -384,6 +396,13 @@ impl Shell {
                 changed: store.take_changes(),
             }),
             Ok(None) => unreachable!("run: incomplete input is reported as an error"),
+            Err(e) if e.is_exit() => {
+                restore(store, before, &e);
+                Ok(Outcome {
+                    output: std::mem::take(&mut self.printed_before_error).join("\n"),
+                    changed: store.take_changes(),
+                })
+            }
             Err(e) => {
                 restore(store, before, &e);
                 Err(e)
