@@ -231,3 +231,10 @@ fn store_eval_treats_exit_as_the_end() {
     let mut store = Store::new(1);
     assert_eq!(store.eval("quit()").expect("quit").output, "");
 }
+
+#[test]
+fn what_runs_before_exit_stays() {
+    let mut store = Store::new(1);
+    store.eval("db.a.insertOne({}); exit()").expect("runs");
+    assert_eq!(store.documents("test", "a").len(), 1);
+}

@@ -289,7 +289,9 @@ impl Shell {
                 self.pending.clear();
                 restore(store, before, &e);
                 // A failed line leaves the session as it was, too.
-                (self.db, self.vars, self.last_cursor) = session;
+                if !e.is_exit() {
+                    (self.db, self.vars, self.last_cursor) = session;
+                }
                 let mut lines = std::mem::take(&mut self.printed_before_error);
                 // `exit()` and `quit()` called as functions end the session quietly.
                 let exit = e.is_exit();
@@ -948,9 +950,10 @@ impl Shell {
 
 /// A failed line changes nothing, with one exception taken from MongoDB itself: an ordered
 /// `insertMany` keeps the documents it inserted before the failing one (the error reports
-/// them), because MongoDB has no multi-document atomicity without a transaction.
+/// them), because MongoDB has no multi-document atomicity without a transaction. `exit()` is
+/// not a failure: what ran before it stays.
 fn restore(store: &mut Store, before: Store, e: &DocError) {
-    if e.kind != super::error::ErrorKind::BulkWrite {
+    if !e.is_exit() && e.kind != super::error::ErrorKind::BulkWrite {
         *store = before;
     }
 }
