@@ -205,3 +205,12 @@ fn deep_nesting_is_refused_not_overflowed() {
     let r = shell.eval(&mut store, "s.length");
     assert!(r.ok);
 }
+
+#[test]
+fn same_seed_same_transcript() {
+    let script = [SETUP, CORPUS].concat().join("\n");
+    let a = schemalab::doc::run_script(&script, 5);
+    let b = schemalab::doc::run_script(&script, 5);
+    assert_eq!(a, b);
+    assert_ne!(a, schemalab::doc::run_script(&script, 6), "the seed shows in ObjectIds");
+}
