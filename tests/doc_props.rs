@@ -212,5 +212,9 @@ fn same_seed_same_transcript() {
     let a = schemalab::doc::run_script(&script, 5);
     let b = schemalab::doc::run_script(&script, 5);
     assert_eq!(a, b);
-    assert_ne!(a, schemalab::doc::run_script(&script, 6), "the seed shows in ObjectIds");
+    assert_ne!(
+        a,
+        schemalab::doc::run_script(&script, 6),
+        "the seed shows in ObjectIds"
+    );
 }

@@ -26,12 +26,24 @@ impl Shell {
                     .collect(),
             )),
             "getCollection" => match vals.first() {
-                Some(Value::String(s)) if !s.is_empty() => Js::Coll(db.into(), s.clone()),
-                _ => return Err(DocError::invalid_input("Collection name must be a string")),
+                Some(Value::String(s)) if s.is_empty() || s.contains(['$', '\0']) => {
+                    return Err(DocError::invalid_input(format!(
+                        "[COMMON-10001] Invalid collection name: {s}"
+                    )))
+                }
+                Some(Value::String(s)) => Js::Coll(db.into(), s.clone()),
+                other => return Err(string_arg_error(other, "Database.getCollection")),
             },
             "getSiblingDB" => match vals.first() {
-                Some(Value::String(s)) if !s.is_empty() => Js::Db(s.clone()),
-                _ => return Err(DocError::invalid_input("Database name must be a string")),
+                Some(Value::String(s))
+                    if s.is_empty() || s.contains(['/', '\\', '.', ' ', '"', '\0']) =>
+                {
+                    return Err(DocError::invalid_input(format!(
+                        "[COMMON-10001] Invalid database name: {s}"
+                    )))
+                }
+                Some(Value::String(s)) => Js::Db(s.clone()),
+                other => return Err(string_arg_error(other, "Database.getSiblingDB")),
             },
             "getName" | "toString" => Js::V(Value::String(db.into())),
             "help" => Js::V(Value::String(super::DATABASE_HELP.into())),
@@ -581,5 +593,16 @@ pub(super) fn js_type(v: &Value) -> &'static str {
         Value::Bool(_) => "boolean",
         Value::Undefined => "undefined",
         _ => "object",
+    }
+}
+
+/// mongosh's `assertArgsDefinedType` for a required string argument at position 0.
+pub(super) fn string_arg_error(arg: Option<&Value>, method: &str) -> DocError {
+    match arg {
+        None | Some(Value::Undefined) => missing_arg(0, method),
+        Some(other) => DocError::invalid_input(format!(
+            "[COMMON-10001] Argument at position 0 must be of type string, got {} instead ({method})",
+            js_type(other)
+        )),
     }
 }

@@ -486,12 +486,10 @@ impl Shell {
         let arg = arg.map(|a| a.trim_end_matches(';'));
         match (cmd, arg, rest) {
             ("use", Some(name), None) => {
-                if name.is_empty()
-                    || name.contains(['/', '\\', '.', '"', '$', '*', '<', '>', ':', '|', '?'])
-                    || name.len() > 63
-                {
+                // mongosh's isValidDatabaseName.
+                if name.contains(['/', '\\', '.', ' ', '"', '\0']) {
                     return Err(DocError::invalid_input(format!(
-                        "Invalid database name: {name}"
+                        "[COMMON-10001] Invalid database name: {name}"
                     )));
                 }
                 if name == self.db {
@@ -527,8 +525,12 @@ impl Shell {
                 };
                 Ok(Some(self.print_batch(store, &cursor, pos)?))
             }
+            ("show", Some("users"), None) => Ok(Some("[]".into())),
+            ("show", Some("profile"), None) => Ok(Some(
+                "db.system.profile is empty.\nUse db.setProfilingLevel(2) will enable profiling.\nUse db.getCollection('system.profile').find() to show raw profile entries.".into(),
+            )),
             ("show", Some(other), None) => Err(DocError::invalid_input(format!(
-                "'{other}' is not a valid argument for \"show\"."
+                "[COMMON-10001] '{other}' is not a valid argument for \"show\"."
             ))),
             _ => Ok(None),
         }
