@@ -280,7 +280,7 @@ impl Shell {
             "updateOne" | "updateMany" | "replaceOne" => {
                 let method = format!("Collection.{name}");
                 let filter = doc_arg(0, &method)?;
-                let change = doc_arg(1, &method)?;
+                let change = update_arg(vals.get(1), &method)?;
                 let opts = opt_doc(2)?;
                 let upsert = opts.get("upsert").is_some_and(crate::doc::query::truthy);
                 let replace = name == "replaceOne";
@@ -321,7 +321,7 @@ impl Shell {
                 let change = if deleting {
                     Document::new()
                 } else {
-                    doc_arg(1, &method)?
+                    update_arg(vals.get(1), &method)?
                 };
                 let opts = opt_doc(if deleting { 1 } else { 2 })?;
                 let replace = name == "findOneAndReplace";
@@ -604,5 +604,20 @@ pub(super) fn string_arg_error(arg: Option<&Value>, method: &str) -> DocError {
             "[COMMON-10001] Argument at position 0 must be of type string, got {} instead ({method})",
             js_type(other)
         )),
+    }
+}
+
+/// The update or replacement argument: mongosh does not check it, so a missing one reaches the
+/// driver's `Object.keys(undefined)`.
+fn update_arg(arg: Option<&Value>, method: &str) -> Result<Document, DocError> {
+    match arg {
+        Some(Value::Document(d)) => Ok(d.clone()),
+        None | Some(Value::Undefined) | Some(Value::Null) => Err(DocError::type_error(
+            "Cannot convert undefined or null to object",
+        )),
+        Some(Value::Array(_)) => Err(DocError::invalid_input(format!(
+            "Pipeline-style updates are not simulated here ({method}); use update operators"
+        ))),
+        Some(_) => Err(DocError::requires_atomic_operators()),
     }
 }
