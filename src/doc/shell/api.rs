@@ -153,7 +153,12 @@ impl Shell {
                 );
             }
             "insertOne" => {
-                let d = doc_arg(0, "Collection.insertOne")?;
+                let d = match vals.first() {
+                    None | Some(Value::Undefined) => {
+                        return Err(missing_arg(0, "Collection.insertOne"))
+                    }
+                    Some(v) => spread(v),
+                };
                 let id = store
                     .insert_one(db, coll, &d)
                     .map_err(DocError::as_write_error)?;
@@ -174,17 +179,7 @@ impl Shell {
                         ))
                     }
                 };
-                let mut docs = Vec::new();
-                for it in &items {
-                    match it {
-                        Value::Document(d) => docs.push(d.clone()),
-                        _ => {
-                            return Err(DocError::invalid_argument(
-                                "Argument \"docs\" must be an array of documents",
-                            ))
-                        }
-                    }
-                }
+                let docs: Vec<Document> = items.iter().map(spread).collect();
                 if docs.is_empty() {
                     return Err(DocError::invalid_argument(
                         "Invalid BulkOperation, Batch cannot be empty",
@@ -619,5 +614,27 @@ fn update_arg(arg: Option<&Value>, method: &str) -> Result<Document, DocError> {
             "Pipeline-style updates are not simulated here ({method}); use update operators"
         ))),
         Some(_) => Err(DocError::requires_atomic_operators()),
+    }
+}
+
+/// mongosh copies each document with `{ ...doc }` before inserting it: objects stay as they
+/// are, arrays and strings become index-keyed documents, other values an empty document.
+fn spread(v: &Value) -> Document {
+    match v {
+        Value::Document(d) => d.clone(),
+        Value::Array(items) => Document::from_pairs(
+            items
+                .iter()
+                .enumerate()
+                .map(|(i, x)| (i.to_string(), x.clone()))
+                .collect(),
+        ),
+        Value::String(s) => Document::from_pairs(
+            s.chars()
+                .enumerate()
+                .map(|(i, c)| (i.to_string(), Value::String(c.to_string())))
+                .collect(),
+        ),
+        _ => Document::new(),
     }
 }
