@@ -116,7 +116,12 @@ fn significant() -> impl Strategy<Value = char> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+    // Seeded, so a run is reproducible (STYLE.md: seeded property tests).
+    #![proptest_config(ProptestConfig {
+        cases: 300,
+        rng_seed: proptest::test_runner::RngSeed::Fixed(0x5c4e_1ab0),
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn random_text_never_panics(line in "\\PC{0,120}") {
