@@ -58,7 +58,8 @@ pub struct Reply {
 #[derive(Clone, Debug)]
 pub struct Shell {
     db: String,
-    vars: BTreeMap<String, (Js, bool)>,
+    /// Variables; values are shared so that the per-line snapshot of the session is cheap.
+    vars: BTreeMap<String, (Arc<Js>, bool)>,
     pending: String,
     last_cursor: Option<(Cursor, usize)>,
     warnings_shown: BTreeSet<String>,
@@ -469,7 +470,7 @@ impl Shell {
                             None => Js::V(Value::Undefined),
                         };
                         self.vars
-                            .insert(name.clone(), (v, *kind == DeclKind::Const));
+                            .insert(name.clone(), (Arc::new(v), *kind == DeclKind::Const));
                     }
                 }
                 Stmt::Expr(e) => last = self.eval_expr(store, e, out)?,
@@ -589,7 +590,7 @@ impl Shell {
 
     fn lookup_var(&self, name: &str) -> Result<Js, DocError> {
         if let Some((v, _)) = self.vars.get(name) {
-            return Ok(v.clone());
+            return Ok(Js::clone(v));
         }
         if name == "db" {
             return Ok(Js::Db(self.db.clone()));
@@ -783,7 +784,7 @@ impl Shell {
                     }
                     None => return Err(DocError::not_defined(name)),
                 }
-                self.vars.insert(name.clone(), (v, false));
+                self.vars.insert(name.clone(), (Arc::new(v), false));
                 Ok(())
             }
             Expr::Member(obj, _) | Expr::Index(obj, _)
@@ -802,7 +803,7 @@ impl Shell {
                     unreachable!("assign: checked above")
                 };
                 let (cur, is_const) = match self.vars.get(name) {
-                    Some(x) => x.clone(),
+                    Some((v, c)) => (Js::clone(v), *c),
                     None => return Err(DocError::not_defined(name)),
                 };
                 let new = match cur {
@@ -839,7 +840,8 @@ impl Shell {
                 if depth_of(&new) > MAX_VALUE_DEPTH {
                     return Err(DocError::range("Maximum call stack size exceeded"));
                 }
-                self.vars.insert(name.clone(), (Js::V(new), is_const));
+                self.vars
+                    .insert(name.clone(), (Arc::new(Js::V(new)), is_const));
                 Ok(())
             }
             Expr::Call(..) => Err(DocError::syntax_plain(
@@ -896,7 +898,7 @@ impl Shell {
         let mut args = args.into_iter();
         for p in params {
             let v = args.next().unwrap_or(Js::V(Value::Undefined));
-            saved.push((p.clone(), self.vars.insert(p.clone(), (v, false))));
+            saved.push((p.clone(), self.vars.insert(p.clone(), (Arc::new(v), false))));
         }
         self.call_depth += 1;
         let result = self.eval_expr(store, body, out);
