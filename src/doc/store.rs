@@ -141,6 +141,24 @@ impl Store {
         ]
     }
 
+    /// A UUID derived from the seed and a label (collection and index-build ids).
+    fn uuid(&self, label: &str) -> String {
+        let mut h = self.seed;
+        for b in label.bytes() {
+            h = splitmix(h ^ u64::from(b));
+        }
+        let (a, b) = (splitmix(h), splitmix(h ^ 0x55));
+        let hex = format!("{a:016x}{b:016x}");
+        format!(
+            "{}-{}-4{}-a{}-{}",
+            &hex[0..8],
+            &hex[8..12],
+            &hex[13..16],
+            &hex[17..20],
+            &hex[20..32]
+        )
+    }
+
     /// Database names that hold data, with their size on disk in bytes (built-in ones
     /// included, as `show dbs` lists them).
     pub fn database_sizes(&self) -> Vec<(String, i64)> {
@@ -616,7 +634,12 @@ impl Store {
                     return Err(DocError::server_code(
                         11000,
                         "DuplicateKey",
-                        format!("Index build failed: {}", dup.message),
+                        format!(
+                            "Index build failed: {}: Collection {db}.{coll} ( {} ) :: caused by :: {}",
+                            self.uuid(&format!("build {db}.{coll}.{name}")),
+                            self.uuid(&format!("{db}.{coll}")),
+                            dup.message
+                        ),
                     ));
                 }
             }
