@@ -32,14 +32,14 @@ pub struct Store {
 
 /// One database.
 #[derive(Clone, Debug, Default)]
-pub struct Database {
+pub(crate) struct Database {
     collections: BTreeMap<String, Collection>,
 }
 
 /// One collection: documents in natural (insertion) order. Documents are shared between
 /// snapshots (a failed line restores the store from a clone, so cloning must be cheap).
 #[derive(Clone, Debug)]
-pub struct Collection {
+pub(crate) struct Collection {
     docs: Vec<Arc<Document>>,
     indexes: Vec<Index>,
     validator: Option<Document>,
