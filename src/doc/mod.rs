@@ -22,8 +22,9 @@
 //! * shell commands `use`, `show dbs|databases|collections|tables`, `it`, `help`, `exit`,
 //!   `quit`, `.exit`; `let`/`const`/`var`, assignments, arithmetic, comparisons, `?:`,
 //!   string concatenation, property access, arrow functions (`d => d.name`);
-//! * `db.getName() getCollectionNames() getCollection(n) getSiblingDB(n) createCollection(n,
-//!   {validator}) dropDatabase() help()`;
+//! * `db.getName() getCollectionNames() getCollectionInfos() getCollection(n) getSiblingDB(n)
+//!   createCollection(n, {validator, validationLevel, validationAction}) runCommand({collMod})
+//!   dropDatabase() help()`;
 //! * collections: `insertOne insertMany({ordered}) insert find findOne updateOne updateMany
 //!   replaceOne deleteOne deleteMany findOneAndUpdate findOneAndReplace findOneAndDelete
 //!   countDocuments count estimatedDocumentCount distinct drop createIndex({unique, name})
@@ -71,5 +72,5 @@ pub use format::{inspect, InspectOptions};
 pub use script::run_script;
 pub use shape::{Shape, ShapeField};
 pub use shell::{Outcome, Reply, Shell};
-pub use store::{FindOptions, Index, Store, UpdateSummary};
+pub use store::{FindOptions, Index, Store, UpdateSummary, Validation};
 pub use value::{Document, Value};

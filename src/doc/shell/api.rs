@@ -5,7 +5,7 @@ use super::js::to_number;
 use super::{doc_of, num, to_value, Cursor, Js, Shell};
 use crate::doc::error::DocError;
 use crate::doc::format::js_number;
-use crate::doc::store::{FindOptions, Store};
+use crate::doc::store::{FindOptions, Store, Validation};
 use crate::doc::value::{Document, Value};
 
 impl Shell {
@@ -48,22 +48,39 @@ impl Shell {
             "getName" | "toString" => Js::V(Value::String(db.into())),
             "help" => Js::V(Value::String(super::DATABASE_HELP.into())),
             "createCollection" => {
-                let Some(Value::String(coll)) = vals.first() else {
-                    return Err(missing_arg(0, "Database.createCollection"));
+                let coll = match vals.first() {
+                    Some(Value::String(c)) => c.clone(),
+                    other => return Err(string_arg_error(other, "Database.createCollection")),
                 };
-                let validator = match vals.get(1) {
-                    Some(Value::Document(opts)) => match opts.get("validator") {
-                        Some(Value::Document(v)) => Some(v.clone()),
-                        Some(_) => {
-                            return Err(DocError::type_mismatch_cmd(
-                                "BSON field 'create.validator' is the wrong type, expected type 'object'",
-                            ))
-                        }
-                        None => None,
-                    },
-                    _ => None,
+                let validation = match vals.get(1) {
+                    Some(Value::Document(opts)) => validation_options(opts, "create")?,
+                    _ => Validation::default(),
                 };
-                store.create_collection(db, coll, validator)?;
+                store.create_collection(db, &coll, validation)?;
+                Js::V(doc_of(vec![("ok", num(1))]))
+            }
+            "runCommand" => {
+                let Some(Value::Document(cmd)) = vals.first() else {
+                    return Err(string_arg_error(vals.first(), "Database.runCommand"));
+                };
+                let Some((name, arg)) = cmd.iter().next() else {
+                    return Err(DocError::invalid_input(
+                        "[COMMON-10001] Command document is empty",
+                    ));
+                };
+                match (name.as_str(), arg) {
+                    ("collMod", Value::String(coll)) => {
+                        store.modify_collection(db, coll, validation_options(cmd, "collMod")?)?;
+                    }
+                    ("ping", _) => {}
+                    (other, _) => {
+                        return Err(DocError::server_code(
+                            59,
+                            "CommandNotFound",
+                            format!("no such command: '{other}'"),
+                        ))
+                    }
+                }
                 Js::V(doc_of(vec![("ok", num(1))]))
             }
             "dropDatabase" => {
@@ -78,9 +95,11 @@ impl Shell {
                     .collection_names(db)
                     .into_iter()
                     .map(|n| {
+                        let options = store.collection_options(db, &n);
                         doc_of(vec![
                             ("name", Value::String(n)),
                             ("type", Value::String("collection".into())),
+                            ("options", Value::Document(options.to_shell())),
                         ])
                     })
                     .collect(),
@@ -637,4 +656,33 @@ fn spread(v: &Value) -> Document {
         ),
         _ => Document::new(),
     }
+}
+
+/// Reads `validator`, `validationLevel` and `validationAction` from command options.
+fn validation_options(opts: &Document, command: &str) -> Result<Validation, DocError> {
+    let validator = match opts.get("validator") {
+        Some(Value::Document(v)) => Some(v.clone()),
+        None => None,
+        Some(other) => {
+            return Err(DocError::type_mismatch_cmd(format!(
+                "BSON field '{command}.validator' is the wrong type '{}', expected type 'object'",
+                other.type_name()
+            )))
+        }
+    };
+    let text = |k: &str| -> Result<Option<String>, DocError> {
+        match opts.get(k) {
+            Some(Value::String(s)) => Ok(Some(s.clone())),
+            None => Ok(None),
+            Some(other) => Err(DocError::type_mismatch_cmd(format!(
+                "BSON field '{command}.{k}' is the wrong type '{}', expected type 'string'",
+                other.type_name()
+            ))),
+        }
+    };
+    Ok(Validation {
+        validator,
+        level: text("validationLevel")?,
+        action: text("validationAction")?,
+    })
 }

@@ -140,7 +140,8 @@ const GLOBALS: [&str; 18] = [
     "Boolean",
 ];
 
-const DB_METHODS: [&str; 9] = [
+const DB_METHODS: [&str; 10] = [
+    "runCommand",
     "getCollectionNames",
     "getCollection",
     "createCollection",
