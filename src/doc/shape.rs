@@ -16,7 +16,8 @@ pub struct ShapeField {
     pub types: Vec<String>,
     /// True when the field has more than one BSON type across the whole collection.
     pub type_varies: bool,
-    /// Other field names in the collection that look like typos of this one (see [`similar`]),
+    /// Other field names in the collection that look like typos of this one (close in edit
+    /// distance, a swap of two letters counting as one edit),
     /// such as `name`/`nmae`; sorted.
     pub similar_to: Vec<String>,
 }
