@@ -238,3 +238,11 @@ fn what_runs_before_exit_stays() {
     store.eval("db.a.insertOne({}); exit()").expect("runs");
     assert_eq!(store.documents("test", "a").len(), 1);
 }
+
+#[test]
+fn store_and_shell_can_cross_threads() {
+    fn assert_send_sync<T: Send + Sync + Clone + std::fmt::Debug>() {}
+    assert_send_sync::<Store>();
+    assert_send_sync::<Shell>();
+    assert_send_sync::<schemalab::doc::DocError>();
+}
