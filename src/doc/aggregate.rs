@@ -1,4 +1,4 @@
-//! A small aggregation pipeline: `$match $project $addFields $set $group $sort $limit $skip
+//! A small aggregation pipeline: `$match $project $addFields $set $lookup $group $sort $limit $skip
 //! $count $unwind`, with field paths (`'$qty'`), literals and a few expression operators.
 //! Enough for a learner's first `aggregate`; anything else is refused with the server's words.
 
@@ -9,8 +9,13 @@ use super::query::{lookup, truthy, Filter, Projection};
 use super::update::{get_path, set_path};
 use super::value::{Document, Value};
 
-/// Runs `pipeline` (stage documents) over `docs`.
-pub fn run(mut docs: Vec<Document>, pipeline: &[Value]) -> Result<Vec<Document>, DocError> {
+/// Runs `pipeline` (stage documents) over `docs`; `collection` reads another collection of
+/// the same database (for `$lookup`).
+pub fn run(
+    mut docs: Vec<Document>,
+    pipeline: &[Value],
+    collection: &dyn Fn(&str) -> Vec<Document>,
+) -> Result<Vec<Document>, DocError> {
     for stage in pipeline {
         let Value::Document(stage) = stage else {
             return Err(DocError::type_mismatch_cmd(
@@ -107,6 +112,7 @@ pub fn run(mut docs: Vec<Document>, pipeline: &[Value]) -> Result<Vec<Document>,
                 out
             }
             "$group" => group(docs, spec)?,
+            "$lookup" => lookup_stage(docs, spec, collection)?,
             other => {
                 return Err(DocError::server_code(
                     40324,
@@ -117,6 +123,76 @@ pub fn run(mut docs: Vec<Document>, pipeline: &[Value]) -> Result<Vec<Document>,
         };
     }
     Ok(docs)
+}
+
+/// `$lookup` with `from`, `localField`, `foreignField` and `as`: each document gets the array
+/// of documents of `from` whose `foreignField` equals its `localField` (arrays match by element).
+fn lookup_stage(
+    docs: Vec<Document>,
+    spec: &Value,
+    collection: &dyn Fn(&str) -> Vec<Document>,
+) -> Result<Vec<Document>, DocError> {
+    let field = |d: &Document, k: &str| match d.get(k) {
+        Some(Value::String(s)) => Some(s.clone()),
+        _ => None,
+    };
+    let Value::Document(spec) = spec else {
+        return Err(DocError::server_code(
+            40319,
+            "Location40319",
+            "the $lookup specification must be an Object",
+        ));
+    };
+    let (Some(from), Some(local), Some(foreign), Some(as_field)) = (
+        field(spec, "from"),
+        field(spec, "localField"),
+        field(spec, "foreignField"),
+        field(spec, "as"),
+    ) else {
+        return Err(DocError::failed_to_parse(
+            "$lookup requires 'from', 'localField', 'foreignField' and 'as' as strings",
+        ));
+    };
+    let foreign_docs = collection(&from);
+    let mut out = Vec::new();
+    for d in docs {
+        let mut keys: Vec<Value> = Vec::new();
+        for v in lookup(&d, &local) {
+            match v {
+                Value::Array(items) => keys.extend(items),
+                other => keys.push(other),
+            }
+        }
+        if keys.is_empty() {
+            keys.push(Value::Null);
+        }
+        let matches: Vec<Value> = foreign_docs
+            .iter()
+            .filter(|f| {
+                let found = lookup(f, &foreign);
+                let mut values: Vec<Value> = Vec::new();
+                for v in found {
+                    match v {
+                        Value::Array(items) => values.extend(items),
+                        other => values.push(other),
+                    }
+                }
+                if values.is_empty() {
+                    values.push(Value::Null);
+                }
+                values.iter().any(|fv| {
+                    keys.iter().any(|k| {
+                        k.bson_eq(fv) || (matches!(k, Value::Null) && matches!(fv, Value::Null))
+                    })
+                })
+            })
+            .map(|f| Value::Document(f.clone()))
+            .collect();
+        let mut n = d;
+        set_path(&mut n, &as_field, Value::Array(matches))?;
+        out.push(n);
+    }
+    Ok(out)
 }
 
 /// The server wraps a stage's parse errors: `Invalid $project :: caused by :: …`.

@@ -30,7 +30,7 @@
 //!   countDocuments count estimatedDocumentCount distinct drop createIndex({unique, name})
 //!   getIndexes aggregate help`; cursors: `sort limit skip toArray count itcount size forEach
 //!   map pretty`;
-//! * aggregation (`aggregate`): `$match $project $addFields $set $group ($sum $avg $min $max
+//! * aggregation (`aggregate`): `$match $project $addFields $set $lookup $group ($sum $avg $min $max
 //!   $first $last $push $addToSet $count) $sort $limit $skip $count $unwind`, expressions
 //!   `'$path'`, `$add $subtract $multiply $divide $concat $toUpper $toLower $size $ifNull
 //!   $literal`;
@@ -47,7 +47,7 @@
 //!   `ObjectId() ISODate() new Date() Date() NumberInt() NumberLong() NumberDecimal()` and
 //!   their `Int32 Long Decimal128` aliases.
 //!
-//! Not modelled: other aggregation stages (`$lookup`, `$facet`…), transactions, `function` declarations, loops, `explain`,
+//! Not modelled: other aggregation stages (`$facet`, `$bucket`…), transactions, `function` declarations, loops, `explain`,
 //! users and roles, replication.
 
 mod aggregate;

@@ -464,7 +464,9 @@ impl Store {
         coll: &str,
         pipeline: &[Value],
     ) -> Result<Vec<Document>, DocError> {
-        super::aggregate::run(self.documents(db, coll), pipeline)
+        super::aggregate::run(self.documents(db, coll), pipeline, &|other| {
+            self.documents(db, other)
+        })
     }
 
     /// `countDocuments`: how many documents match.
