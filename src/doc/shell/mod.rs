@@ -1077,3 +1077,22 @@ fn format_bytes(n: i64) -> String {
     }
     format!("{v:.2} {}", units[u])
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_print_like_numeral() {
+        for (n, text) in [
+            (0, "0 B"),
+            (1000, "1000 B"),
+            (1024, "1.00 KiB"),
+            (8192, "8.00 KiB"),
+            (40_960, "40.00 KiB"),
+            (1_500_000, "1.43 MiB"),
+        ] {
+            assert_eq!(format_bytes(n), text);
+        }
+    }
+}
