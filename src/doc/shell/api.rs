@@ -252,6 +252,7 @@ impl Shell {
                         ..FindOptions::default()
                     },
                     pipeline: None,
+                    mapped: None,
                 };
                 // Validate now so errors surface on the line that caused them.
                 store.find(db, coll, &cursor.filter, &cursor.opts)?;
@@ -270,6 +271,7 @@ impl Shell {
                     filter: Document::new(),
                     opts: FindOptions::default(),
                     pipeline: Some(pipeline),
+                    mapped: None,
                 };
                 // Run it once now so that errors surface on this line.
                 cursor.documents(store)?;
@@ -527,11 +529,19 @@ impl Shell {
             )));
         }
         if matches!(name, "forEach" | "map") {
-            let docs = c.documents(store)?;
-            let items = docs.iter().map(|d| Value::Document(d.to_shell())).collect();
+            let items = c.values(store)?;
             let f = args.into_iter().next().unwrap_or(Js::V(Value::Undefined));
             // mongosh's cursor passes only the document, unlike Array.prototype.forEach.
-            return self.iterate(store, name, items, f, false, out);
+            let result = self.iterate(store, name, items, f, false, out)?;
+            if name == "map" {
+                // `map` returns the cursor itself, which prints in batches like any cursor.
+                c.mapped = Some(match result {
+                    Js::V(Value::Array(v)) => v,
+                    _ => Vec::new(),
+                });
+                return Ok(Js::Cursor(Box::new(c)));
+            }
+            return Ok(result);
         }
         let vals: Vec<Value> = args.into_iter().map(to_value).collect();
         let first = vals.first().cloned().unwrap_or(Value::Undefined);
@@ -572,17 +582,9 @@ impl Shell {
                 }
             }
             "pretty" => {}
-            "toArray" => {
-                let docs = c.documents(store)?;
-                return Ok(Js::V(Value::Array(
-                    docs.iter().map(|d| Value::Document(d.to_shell())).collect(),
-                )));
-            }
+            "toArray" => return Ok(Js::V(Value::Array(c.values(store)?))),
             "count" => return Ok(Js::V(num(store.count(&c.db, &c.coll, &c.filter)?))),
-            "itcount" | "size" => {
-                let docs = c.documents(store)?;
-                return Ok(Js::V(num(docs.len() as i64)));
-            }
+            "itcount" | "size" => return Ok(Js::V(num(c.values(store)?.len() as i64))),
             "hasNext" => {
                 let docs = c.documents(store)?;
                 return Ok(Js::V(Value::Bool(!docs.is_empty())));

@@ -82,6 +82,8 @@ struct Cursor {
     opts: FindOptions,
     /// Set for `aggregate` cursors, which run this pipeline instead of a find.
     pipeline: Option<Vec<Value>>,
+    /// Set by `map`: the mapped values, computed when `map` ran.
+    mapped: Option<Vec<Value>>,
 }
 
 impl Cursor {
@@ -91,6 +93,18 @@ impl Cursor {
             Some(p) => store.aggregate(&self.db, &self.coll, p),
             None => store.find(&self.db, &self.coll, &self.filter, &self.opts),
         }
+    }
+
+    /// What the cursor yields as the shell sees it: documents read back, or mapped values.
+    fn values(&self, store: &Store) -> Result<Vec<Value>, DocError> {
+        if let Some(v) = &self.mapped {
+            return Ok(v.clone());
+        }
+        Ok(self
+            .documents(store)?
+            .iter()
+            .map(|d| Value::Document(d.to_shell()))
+            .collect())
     }
 }
 
@@ -544,13 +558,8 @@ impl Shell {
         cursor: &Cursor,
         pos: usize,
     ) -> Result<String, DocError> {
-        let docs = cursor.documents(store)?;
-        let batch: Vec<Value> = docs
-            .iter()
-            .skip(pos)
-            .take(BATCH)
-            .map(|d| Value::Document(d.to_shell()))
-            .collect();
+        let docs = cursor.values(store)?;
+        let batch: Vec<Value> = docs.iter().skip(pos).take(BATCH).cloned().collect();
         if batch.is_empty() {
             self.last_cursor = None;
             return Ok(if pos == 0 {
