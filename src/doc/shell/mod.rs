@@ -38,14 +38,15 @@ pub struct Outcome {
 /// The answer of [`Shell::eval`].
 #[derive(Clone, Debug, PartialEq)]
 pub struct Reply {
-    /// Exactly what mongosh prints, errors included (no trailing newline).
+    /// Exactly what mongosh prints, errors included; no trailing newline, except the `\n` that
+    /// stands for the blank line mongosh prints after a SyntaxError.
     pub output: String,
     /// False when the line failed.
     pub ok: bool,
     /// True after `exit`, `quit` or `.exit`.
     pub exit: bool,
-    /// True when the input is unfinished (an open bracket): the caller shows `... ` and
-    /// sends the next line.
+    /// True when the input is unfinished (the parser ran out of input, as with an open
+    /// bracket): nothing ran; the caller shows `... ` and sends the next line.
     pub incomplete: bool,
     /// Namespaces (`shop.users`) the line wrote to, sorted; empty when it failed (except for
     /// the documents an `insertMany` kept).
