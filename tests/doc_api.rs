@@ -211,3 +211,39 @@ fn tab_completion_knows_collections_and_methods() {
     assert_eq!(shell.complete(&store, "sh"), ["show"]);
     assert!(shell.complete(&store, "db.users.find().").is_empty());
 }
+
+#[test]
+fn exit_as_a_function_ends_quietly_and_errors_are_returned() {
+    let mut store = Store::new(1);
+    let mut shell = Shell::new();
+    let r = shell.eval(&mut store, "print('bye'); exit()");
+    assert!(r.exit && r.ok);
+    assert_eq!(r.output, "bye");
+    let r = shell.eval(&mut store, "db.c.find({$foo: 1})");
+    let e = r.error.expect("error");
+    assert_eq!(
+        (e.kind, e.code, e.code_name),
+        (ErrorKind::Server, Some(2), Some("BadValue"))
+    );
+}
+
+#[test]
+fn store_eval_treats_exit_as_the_end() {
+    let mut store = Store::new(1);
+    assert_eq!(store.eval("quit()").expect("quit").output, "");
+}
+
+#[test]
+fn what_runs_before_exit_stays() {
+    let mut store = Store::new(1);
+    store.eval("db.a.insertOne({}); exit()").expect("runs");
+    assert_eq!(store.documents("test", "a").len(), 1);
+}
+
+#[test]
+fn store_and_shell_can_cross_threads() {
+    fn assert_send_sync<T: Send + Sync + Clone + std::fmt::Debug>() {}
+    assert_send_sync::<Store>();
+    assert_send_sync::<Shell>();
+    assert_send_sync::<schemalab::doc::DocError>();
+}

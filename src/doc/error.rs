@@ -165,6 +165,11 @@ impl DocError {
         DocError::new(ErrorKind::Generic, "\u{0}exit")
     }
 
+    /// Whether this is the signal of [`DocError::exit`] rather than a real error.
+    pub fn is_exit(&self) -> bool {
+        self.kind == ErrorKind::Generic && self.message == "\u{0}exit"
+    }
+
     /// A plain `TypeError` with the given text.
     pub fn type_error(message: impl Into<String>) -> Self {
         DocError::new(ErrorKind::Type, message)

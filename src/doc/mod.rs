@@ -22,13 +22,18 @@
 //! * shell commands `use`, `show dbs|databases|collections|tables`, `it`, `help`, `exit`,
 //!   `quit`, `.exit`; `let`/`const`/`var`, assignments, arithmetic, comparisons, `?:`,
 //!   string concatenation, property access, arrow functions (`d => d.name`);
-//! * `db.getName() getCollectionNames() getCollection(n) getSiblingDB(n) createCollection(n,
-//!   {validator}) dropDatabase() help()`;
+//! * `db.getName() getCollectionNames() getCollectionInfos() getCollection(n) getSiblingDB(n)
+//!   createCollection(n, {validator, validationLevel, validationAction}) runCommand({collMod})
+//!   dropDatabase() help()`;
 //! * collections: `insertOne insertMany({ordered}) insert find findOne updateOne updateMany
 //!   replaceOne deleteOne deleteMany findOneAndUpdate findOneAndReplace findOneAndDelete
 //!   countDocuments count estimatedDocumentCount distinct drop createIndex({unique, name})
-//!   getIndexes help`; cursors: `sort limit skip toArray count itcount size forEach map
-//!   pretty`;
+//!   getIndexes aggregate help`; cursors: `sort limit skip toArray count itcount size forEach
+//!   map pretty`;
+//! * aggregation (`aggregate`): `$match $project $addFields $set $lookup $group ($sum $avg $min $max
+//!   $first $last $push $addToSet $count) $sort $limit $skip $count $unwind`, expressions
+//!   `'$path'`, `$add $subtract $multiply $divide $concat $toUpper $toLower $size $ifNull
+//!   $literal`;
 //! * filters: `$eq $ne $gt $gte $lt $lte $in $nin $exists $type $and $or $nor $not $regex
 //!   $options $size $all $elemMatch`, dotted paths through embedded documents and arrays;
 //!   projections (inclusion, exclusion, dotted);
@@ -42,9 +47,10 @@
 //!   `ObjectId() ISODate() new Date() Date() NumberInt() NumberLong() NumberDecimal()` and
 //!   their `Int32 Long Decimal128` aliases.
 //!
-//! Not modelled: aggregation, transactions, `function` declarations, loops, `explain`,
+//! Not modelled: other aggregation stages (`$facet`, `$bucket`…), transactions, `function` declarations, loops, `explain`,
 //! users and roles, replication.
 
+mod aggregate;
 mod ast;
 mod error;
 mod explorer;
@@ -66,5 +72,5 @@ pub use format::{inspect, InspectOptions};
 pub use script::run_script;
 pub use shape::{Shape, ShapeField};
 pub use shell::{Outcome, Reply, Shell};
-pub use store::{FindOptions, Index, Store, UpdateSummary};
+pub use store::{FindOptions, Index, Store, UpdateSummary, Validation};
 pub use value::{Document, Value};

@@ -245,8 +245,17 @@ fn pratt() -> PrattParser<Rule> {
             | Op::infix(Rule::rem, Assoc::Left))
 }
 
+thread_local! {
+    /// Built once: constructing the operator table for every expression showed in profiles.
+    static PRATT: PrattParser<Rule> = pratt();
+}
+
 fn build_binary(pair: Pair<Rule>) -> Result<Expr, DocError> {
-    pratt()
+    PRATT.with(|p| build_binary_with(p, pair))
+}
+
+fn build_binary_with(pratt: &PrattParser<Rule>, pair: Pair<Rule>) -> Result<Expr, DocError> {
+    pratt
         .map_primary(build_unary)
         .map_infix(|lhs, op, rhs| {
             let op = match op.as_rule() {

@@ -16,7 +16,8 @@ pub struct ShapeField {
     pub types: Vec<String>,
     /// True when the field has more than one BSON type across the whole collection.
     pub type_varies: bool,
-    /// Other field names in the collection within edit distance 2 (or one transposition),
+    /// Other field names in the collection that look like typos of this one (close in edit
+    /// distance, a swap of two letters counting as one edit),
     /// such as `name`/`nmae`; sorted.
     pub similar_to: Vec<String>,
 }
@@ -103,8 +104,11 @@ fn type_label(v: &Value) -> String {
     v.to_stored().type_name().to_string()
 }
 
-/// Whether two field names look like typos of each other: optimal string alignment distance
-/// of at most 2 (a transposition counts as one edit), ignoring very short names.
+/// Whether two field names look like typos of each other: case-insensitive optimal string
+/// alignment distance (a transposition counts as one edit) of at most 2, or at most 1 when the
+/// shorter name has four characters or fewer (so `age`/`name` are not flagged). Names that
+/// differ only in case (`Name`/`name`) are similar; otherwise names shorter than three
+/// characters are never flagged.
 pub fn similar(a: &str, b: &str) -> bool {
     let a: Vec<char> = a.to_lowercase().chars().collect();
     let b: Vec<char> = b.to_lowercase().chars().collect();

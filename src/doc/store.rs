@@ -32,17 +32,21 @@ pub struct Store {
 
 /// One database.
 #[derive(Clone, Debug, Default)]
-pub struct Database {
+pub(crate) struct Database {
     collections: BTreeMap<String, Collection>,
 }
 
 /// One collection: documents in natural (insertion) order. Documents are shared between
 /// snapshots (a failed line restores the store from a clone, so cloning must be cheap).
 #[derive(Clone, Debug)]
-pub struct Collection {
+pub(crate) struct Collection {
     docs: Vec<Arc<Document>>,
     indexes: Vec<Index>,
     validator: Option<Document>,
+    /// `validationLevel` as given (`strict` when absent).
+    validation_level: Option<String>,
+    /// `validationAction` as given (`error` when absent).
+    validation_action: Option<String>,
 }
 
 /// An index; `_id_` always exists and is unique.
@@ -66,6 +70,66 @@ impl Default for Collection {
                 unique: true,
             }],
             validator: None,
+            validation_level: None,
+            validation_action: None,
+        }
+    }
+}
+
+/// A collection's validation settings, as `createCollection` and `collMod` take them; `None`
+/// leaves a setting as it is.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Validation {
+    /// The validator document (`$jsonSchema` and/or query conditions).
+    pub validator: Option<Document>,
+    /// `strict`, `moderate` or `off`.
+    pub level: Option<String>,
+    /// `error` or `warn`.
+    pub action: Option<String>,
+}
+
+impl Validation {
+    fn check(&self) -> Result<(), DocError> {
+        if let Some(v) = &self.validator {
+            for (k, val) in v.iter() {
+                if k == "$jsonSchema" {
+                    let Value::Document(schema) = val else {
+                        return Err(DocError::type_mismatch_cmd("$jsonSchema must be an object"));
+                    };
+                    validator::check_schema(schema, 0)?;
+                } else {
+                    validator::check_query_clause(k, val)?;
+                }
+            }
+        }
+        for (field, value, allowed) in [
+            (
+                "validationLevel",
+                &self.level,
+                &["off", "strict", "moderate"][..],
+            ),
+            ("validationAction", &self.action, &["error", "warn"][..]),
+        ] {
+            if let Some(v) = value {
+                if !allowed.contains(&v.as_str()) {
+                    return Err(DocError::bad_value(format!(
+                        "Enumeration value '{v}' for field '{field}' is not a valid value."
+                    )));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn apply(self, c: &mut Collection) {
+        if let Some(v) = self.validator {
+            c.validator = Some(v.to_stored());
+        }
+        if self.level.is_some() {
+            c.validation_level = self.level;
+        }
+        if self.action.is_some() {
+            c.validation_action = self.action;
         }
     }
 }
@@ -139,6 +203,24 @@ impl Store {
         [
             t[0], t[1], t[2], t[3], rnd[0], rnd[1], rnd[2], rnd[3], rnd[4], c[1], c[2], c[3],
         ]
+    }
+
+    /// A UUID derived from the seed and a label (collection and index-build ids).
+    fn uuid(&self, label: &str) -> String {
+        let mut h = self.seed;
+        for b in label.bytes() {
+            h = splitmix(h ^ u64::from(b));
+        }
+        let (a, b) = (splitmix(h), splitmix(h ^ 0x55));
+        let hex = format!("{a:016x}{b:016x}");
+        format!(
+            "{}-{}-4{}-a{}-{}",
+            &hex[0..8],
+            &hex[8..12],
+            &hex[13..16],
+            &hex[17..20],
+            &hex[20..32]
+        )
     }
 
     /// Database names that hold data, with their size on disk in bytes (built-in ones
@@ -264,12 +346,24 @@ impl Store {
         doc: &Document,
         others: Option<&[Arc<Document>]>,
         skip: Option<usize>,
+        old: Option<&Document>,
     ) -> Result<(), DocError> {
         let Some(c) = self.collection(db, coll) else {
             return Ok(());
         };
         if let Some(v) = &c.validator {
-            validator::validate(v, doc)?;
+            let level = c.validation_level.as_deref().unwrap_or("strict");
+            // `moderate` does not check updates of documents that were already invalid.
+            let exempt = level == "off"
+                || (level == "moderate" && old.is_some_and(|o| validator::validate(v, o).is_err()));
+            if !exempt {
+                if let Err(e) = validator::validate(v, doc) {
+                    // `warn` lets the write through; the server only logs the failure.
+                    if c.validation_action.as_deref() != Some("warn") {
+                        return Err(e);
+                    }
+                }
+            }
         }
         let others = others.unwrap_or(&c.docs);
         for ix in c.indexes.iter().filter(|i| i.unique) {
@@ -294,7 +388,7 @@ impl Store {
     pub fn insert_one(&mut self, db: &str, coll: &str, doc: &Document) -> Result<Value, DocError> {
         check_names(db, coll)?;
         let stored = self.prepare(doc)?;
-        self.check_write(db, coll, &stored, None, None)?;
+        self.check_write(db, coll, &stored, None, None, None)?;
         let id = stored.get("_id").cloned().unwrap_or(Value::Null);
         self.collection_mut(db, coll).docs.push(Arc::new(stored));
         Ok(id)
@@ -363,6 +457,18 @@ impl Store {
         })
     }
 
+    /// `aggregate`: runs a pipeline of stage documents over the collection.
+    pub fn aggregate(
+        &self,
+        db: &str,
+        coll: &str,
+        pipeline: &[Value],
+    ) -> Result<Vec<Document>, DocError> {
+        super::aggregate::run(self.documents(db, coll), pipeline, &|other| {
+            self.documents(db, other)
+        })
+    }
+
     /// `countDocuments`: how many documents match.
     pub fn count(&self, db: &str, coll: &str, filter: &Document) -> Result<i64, DocError> {
         let f = Filter::parse(filter)?;
@@ -392,6 +498,7 @@ impl Store {
             .collection(db, coll)
             .map(|c| c.docs.clone())
             .unwrap_or_default();
+        let originals = docs.clone();
         let mut matched = 0;
         let mut modified = 0;
         let mut changed_at = Vec::new();
@@ -430,7 +537,7 @@ impl Store {
                 base
             };
             let stored = self.prepare(&new)?;
-            self.check_write(db, coll, &stored, Some(&docs), None)?;
+            self.check_write(db, coll, &stored, Some(&docs), None, None)?;
             let id = stored.get("_id").cloned().unwrap_or(Value::Null);
             self.collection_mut(db, coll).docs.push(Arc::new(stored));
             return Ok(UpdateSummary {
@@ -441,7 +548,14 @@ impl Store {
         }
         for &i in &changed_at {
             check_depth(&docs[i])?;
-            self.check_write(db, coll, &docs[i], Some(&docs), Some(i))?;
+            self.check_write(
+                db,
+                coll,
+                &docs[i],
+                Some(&docs),
+                Some(i),
+                Some(&originals[i]),
+            )?;
         }
         if !changed_at.is_empty() {
             self.collection_mut(db, coll).docs = docs;
@@ -508,32 +622,57 @@ impl Store {
         self.databases.remove(db);
     }
 
-    /// `createCollection` with an optional validator.
+    /// `createCollection` with an optional validator and its level and action.
     pub fn create_collection(
         &mut self,
         db: &str,
         coll: &str,
-        validator: Option<Document>,
+        validation: Validation,
     ) -> Result<(), DocError> {
         check_names(db, coll)?;
         if self.collection(db, coll).is_some() {
             return Err(DocError::namespace_exists(&format!("{db}.{coll}")));
         }
-        if let Some(v) = &validator {
-            for (k, val) in v.iter() {
-                if k == "$jsonSchema" {
-                    let Value::Document(schema) = val else {
-                        return Err(DocError::type_mismatch_cmd("$jsonSchema must be an object"));
-                    };
-                    validator::check_schema(schema, 0)?;
-                } else {
-                    validator::check_query_clause(k, val)?;
-                }
+        validation.check()?;
+        let c = self.collection_mut(db, coll);
+        validation.apply(c);
+        Ok(())
+    }
+
+    /// `collMod`: changes the validation of an existing collection.
+    pub fn modify_collection(
+        &mut self,
+        db: &str,
+        coll: &str,
+        validation: Validation,
+    ) -> Result<(), DocError> {
+        if self.collection(db, coll).is_none() {
+            return Err(DocError::server_code(
+                26,
+                "NamespaceNotFound",
+                format!("ns does not exist: {db}.{coll}"),
+            ));
+        }
+        validation.check()?;
+        validation.apply(self.collection_mut(db, coll));
+        Ok(())
+    }
+
+    /// The options `getCollectionInfos` reports: validator, level and action as given.
+    pub fn collection_options(&self, db: &str, coll: &str) -> Document {
+        let mut o = Document::new();
+        if let Some(c) = self.collection(db, coll) {
+            if let Some(v) = &c.validator {
+                o.insert("validator", Value::Document(v.clone()));
+            }
+            if let Some(l) = &c.validation_level {
+                o.insert("validationLevel", Value::String(l.clone()));
+            }
+            if let Some(a) = &c.validation_action {
+                o.insert("validationAction", Value::String(a.clone()));
             }
         }
-        let c = self.collection_mut(db, coll);
-        c.validator = validator.map(|v| v.to_stored());
-        Ok(())
+        o
     }
 
     /// `createIndex`: returns the index name.
@@ -606,7 +745,12 @@ impl Store {
                     return Err(DocError::server_code(
                         11000,
                         "DuplicateKey",
-                        format!("Index build failed: {}", dup.message),
+                        format!(
+                            "Index build failed: {}: Collection {db}.{coll} ( {} ) :: caused by :: {}",
+                            self.uuid(&format!("build {db}.{coll}.{name}")),
+                            self.uuid(&format!("{db}.{coll}")),
+                            dup.message
+                        ),
                     ));
                 }
             }

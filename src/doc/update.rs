@@ -643,3 +643,31 @@ pub fn unset_path(doc: &mut Document, path: &str) {
         },
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_order_like_the_server() {
+        let mut paths = vec!["b", "a.10", "a.2", "a", "A", "a.b", "10", "9"];
+        paths.sort_by(|a, b| compare_paths(a, b));
+        assert_eq!(paths, ["9", "10", "A", "a", "a.2", "a.10", "a.b", "b"]);
+    }
+
+    #[test]
+    fn int32_overflow_becomes_long() {
+        assert_eq!(
+            arith(&Value::Int32(i32::MAX), &Value::Int32(1), false),
+            Value::Int64(2_147_483_648)
+        );
+        assert_eq!(
+            arith(&Value::Int32(2), &Value::Double(0.5), false),
+            Value::Double(2.5)
+        );
+        assert_eq!(
+            arith(&Value::Int64(3), &Value::Int32(4), true),
+            Value::Int64(12)
+        );
+    }
+}

@@ -5,7 +5,7 @@ use super::js::to_number;
 use super::{doc_of, num, to_value, Cursor, Js, Shell};
 use crate::doc::error::DocError;
 use crate::doc::format::js_number;
-use crate::doc::store::{FindOptions, Store};
+use crate::doc::store::{FindOptions, Store, Validation};
 use crate::doc::value::{Document, Value};
 
 impl Shell {
@@ -26,32 +26,61 @@ impl Shell {
                     .collect(),
             )),
             "getCollection" => match vals.first() {
-                Some(Value::String(s)) if !s.is_empty() => Js::Coll(db.into(), s.clone()),
-                _ => return Err(DocError::invalid_input("Collection name must be a string")),
+                Some(Value::String(s)) if s.is_empty() || s.contains(['$', '\0']) => {
+                    return Err(DocError::invalid_input(format!(
+                        "[COMMON-10001] Invalid collection name: {s}"
+                    )))
+                }
+                Some(Value::String(s)) => Js::Coll(db.into(), s.clone()),
+                other => return Err(string_arg_error(other, "Database.getCollection")),
             },
             "getSiblingDB" => match vals.first() {
-                Some(Value::String(s)) if !s.is_empty() => Js::Db(s.clone()),
-                _ => return Err(DocError::invalid_input("Database name must be a string")),
+                Some(Value::String(s))
+                    if s.is_empty() || s.contains(['/', '\\', '.', ' ', '"', '\0']) =>
+                {
+                    return Err(DocError::invalid_input(format!(
+                        "[COMMON-10001] Invalid database name: {s}"
+                    )))
+                }
+                Some(Value::String(s)) => Js::Db(s.clone()),
+                other => return Err(string_arg_error(other, "Database.getSiblingDB")),
             },
             "getName" | "toString" => Js::V(Value::String(db.into())),
             "help" => Js::V(Value::String(super::DATABASE_HELP.into())),
             "createCollection" => {
-                let Some(Value::String(coll)) = vals.first() else {
-                    return Err(missing_arg(0, "Database.createCollection"));
+                let coll = match vals.first() {
+                    Some(Value::String(c)) => c.clone(),
+                    other => return Err(string_arg_error(other, "Database.createCollection")),
                 };
-                let validator = match vals.get(1) {
-                    Some(Value::Document(opts)) => match opts.get("validator") {
-                        Some(Value::Document(v)) => Some(v.clone()),
-                        Some(_) => {
-                            return Err(DocError::type_mismatch_cmd(
-                                "BSON field 'create.validator' is the wrong type, expected type 'object'",
-                            ))
-                        }
-                        None => None,
-                    },
-                    _ => None,
+                let validation = match vals.get(1) {
+                    Some(Value::Document(opts)) => validation_options(opts, "create")?,
+                    _ => Validation::default(),
                 };
-                store.create_collection(db, coll, validator)?;
+                store.create_collection(db, &coll, validation)?;
+                Js::V(doc_of(vec![("ok", num(1))]))
+            }
+            "runCommand" => {
+                let Some(Value::Document(cmd)) = vals.first() else {
+                    return Err(string_arg_error(vals.first(), "Database.runCommand"));
+                };
+                let Some((name, arg)) = cmd.iter().next() else {
+                    return Err(DocError::invalid_input(
+                        "[COMMON-10001] Command document is empty",
+                    ));
+                };
+                match (name.as_str(), arg) {
+                    ("collMod", Value::String(coll)) => {
+                        store.modify_collection(db, coll, validation_options(cmd, "collMod")?)?;
+                    }
+                    ("ping", _) => {}
+                    (other, _) => {
+                        return Err(DocError::server_code(
+                            59,
+                            "CommandNotFound",
+                            format!("no such command: '{other}'"),
+                        ))
+                    }
+                }
                 Js::V(doc_of(vec![("ok", num(1))]))
             }
             "dropDatabase" => {
@@ -66,9 +95,11 @@ impl Shell {
                     .collection_names(db)
                     .into_iter()
                     .map(|n| {
+                        let options = store.collection_options(db, &n);
                         doc_of(vec![
                             ("name", Value::String(n)),
                             ("type", Value::String("collection".into())),
+                            ("options", Value::Document(options.to_shell())),
                         ])
                     })
                     .collect(),
@@ -141,7 +172,12 @@ impl Shell {
                 );
             }
             "insertOne" => {
-                let d = doc_arg(0, "Collection.insertOne")?;
+                let d = match vals.first() {
+                    None | Some(Value::Undefined) => {
+                        return Err(missing_arg(0, "Collection.insertOne"))
+                    }
+                    Some(v) => spread(v),
+                };
                 let id = store
                     .insert_one(db, coll, &d)
                     .map_err(DocError::as_write_error)?;
@@ -162,17 +198,7 @@ impl Shell {
                         ))
                     }
                 };
-                let mut docs = Vec::new();
-                for it in &items {
-                    match it {
-                        Value::Document(d) => docs.push(d.clone()),
-                        _ => {
-                            return Err(DocError::invalid_argument(
-                                "Argument \"docs\" must be an array of documents",
-                            ))
-                        }
-                    }
-                }
+                let docs: Vec<Document> = items.iter().map(spread).collect();
                 if docs.is_empty() {
                     return Err(DocError::invalid_argument(
                         "Invalid BulkOperation, Batch cannot be empty",
@@ -225,9 +251,30 @@ impl Shell {
                         projection,
                         ..FindOptions::default()
                     },
+                    pipeline: None,
+                    mapped: None,
                 };
                 // Validate now so errors surface on the line that caused them.
                 store.find(db, coll, &cursor.filter, &cursor.opts)?;
+                return Ok(Js::Cursor(Box::new(cursor)));
+            }
+            "aggregate" => {
+                // mongosh takes the stages as one array or as separate arguments.
+                let pipeline = match vals.as_slice() {
+                    [Value::Array(stages), ..] => stages.clone(),
+                    [] => Vec::new(),
+                    stages => stages.to_vec(),
+                };
+                let cursor = Cursor {
+                    db: db.into(),
+                    coll: coll.into(),
+                    filter: Document::new(),
+                    opts: FindOptions::default(),
+                    pipeline: Some(pipeline),
+                    mapped: None,
+                };
+                // Run it once now so that errors surface on this line.
+                cursor.documents(store)?;
                 return Ok(Js::Cursor(Box::new(cursor)));
             }
             "findOne" => {
@@ -249,7 +296,7 @@ impl Shell {
             "updateOne" | "updateMany" | "replaceOne" => {
                 let method = format!("Collection.{name}");
                 let filter = doc_arg(0, &method)?;
-                let change = doc_arg(1, &method)?;
+                let change = update_arg(vals.get(1), &method)?;
                 let opts = opt_doc(2)?;
                 let upsert = opts.get("upsert").is_some_and(crate::doc::query::truthy);
                 let replace = name == "replaceOne";
@@ -290,7 +337,7 @@ impl Shell {
                 let change = if deleting {
                     Document::new()
                 } else {
-                    doc_arg(1, &method)?
+                    update_arg(vals.get(1), &method)?
                 };
                 let opts = opt_doc(if deleting { 1 } else { 2 })?;
                 let replace = name == "findOneAndReplace";
@@ -473,12 +520,28 @@ impl Shell {
         args: Vec<Js>,
         out: &mut Vec<String>,
     ) -> Result<Js, DocError> {
+        if c.pipeline.is_some()
+            && !matches!(name, "forEach" | "map" | "toArray" | "itcount" | "pretty")
+        {
+            return Err(DocError::not_a_function(&format!(
+                "db.{}.aggregate(...).{name}",
+                c.coll
+            )));
+        }
         if matches!(name, "forEach" | "map") {
-            let docs = store.find(&c.db, &c.coll, &c.filter, &c.opts)?;
-            let items = docs.iter().map(|d| Value::Document(d.to_shell())).collect();
+            let items = c.values(store)?;
             let f = args.into_iter().next().unwrap_or(Js::V(Value::Undefined));
             // mongosh's cursor passes only the document, unlike Array.prototype.forEach.
-            return self.iterate(store, name, items, f, false, out);
+            let result = self.iterate(store, name, items, f, false, out)?;
+            if name == "map" {
+                // `map` returns the cursor itself, which prints in batches like any cursor.
+                c.mapped = Some(match result {
+                    Js::V(Value::Array(v)) => v,
+                    _ => Vec::new(),
+                });
+                return Ok(Js::Cursor(Box::new(c)));
+            }
+            return Ok(result);
         }
         let vals: Vec<Value> = args.into_iter().map(to_value).collect();
         let first = vals.first().cloned().unwrap_or(Value::Undefined);
@@ -519,24 +582,16 @@ impl Shell {
                 }
             }
             "pretty" => {}
-            "toArray" => {
-                let docs = store.find(&c.db, &c.coll, &c.filter, &c.opts)?;
-                return Ok(Js::V(Value::Array(
-                    docs.iter().map(|d| Value::Document(d.to_shell())).collect(),
-                )));
-            }
+            "toArray" => return Ok(Js::V(Value::Array(c.values(store)?))),
             "count" => return Ok(Js::V(num(store.count(&c.db, &c.coll, &c.filter)?))),
-            "itcount" | "size" => {
-                let docs = store.find(&c.db, &c.coll, &c.filter, &c.opts)?;
-                return Ok(Js::V(num(docs.len() as i64)));
-            }
+            "itcount" | "size" => return Ok(Js::V(num(c.values(store)?.len() as i64))),
             "hasNext" => {
-                let docs = store.find(&c.db, &c.coll, &c.filter, &c.opts)?;
+                let docs = c.documents(store)?;
                 return Ok(Js::V(Value::Bool(!docs.is_empty())));
             }
             _ => return Err(DocError::not_a_function(&format!("cursor.{name}"))),
         }
-        store.find(&c.db, &c.coll, &c.filter, &c.opts)?;
+        c.documents(store)?;
         Ok(Js::Cursor(Box::new(c)))
     }
 }
@@ -555,4 +610,81 @@ pub(super) fn js_type(v: &Value) -> &'static str {
         Value::Undefined => "undefined",
         _ => "object",
     }
+}
+
+/// mongosh's `assertArgsDefinedType` for a required string argument at position 0.
+pub(super) fn string_arg_error(arg: Option<&Value>, method: &str) -> DocError {
+    match arg {
+        None | Some(Value::Undefined) => missing_arg(0, method),
+        Some(other) => DocError::invalid_input(format!(
+            "[COMMON-10001] Argument at position 0 must be of type string, got {} instead ({method})",
+            js_type(other)
+        )),
+    }
+}
+
+/// The update or replacement argument: mongosh does not check it, so a missing one reaches the
+/// driver's `Object.keys(undefined)`.
+fn update_arg(arg: Option<&Value>, method: &str) -> Result<Document, DocError> {
+    match arg {
+        Some(Value::Document(d)) => Ok(d.clone()),
+        None | Some(Value::Undefined) | Some(Value::Null) => Err(DocError::type_error(
+            "Cannot convert undefined or null to object",
+        )),
+        Some(Value::Array(_)) => Err(DocError::invalid_input(format!(
+            "Pipeline-style updates are not simulated here ({method}); use update operators"
+        ))),
+        Some(_) => Err(DocError::requires_atomic_operators()),
+    }
+}
+
+/// mongosh copies each document with `{ ...doc }` before inserting it: objects stay as they
+/// are, arrays and strings become index-keyed documents, other values an empty document.
+fn spread(v: &Value) -> Document {
+    match v {
+        Value::Document(d) => d.clone(),
+        Value::Array(items) => Document::from_pairs(
+            items
+                .iter()
+                .enumerate()
+                .map(|(i, x)| (i.to_string(), x.clone()))
+                .collect(),
+        ),
+        Value::String(s) => Document::from_pairs(
+            s.chars()
+                .enumerate()
+                .map(|(i, c)| (i.to_string(), Value::String(c.to_string())))
+                .collect(),
+        ),
+        _ => Document::new(),
+    }
+}
+
+/// Reads `validator`, `validationLevel` and `validationAction` from command options.
+fn validation_options(opts: &Document, command: &str) -> Result<Validation, DocError> {
+    let validator = match opts.get("validator") {
+        Some(Value::Document(v)) => Some(v.clone()),
+        None => None,
+        Some(other) => {
+            return Err(DocError::type_mismatch_cmd(format!(
+                "BSON field '{command}.validator' is the wrong type '{}', expected type 'object'",
+                other.type_name()
+            )))
+        }
+    };
+    let text = |k: &str| -> Result<Option<String>, DocError> {
+        match opts.get(k) {
+            Some(Value::String(s)) => Ok(Some(s.clone())),
+            None => Ok(None),
+            Some(other) => Err(DocError::type_mismatch_cmd(format!(
+                "BSON field '{command}.{k}' is the wrong type '{}', expected type 'string'",
+                other.type_name()
+            ))),
+        }
+    };
+    Ok(Validation {
+        validator,
+        level: text("validationLevel")?,
+        action: text("validationAction")?,
+    })
 }

@@ -36,27 +36,31 @@ pub struct Outcome {
 }
 
 /// The answer of [`Shell::eval`].
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Reply {
-    /// Exactly what mongosh prints, errors included (no trailing newline).
+    /// Exactly what mongosh prints, errors included; no trailing newline, except the `\n` that
+    /// stands for the blank line mongosh prints after a SyntaxError.
     pub output: String,
     /// False when the line failed.
     pub ok: bool,
     /// True after `exit`, `quit` or `.exit`.
     pub exit: bool,
-    /// True when the input is unfinished (an open bracket): the caller shows `... ` and
-    /// sends the next line.
+    /// True when the input is unfinished (the parser ran out of input, as with an open
+    /// bracket): nothing ran; the caller shows `... ` and sends the next line.
     pub incomplete: bool,
     /// Namespaces (`shop.users`) the line wrote to, sorted; empty when it failed (except for
     /// the documents an `insertMany` kept).
     pub changed: Vec<String>,
+    /// The error when the line failed, for callers that explain errors by kind and code.
+    pub error: Option<DocError>,
 }
 
 /// A mongosh session.
 #[derive(Clone, Debug)]
 pub struct Shell {
     db: String,
-    vars: BTreeMap<String, (Js, bool)>,
+    /// Variables; values are shared so that the per-line snapshot of the session is cheap.
+    vars: BTreeMap<String, (Arc<Js>, bool)>,
     pending: String,
     last_cursor: Option<(Cursor, usize)>,
     warnings_shown: BTreeSet<String>,
@@ -77,6 +81,32 @@ struct Cursor {
     coll: String,
     filter: Document,
     opts: FindOptions,
+    /// Set for `aggregate` cursors, which run this pipeline instead of a find.
+    pipeline: Option<Vec<Value>>,
+    /// Set by `map`: the mapped values, computed when `map` ran.
+    mapped: Option<Vec<Value>>,
+}
+
+impl Cursor {
+    /// The documents the cursor yields, as stored.
+    fn documents(&self, store: &Store) -> Result<Vec<Document>, DocError> {
+        match &self.pipeline {
+            Some(p) => store.aggregate(&self.db, &self.coll, p),
+            None => store.find(&self.db, &self.coll, &self.filter, &self.opts),
+        }
+    }
+
+    /// What the cursor yields as the shell sees it: documents read back, or mapped values.
+    fn values(&self, store: &Store) -> Result<Vec<Value>, DocError> {
+        if let Some(v) = &self.mapped {
+            return Ok(v.clone());
+        }
+        Ok(self
+            .documents(store)?
+            .iter()
+            .map(|d| Value::Document(d.to_shell()))
+            .collect())
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -104,7 +134,8 @@ const MAX_STEPS: usize = 1_000_000;
 /// Deepest nesting of arrow-function calls (a function can call itself through a variable).
 const MAX_CALL_DEPTH: usize = 64;
 
-const GLOBALS: [&str; 17] = [
+const GLOBALS: [&str; 18] = [
+    "console",
     "ObjectId",
     "ISODate",
     "Date",
@@ -124,7 +155,8 @@ const GLOBALS: [&str; 17] = [
     "Boolean",
 ];
 
-const DB_METHODS: [&str; 9] = [
+const DB_METHODS: [&str; 10] = [
+    "runCommand",
     "getCollectionNames",
     "getCollection",
     "createCollection",
@@ -136,7 +168,8 @@ const DB_METHODS: [&str; 9] = [
     "help",
 ];
 
-const COLL_METHODS: [&str; 24] = [
+const COLL_METHODS: [&str; 25] = [
+    "aggregate",
     "help",
     "findOneAndUpdate",
     "findOneAndReplace",
@@ -238,6 +271,7 @@ impl Shell {
                     exit: true,
                     incomplete: false,
                     changed: Vec::new(),
+                    error: None,
                 };
             }
         }
@@ -254,6 +288,7 @@ impl Shell {
                     exit: false,
                     incomplete: false,
                     changed: store.take_changes(),
+                    error: None,
                 }
             }
             Ok(None) => {
@@ -264,21 +299,29 @@ impl Shell {
                     exit: false,
                     incomplete: true,
                     changed: Vec::new(),
+                    error: None,
                 }
             }
             Err(e) => {
                 self.pending.clear();
                 restore(store, before, &e);
                 // A failed line leaves the session as it was, too.
-                (self.db, self.vars, self.last_cursor) = session;
+                if !e.is_exit() {
+                    (self.db, self.vars, self.last_cursor) = session;
+                }
                 let mut lines = std::mem::take(&mut self.printed_before_error);
-                lines.push(e.shell_text());
+                // `exit()` and `quit()` called as functions end the session quietly.
+                let exit = e.is_exit();
+                if !exit {
+                    lines.push(e.shell_text());
+                }
                 Reply {
                     changed: store.take_changes(),
                     output: lines.join("\n"),
-                    ok: false,
-                    exit: e.message == "\u{0}exit",
+                    ok: exit,
+                    exit,
                     incomplete: false,
+                    error: (!exit).then_some(e),
                 }
             }
         }
@@ -347,6 +390,7 @@ impl Shell {
                     exit: false,
                     incomplete: false,
                     changed: outcome.changed,
+                    error: None,
                 })
             }
             Err(e) => e,
@@ -357,6 +401,7 @@ impl Shell {
             exit: false,
             incomplete: false,
             changed: Vec::new(),
+            error: Some(error),
         })
     }
 
@@ -370,6 +415,13 @@ impl Shell {
                 changed: store.take_changes(),
             }),
             Ok(None) => unreachable!("run: incomplete input is reported as an error"),
+            Err(e) if e.is_exit() => {
+                restore(store, before, &e);
+                Ok(Outcome {
+                    output: std::mem::take(&mut self.printed_before_error).join("\n"),
+                    changed: store.take_changes(),
+                })
+            }
             Err(e) => {
                 restore(store, before, &e);
                 Err(e)
@@ -434,7 +486,7 @@ impl Shell {
                             None => Js::V(Value::Undefined),
                         };
                         self.vars
-                            .insert(name.clone(), (v, *kind == DeclKind::Const));
+                            .insert(name.clone(), (Arc::new(v), *kind == DeclKind::Const));
                     }
                 }
                 Stmt::Expr(e) => last = self.eval_expr(store, e, out)?,
@@ -451,12 +503,10 @@ impl Shell {
         let arg = arg.map(|a| a.trim_end_matches(';'));
         match (cmd, arg, rest) {
             ("use", Some(name), None) => {
-                if name.is_empty()
-                    || name.contains(['/', '\\', '.', '"', '$', '*', '<', '>', ':', '|', '?'])
-                    || name.len() > 63
-                {
+                // mongosh's isValidDatabaseName.
+                if name.contains(['/', '\\', '.', ' ', '"', '\0']) {
                     return Err(DocError::invalid_input(format!(
-                        "Invalid database name: {name}"
+                        "[COMMON-10001] Invalid database name: {name}"
                     )));
                 }
                 if name == self.db {
@@ -492,8 +542,12 @@ impl Shell {
                 };
                 Ok(Some(self.print_batch(store, &cursor, pos)?))
             }
+            ("show", Some("users"), None) => Ok(Some("[]".into())),
+            ("show", Some("profile"), None) => Ok(Some(
+                "db.system.profile is empty.\nUse db.setProfilingLevel(2) will enable profiling.\nUse db.getCollection('system.profile').find() to show raw profile entries.".into(),
+            )),
             ("show", Some(other), None) => Err(DocError::invalid_input(format!(
-                "'{other}' is not a valid argument for \"show\"."
+                "[COMMON-10001] '{other}' is not a valid argument for \"show\"."
             ))),
             _ => Ok(None),
         }
@@ -505,13 +559,8 @@ impl Shell {
         cursor: &Cursor,
         pos: usize,
     ) -> Result<String, DocError> {
-        let docs = store.find(&cursor.db, &cursor.coll, &cursor.filter, &cursor.opts)?;
-        let batch: Vec<Value> = docs
-            .iter()
-            .skip(pos)
-            .take(BATCH)
-            .map(|d| Value::Document(d.to_shell()))
-            .collect();
+        let docs = cursor.values(store)?;
+        let batch: Vec<Value> = docs.iter().skip(pos).take(BATCH).cloned().collect();
         if batch.is_empty() {
             self.last_cursor = None;
             return Ok(if pos == 0 {
@@ -552,7 +601,7 @@ impl Shell {
 
     fn lookup_var(&self, name: &str) -> Result<Js, DocError> {
         if let Some((v, _)) = self.vars.get(name) {
-            return Ok(v.clone());
+            return Ok(Js::clone(v));
         }
         if name == "db" {
             return Ok(Js::Db(self.db.clone()));
@@ -626,7 +675,7 @@ impl Shell {
             Expr::Ident(name) => self.lookup_var(name)?,
             Expr::Member(obj, name) => {
                 let o = self.eval_expr(store, obj, out)?;
-                member(o, name, &obj.callee_text())?
+                member(o, name)?
             }
             Expr::Index(obj, idx) => {
                 let o = self.eval_expr(store, obj, out)?;
@@ -635,13 +684,13 @@ impl Shell {
                     Value::Double(n) => js_number(n),
                     other => to_js_string(&other),
                 };
-                member(o, &key, &obj.callee_text())?
+                member(o, &key)?
             }
             Expr::Call(callee, args) => {
                 let f = match callee.as_ref() {
                     Expr::Member(obj, name) => {
                         let o = self.eval_expr(store, obj, out)?;
-                        member(o, name, &obj.callee_text())?
+                        member(o, name)?
                     }
                     other => self.eval_expr(store, other, out)?,
                 };
@@ -746,7 +795,7 @@ impl Shell {
                     }
                     None => return Err(DocError::not_defined(name)),
                 }
-                self.vars.insert(name.clone(), (v, false));
+                self.vars.insert(name.clone(), (Arc::new(v), false));
                 Ok(())
             }
             Expr::Member(obj, _) | Expr::Index(obj, _)
@@ -765,7 +814,7 @@ impl Shell {
                     unreachable!("assign: checked above")
                 };
                 let (cur, is_const) = match self.vars.get(name) {
-                    Some(x) => x.clone(),
+                    Some((v, c)) => (Js::clone(v), *c),
                     None => return Err(DocError::not_defined(name)),
                 };
                 let new = match cur {
@@ -795,12 +844,15 @@ impl Shell {
                             }
                         )))
                     }
-                    other => other_unchanged(other)?,
+                    // JavaScript ignores properties set on primitives; the shell's own objects
+                    // (db, collections, cursors) keep theirs too.
+                    _ => return Ok(()),
                 };
                 if depth_of(&new) > MAX_VALUE_DEPTH {
                     return Err(DocError::range("Maximum call stack size exceeded"));
                 }
-                self.vars.insert(name.clone(), (Js::V(new), is_const));
+                self.vars
+                    .insert(name.clone(), (Arc::new(Js::V(new)), is_const));
                 Ok(())
             }
             Expr::Call(..) => Err(DocError::syntax_plain(
@@ -857,7 +909,7 @@ impl Shell {
         let mut args = args.into_iter();
         for p in params {
             let v = args.next().unwrap_or(Js::V(Value::Undefined));
-            saved.push((p.clone(), self.vars.insert(p.clone(), (v, false))));
+            saved.push((p.clone(), self.vars.insert(p.clone(), (Arc::new(v), false))));
         }
         self.call_depth += 1;
         let result = self.eval_expr(store, body, out);
@@ -913,15 +965,12 @@ impl Shell {
 
 /// A failed line changes nothing, with one exception taken from MongoDB itself: an ordered
 /// `insertMany` keeps the documents it inserted before the failing one (the error reports
-/// them), because MongoDB has no multi-document atomicity without a transaction.
+/// them), because MongoDB has no multi-document atomicity without a transaction. `exit()` is
+/// not a failure: what ran before it stays.
 fn restore(store: &mut Store, before: Store, e: &DocError) {
-    if e.kind != super::error::ErrorKind::BulkWrite {
+    if !e.is_exit() && e.kind != super::error::ErrorKind::BulkWrite {
         *store = before;
     }
-}
-
-fn other_unchanged(other: Js) -> Result<Value, DocError> {
-    Ok(to_value(other))
 }
 
 fn to_value(js: Js) -> Value {
@@ -943,7 +992,7 @@ fn depth_of(v: &Value) -> usize {
     }
 }
 
-fn member(o: Js, name: &str, obj_text: &str) -> Result<Js, DocError> {
+fn member(o: Js, name: &str) -> Result<Js, DocError> {
     Ok(match o {
         Js::Db(db) => {
             if DB_METHODS.contains(&name) {
@@ -1016,10 +1065,11 @@ fn member(o: Js, name: &str, obj_text: &str) -> Result<Js, DocError> {
         }
         Js::V(Value::ObjectId(b)) if name == "str" => Js::V(Value::String(oid_hex(&b))),
         Js::V(_) => Js::V(Value::Undefined),
-        Js::Method(..) | Js::Global(_) | Js::Func(_) => {
-            let _ = obj_text;
-            Js::V(Value::Undefined)
+        // mongosh's console.log and friends print like print().
+        Js::Global(g) if g == "console" && matches!(name, "log" | "info" | "warn" | "error") => {
+            Js::Global("print".into())
         }
+        Js::Method(..) | Js::Global(_) | Js::Func(_) => Js::V(Value::Undefined),
     })
 }
 
@@ -1036,4 +1086,23 @@ fn format_bytes(n: i64) -> String {
         u += 1;
     }
     format!("{v:.2} {}", units[u])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_print_like_numeral() {
+        for (n, text) in [
+            (0, "0 B"),
+            (1000, "1000 B"),
+            (1024, "1.00 KiB"),
+            (8192, "8.00 KiB"),
+            (40_960, "40.00 KiB"),
+            (1_500_000, "1.43 MiB"),
+        ] {
+            assert_eq!(format_bytes(n), text);
+        }
+    }
 }
