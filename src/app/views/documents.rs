@@ -74,39 +74,32 @@ impl Collection {
 }
 
 impl DocumentsView {
-    /// The view of a MongoDB server.
+    /// The view of a MongoDB server: the store's own explorer model
+    /// ([`Store::explorer`]) with the documents in mongosh's notation added.
     pub fn of(store: &Store) -> Self {
         let databases = store
-            .database_names()
+            .explorer()
             .into_iter()
-            .map(|db| {
-                let collections = store
-                    .collection_names(&db)
+            .map(|db| DocDatabase {
+                collections: db
+                    .collections
                     .into_iter()
-                    .map(|name| {
-                        let docs = store.documents(&db, &name);
-                        Collection {
-                            documents: docs
-                                .iter()
-                                .take(DOCUMENT_LIMIT)
-                                .map(|d| {
-                                    inspect(
-                                        &Value::Document(d.to_shell()),
-                                        InspectOptions::simple(),
-                                    )
-                                })
-                                .collect(),
-                            count: docs.len(),
-                            shapes: store.shapes(&db, &name),
-                            validated: store.validator(&db, &name).is_some(),
-                            name,
-                        }
+                    .map(|c| Collection {
+                        documents: store
+                            .documents(&db.name, &c.name)
+                            .iter()
+                            .take(DOCUMENT_LIMIT)
+                            .map(|d| {
+                                inspect(&Value::Document(d.to_shell()), InspectOptions::simple())
+                            })
+                            .collect(),
+                        count: usize::try_from(c.count).unwrap_or(0),
+                        shapes: c.shapes,
+                        validated: c.validated,
+                        name: c.name,
                     })
-                    .collect();
-                DocDatabase {
-                    name: db,
-                    collections,
-                }
+                    .collect(),
+                name: db.name,
             })
             .collect();
         DocumentsView { databases }
