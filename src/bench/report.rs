@@ -40,6 +40,10 @@ pub struct Report {
     /// Probe only: what the engine said to each probe statement.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub probes: Vec<Probe>,
+    /// Browser startup only: from navigation start to the engine ready to open a database
+    /// (page, JS and WebAssembly fetched, compiled and instantiated), set by the page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page_ready_ms: Option<f64>,
     /// Peak resident memory of the whole process, filled in by a native caller.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub peak_rss_mib: Option<f64>,

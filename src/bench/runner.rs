@@ -310,6 +310,7 @@ pub fn run(
             steps_ms: None,
             error_samples: Vec::new(),
             probes: Vec::new(),
+            page_ready_ms: None,
             peak_rss_mib: None,
             checks: Checks::default(),
             ok: true,
