@@ -65,7 +65,7 @@ case " $PARTS " in *" web "*)
   WEB=$OUT/web-$STAMP.jsonl
   node bench/web/run.mjs --dist dist --sql "$SQL" --out "$WEB" --rounds "$ROUNDS" \
     --workloads "${WORKLOADS// /,}" || say "a browser run failed a check"
-  node bench/aggregate.mjs --subject schemalab --reference sqljs --budget 1 \
+  node bench/aggregate.mjs --subject schemalab --reference sqljs --budget 1 --strict \
     --title "Browser: schemalab (wasm, as shipped) vs sql.js 1.16.0, $(chromium --version 2>/dev/null | head -1)" \
     "$WEB" | tee "$OUT/web-$STAMP.md"
 ;; esac
