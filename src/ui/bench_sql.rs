@@ -12,19 +12,12 @@ use yew::prelude::*;
 
 use crate::bench::{self, Expected, SqlFiles, Workload};
 
-fn query() -> String {
-    web_sys::window()
-        .and_then(|w| w.location().search().ok())
-        .unwrap_or_default()
-}
-
-/// The value of `name` in the page's query string (values are plain words and paths).
+/// The value of `name` in the page's query string, decoded.
 fn param(name: &str) -> Option<String> {
-    query()
-        .trim_start_matches('?')
-        .split('&')
-        .find_map(|pair| pair.strip_prefix(name)?.strip_prefix('='))
-        .map(str::to_string)
+    let search = web_sys::window()?.location().search().ok()?;
+    web_sys::UrlSearchParams::new_with_str(&search)
+        .ok()?
+        .get(name)
 }
 
 /// True when the page was opened as the SQL bench page.
