@@ -4,11 +4,13 @@
 //!
 //! ```text
 //! ui → app → world → { sql, doc, migrate }        migrate → sql
+//! bench → sql
 //! ```
 //!
 //! Everything except `ui` is deterministic, pure Rust: no clock, no randomness,
 //! no browser and no host filesystem. `ui` compiles only with the `web` feature.
 pub mod app;
+pub mod bench;
 pub mod doc;
 pub mod sql;
 pub mod world;

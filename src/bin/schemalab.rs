@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use schemalab::app::{self, State};
+use schemalab::bench::{self as sqlbench, Expected, Report, SqlFiles, Workload};
 use schemalab::world::{Stream, World, DEFAULT_SEED};
 
 const USAGE: &str = "usage: schemalab [COMMAND]
@@ -18,6 +19,10 @@ commands:
                           autocommit) and print one JSON outcome per statement
   mongo FILE [--seed N]   run mongosh lines on a fresh server, print what mongosh would
   bench replay [--json]   time replaying a 500-command session
+  bench --sql DIR [--workload w1|w2|w3|w4|w5|startup|probe|all] [--json]
+                          run the SQL workloads on the files gen.mjs wrote in DIR (its pg
+                          folder; expected.json beside it or one level up), one JSON line
+                          per workload with --json, else a table
   help                    show this text
 ";
 
@@ -156,8 +161,11 @@ fn mongo(args: &[String]) -> ExitCode {
 }
 
 fn bench(args: &[String]) -> ExitCode {
+    if args.iter().any(|a| a == "--sql") {
+        return bench_sql(args);
+    }
     if args.first().map(String::as_str) != Some("replay") {
-        return usage_error("bench needs a workload: replay");
+        return usage_error("bench needs replay or --sql DIR");
     }
     let json = args.iter().any(|a| a == "--json");
     let log = app::bench::sample_session(500);
@@ -183,4 +191,136 @@ fn bench(args: &[String]) -> ExitCode {
         );
     }
     ExitCode::SUCCESS
+}
+
+/// The value after `--name`, if the option is given.
+fn option<'a>(args: &'a [String], name: &str) -> Result<Option<&'a str>, String> {
+    match args.iter().position(|a| a == name) {
+        None => Ok(None),
+        Some(i) => args
+            .get(i + 1)
+            .map(|v| Some(v.as_str()))
+            .ok_or_else(|| format!("{name} needs a value")),
+    }
+}
+
+/// `bench --sql DIR`: the SQL workloads, each on a fresh session, timed with `Instant`.
+fn bench_sql(args: &[String]) -> ExitCode {
+    let (dir, which) = match (option(args, "--sql"), option(args, "--workload")) {
+        (Ok(Some(dir)), Ok(which)) => (std::path::Path::new(dir), which.unwrap_or("all")),
+        (Err(why), _) | (_, Err(why)) => return usage_error(&why),
+        (Ok(None), _) => return usage_error("--sql needs a value"),
+    };
+    let workloads: Vec<Workload> = if which == "all" {
+        Workload::ALL.to_vec()
+    } else {
+        match which.parse() {
+            Ok(w) => vec![w],
+            Err(why) => return usage_error(&why),
+        }
+    };
+    let read = |path: &std::path::Path| {
+        std::fs::read_to_string(path).map_err(|e| {
+            eprintln!("schemalab: cannot read {}: {e}", path.display());
+            ExitCode::from(2)
+        })
+    };
+    if let Err(e) = std::fs::read_dir(dir) {
+        eprintln!("schemalab: cannot read {}: {e}", dir.display());
+        return ExitCode::from(2);
+    }
+    let beside = dir.join("expected.json");
+    let expected_path = if beside.is_file() {
+        beside
+    } else {
+        dir.join("..").join("expected.json")
+    };
+    let expected = match read(&expected_path).map(|t| Expected::parse(&t)) {
+        Ok(Ok(e)) => e,
+        Ok(Err(why)) => {
+            eprintln!("schemalab: {}: {why}", expected_path.display());
+            return ExitCode::from(2);
+        }
+        Err(code) => return code,
+    };
+    let json = args.iter().any(|a| a == "--json");
+    let epoch = Instant::now();
+    let now = move || epoch.elapsed().as_secs_f64() * 1000.0;
+    let mut all_ok = true;
+    if !json {
+        println!(
+            "{:<8} {:>4} {:>10} {:>6} {:>10}  steps (ms)",
+            "workload", "ok", "work ms", "ops", "setup ms"
+        );
+    }
+    for w in workloads {
+        let mut files = SqlFiles::new();
+        for &name in w.files() {
+            match read(&dir.join(name)) {
+                Ok(text) => files.insert(name, text),
+                Err(code) => return code,
+            }
+        }
+        let mut report = match sqlbench::run(w, &files, &expected, &now) {
+            Ok(r) => r,
+            Err(why) => {
+                eprintln!("schemalab: {why}");
+                return ExitCode::from(2);
+            }
+        };
+        report.peak_rss_mib = peak_rss_mib();
+        all_ok &= report.ok;
+        if json {
+            println!("{}", report.to_json());
+        } else {
+            print_row(&report);
+        }
+    }
+    if all_ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+/// One line of the readable table.
+fn print_row(r: &Report) {
+    let ms = |t: Option<f64>| t.map_or_else(|| "-".to_string(), |t| format!("{t:.3}"));
+    let steps = r.steps_ms.as_ref().map_or_else(String::new, |s| {
+        s.iter()
+            .map(|(k, v)| format!("{k} {:.3}", v.as_f64().unwrap_or(f64::NAN)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    });
+    let extra = match (r.first_stmt_ms, r.probes.len()) {
+        (Some(t), _) => format!("instantiate {:.3}, SELECT 1 {t:.3}", r.instantiate_ms),
+        (None, n) if n > 0 => format!(
+            "{n} probes, {} rejected",
+            r.probes.iter().filter(|p| !p.ok).count()
+        ),
+        _ => steps,
+    };
+    let ops = r.ops.map_or_else(|| "-".to_string(), |n| n.to_string());
+    println!(
+        "{:<8} {:>4} {:>10} {:>6} {:>10}  {extra}",
+        r.workload,
+        if r.ok { "yes" } else { "NO" },
+        ms(r.work_ms),
+        ops,
+        ms(r.setup_ms)
+    );
+    for (name, value) in r.checks.iter().filter(|(k, _)| k.ends_with("_WANTED")) {
+        println!("         check failed: {name} = {value}");
+    }
+    for e in &r.error_samples {
+        println!("         first error: {}", e.replace('\n', " "));
+    }
+}
+
+/// The peak resident memory of this process in MiB (Linux's VmHWM), if readable.
+fn peak_rss_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let kb = status.lines().find_map(|l| l.strip_prefix("VmHWM:"))?;
+    let kb: f64 = kb.trim().trim_end_matches("kB").trim().parse().ok()?;
+    Some(kb / 1024.0)
 }

@@ -5,6 +5,7 @@
 //! browser, and it compiles only with feature `web`.
 
 mod bench;
+mod bench_sql;
 mod compare;
 mod database;
 mod documents;
@@ -85,6 +86,9 @@ impl Tab {
 pub fn App() -> Html {
     if bench::requested() {
         return html! { <bench::Bench /> };
+    }
+    if bench_sql::requested() {
+        return html! { <bench_sql::BenchSql /> };
     }
     let loaded = use_memo((), |_| storage::load_session());
     let lab = {
