@@ -195,6 +195,18 @@ await test('Journal vs Form runs one action in both worlds', async () => {
   await page.getByRole('tab', { name: 'Files' }).click();
 });
 
+await test('ssh moves the shell and the panels to production', async () => {
+  await type(page, 'ssh prod');
+  await page.getByLabel('Current machine').getByText('on prod').waitFor();
+  await page.locator('.input-line .prompt', { hasText: 'learner@prod:~$' }).waitFor();
+  await page.getByRole('tab', { name: 'Database' }).click();
+  await page.getByText('PostgreSQL cluster on prod').waitFor();
+  await page.getByRole('region', { name: 'Database app' }).getByText('No tables').waitFor();
+  await type(page, 'exit');
+  await page.getByLabel('Current machine').getByText('on laptop').waitFor();
+  await page.getByRole('tab', { name: 'Files' }).click();
+});
+
 await test('the light theme and a larger font are readable', async () => {
   await page.getByRole('button', { name: 'Light theme' }).click();
   await page.getByRole('button', { name: 'Larger text' }).click();
