@@ -115,7 +115,7 @@ pub struct ExecCtx<'a> {
     /// The database.
     pub cat: &'a mut Catalog,
     /// Effective search path (existing or not; `$user` dropped).
-    pub search_path: Vec<String>,
+    pub search_path: &'a [String],
     /// Session clock.
     pub clock: i64,
     /// Database name.
@@ -140,6 +140,8 @@ pub struct Session {
     clock: i64,
     database: String,
     currval: RefCell<BTreeMap<u32, i64>>,
+    /// The effective search path, recomputed whenever settings change.
+    path: Vec<String>,
 }
 
 impl Default for Session {
@@ -153,6 +155,7 @@ impl Default for Session {
             clock: DEFAULT_CLOCK,
             database: "postgres".into(),
             currval: RefCell::new(BTreeMap::new()),
+            path: vec!["public".to_string()],
         }
     }
 }
@@ -238,6 +241,7 @@ impl Session {
         self.tx = TxStatus::Idle;
         self.savepoints.clear();
         self.settings.clear();
+        self.settings_changed();
         self.tx_settings = None;
         self.currval.borrow_mut().clear();
     }
@@ -252,6 +256,14 @@ impl Session {
 
     /// The effective search path: schema names in order, `$user` left out.
     pub fn search_path(&self) -> Vec<String> {
+        self.path.clone()
+    }
+
+    fn settings_changed(&mut self) {
+        self.path = self.compute_search_path();
+    }
+
+    fn compute_search_path(&self) -> Vec<String> {
         let raw = self.setting("search_path").unwrap_or_default();
         raw.split(',')
             .map(|s| s.trim().trim_matches('"').to_string())
@@ -383,6 +395,7 @@ impl Session {
         self.savepoints.clear();
         if let Some(s) = self.tx_settings.take() {
             self.settings = s;
+            self.settings_changed();
         }
     }
 
@@ -419,6 +432,7 @@ impl Session {
                 self.catalog.rollback_to(mark);
                 self.savepoints.truncate(i + 1);
                 self.settings = settings;
+                self.settings_changed();
                 self.tx = TxStatus::InTransaction;
                 Ok(QueryResult::tag("ROLLBACK"))
             }
@@ -427,7 +441,7 @@ impl Session {
     }
 
     fn run(&mut self, stmt: &Statement) -> Result<QueryResult, SqlError> {
-        let search_path = self.search_path();
+        let search_path: &[String] = &self.path;
         match stmt {
             Statement::Empty => Ok(QueryResult::tag("")),
             Statement::Set { name, values } => self.set(name, values),
@@ -435,10 +449,12 @@ impl Session {
             Statement::Reset(name) => {
                 if name == "all" {
                     self.settings.clear();
+                    self.settings_changed();
                 } else if default_setting(name).is_none() {
                     return Err(SqlError::unknown_parameter(name));
                 } else {
                     self.settings.remove(name);
+                    self.settings_changed();
                 }
                 Ok(QueryResult::tag("RESET"))
             }
@@ -447,7 +463,7 @@ impl Session {
             ),
             Statement::Select(q) => {
                 let plan = {
-                    let mut p = Planner::new(&self.catalog, &search_path);
+                    let mut p = Planner::new(&self.catalog, search_path);
                     p.plan_query(q)?
                 };
                 let env = super::eval::Env {
@@ -507,6 +523,7 @@ impl Session {
         }
         if values.is_empty() {
             self.settings.remove(name);
+            self.settings_changed();
             return Ok(QueryResult::tag("SET"));
         }
         let v = if name == "search_path" {
@@ -529,6 +546,7 @@ impl Session {
             values.join(", ")
         };
         self.settings.insert(name.to_string(), v);
+        self.settings_changed();
         Ok(QueryResult::tag("SET"))
     }
 
