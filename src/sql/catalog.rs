@@ -173,6 +173,20 @@ impl Table {
         }
     }
 
+    /// The rows in insertion order, in PostgreSQL's text format (NULL as `None`), for explorers.
+    pub fn rows_text(&self) -> Vec<Vec<Option<String>>> {
+        self.rows
+            .values()
+            .map(|r| self.full_row(r).iter().map(Value::to_text).collect())
+            .collect()
+    }
+
+    /// The constraints with their `pg_get_constraintdef` text are available through
+    /// [`Catalog::constraint_def`]; this lists the column names psql's `\d` prints.
+    pub fn column_names(&self) -> Vec<String> {
+        self.meta.columns.iter().map(|c| c.name.clone()).collect()
+    }
+
     /// A stored row widened to all columns.
     pub fn full_row(&self, row: &Row) -> Row {
         let n = self.meta.columns.len();
@@ -463,6 +477,44 @@ impl Catalog {
                 s
             }
         }
+    }
+
+    /// A table by schema and name.
+    pub fn find_table(&self, schema: &str, name: &str) -> Option<&Table> {
+        match self.relation(schema, name) {
+            Some(Relation::Table(id)) => self.tables.get(&id),
+            _ => None,
+        }
+    }
+
+    /// Every index as (schema, index name, table name, definition as `pg_indexes.indexdef`
+    /// prints it), ordered by schema and index name (psql's `\di`).
+    pub fn indexes(&self) -> Vec<(String, String, String, String)> {
+        let mut out = Vec::new();
+        for t in self.tables() {
+            for i in &t.meta.indexes {
+                let cols = i
+                    .columns
+                    .iter()
+                    .filter_map(|c| t.meta.columns.get(*c))
+                    .map(|c| c.name.clone())
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let unique = if i.unique { "UNIQUE " } else { "" };
+                let def = format!(
+                    "CREATE {unique}INDEX {} ON {}.{} USING btree ({cols})",
+                    i.name, t.meta.schema, t.meta.name
+                );
+                out.push((
+                    t.meta.schema.clone(),
+                    i.name.clone(),
+                    t.meta.name.clone(),
+                    def,
+                ));
+            }
+        }
+        out.sort();
+        out
     }
 
     /// A deterministic text dump of every schema, table definition, index and row. Sequence

@@ -64,7 +64,7 @@ pub fn execute(ctx: &mut ExecCtx, stmt: &Statement) -> R<QueryResult> {
             start,
             increment,
         } => {
-            let p = Planner::new(ctx.cat, &ctx.search_path);
+            let p = Planner::new(ctx.cat, ctx.search_path);
             let schema = p.creation_schema(name)?;
             if ctx.cat.relation(&schema, &name.name).is_some() {
                 if *if_not_exists {
@@ -104,7 +104,7 @@ pub fn execute(ctx: &mut ExecCtx, stmt: &Statement) -> R<QueryResult> {
             Ok(QueryResult::tag("CREATE SEQUENCE"))
         }
         Statement::Truncate(names) => {
-            let p = Planner::new(ctx.cat, &ctx.search_path);
+            let p = Planner::new(ctx.cat, ctx.search_path);
             let ids = names
                 .iter()
                 .map(|n| p.resolve_table(n))
@@ -384,7 +384,7 @@ struct PendingFk {
 }
 
 fn create_table(ctx: &mut ExecCtx, ct: &CreateTable) -> R<QueryResult> {
-    let p = Planner::new(ctx.cat, &ctx.search_path);
+    let p = Planner::new(ctx.cat, ctx.search_path);
     let schema = p.creation_schema(&ct.name)?;
     drop(p);
     let tname = ct.name.name.clone();
@@ -670,7 +670,7 @@ fn cook_defaults(ctx: &mut ExecCtx, id: TableId) -> R<()> {
         .table(id)
         .map(|t| t.meta.columns.clone())
         .unwrap_or_default();
-    let mut p = Planner::new(ctx.cat, &ctx.search_path);
+    let mut p = Planner::new(ctx.cat, ctx.search_path);
     for c in &cols {
         if let Some(d) = &c.default {
             let t = p.bind_in_scope(Scope::default(), &d.expr).map_err(|e| {
@@ -707,7 +707,7 @@ fn add_check(
         .map(|t| (t.meta.name.clone(), t.meta.schema.clone()))
         .unwrap_or_default();
     let bound = {
-        let mut p = Planner::new(ctx.cat, &ctx.search_path);
+        let mut p = Planner::new(ctx.cat, ctx.search_path);
         let scope = Scope::for_table(ctx.cat, id, None);
         p.bind_condition_in_scope(scope, e, "CHECK", "check constraints")?
     };
@@ -784,7 +784,7 @@ fn add_foreign_key(
     r: &ForeignKeyRef,
     validate: bool,
 ) -> R<()> {
-    let p = Planner::new(ctx.cat, &ctx.search_path);
+    let p = Planner::new(ctx.cat, ctx.search_path);
     let (tname, schema, tcols) = ctx
         .cat
         .table(id)
@@ -1008,7 +1008,7 @@ fn drop_constraint_named(ctx: &mut ExecCtx, table: TableId, name: &str) {
 fn drop_tables(ctx: &mut ExecCtx, d: &DropStmt) -> R<QueryResult> {
     let mut notices = Vec::new();
     let mut ids = Vec::new();
-    let p = Planner::new(ctx.cat, &ctx.search_path);
+    let p = Planner::new(ctx.cat, ctx.search_path);
     for n in &d.names {
         if let Some(s) = &n.schema {
             if !ctx.cat.has_schema(s) {
@@ -1191,7 +1191,7 @@ fn qualified(cat: &Catalog, id: TableId) -> String {
 fn drop_indexes(ctx: &mut ExecCtx, d: &DropStmt) -> R<QueryResult> {
     let mut notices = Vec::new();
     for n in &d.names {
-        let p = Planner::new(ctx.cat, &ctx.search_path);
+        let p = Planner::new(ctx.cat, ctx.search_path);
         let found = p.lookup_relation(n);
         drop(p);
         match found {
@@ -1242,7 +1242,7 @@ fn drop_indexes(ctx: &mut ExecCtx, d: &DropStmt) -> R<QueryResult> {
 fn drop_sequences(ctx: &mut ExecCtx, d: &DropStmt) -> R<QueryResult> {
     let mut notices = Vec::new();
     for n in &d.names {
-        let p = Planner::new(ctx.cat, &ctx.search_path);
+        let p = Planner::new(ctx.cat, ctx.search_path);
         let found = p.lookup_relation(n);
         drop(p);
         match found {
@@ -1290,7 +1290,7 @@ fn drop_sequences(ctx: &mut ExecCtx, d: &DropStmt) -> R<QueryResult> {
 // ----- indexes -----
 
 fn create_index(ctx: &mut ExecCtx, ci: &CreateIndex) -> R<QueryResult> {
-    let p = Planner::new(ctx.cat, &ctx.search_path);
+    let p = Planner::new(ctx.cat, ctx.search_path);
     let tid = p.resolve_table(&ci.table)?;
     drop(p);
     let t = ctx
@@ -1361,7 +1361,7 @@ fn create_index(ctx: &mut ExecCtx, ci: &CreateIndex) -> R<QueryResult> {
 // ----- ALTER TABLE -----
 
 fn alter_table(ctx: &mut ExecCtx, at_: &AlterTable) -> R<QueryResult> {
-    let p = Planner::new(ctx.cat, &ctx.search_path);
+    let p = Planner::new(ctx.cat, ctx.search_path);
     let tid = match p.lookup_relation(&at_.table) {
         Some((_, Relation::Table(id))) => id,
         Some(_) => {
@@ -1698,7 +1698,7 @@ fn alter_action(
                 .map(|t| t.meta.columns[ci].ty.clone())
                 .unwrap_or(SqlType::Text);
             {
-                let mut p = Planner::new(ctx.cat, &ctx.search_path);
+                let mut p = Planner::new(ctx.cat, ctx.search_path);
                 let t = p.bind_in_scope(Scope::default(), e)?;
                 coerce_assign(t, &ty, |et| {
                     SqlError::default_type_mismatch(col, ty.base_name(), et.base_name())
@@ -1870,7 +1870,7 @@ fn add_column(
     // Evaluate the default: once if it is not volatile (fast ADD COLUMN), per row otherwise.
     let bound = match &default {
         Some(d) => {
-            let mut p = Planner::new(ctx.cat, &ctx.search_path);
+            let mut p = Planner::new(ctx.cat, ctx.search_path);
             let t = p.bind_in_scope(Scope::default(), &d.expr)?;
             let n = def.name.clone();
             let tyc = ty.clone();
@@ -2081,7 +2081,7 @@ fn alter_type(
         .ok_or_else(|| SqlError::internal("table vanished"))?;
     let from = t.meta.columns[ci].ty.clone();
     let conv = {
-        let mut p = Planner::new(ctx.cat, &ctx.search_path);
+        let mut p = Planner::new(ctx.cat, ctx.search_path);
         let scope = Scope::for_table(ctx.cat, tid, None);
         match using {
             Some(u) => {
@@ -2135,7 +2135,7 @@ fn alter_type(
             .ok_or_else(|| SqlError::internal("table vanished"))?;
         match &t.meta.columns[ci].default {
             Some(d) => {
-                let mut p = Planner::new(ctx.cat, &ctx.search_path);
+                let mut p = Planner::new(ctx.cat, ctx.search_path);
                 let b = p.bind_in_scope(Scope::default(), &d.expr)?;
                 if !to.assignable_from(&b.ty) {
                     return Err(SqlError::new(SqlState::DatatypeMismatch, format!("default for column \"{column}\" cannot be cast automatically to type {}", to.base_name())));
@@ -2222,7 +2222,7 @@ fn alter_type(
         .collect();
     for (name, e) in checks {
         let bound = {
-            let mut p = Planner::new(ctx.cat, &ctx.search_path);
+            let mut p = Planner::new(ctx.cat, ctx.search_path);
             let scope = Scope::for_table(ctx.cat, tid, None);
             p.bind_condition_in_scope(scope, &e, "CHECK", "check constraints")?
         };

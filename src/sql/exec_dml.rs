@@ -980,7 +980,7 @@ fn parent_actions(
                     }
                 },
                 FkAction::SetNull | FkAction::SetDefault => {
-                    let mut p = Planner::new(ctx.cat, &ctx.search_path);
+                    let mut p = Planner::new(ctx.cat, ctx.search_path);
                     let defaults = plan_defaults(&mut p, child)?;
                     let checks = plan_checks(&mut p, child)?;
                     drop(p);

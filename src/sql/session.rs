@@ -640,3 +640,98 @@ fn is_blank(s: &str) -> bool {
     }
     t.is_empty() || t == ";"
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scripts_split_like_psql() {
+        for (sql, n) in [
+            ("SELECT 1; SELECT 2;", 2),
+            ("SELECT ';'; -- a; comment\nSELECT 2", 2),
+            ("  ;  ", 0),
+            ("SELECT '(' ; SELECT 1", 2),
+        ] {
+            assert_eq!(split_statements(sql).len(), n, "{sql}");
+        }
+    }
+
+    #[test]
+    fn introspection_shows_what_psql_describes() {
+        let mut s = Session::new();
+        for stmt in [
+            "CREATE TABLE orgs (id serial PRIMARY KEY, name varchar(80) NOT NULL UNIQUE)",
+            "CREATE TABLE users (id serial PRIMARY KEY, org_id integer REFERENCES orgs(id) ON DELETE CASCADE, age integer CHECK (age >= 0), role text DEFAULT 'member')",
+            "INSERT INTO orgs (name) VALUES ('acme')",
+        ] {
+            s.execute(stmt).expect(stmt);
+        }
+        let cat = s.catalog();
+        let users = cat.find_table("public", "users").expect("users");
+        let cols: Vec<(String, String, bool, Option<String>)> = users
+            .meta
+            .columns
+            .iter()
+            .map(|c| {
+                (
+                    c.name.clone(),
+                    c.ty.display(),
+                    c.not_null,
+                    c.default.as_ref().map(|d| d.text.clone()),
+                )
+            })
+            .collect();
+        assert_eq!(
+            cols[0],
+            (
+                "id".into(),
+                "integer".into(),
+                true,
+                Some("nextval('users_id_seq'::regclass)".into())
+            )
+        );
+        assert_eq!(
+            cols[3],
+            (
+                "role".into(),
+                "text".into(),
+                false,
+                Some("'member'::text".into())
+            )
+        );
+        let defs: Vec<String> = users
+            .meta
+            .constraints
+            .iter()
+            .map(|c| format!("{} {}", c.name, cat.constraint_def(&users.meta, c)))
+            .collect();
+        assert_eq!(
+            defs,
+            [
+                "users_pkey PRIMARY KEY (id)",
+                "users_age_check CHECK ((age >= 0))",
+                "users_org_id_fkey FOREIGN KEY (org_id) REFERENCES orgs(id) ON DELETE CASCADE"
+            ]
+        );
+        let orgs = cat.find_table("public", "orgs").expect("orgs");
+        assert_eq!(orgs.meta.columns[1].ty.display(), "character varying(80)");
+        assert_eq!(
+            orgs.rows_text(),
+            vec![vec![Some("1".to_string()), Some("acme".to_string())]]
+        );
+        let idx: Vec<String> = cat.indexes().into_iter().map(|i| i.3).collect();
+        assert!(idx.contains(
+            &"CREATE UNIQUE INDEX orgs_name_key ON public.orgs USING btree (name)".to_string()
+        ));
+        assert_eq!(
+            cat.sequences()
+                .iter()
+                .map(|q| q.name.clone())
+                .collect::<Vec<_>>(),
+            ["orgs_id_seq", "users_id_seq"]
+        );
+        let r = s.execute("SELECT column_name, data_type, is_nullable FROM information_schema.columns WHERE table_name = 'orgs' ORDER BY ordinal_position").expect("information_schema");
+        assert_eq!(r.rows.map(|r| r.len()), Some(2));
+    }
+}
