@@ -351,7 +351,7 @@ enum Source {
 /// INSERT INTO …
 pub fn insert(ctx: &mut ExecCtx, ins: &Insert) -> R<QueryResult> {
     let cat: &Catalog = ctx.cat;
-    let mut p = Planner::new(cat, &ctx.search_path);
+    let mut p = Planner::new(cat, ctx.search_path);
     let table = p.resolve_table(&ins.table)?;
     let t = cat
         .table(table)
@@ -691,7 +691,7 @@ pub fn insert(ctx: &mut ExecCtx, ins: &Insert) -> R<QueryResult> {
 /// UPDATE … SET …
 pub fn update(ctx: &mut ExecCtx, up: &Update) -> R<QueryResult> {
     let cat: &Catalog = ctx.cat;
-    let mut p = Planner::new(cat, &ctx.search_path);
+    let mut p = Planner::new(cat, ctx.search_path);
     let table = p.resolve_table(&up.table)?;
     let t = cat
         .table(table)
@@ -823,7 +823,7 @@ pub fn update(ctx: &mut ExecCtx, up: &Update) -> R<QueryResult> {
 /// DELETE FROM …
 pub fn delete(ctx: &mut ExecCtx, d: &Delete) -> R<QueryResult> {
     let cat: &Catalog = ctx.cat;
-    let mut p = Planner::new(cat, &ctx.search_path);
+    let mut p = Planner::new(cat, ctx.search_path);
     let table = p.resolve_table(&d.table)?;
     let t = cat
         .table(table)
