@@ -224,6 +224,8 @@ pub enum TableRef {
         query: Box<Query>,
         /// Alias (PostgreSQL 15 requires one).
         alias: Option<String>,
+        /// Column aliases: `AS v (a, b)`.
+        columns: Vec<String>,
     },
     /// A join of two FROM items.
     Join {

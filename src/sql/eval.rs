@@ -277,7 +277,7 @@ fn eval_other(e: &BExpr, row: &[Value], env: &Env) -> R<Value> {
             match (x, p) {
                 (Value::Text(s), Value::Text(p)) => {
                     let m = if *ci {
-                        like(&s.to_lowercase(), &p.to_lowercase(), esc)
+                        like(&s.to_ascii_lowercase(), &p.to_ascii_lowercase(), esc)
                     } else {
                         like(&s, &p, esc)
                     };
@@ -676,16 +676,17 @@ fn call(f: Func, args: &[BExpr], ty: &SqlType, row: &[Value], env: &Env) -> R<Va
         Func::Length => Value::Int(t0.chars().count() as i64),
         Func::LengthChar => Value::Int(t0.trim_end_matches(' ').chars().count() as i64),
         Func::OctetLength => Value::Int(t0.len() as i64),
-        Func::Upper => Value::Text(t0.to_uppercase()),
-        Func::Lower => Value::Text(t0.to_lowercase()),
+        // The corpus databases use LC_CTYPE C: case mapping touches ASCII letters only.
+        Func::Upper => Value::Text(t0.to_ascii_uppercase()),
+        Func::Lower => Value::Text(t0.to_ascii_lowercase()),
         Func::Initcap => {
             let mut out = String::new();
             let mut prev_alnum = false;
             for c in t0.chars() {
                 if prev_alnum {
-                    out.extend(c.to_lowercase());
+                    out.push(c.to_ascii_lowercase());
                 } else {
-                    out.extend(c.to_uppercase());
+                    out.push(c.to_ascii_uppercase());
                 }
                 prev_alnum = c.is_alphanumeric();
             }
@@ -888,7 +889,10 @@ fn call(f: Func, args: &[BExpr], ty: &SqlType, row: &[Value], env: &Env) -> R<Va
                 ));
             }
             match ty {
-                SqlType::Numeric(_) => Value::Numeric(Decimal::from_f64(x.sqrt())?.rescale(16)?),
+                SqlType::Numeric(_) => match vals[0].as_decimal().and_then(|d| d.sqrt()) {
+                    Some(d) => Value::Numeric(d),
+                    None => Value::Numeric(Decimal::from_f64(x.sqrt())?.rescale(16)?),
+                },
                 _ => Value::Float8(x.sqrt()),
             }
         }

@@ -777,12 +777,16 @@ fn build_table_primary(p: Pair<Rule>) -> R<TableRef> {
     let mut name = None;
     let mut query = None;
     let mut alias = None;
+    let mut columns = Vec::new();
     let mut nested = None;
     for x in p.into_inner() {
         match x.as_rule() {
             Rule::object_name => name = Some(build_object_name(x)),
             Rule::query => query = Some(build_query(x)?),
             Rule::table_alias => {
+                if let Some(l) = find(&x, Rule::ident_list) {
+                    columns = idents(l).into_iter().map(|(n, _)| n).collect();
+                }
                 alias = x
                     .into_inner()
                     .find(|y| is_ident(y.as_rule()))
@@ -796,6 +800,7 @@ fn build_table_primary(p: Pair<Rule>) -> R<TableRef> {
         return Ok(TableRef::Subquery {
             query: Box::new(q),
             alias,
+            columns,
         });
     }
     if let Some(n) = nested {
@@ -1240,7 +1245,7 @@ fn build_func_call(p: Pair<Rule>) -> R<Expr> {
                 .collect::<R<Vec<_>>>()?;
             // position(a IN b) is strpos(b, a).
             args.reverse();
-            Ok(func("strpos", args, pos))
+            Ok(func("position", args, pos))
         }
         Rule::extract_call => {
             let mut field = String::new();

@@ -681,7 +681,6 @@ fn output_name(e: &Expr) -> String {
         ExprKind::Column(parts) => parts.last().cloned().unwrap_or_default(),
         ExprKind::Function { name, .. } => match name.as_str() {
             "btrim" | "ltrim" | "rtrim" if false => name.clone(),
-            "strpos" => "position".into(),
             "extract" => "extract".into(),
             _ => name.clone(),
         },
@@ -1024,7 +1023,11 @@ impl<'a> Planner<'a> {
                     lookup: None,
                 })
             }
-            TableRef::Subquery { query, alias } => {
+            TableRef::Subquery {
+                query,
+                alias,
+                columns: col_aliases,
+            } => {
                 // A subquery in FROM cannot see sibling FROM items (no LATERAL).
                 let plan = self.plan_query(query)?;
                 let Some(alias) = alias else {
@@ -1038,7 +1041,16 @@ impl<'a> Planner<'a> {
                     columns: plan
                         .columns
                         .iter()
-                        .map(|c| (c.name.clone(), c.ty.clone()))
+                        .enumerate()
+                        .map(|(i, c)| {
+                            (
+                                col_aliases
+                                    .get(i)
+                                    .cloned()
+                                    .unwrap_or_else(|| c.name.clone()),
+                                c.ty.clone(),
+                            )
+                        })
                         .collect(),
                     offset,
                     table: None,
@@ -2392,7 +2404,7 @@ impl<'a> Planner<'a> {
                 }
                 f(func, a, SqlType::Text)
             }
-            ("strpos", 2) if ts.iter().all(strish) => f(
+            ("strpos" | "position", 2) if ts.iter().all(strish) => f(
                 Func::Strpos,
                 ts.into_iter().map(to_text).collect::<R<Vec<_>>>()?,
                 SqlType::Int4,
