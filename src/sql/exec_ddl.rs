@@ -943,16 +943,21 @@ fn add_foreign_key(
 
 // ----- DROP -----
 
-fn describe_table(cat: &Catalog, id: TableId) -> String {
-    cat.table(id)
-        .map(|t| {
-            if t.meta.schema == "public" {
-                t.meta.name.clone()
-            } else {
-                format!("{}.{}", t.meta.schema, t.meta.name)
-            }
-        })
-        .unwrap_or_default()
+/// A table as PostgreSQL's object descriptions name it: qualified only when its name does not
+/// resolve to it through the search path.
+fn describe_table(cat: &Catalog, id: TableId, search_path: &[String]) -> String {
+    let Some(t) = cat.table(id) else {
+        return String::new();
+    };
+    let visible = search_path
+        .iter()
+        .find_map(|s| cat.relation(s, &t.meta.name))
+        .is_some_and(|r| r == Relation::Table(id));
+    if visible {
+        t.meta.name.clone()
+    } else {
+        format!("{}.{}", t.meta.schema, t.meta.name)
+    }
 }
 
 /// Removes a table with its indexes and owned sequences.
@@ -979,7 +984,11 @@ fn remove_table(ctx: &mut ExecCtx, id: TableId) {
 }
 
 /// Drops foreign keys on other tables that reference `ids`, or returns their descriptions.
-fn foreign_dependents(cat: &Catalog, ids: &[TableId]) -> Vec<(TableId, String, String)> {
+fn foreign_dependents(
+    cat: &Catalog,
+    ids: &[TableId],
+    search_path: &[String],
+) -> Vec<(TableId, String, String)> {
     let mut out = Vec::new();
     for id in ids {
         for (child, con) in cat.referencing(*id) {
@@ -990,7 +999,7 @@ fn foreign_dependents(cat: &Catalog, ids: &[TableId]) -> Vec<(TableId, String, S
                     format!(
                         "constraint {} on table {}",
                         con.name,
-                        describe_table(cat, child)
+                        describe_table(cat, child, search_path)
                     ),
                 ));
             }
@@ -1045,7 +1054,7 @@ fn drop_tables(ctx: &mut ExecCtx, d: &DropStmt) -> R<QueryResult> {
         }
     }
     drop(p);
-    let deps = foreign_dependents(ctx.cat, &ids);
+    let deps = foreign_dependents(ctx.cat, &ids, ctx.search_path);
     if !deps.is_empty() {
         if !d.cascade {
             let first = ids
@@ -1093,7 +1102,10 @@ fn drop_tables(ctx: &mut ExecCtx, d: &DropStmt) -> R<QueryResult> {
             drop_constraint_named(ctx, *child, cname);
         }
     }
-    let names: Vec<String> = ids.iter().map(|id| describe_table(ctx.cat, *id)).collect();
+    let names: Vec<String> = ids
+        .iter()
+        .map(|id| describe_table(ctx.cat, *id, ctx.search_path))
+        .collect();
     for id in ids {
         remove_table(ctx, id);
     }
@@ -1137,14 +1149,17 @@ fn drop_schemas(ctx: &mut ExecCtx, d: &DropStmt) -> R<QueryResult> {
             .collect();
         let mut objects: Vec<String> = Vec::new();
         for id in &tables {
-            objects.push(format!("table {}", qualified(ctx.cat, *id)));
+            objects.push(format!(
+                "table {}",
+                describe_table(ctx.cat, *id, ctx.search_path)
+            ));
         }
         for q in &free_seqs {
             if let Some(seq) = ctx.cat.sequence(*q) {
                 objects.push(format!("sequence {}.{}", seq.schema, seq.name));
             }
         }
-        let deps = foreign_dependents(ctx.cat, &tables);
+        let deps = foreign_dependents(ctx.cat, &tables, ctx.search_path);
         if !objects.is_empty() {
             if !d.cascade {
                 let detail = objects
@@ -1180,12 +1195,6 @@ fn drop_schemas(ctx: &mut ExecCtx, d: &DropStmt) -> R<QueryResult> {
         ctx.cat.drop_schema(s);
     }
     Ok(QueryResult::tag("DROP SCHEMA").with_notices(notices))
-}
-
-fn qualified(cat: &Catalog, id: TableId) -> String {
-    cat.table(id)
-        .map(|t| format!("{}.{}", t.meta.schema, t.meta.name))
-        .unwrap_or_default()
 }
 
 fn drop_indexes(ctx: &mut ExecCtx, d: &DropStmt) -> R<QueryResult> {
@@ -1475,7 +1484,7 @@ fn alter_action(
                         .map(|(c, n)| {
                             format!(
                                 "constraint {n} on table {} depends on index {iname}",
-                                describe_table(ctx.cat, *c)
+                                describe_table(ctx.cat, *c, ctx.search_path)
                             )
                         })
                         .collect::<Vec<_>>()
@@ -1488,7 +1497,7 @@ fn alter_action(
                 for (c, n) in &deps {
                     notices.push(Notice::new_notice(format!(
                         "drop cascades to constraint {n} on table {}",
-                        describe_table(ctx.cat, *c)
+                        describe_table(ctx.cat, *c, ctx.search_path)
                     )));
                     drop_constraint_named(ctx, *c, n);
                 }
@@ -1756,7 +1765,7 @@ fn alter_action(
                             .map(|(ch, n)| {
                                 format!(
                                     "constraint {n} on table {} depends on index {name}",
-                                    describe_table(ctx.cat, *ch)
+                                    describe_table(ctx.cat, *ch, ctx.search_path)
                                 )
                             })
                             .collect::<Vec<_>>()
@@ -1769,7 +1778,7 @@ fn alter_action(
                     for (ch, n) in &deps {
                         notices.push(Notice::new_notice(format!(
                             "drop cascades to constraint {n} on table {}",
-                            describe_table(ctx.cat, *ch)
+                            describe_table(ctx.cat, *ch, ctx.search_path)
                         )));
                         drop_constraint_named(ctx, *ch, n);
                     }

@@ -571,34 +571,32 @@ pub fn insert(ctx: &mut ExecCtx, ins: &Insert) -> R<QueryResult> {
     for ri in 0..nrows {
         let row: Row = {
             let e = env(ctx, ctx.cat);
-            let mut row = vec![Value::Null; ncols];
-            let mut assigned = vec![false; ncols];
-            match &source {
-                Source::Rows(rows) => {
-                    for (k, item) in rows[ri].iter().enumerate() {
-                        if let Some(b) = item {
-                            row[targets[k]] = eval(b, &[], &e)?;
-                            assigned[targets[k]] = true;
-                        }
-                    }
-                }
-                Source::Query(_) => {
-                    for (k, v) in query_rows[ri].iter().enumerate() {
-                        let ci = targets[k];
-                        row[ci] = super::types::cast_value(
-                            v.clone(),
-                            &query_cols[k].ty,
-                            &col_types[ci].1,
-                            false,
-                        )?;
-                        assigned[ci] = true;
-                    }
-                }
+            // Build the row in column order, as PostgreSQL's target list does: a default's
+            // nextval() runs before a later column's value fails to convert.
+            let mut slot: Vec<Option<usize>> = vec![None; ncols];
+            let width = match &source {
+                Source::Rows(rows) => rows[ri].len(),
+                Source::Query(_) => query_rows[ri].len(),
+            };
+            for (k, &ci) in targets.iter().enumerate().take(width) {
+                slot[ci] = Some(k);
             }
+            let mut row = Vec::with_capacity(ncols);
             for ci in 0..ncols {
-                if !assigned[ci] {
-                    row[ci] = eval(&defaults[ci], &[], &e)?;
-                }
+                let v = match (slot[ci], &source) {
+                    (Some(k), Source::Rows(rows)) => match &rows[ri][k] {
+                        Some(b) => eval(b, &[], &e)?,
+                        None => eval(&defaults[ci], &[], &e)?,
+                    },
+                    (Some(k), Source::Query(_)) => super::types::cast_value(
+                        query_rows[ri][k].clone(),
+                        &query_cols[k].ty,
+                        &col_types[ci].1,
+                        false,
+                    )?,
+                    (None, _) => eval(&defaults[ci], &[], &e)?,
+                };
+                row.push(v);
             }
             check_row(ctx.cat, table, &row, &checks, &e)?;
             row
