@@ -823,32 +823,25 @@ impl Catalog {
         rid: RowId,
         changes: Vec<(usize, Value)>,
     ) -> Vec<(String, Option<Key>)> {
+        self.widen_row(id, rid);
         let Some(t) = self.tables.get_mut(&id) else {
             return Vec::new();
         };
-        let changed: Vec<usize> = changes.iter().map(|(c, _)| *c).collect();
-        let affected: Vec<(String, Vec<usize>)> = t
-            .meta
-            .indexes
-            .iter()
-            .filter(|i| i.unique && i.columns.iter().any(|c| changed.contains(c)))
-            .map(|i| (i.name.clone(), i.columns.clone()))
-            .collect();
+        let hits = |cols: &[usize]| cols.iter().any(|c| changes.iter().any(|(x, _)| x == c));
         let old_keys: Vec<(String, Option<Key>)> = match t.rows.get(&rid) {
-            Some(row) => affected
+            Some(row) => t
+                .meta
+                .indexes
                 .iter()
-                .map(|(n, cols)| (n.clone(), t.key_of(row, cols)))
+                .filter(|i| i.unique && hits(&i.columns))
+                .map(|i| (i.name.clone(), t.key_of(row, &i.columns)))
                 .collect(),
             None => return Vec::new(),
         };
-        let missing: Vec<Value> = t.meta.columns.iter().map(|c| c.missing.clone()).collect();
         let Some(row) = t.rows.get_mut(&rid) else {
             return Vec::new();
         };
         let old_len = row.len();
-        while row.len() < missing.len() {
-            row.push(missing[row.len()].clone());
-        }
         let mut olds = Vec::with_capacity(changes.len());
         for (ci, v) in changes {
             if let Some(slot) = row.get_mut(ci) {
@@ -857,6 +850,26 @@ impl Catalog {
         }
         self.undo.push(Undo::RowPatched(id, rid, old_len, olds));
         old_keys
+    }
+
+    /// Stores a row's missing trailing values explicitly (no visible change; undone by
+    /// truncating, so a rolled-back ADD COLUMN never finds a too-long row).
+    pub fn widen_row(&mut self, id: TableId, rid: RowId) {
+        let Some(t) = self.tables.get_mut(&id) else {
+            return;
+        };
+        let Table { meta, rows, .. } = t;
+        if let Some(row) = rows.get_mut(&rid) {
+            let old_len = row.len();
+            if old_len >= meta.columns.len() {
+                return;
+            }
+            while row.len() < meta.columns.len() {
+                row.push(meta.columns[row.len()].missing.clone());
+            }
+            self.undo
+                .push(Undo::RowPatched(id, rid, old_len, Vec::new()));
+        }
     }
 
     /// Moves a patched row's unique-index entries to its new key, or reports the index whose

@@ -755,21 +755,15 @@ pub fn update(ctx: &mut ExecCtx, up: &Update) -> R<QueryResult> {
     let mut news: Vec<Row> = Vec::new();
     let count = targets.len() as u64;
     for rid in targets {
+        ctx.cat.widen_row(table, rid);
         let vals = {
             let e = env(ctx, ctx.cat);
             let t = ctx
                 .cat
                 .table(table)
                 .ok_or_else(|| SqlError::internal("table vanished"))?;
-            let Some(stored) = t.rows.get(&rid) else {
+            let Some(old) = t.rows.get(&rid) else {
                 continue;
-            };
-            let widened;
-            let old: &Row = if stored.len() == t.meta.columns.len() {
-                stored
-            } else {
-                widened = t.full_row(stored);
-                &widened
             };
             let mut vals = Vec::with_capacity(sets.len());
             for (ci, ex) in &sets {
