@@ -151,13 +151,82 @@ impl TableMeta {
     }
 }
 
+/// A table's rows by row id: a slot vector, so lookups by id are O(1) and iteration follows
+/// insertion order. Invariant: `live` counts the occupied slots.
+#[derive(Clone, Debug, Default)]
+pub struct RowStore {
+    slots: Vec<Option<Row>>,
+    live: usize,
+}
+
+impl RowStore {
+    fn slot(rid: RowId) -> Option<usize> {
+        usize::try_from(rid).ok()?.checked_sub(1)
+    }
+    /// The row with this id.
+    pub fn get(&self, rid: &RowId) -> Option<&Row> {
+        self.slots.get(Self::slot(*rid)?)?.as_ref()
+    }
+    /// The row with this id, mutable.
+    pub fn get_mut(&mut self, rid: &RowId) -> Option<&mut Row> {
+        self.slots.get_mut(Self::slot(*rid)?)?.as_mut()
+    }
+    /// Stores a row under an id, returning the row it replaced.
+    pub fn insert(&mut self, rid: RowId, row: Row) -> Option<Row> {
+        let i = Self::slot(rid)?;
+        if i >= self.slots.len() {
+            self.slots.resize_with(i + 1, || None);
+        }
+        let old = self.slots[i].replace(row);
+        if old.is_none() {
+            self.live += 1;
+        }
+        old
+    }
+    /// Removes and returns a row.
+    pub fn remove(&mut self, rid: &RowId) -> Option<Row> {
+        let old = self.slots.get_mut(Self::slot(*rid)?)?.take();
+        if old.is_some() {
+            self.live -= 1;
+        }
+        old
+    }
+    /// Rows in id order.
+    pub fn values(&self) -> impl Iterator<Item = &Row> {
+        self.slots.iter().flatten()
+    }
+    /// Rows in id order, mutable.
+    pub fn values_mut(&mut self) -> impl Iterator<Item = &mut Row> {
+        self.slots.iter_mut().flatten()
+    }
+    /// (id, row) pairs in id order.
+    pub fn iter(&self) -> impl Iterator<Item = (RowId, &Row)> {
+        self.slots
+            .iter()
+            .enumerate()
+            .filter_map(|(i, r)| r.as_ref().map(|r| (i as RowId + 1, r)))
+    }
+    /// Row ids in order.
+    pub fn keys(&self) -> impl Iterator<Item = RowId> + '_ {
+        self.iter().map(|(rid, _)| rid)
+    }
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        self.live
+    }
+    /// True when there are no rows.
+    pub fn is_empty(&self) -> bool {
+        self.live == 0
+    }
+}
+
 /// A table with its rows and unique-index data.
 #[derive(Clone, Debug)]
 pub struct Table {
     /// Definition.
     pub meta: TableMeta,
     /// Rows by row id (insertion order).
-    pub rows: BTreeMap<RowId, Row>,
+    pub rows: RowStore,
     /// Unique index name → key → row.
     pub unique: BTreeMap<String, BTreeMap<Key, RowId>>,
     /// Next row id to hand out.
@@ -274,12 +343,12 @@ impl Table {
     /// duplicated key.
     pub fn build_unique(&self, cols: &[usize]) -> Result<BTreeMap<Key, RowId>, Key> {
         let mut map = BTreeMap::new();
-        for (rid, row) in &self.rows {
+        for (rid, row) in self.rows.iter() {
             if let Some(k) = self.key_of(row, cols) {
                 if map.contains_key(&k) {
                     return Err(k);
                 }
-                map.insert(k, *rid);
+                map.insert(k, rid);
             }
         }
         Ok(map)
@@ -551,7 +620,7 @@ impl Catalog {
                     i.name, i.columns, i.unique
                 ));
             }
-            for (rid, row) in &t.rows {
+            for (rid, row) in t.rows.iter() {
                 let vals: Vec<String> = t.full_row(row).iter().map(Value::to_detail).collect();
                 out.push_str(&format!("  row {rid}: {}\n", vals.join(", ")));
             }
@@ -714,7 +783,7 @@ impl Catalog {
             id,
             Table {
                 meta,
-                rows: BTreeMap::new(),
+                rows: RowStore::default(),
                 unique,
                 next_row: 1,
             },

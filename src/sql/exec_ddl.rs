@@ -133,7 +133,7 @@ pub fn execute(ctx: &mut ExecCtx, stmt: &Statement) -> R<QueryResult> {
                 let rids: Vec<u64> = ctx
                     .cat
                     .table(id)
-                    .map(|t| t.rows.keys().copied().collect())
+                    .map(|t| t.rows.keys().collect())
                     .unwrap_or_default();
                 for rid in rids {
                     ctx.cat.delete_row(id, rid);
@@ -1900,7 +1900,7 @@ fn add_column(
                 .table(tid)
                 .ok_or_else(|| SqlError::internal("table vanished"))?;
             for rid in t.rows.keys() {
-                per_row.push((*rid, eval(b, &[], &env)?));
+                per_row.push((rid, eval(b, &[], &env)?));
             }
         } else {
             missing = eval(b, &[], &env)?;
@@ -2125,9 +2125,9 @@ fn alter_type(
             .cat
             .table(tid)
             .ok_or_else(|| SqlError::internal("table vanished"))?;
-        for (rid, row) in &t.rows {
+        for (rid, row) in t.rows.iter() {
             let full = t.full_row(row);
-            new_vals.push((*rid, eval(&conv, &full, &env)?));
+            new_vals.push((rid, eval(&conv, &full, &env)?));
         }
     }
     let missing = {

@@ -923,7 +923,7 @@ fn parent_actions(
                     .filter(|(_, r)| {
                         Key(cols.iter().map(|c| ct.value(r, *c).clone()).collect()) == k
                     })
-                    .map(|(rid, r)| (*rid, ct.full_row(r)))
+                    .map(|(rid, r)| (rid, ct.full_row(r)))
                     .collect()
             };
             if kids.is_empty() {

@@ -317,8 +317,8 @@ pub fn matching_rows(from: &FromPlan, filter: Option<&BExpr>, env: &Env) -> R<Ve
         }
         return Ok(out);
     }
-    for (rid, row) in &t.rows {
-        consider(*rid, row)?;
+    for (rid, row) in t.rows.iter() {
+        consider(rid, row)?;
     }
     Ok(out)
 }
@@ -357,8 +357,8 @@ pub fn matching_rids(from: &FromPlan, filter: Option<&BExpr>, env: &Env) -> R<Ve
         }
         return Ok(out);
     }
-    for (rid, row) in &t.rows {
-        consider(*rid, row)?;
+    for (rid, row) in t.rows.iter() {
+        consider(rid, row)?;
     }
     Ok(out)
 }
