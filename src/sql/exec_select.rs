@@ -550,6 +550,14 @@ fn run_select(sp: &SelectPlan, visible: usize, env: &Env) -> R<Vec<Row>> {
                     return Ok(());
                 }
             }
+            // Without GROUP BY every row belongs to the one group: skip the key lookup.
+            if sp.group_keys.is_empty() && !groups.is_empty() {
+                let g = &mut groups[0];
+                for (i, spec) in sp.aggs.iter().enumerate() {
+                    accumulate(spec, &mut g.states[i], &mut g.seen[i], row, env)?;
+                }
+                return Ok(());
+            }
             let key = Key(sp
                 .group_keys
                 .iter()
