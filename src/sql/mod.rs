@@ -26,6 +26,7 @@
 //! Architecture invariant: no clock, randomness or I/O here; `now()` reads a session clock.
 
 pub mod ast;
+mod bind;
 mod catalog;
 mod cluster;
 mod datetime;
