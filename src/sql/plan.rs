@@ -197,11 +197,11 @@ pub enum BExpr {
     Or(Box<BExpr>, Box<BExpr>),
     /// NOT
     Not(Box<BExpr>),
-    /// IS [NOT] NULL (bool = negated)
+    /// IS \[NOT\] NULL (bool = negated)
     IsNull(Box<BExpr>, bool),
-    /// IS [NOT] TRUE/FALSE: (expr, value, negated)
+    /// IS \[NOT\] TRUE/FALSE: (expr, value, negated)
     IsBool(Box<BExpr>, bool, bool),
-    /// IS [NOT] DISTINCT FROM (bool = distinct)
+    /// IS \[NOT\] DISTINCT FROM (bool = distinct)
     IsDistinct(Box<BExpr>, Box<BExpr>, bool),
     /// A cast.
     Cast {
