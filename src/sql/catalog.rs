@@ -412,6 +412,8 @@ enum Undo {
     RowUpdated(TableId, RowId, Row),
     /// An in-place UPDATE: the row's previous length and the replaced column values.
     RowPatched(TableId, RowId, usize, Vec<(usize, Value)>),
+    /// An in-place UPDATE of one column (the common case, kept free of allocation).
+    RowPatched1(TableId, RowId, usize, usize, Value),
     Meta(Box<TableMeta>),
     UniqueAdded(TableId, String),
     UniqueDropped(TableId, String, BTreeMap<Key, RowId>),
@@ -676,6 +678,12 @@ impl Catalog {
                         tab.rows.insert(rid, old);
                     }
                 }
+                Undo::RowPatched1(t, rid, old_len, col, old) => {
+                    self.undo
+                        .push(Undo::RowPatched(t, rid, old_len, vec![(col, old)]));
+                    let at = self.undo.len() - 1;
+                    self.rollback_to(at);
+                }
                 Undo::RowPatched(t, rid, old_len, olds) => {
                     if let Some(tab) = self.tables.get_mut(&t) {
                         if let Some(mut row) = tab.rows.remove(&rid) {
@@ -917,7 +925,14 @@ impl Catalog {
                 olds.push((ci, std::mem::replace(slot, v)));
             }
         }
-        self.undo.push(Undo::RowPatched(id, rid, old_len, olds));
+        if olds.len() == 1 {
+            if let Some((col, old)) = olds.pop() {
+                self.undo
+                    .push(Undo::RowPatched1(id, rid, old_len, col, old));
+            }
+        } else {
+            self.undo.push(Undo::RowPatched(id, rid, old_len, olds));
+        }
         old_keys
     }
 
