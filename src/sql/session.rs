@@ -227,6 +227,14 @@ impl Session {
         self.tx
     }
 
+    /// Records an error raised outside the session (e.g. by the cluster for CREATE DATABASE):
+    /// inside a transaction block it aborts the transaction, as any failed statement does.
+    pub fn abort_with(&mut self, _error: SqlError) {
+        if self.tx == TxStatus::InTransaction {
+            self.tx = TxStatus::Failed;
+        }
+    }
+
     /// Sets the clock that now() / CURRENT_TIMESTAMP return (microseconds since 1970, UTC).
     pub fn set_clock(&mut self, micros: i64) {
         self.clock = micros;
