@@ -898,7 +898,7 @@ impl Catalog {
         &mut self,
         id: TableId,
         rid: RowId,
-        changes: Vec<(usize, Value)>,
+        changes: &mut Vec<(usize, Value)>,
     ) -> Vec<(String, Option<Key>)> {
         self.widen_row(id, rid);
         let Some(t) = self.tables.get_mut(&id) else {
@@ -919,20 +919,23 @@ impl Catalog {
             return Vec::new();
         };
         let old_len = row.len();
+        // One changed column is the common case: record it without allocating.
+        if changes.len() == 1 {
+            if let Some((ci, v)) = changes.pop() {
+                if let Some(slot) = row.get_mut(ci) {
+                    let old = std::mem::replace(slot, v);
+                    self.undo.push(Undo::RowPatched1(id, rid, old_len, ci, old));
+                }
+            }
+            return old_keys;
+        }
         let mut olds = Vec::with_capacity(changes.len());
-        for (ci, v) in changes {
+        for (ci, v) in changes.drain(..) {
             if let Some(slot) = row.get_mut(ci) {
                 olds.push((ci, std::mem::replace(slot, v)));
             }
         }
-        if olds.len() == 1 {
-            if let Some((col, old)) = olds.pop() {
-                self.undo
-                    .push(Undo::RowPatched1(id, rid, old_len, col, old));
-            }
-        } else {
-            self.undo.push(Undo::RowPatched(id, rid, old_len, olds));
-        }
+        self.undo.push(Undo::RowPatched(id, rid, old_len, olds));
         old_keys
     }
 

@@ -754,9 +754,11 @@ pub fn update(ctx: &mut ExecCtx, up: &Update) -> R<QueryResult> {
     let mut olds: Vec<Row> = Vec::new();
     let mut news: Vec<Row> = Vec::new();
     let count = targets.len() as u64;
+    // One buffer for the new values of every row.
+    let mut vals: Vec<(usize, Value)> = Vec::with_capacity(sets.len());
     for rid in targets {
         ctx.cat.widen_row(table, rid);
-        let vals = {
+        {
             let e = env(ctx, ctx.cat);
             let t = ctx
                 .cat
@@ -765,16 +767,15 @@ pub fn update(ctx: &mut ExecCtx, up: &Update) -> R<QueryResult> {
             let Some(old) = t.rows.get(&rid) else {
                 continue;
             };
-            let mut vals = Vec::with_capacity(sets.len());
+            vals.clear();
             for (ci, ex) in &sets {
                 vals.push((*ci, eval(ex, old, &e)?));
             }
             if keep_versions {
                 olds.push(old.clone());
             }
-            vals
-        };
-        let old_keys = ctx.cat.patch_row(table, rid, vals);
+        }
+        let old_keys = ctx.cat.patch_row(table, rid, &mut vals);
         {
             let e = env(ctx, ctx.cat);
             let t = ctx
