@@ -10,7 +10,9 @@
 //! * sequences are not transactional: `nextval` is never undone.
 
 use std::cell::Cell;
-use std::collections::BTreeMap;
+use std::collections::hash_map::DefaultHasher;
+use std::collections::{BTreeMap, HashMap};
+use std::hash::BuildHasherDefault;
 
 use super::ast::{Expr, FkAction};
 use super::error::SqlError;
@@ -151,6 +153,10 @@ impl TableMeta {
     }
 }
 
+/// A unique index's data: key → row. A hash map with a fixed (unseeded) hasher, so lookups
+/// are cheap and behaviour is deterministic; it is only probed, never iterated into output.
+pub type UniqueIndex = HashMap<Key, RowId, BuildHasherDefault<DefaultHasher>>;
+
 /// A table's rows by row id: a slot vector, so lookups by id are O(1) and iteration follows
 /// insertion order. Invariant: `live` counts the occupied slots.
 #[derive(Clone, Debug, Default)]
@@ -228,7 +234,7 @@ pub struct Table {
     /// Rows by row id (insertion order).
     pub rows: RowStore,
     /// Unique index name → key → row.
-    pub unique: BTreeMap<String, BTreeMap<Key, RowId>>,
+    pub unique: BTreeMap<String, UniqueIndex>,
     /// Next row id to hand out.
     pub next_row: RowId,
 }
@@ -341,8 +347,8 @@ impl Table {
 
     /// Builds the data of a unique index over the current rows; on a duplicate returns the
     /// duplicated key.
-    pub fn build_unique(&self, cols: &[usize]) -> Result<BTreeMap<Key, RowId>, Key> {
-        let mut map = BTreeMap::new();
+    pub fn build_unique(&self, cols: &[usize]) -> Result<UniqueIndex, Key> {
+        let mut map = UniqueIndex::default();
         for (rid, row) in self.rows.iter() {
             if let Some(k) = self.key_of(row, cols) {
                 if map.contains_key(&k) {
@@ -416,7 +422,7 @@ enum Undo {
     RowPatched1(TableId, RowId, usize, usize, Value),
     Meta(Box<TableMeta>),
     UniqueAdded(TableId, String),
-    UniqueDropped(TableId, String, BTreeMap<Key, RowId>),
+    UniqueDropped(TableId, String, UniqueIndex),
     TableCreated(TableId),
     TableRestored(Box<Table>),
     Namespace(BTreeMap<String, Schema>),
@@ -784,7 +790,7 @@ impl Catalog {
         let mut unique = BTreeMap::new();
         for idx in &meta.indexes {
             if idx.unique {
-                unique.insert(idx.name.clone(), BTreeMap::new());
+                unique.insert(idx.name.clone(), UniqueIndex::default());
             }
         }
         self.tables.insert(
@@ -823,7 +829,7 @@ impl Catalog {
     }
 
     /// Installs unique-index data built by [`Table::build_unique`].
-    pub fn add_unique_data(&mut self, id: TableId, name: &str, data: BTreeMap<Key, RowId>) {
+    pub fn add_unique_data(&mut self, id: TableId, name: &str, data: UniqueIndex) {
         if let Some(t) = self.tables.get_mut(&id) {
             t.unique.insert(name.to_string(), data);
             self.undo.push(Undo::UniqueAdded(id, name.to_string()));
