@@ -517,14 +517,12 @@ fn parse_int(s: &str, ty: &SqlType) -> Result<i64, SqlError> {
             Some(b'+') => (false, &t[1..]),
             _ => (false, t),
         };
-        if body.is_empty()
-            || !body.bytes().all(|b| b.is_ascii_digit() || b == b'_')
-            || body.starts_with('_')
-        {
+        // PostgreSQL 15 accepts digits only (underscores arrived in 16).
+        if body.is_empty() || !body.bytes().all(|b| b.is_ascii_digit()) {
             return Err(SqlError::invalid_input(ty.base_name(), s));
         }
         let mut acc: i128 = 0;
-        for b in body.bytes().filter(|b| *b != b'_') {
+        for b in body.bytes() {
             acc = acc * 10 + (b - b'0') as i128;
             if acc > i64::MAX as i128 + 1 {
                 return Err(SqlError::value_out_of_range_for_type(s, ty.base_name()));
