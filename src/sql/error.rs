@@ -890,13 +890,22 @@ impl SqlError {
     }
     /// 42883 no such operator.
     pub fn undefined_operator(left: Option<&str>, op: &str, right: &str) -> Self {
-        let sig = match left {
-            Some(l) => format!("{l} {op} {right}"),
-            None => format!("{op} {right}"),
+        // A prefix operator has one argument, and PostgreSQL words the hint for one.
+        let (sig, hint) = match left {
+            Some(l) => (
+                format!("{l} {op} {right}"),
+                "No operator matches the given name and argument types. You might need to add explicit type casts.",
+            ),
+            None => (
+                format!("{op} {right}"),
+                "No operator matches the given name and argument type. You might need to add an explicit type cast.",
+            ),
         };
-        Self::new(SqlState::UndefinedFunction, format!("operator does not exist: {sig}")).with_hint(
-            "No operator matches the given name and argument types. You might need to add explicit type casts.",
+        Self::new(
+            SqlState::UndefinedFunction,
+            format!("operator does not exist: {sig}"),
         )
+        .with_hint(hint)
     }
     /// 42883 no such function.
     pub fn undefined_function(name: &str, args: &str) -> Self {
