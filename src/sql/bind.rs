@@ -62,7 +62,12 @@ impl<'a> Planner<'a> {
                 for (lvl, scope) in self.scopes.iter().rev().enumerate() {
                     let mut found: Option<(usize, SqlType)> = None;
                     for e in &scope.entries {
-                        if let Some(i) = e.columns.iter().position(|(n, _)| n == name) {
+                        if let Some(i) = e
+                            .columns
+                            .iter()
+                            .enumerate()
+                            .position(|(i, (n, _))| n == name && !e.merged.contains(&i))
+                        {
                             if found.is_some() {
                                 return Err(SqlError::ambiguous_column(name).at(at(pos)));
                             }

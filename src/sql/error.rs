@@ -496,6 +496,16 @@ impl SqlError {
             ),
         )
     }
+    /// 42703 JOIN … USING names a column one side lacks.
+    pub fn using_column_missing(col: &str, side: &str) -> Self {
+        Self::new(
+            SqlState::UndefinedColumn,
+            format!(
+                "column {} specified in USING clause does not exist in {side} table",
+                q(col)
+            ),
+        )
+    }
     /// 42702 ambiguous reference.
     pub fn ambiguous_column(name: &str) -> Self {
         Self::new(

@@ -385,6 +385,8 @@ pub struct ScopeEntry {
     pub offset: usize,
     /// Base table, if any.
     pub table: Option<TableId>,
+    /// Columns merged away by `JOIN … USING`: reachable only qualified, left out of `*`.
+    pub merged: Vec<usize>,
 }
 
 /// The FROM items of one query level.
@@ -419,6 +421,7 @@ impl Scope {
                 columns: cols,
                 offset: 0,
                 table: Some(id),
+                merged: Vec::new(),
             }],
         }
     }
@@ -1017,6 +1020,7 @@ impl<'a> Planner<'a> {
                         .collect(),
                     offset,
                     table: Some(id),
+                    merged: Vec::new(),
                 });
                 Ok(FromPlan::Scan {
                     table: id,
@@ -1054,6 +1058,7 @@ impl<'a> Planner<'a> {
                         .collect(),
                     offset,
                     table: None,
+                    merged: Vec::new(),
                 });
                 Ok(FromPlan::Derived(Box::new(plan)))
             }
@@ -1093,9 +1098,17 @@ impl<'a> Planner<'a> {
                             };
                             let l = find(&scope.entries[..right_start]);
                             let r = find(&scope.entries[right_start..]);
+                            let side = if l.is_none() { "left" } else { "right" };
                             let (Some((li, lt)), Some((ri, rt))) = (l, r) else {
-                                return Err(SqlError::undefined_column(c).with_detail("").at(None));
+                                return Err(SqlError::using_column_missing(c, side));
                             };
+                            // The right-hand column merges into the left one: it is left out
+                            // of `*` and of unqualified references.
+                            for e in scope.entries[right_start..].iter_mut() {
+                                if ri >= e.offset && ri < e.offset + e.columns.len() {
+                                    e.merged.push(ri - e.offset);
+                                }
+                            }
                             let eq = self.bind_binary_typed(
                                 BinOp::Eq,
                                 Typed::new(BExpr::Col(li), lt),
@@ -1223,6 +1236,7 @@ impl<'a> Planner<'a> {
             columns: cols.into_iter().map(|(n, t)| (n.to_string(), t)).collect(),
             offset,
             table: None,
+            merged: Vec::new(),
         });
         Ok(FromPlan::Rows(rows))
     }
@@ -1329,6 +1343,9 @@ impl<'a> Planner<'a> {
                     }
                     for e in &scope.entries {
                         for (i, (n, t)) in e.columns.iter().enumerate() {
+                            if e.merged.contains(&i) {
+                                continue;
+                            }
                             outputs.push(BExpr::Col(e.offset + i));
                             cols.push(OutCol {
                                 name: n.clone(),
