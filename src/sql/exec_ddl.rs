@@ -983,24 +983,36 @@ fn remove_table(ctx: &mut ExecCtx, id: TableId) {
 }
 
 /// Drops foreign keys on other tables that reference `ids`, or returns their descriptions.
-fn foreign_dependents(
-    cat: &Catalog,
-    ids: &[TableId],
-    search_path: &[String],
-) -> Vec<(TableId, String, String)> {
+/// A foreign key on a table outside the dropped set that references one inside it.
+struct Dependent {
+    child: TableId,
+    constraint: String,
+    /// `constraint c on table t`, as PostgreSQL describes it.
+    desc: String,
+    /// `… depends on table p`.
+    depends: String,
+}
+
+fn foreign_dependents(cat: &Catalog, ids: &[TableId], search_path: &[String]) -> Vec<Dependent> {
     let mut out = Vec::new();
     for id in ids {
         for (child, con) in cat.referencing(*id) {
             if !ids.contains(&child) {
-                out.push((
+                let desc = format!(
+                    "constraint {} on table {}",
+                    con.name,
+                    describe_table(cat, child, search_path)
+                );
+                let depends = format!(
+                    "{desc} depends on table {}",
+                    describe_table(cat, *id, search_path)
+                );
+                out.push(Dependent {
                     child,
-                    con.name.clone(),
-                    format!(
-                        "constraint {} on table {}",
-                        con.name,
-                        describe_table(cat, child, search_path)
-                    ),
-                ));
+                    constraint: con.name.clone(),
+                    desc,
+                    depends,
+                });
             }
         }
     }
@@ -1059,23 +1071,17 @@ fn drop_tables(ctx: &mut ExecCtx, d: &DropStmt) -> R<QueryResult> {
             let first = ids
                 .iter()
                 .find(|id| {
-                    deps.iter().any(|_| true)
-                        && ctx
-                            .cat
-                            .referencing(**id)
-                            .iter()
-                            .any(|(c, _)| !ids.contains(c))
+                    ctx.cat
+                        .referencing(**id)
+                        .iter()
+                        .any(|(c, _)| !ids.contains(c))
                 })
                 .copied()
                 .unwrap_or(ids[0]);
-            let tname = ctx
-                .cat
-                .table(first)
-                .map(|t| t.meta.name.clone())
-                .unwrap_or_default();
+            let tname = describe_table(ctx.cat, first, ctx.search_path);
             let detail = deps
                 .iter()
-                .map(|(_, _, desc)| format!("{desc} depends on table {tname}"))
+                .map(|x| x.depends.clone())
                 .collect::<Vec<_>>()
                 .join("\n");
             if d.names.len() > 1 {
@@ -1089,7 +1095,7 @@ fn drop_tables(ctx: &mut ExecCtx, d: &DropStmt) -> R<QueryResult> {
         if deps.len() == 1 {
             notices.push(Notice::new_notice(format!(
                 "drop cascades to {}",
-                deps[0].2
+                deps[0].desc
             )));
         } else {
             notices.push(Notice::new_notice(format!(
@@ -1097,8 +1103,8 @@ fn drop_tables(ctx: &mut ExecCtx, d: &DropStmt) -> R<QueryResult> {
                 deps.len()
             )));
         }
-        for (child, cname, _) in &deps {
-            drop_constraint_named(ctx, *child, cname);
+        for x in &deps {
+            drop_constraint_named(ctx, x.child, &x.constraint);
         }
     }
     let names: Vec<String> = ids
@@ -1164,6 +1170,7 @@ fn drop_schemas(ctx: &mut ExecCtx, d: &DropStmt) -> R<QueryResult> {
                 let detail = objects
                     .iter()
                     .map(|o| format!("{o} depends on schema {s}"))
+                    .chain(deps.iter().map(|x| x.depends.clone()))
                     .collect::<Vec<_>>()
                     .join("\n");
                 return Err(SqlError::dependent_objects(&format!("schema {s}"), detail));
@@ -1171,7 +1178,7 @@ fn drop_schemas(ctx: &mut ExecCtx, d: &DropStmt) -> R<QueryResult> {
             let total: Vec<String> = objects
                 .iter()
                 .cloned()
-                .chain(deps.iter().map(|d| d.2.clone()))
+                .chain(deps.iter().map(|x| x.desc.clone()))
                 .collect();
             if total.len() == 1 {
                 notices.push(Notice::new_notice(format!("drop cascades to {}", total[0])));
@@ -1182,8 +1189,8 @@ fn drop_schemas(ctx: &mut ExecCtx, d: &DropStmt) -> R<QueryResult> {
                 )));
             }
         }
-        for (child, cname, _) in &deps {
-            drop_constraint_named(ctx, *child, cname);
+        for x in &deps {
+            drop_constraint_named(ctx, x.child, &x.constraint);
         }
         for id in tables {
             remove_table(ctx, id);
