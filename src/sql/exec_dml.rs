@@ -995,7 +995,24 @@ fn parent_actions(
                         };
                         ctx.cat.update_row(child, rid, n.clone());
                         if action == FkAction::SetDefault {
-                            check_fks(ctx.cat, child, &n, &checks, None)?;
+                            // PostgreSQL re-checks the parent: a default that is itself gone
+                            // is reported as the parent's violation.
+                            if let Err(e) = check_fks(ctx.cat, child, &n, &checks, None) {
+                                if e.state == super::error::SqlState::ForeignKeyViolation {
+                                    let pt = ctx
+                                        .cat
+                                        .table(table)
+                                        .ok_or_else(|| SqlError::internal("table vanished"))?;
+                                    return Err(SqlError::fk_violation_delete(
+                                        &pname,
+                                        &con.name,
+                                        &cname,
+                                        &key_text(pt, ref_cols),
+                                        &vals_text(&key),
+                                    ));
+                                }
+                                return Err(e);
+                            }
                         }
                         olds2.push(r);
                         news2.push(n);
