@@ -77,63 +77,87 @@ pub fn eval(e: &BExpr, row: &[Value], env: &Env) -> R<Value> {
 /// Evaluates a left-nested chain of AND / OR / arithmetic / `||` iteratively, so that long
 /// chains do not deepen the stack.
 fn eval_chain(e: &BExpr, row: &[Value], env: &Env) -> R<Value> {
+    let is_chain = |x: &BExpr| {
+        matches!(
+            x,
+            BExpr::Arith(..) | BExpr::Concat(..) | BExpr::And(..) | BExpr::Or(..)
+        )
+    };
+    fn left_of(x: &BExpr) -> Option<&BExpr> {
+        match x {
+            BExpr::Arith(_, a, _, _) | BExpr::Concat(a, _) | BExpr::And(a, _) | BExpr::Or(a, _) => {
+                Some(a.as_ref())
+            }
+            _ => None,
+        }
+    }
+    // The usual case, a single operator, needs no spine.
+    if let Some(left) = left_of(e) {
+        if !is_chain(left) {
+            let acc = eval(left, row, env)?;
+            return chain_step(e, acc, row, env);
+        }
+    }
     let mut spine: Vec<&BExpr> = Vec::new();
     let mut leftmost = e;
-    while let BExpr::Arith(_, a, _, _) | BExpr::Concat(a, _) | BExpr::And(a, _) | BExpr::Or(a, _) =
-        leftmost
-    {
+    while let Some(l) = left_of(leftmost) {
         spine.push(leftmost);
-        leftmost = a;
+        leftmost = l;
     }
     let mut acc = eval(leftmost, row, env)?;
     for node in spine.into_iter().rev() {
-        acc = match node {
-            BExpr::And(_, b) => {
-                let x = truth(&acc);
-                if x == Some(false) {
-                    Value::Bool(false)
-                } else {
-                    match (x, truth(&eval(b, row, env)?)) {
-                        (_, Some(false)) => Value::Bool(false),
-                        (Some(true), Some(true)) => Value::Bool(true),
-                        _ => Value::Null,
-                    }
-                }
-            }
-            BExpr::Or(_, b) => {
-                let x = truth(&acc);
-                if x == Some(true) {
-                    Value::Bool(true)
-                } else {
-                    match (x, truth(&eval(b, row, env)?)) {
-                        (_, Some(true)) => Value::Bool(true),
-                        (Some(false), Some(false)) => Value::Bool(false),
-                        _ => Value::Null,
-                    }
-                }
-            }
-            BExpr::Arith(op, _, b, ty) => {
-                let y = eval(b, row, env)?;
-                if acc.is_null() || y.is_null() {
-                    Value::Null
-                } else {
-                    arith(*op, acc, y, ty)?
-                }
-            }
-            BExpr::Concat(_, b) => {
-                let y = eval(b, row, env)?;
-                match (acc, y) {
-                    (Value::Text(mut s), Value::Text(t)) => {
-                        s.push_str(&t);
-                        Value::Text(s)
-                    }
+        acc = chain_step(node, acc, row, env)?;
+    }
+    Ok(acc)
+}
+
+/// Applies one chain operator to the accumulated left value and the node's right operand.
+fn chain_step(node: &BExpr, acc: Value, row: &[Value], env: &Env) -> R<Value> {
+    Ok(match node {
+        BExpr::And(_, b) => {
+            let x = truth(&acc);
+            if x == Some(false) {
+                Value::Bool(false)
+            } else {
+                match (x, truth(&eval(b, row, env)?)) {
+                    (_, Some(false)) => Value::Bool(false),
+                    (Some(true), Some(true)) => Value::Bool(true),
                     _ => Value::Null,
                 }
             }
-            _ => return Err(SqlError::internal("eval_chain")),
-        };
-    }
-    Ok(acc)
+        }
+        BExpr::Or(_, b) => {
+            let x = truth(&acc);
+            if x == Some(true) {
+                Value::Bool(true)
+            } else {
+                match (x, truth(&eval(b, row, env)?)) {
+                    (_, Some(true)) => Value::Bool(true),
+                    (Some(false), Some(false)) => Value::Bool(false),
+                    _ => Value::Null,
+                }
+            }
+        }
+        BExpr::Arith(op, _, b, ty) => {
+            let y = eval(b, row, env)?;
+            if acc.is_null() || y.is_null() {
+                Value::Null
+            } else {
+                arith(*op, acc, y, ty)?
+            }
+        }
+        BExpr::Concat(_, b) => {
+            let y = eval(b, row, env)?;
+            match (acc, y) {
+                (Value::Text(mut s), Value::Text(t)) => {
+                    s.push_str(&t);
+                    Value::Text(s)
+                }
+                _ => Value::Null,
+            }
+        }
+        _ => return Err(SqlError::internal("chain_step")),
+    })
 }
 
 fn eval_logic(e: &BExpr, row: &[Value], env: &Env) -> R<Value> {

@@ -277,11 +277,7 @@ fn env<'a>(ctx: &'a ExecCtx, cat: &'a Catalog) -> Env<'a> {
         cat,
         clock: ctx.clock,
         database: ctx.database,
-        schema: ctx
-            .search_path
-            .iter()
-            .find(|s| cat.has_schema(s))
-            .map(|s| s.as_str()),
+        schema: ctx.current_schema,
         outer: Vec::new(),
         aggs: Vec::new(),
         currval: ctx.currval,

@@ -124,6 +124,9 @@ pub struct ExecCtx<'a> {
     pub currval: &'a RefCell<BTreeMap<u32, i64>>,
     /// Notices raised so far.
     pub notices: Vec<Notice>,
+    /// The first existing schema of the search path when the statement started
+    /// (`current_schema()`), computed once rather than per row.
+    pub current_schema: Option<&'a str>,
 }
 
 /// 2025-01-01 12:00:00 UTC: the default session clock (no host clock in the engine).
@@ -492,7 +495,12 @@ impl Session {
                 Ok(r)
             }
             other => {
+                let current_schema = search_path
+                    .iter()
+                    .find(|s| self.catalog.has_schema(s))
+                    .map(|s| s.as_str());
                 let mut ctx = ExecCtx {
+                    current_schema,
                     cat: &mut self.catalog,
                     search_path,
                     clock: self.clock,
