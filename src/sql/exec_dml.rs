@@ -369,15 +369,17 @@ pub fn insert(ctx: &mut ExecCtx, ins: &Insert) -> R<QueryResult> {
         }
     }
     let explicit_cols = !ins.columns.is_empty();
-    let col_types: Vec<(String, SqlType)> = t
-        .meta
-        .columns
-        .iter()
-        .map(|c| (c.name.clone(), c.ty.clone()))
-        .collect();
+    // Types are copied (execution mutates the catalog); names are read only for errors.
+    let col_types: Vec<SqlType> = t.meta.columns.iter().map(|c| c.ty.clone()).collect();
+    let meta_cols = &t.meta.columns;
     let mismatch = |i: usize| {
-        let (n, ty) = col_types[i].clone();
-        move |et: &SqlType| SqlError::column_type_mismatch(&n, ty.base_name(), et.base_name())
+        move |et: &SqlType| {
+            SqlError::column_type_mismatch(
+                &meta_cols[i].name,
+                meta_cols[i].ty.base_name(),
+                et.base_name(),
+            )
+        }
     };
     let source = match &ins.source {
         InsertSource::DefaultValues => Source::Rows(vec![vec![]]),
@@ -427,7 +429,7 @@ pub fn insert(ctx: &mut ExecCtx, ins: &Insert) -> R<QueryResult> {
                         None => row.push(None),
                         Some((tp, pos)) => {
                             let ci = targets[k];
-                            let e = coerce_assign(tp, &col_types[ci].1, mismatch(ci))
+                            let e = coerce_assign(tp, &col_types[ci], mismatch(ci))
                                 .map_err(|e| e.at(at(pos)))?;
                             row.push(Some(e));
                         }
@@ -449,7 +451,7 @@ pub fn insert(ctx: &mut ExecCtx, ins: &Insert) -> R<QueryResult> {
             }
             for (k, c) in plan.columns.iter().enumerate() {
                 let ci = targets[k];
-                if !col_types[ci].1.assignable_from(&c.ty) {
+                if !col_types[ci].assignable_from(&c.ty) {
                     return Err(mismatch(ci)(&c.ty));
                 }
             }
@@ -534,7 +536,7 @@ pub fn insert(ctx: &mut ExecCtx, ins: &Insert) -> R<QueryResult> {
                     let e = match &a.value {
                         Some(v) => {
                             let tp = p.bind_in_scope(scope.clone(), v)?;
-                            coerce_assign(tp, &col_types[ci].1, mismatch(ci))?
+                            coerce_assign(tp, &col_types[ci], mismatch(ci))?
                         }
                         None => defaults[ci].clone(),
                     };
@@ -587,7 +589,7 @@ pub fn insert(ctx: &mut ExecCtx, ins: &Insert) -> R<QueryResult> {
                     (Some(k), Source::Query(_)) => super::types::cast_value(
                         query_rows[ri][k].clone(),
                         &query_cols[k].ty,
-                        &col_types[ci].1,
+                        &col_types[ci],
                         false,
                     )?,
                     (None, _) => eval(&defaults[ci], &[], &e)?,
