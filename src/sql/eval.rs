@@ -94,6 +94,29 @@ fn eval_chain(e: &BExpr, row: &[Value], env: &Env) -> R<Value> {
     // The usual case, a single operator, needs no spine.
     if let Some(left) = left_of(e) {
         if !is_chain(left) {
+            // `'text' || integer` builds its result in one allocation.
+            if let (BExpr::Concat(_, b), BExpr::Const(Value::Text(l))) = (e, left) {
+                if let BExpr::Cast {
+                    expr,
+                    from,
+                    to: SqlType::Text,
+                    ..
+                } = b.as_ref()
+                {
+                    if from.is_integer() {
+                        return match eval(expr, row, env)? {
+                            Value::Int(i) => {
+                                use std::fmt::Write;
+                                let mut s = String::with_capacity(l.len() + 20);
+                                s.push_str(l);
+                                let _ = write!(s, "{i}");
+                                Ok(Value::Text(s))
+                            }
+                            _ => Ok(Value::Null),
+                        };
+                    }
+                }
+            }
             let acc = eval(left, row, env)?;
             return chain_step(e, acc, row, env);
         }

@@ -674,6 +674,29 @@ mod tests {
     }
 
     #[test]
+    fn text_concatenated_with_integers() {
+        let mut s = Session::new();
+        s.execute("CREATE TABLE t (id integer, big bigint)")
+            .expect("create");
+        s.execute("INSERT INTO t VALUES (42, -9000000000), (NULL, NULL)")
+            .expect("insert");
+        let r = s
+            .execute("SELECT 'p' || id, 'q' || big, id || 'r' FROM t")
+            .expect("select");
+        assert_eq!(
+            r.rows,
+            Some(vec![
+                vec![
+                    Some("p42".to_string()),
+                    Some("q-9000000000".to_string()),
+                    Some("42r".to_string())
+                ],
+                vec![None, None, None]
+            ])
+        );
+    }
+
+    #[test]
     fn introspection_shows_what_psql_describes() {
         let mut s = Session::new();
         for stmt in [
