@@ -887,6 +887,52 @@ impl Catalog {
         rid
     }
 
+    /// Inserts a row unless a unique index already holds one of its keys; each key is built
+    /// and hashed once for both the check and the insertion. On conflict returns the index
+    /// name, its column names and the key's values.
+    pub fn insert_unique_row(
+        &mut self,
+        id: TableId,
+        row: Row,
+    ) -> Result<RowId, (String, String, String)> {
+        let Some(t) = self.tables.get_mut(&id) else {
+            return Ok(0);
+        };
+        let mut keys: Vec<(usize, Key)> = Vec::new();
+        for (n, idx) in t.meta.indexes.iter().enumerate() {
+            if !idx.unique {
+                continue;
+            }
+            if let Some(k) = t.key_of(&row, &idx.columns) {
+                if t.unique.get(&idx.name).is_some_and(|m| m.contains_key(&k)) {
+                    let cols = idx
+                        .columns
+                        .iter()
+                        .map(|c| t.meta.columns[*c].name.clone())
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    let vals =
+                        k.0.iter()
+                            .map(Value::to_detail)
+                            .collect::<Vec<_>>()
+                            .join(", ");
+                    return Err((idx.name.clone(), cols, vals));
+                }
+                keys.push((n, k));
+            }
+        }
+        let rid = t.next_row;
+        t.next_row += 1;
+        for (n, k) in keys {
+            if let Some(map) = t.unique.get_mut(&t.meta.indexes[n].name) {
+                map.insert(k, rid);
+            }
+        }
+        t.rows.insert(rid, row);
+        self.undo.push(Undo::RowInserted(id, rid));
+        Ok(rid)
+    }
+
     /// Deletes a row.
     pub fn delete_row(&mut self, id: TableId, rid: RowId) {
         if let Some(t) = self.tables.get_mut(&id) {

@@ -657,16 +657,16 @@ pub fn insert(ctx: &mut ExecCtx, ins: &Insert) -> R<QueryResult> {
                 continue;
             }
         }
-        if let Some((name, cols, vals, _)) = unique_conflict(ctx.cat, table, &row, None) {
-            return Err(SqlError::unique_violation(&name, &cols, &vals));
-        }
         if returning.is_some() {
             out_rows.push(row.clone());
         }
         if !checks.fks.is_empty() {
             new_versions.push(row.clone());
         }
-        let rid = ctx.cat.insert_row(table, row);
+        let rid = match ctx.cat.insert_unique_row(table, row) {
+            Ok(rid) => rid,
+            Err((name, cols, vals)) => return Err(SqlError::unique_violation(&name, &cols, &vals)),
+        };
         if conflict.is_some() {
             touched.insert(rid);
         }
