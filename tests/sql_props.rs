@@ -194,3 +194,49 @@ fn huge_literals_are_handled() {
         .expect("long IN list");
     assert_eq!(r.rows, Some(vec![vec![Some("3".to_string())]]));
 }
+
+#[test]
+fn rolled_back_transactions_restore_the_dump() {
+    let scripts: &[&[&str]] = &[
+        &[
+            "ALTER TABLE users ADD COLUMN nick text DEFAULT 'x'",
+            "UPDATE users SET age = age + 1",
+            "ALTER TABLE users ADD COLUMN n2 integer DEFAULT 5",
+            "UPDATE users SET n2 = 6 WHERE id = 1",
+        ],
+        &[
+            "DELETE FROM users WHERE id = 1",
+            "INSERT INTO users (name) VALUES ('carol')",
+            "UPDATE orders SET total = total * 2",
+        ],
+        &[
+            "ALTER TABLE users DROP COLUMN email",
+            "ALTER TABLE orders ALTER COLUMN total TYPE bigint",
+            "DROP TABLE app.items",
+            "CREATE TABLE x (id serial PRIMARY KEY)",
+        ],
+        &[
+            "ALTER TABLE users RENAME TO people",
+            "ALTER TABLE people RENAME COLUMN name TO full_name",
+            "CREATE INDEX ON people (age)",
+            "DROP SCHEMA app CASCADE",
+        ],
+    ];
+    for stmts in scripts {
+        let mut s = populated();
+        let before = s.catalog().dump();
+        s.execute("BEGIN").expect("begin");
+        for q in stmts.iter() {
+            s.execute(q).expect(q);
+        }
+        s.execute("ROLLBACK").expect("rollback");
+        assert_eq!(before, s.catalog().dump(), "{stmts:?}");
+        // The restored table still takes new columns correctly.
+        s.execute("ALTER TABLE users ADD COLUMN later text DEFAULT 'late'")
+            .expect("add");
+        let r = s
+            .execute("SELECT count(*) FROM users WHERE later = 'late'")
+            .expect("select");
+        assert_eq!(r.rows, Some(vec![vec![Some("2".to_string())]]));
+    }
+}

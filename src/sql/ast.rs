@@ -42,14 +42,14 @@ pub enum Statement {
     Drop(DropStmt),
     /// ALTER TABLE …
     AlterTable(Box<AlterTable>),
-    /// `CREATE SCHEMA [IF NOT EXISTS] name`
+    /// CREATE SCHEMA \[IF NOT EXISTS\] name
     CreateSchema {
         /// Schema name.
         name: String,
         /// IF NOT EXISTS given.
         if_not_exists: bool,
     },
-    /// `CREATE [UNIQUE] INDEX …`
+    /// CREATE \[UNIQUE\] INDEX …
     CreateIndex(Box<CreateIndex>),
     /// CREATE SEQUENCE name
     CreateSequence {
@@ -64,7 +64,7 @@ pub enum Statement {
     },
     /// CREATE DATABASE name
     CreateDatabase(String),
-    /// `DROP DATABASE [IF EXISTS] name`
+    /// DROP DATABASE \[IF EXISTS\] name
     DropDatabase {
         /// Database name.
         name: String,
@@ -82,9 +82,9 @@ pub enum Statement {
     Rollback,
     /// SAVEPOINT name
     Savepoint(String),
-    /// `RELEASE [SAVEPOINT] name`
+    /// RELEASE \[SAVEPOINT\] name
     Release(String),
-    /// `ROLLBACK TO [SAVEPOINT] name`
+    /// ROLLBACK TO \[SAVEPOINT\] name
     RollbackTo(String),
     /// SET name TO/= values
     Set {
@@ -97,7 +97,7 @@ pub enum Statement {
     Show(String),
     /// RESET name
     Reset(String),
-    /// `TRUNCATE [TABLE] names`
+    /// TRUNCATE \[TABLE\] names
     Truncate(Vec<ObjectName>),
     /// A statement with nothing to do (e.g. an empty string).
     Empty,
@@ -224,6 +224,8 @@ pub enum TableRef {
         query: Box<Query>,
         /// Alias (PostgreSQL 15 requires one).
         alias: Option<String>,
+        /// Column aliases: `AS v (a, b)`.
+        columns: Vec<String>,
     },
     /// A join of two FROM items.
     Join {
@@ -243,11 +245,11 @@ pub enum TableRef {
 pub enum JoinKind {
     /// INNER JOIN / JOIN
     Inner,
-    /// `LEFT [OUTER] JOIN`
+    /// LEFT \[OUTER\] JOIN
     Left,
-    /// `RIGHT [OUTER] JOIN`
+    /// RIGHT \[OUTER\] JOIN
     Right,
-    /// `FULL [OUTER] JOIN`
+    /// FULL \[OUTER\] JOIN
     Full,
     /// CROSS JOIN
     Cross,
@@ -312,7 +314,7 @@ pub enum InsertValue {
     Expr(Expr),
 }
 
-/// `ON CONFLICT [(cols) | ON CONSTRAINT name] DO NOTHING | DO UPDATE SET … [WHERE …].`
+/// ON CONFLICT [(cols) | ON CONSTRAINT name] DO NOTHING | DO UPDATE SET … [WHERE …].
 #[derive(Clone, Debug, PartialEq)]
 pub struct OnConflict {
     /// Conflict target columns.
@@ -523,14 +525,14 @@ pub struct AlterTable {
 /// One ALTER TABLE action.
 #[derive(Clone, Debug, PartialEq)]
 pub enum AlterAction {
-    /// `ADD [COLUMN] [IF NOT EXISTS] def`
+    /// ADD \[COLUMN\] \[IF NOT EXISTS\] def
     AddColumn {
         /// Column definition.
         def: ColumnDef,
         /// IF NOT EXISTS given.
         if_not_exists: bool,
     },
-    /// `DROP [COLUMN] [IF EXISTS] name [CASCADE]`
+    /// DROP \[COLUMN\] \[IF EXISTS\] name \[CASCADE\]
     DropColumn {
         /// Column name.
         name: String,
@@ -539,7 +541,7 @@ pub enum AlterAction {
         /// CASCADE given.
         cascade: bool,
     },
-    /// `RENAME [COLUMN] a TO b`
+    /// RENAME \[COLUMN\] a TO b
     RenameColumn {
         /// Old name.
         from: String,
@@ -555,15 +557,15 @@ pub enum AlterAction {
         /// New name.
         to: String,
     },
-    /// `ALTER [COLUMN] c SET NOT NULL`
+    /// ALTER \[COLUMN\] c SET NOT NULL
     SetNotNull(String),
-    /// `ALTER [COLUMN] c DROP NOT NULL`
+    /// ALTER \[COLUMN\] c DROP NOT NULL
     DropNotNull(String),
-    /// `ALTER [COLUMN] c SET DEFAULT expr`
+    /// ALTER \[COLUMN\] c SET DEFAULT expr
     SetDefault(String, Expr, String),
-    /// `ALTER [COLUMN] c DROP DEFAULT`
+    /// ALTER \[COLUMN\] c DROP DEFAULT
     DropDefault(String),
-    /// `ALTER [COLUMN] c [SET DATA] TYPE t [USING expr]`
+    /// ALTER \[COLUMN\] c \[SET DATA\] TYPE t [USING expr]
     AlterType {
         /// Column name.
         column: String,
@@ -574,7 +576,7 @@ pub enum AlterAction {
     },
     /// ADD table constraint
     AddConstraint(TableConstraint),
-    /// `DROP CONSTRAINT [IF EXISTS] name [CASCADE]`
+    /// DROP CONSTRAINT \[IF EXISTS\] name \[CASCADE\]
     DropConstraint {
         /// Constraint name.
         name: String,
@@ -702,23 +704,23 @@ pub enum ExprKind {
     Not(Box<Expr>),
     /// -expr
     Neg(Box<Expr>),
-    /// `expr IS [NOT] NULL`
+    /// expr IS \[NOT\] NULL
     IsNull(Box<Expr>, bool),
-    /// `expr IS [NOT] TRUE/FALSE`
+    /// expr IS \[NOT\] TRUE/FALSE
     IsBool(Box<Expr>, bool, bool),
-    /// `expr IS [NOT] DISTINCT FROM expr`
+    /// expr IS \[NOT\] DISTINCT FROM expr
     IsDistinct(Box<Expr>, Box<Expr>, bool),
-    /// `expr [NOT] BETWEEN a AND b`
+    /// expr \[NOT\] BETWEEN a AND b
     Between(Box<Expr>, Box<Expr>, Box<Expr>, bool),
-    /// `expr [NOT] IN (list)`
+    /// expr \[NOT\] IN (list)
     InList(Box<Expr>, Vec<Expr>, bool),
-    /// `expr [NOT] IN (subquery)`
+    /// expr \[NOT\] IN (subquery)
     InSubquery(Box<Expr>, Box<Query>, bool),
-    /// `[NOT] EXISTS (subquery)`
+    /// \[NOT\] EXISTS (subquery)
     Exists(Box<Query>, bool),
     /// (subquery)
     Subquery(Box<Query>),
-    /// `expr [NOT] LIKE/ILIKE pattern [ESCAPE e]`
+    /// expr \[NOT\] LIKE/ILIKE pattern [ESCAPE e]
     Like {
         /// The subject.
         expr: Box<Expr>,
@@ -731,7 +733,7 @@ pub enum ExprKind {
         /// ESCAPE character expression.
         escape: Option<Box<Expr>>,
     },
-    /// `CASE [operand] WHEN … THEN … [ELSE …] END`
+    /// CASE \[operand\] WHEN … THEN … \[ELSE …\] END
     Case {
         /// Simple CASE operand.
         operand: Option<Box<Expr>>,

@@ -10,7 +10,9 @@
 //! * sequences are not transactional: `nextval` is never undone.
 
 use std::cell::Cell;
-use std::collections::BTreeMap;
+use std::collections::hash_map::DefaultHasher;
+use std::collections::{BTreeMap, HashMap};
+use std::hash::BuildHasherDefault;
 
 use super::ast::{Expr, FkAction};
 use super::error::SqlError;
@@ -151,15 +153,88 @@ impl TableMeta {
     }
 }
 
+/// A unique index's data: key → row. A hash map with a fixed (unseeded) hasher, so lookups
+/// are cheap and behaviour is deterministic; it is only probed, never iterated into output.
+pub type UniqueIndex = HashMap<Key, RowId, BuildHasherDefault<DefaultHasher>>;
+
+/// A table's rows by row id: a slot vector, so lookups by id are O(1) and iteration follows
+/// insertion order. Invariant: `live` counts the occupied slots.
+#[derive(Clone, Debug, Default)]
+pub struct RowStore {
+    slots: Vec<Option<Row>>,
+    live: usize,
+}
+
+impl RowStore {
+    fn slot(rid: RowId) -> Option<usize> {
+        usize::try_from(rid).ok()?.checked_sub(1)
+    }
+    /// The row with this id.
+    pub fn get(&self, rid: &RowId) -> Option<&Row> {
+        self.slots.get(Self::slot(*rid)?)?.as_ref()
+    }
+    /// The row with this id, mutable.
+    pub fn get_mut(&mut self, rid: &RowId) -> Option<&mut Row> {
+        self.slots.get_mut(Self::slot(*rid)?)?.as_mut()
+    }
+    /// Stores a row under an id, returning the row it replaced.
+    pub fn insert(&mut self, rid: RowId, row: Row) -> Option<Row> {
+        let i = Self::slot(rid)?;
+        if i >= self.slots.len() {
+            self.slots.resize_with(i + 1, || None);
+        }
+        let old = self.slots[i].replace(row);
+        if old.is_none() {
+            self.live += 1;
+        }
+        old
+    }
+    /// Removes and returns a row.
+    pub fn remove(&mut self, rid: &RowId) -> Option<Row> {
+        let old = self.slots.get_mut(Self::slot(*rid)?)?.take();
+        if old.is_some() {
+            self.live -= 1;
+        }
+        old
+    }
+    /// Rows in id order.
+    pub fn values(&self) -> impl Iterator<Item = &Row> {
+        self.slots.iter().flatten()
+    }
+    /// Rows in id order, mutable.
+    pub fn values_mut(&mut self) -> impl Iterator<Item = &mut Row> {
+        self.slots.iter_mut().flatten()
+    }
+    /// (id, row) pairs in id order.
+    pub fn iter(&self) -> impl Iterator<Item = (RowId, &Row)> {
+        self.slots
+            .iter()
+            .enumerate()
+            .filter_map(|(i, r)| r.as_ref().map(|r| (i as RowId + 1, r)))
+    }
+    /// Row ids in order.
+    pub fn keys(&self) -> impl Iterator<Item = RowId> + '_ {
+        self.iter().map(|(rid, _)| rid)
+    }
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        self.live
+    }
+    /// True when there are no rows.
+    pub fn is_empty(&self) -> bool {
+        self.live == 0
+    }
+}
+
 /// A table with its rows and unique-index data.
 #[derive(Clone, Debug)]
 pub struct Table {
     /// Definition.
     pub meta: TableMeta,
     /// Rows by row id (insertion order).
-    pub rows: BTreeMap<RowId, Row>,
+    pub rows: RowStore,
     /// Unique index name → key → row.
-    pub unique: BTreeMap<String, BTreeMap<Key, RowId>>,
+    pub unique: BTreeMap<String, UniqueIndex>,
     /// Next row id to hand out.
     pub next_row: RowId,
 }
@@ -171,6 +246,20 @@ impl Table {
             Some(v) => v,
             None => &self.meta.columns[i].missing,
         }
+    }
+
+    /// The rows in insertion order, in PostgreSQL's text format (NULL as `None`), for explorers.
+    pub fn rows_text(&self) -> Vec<Vec<Option<String>>> {
+        self.rows
+            .values()
+            .map(|r| self.full_row(r).iter().map(Value::to_text).collect())
+            .collect()
+    }
+
+    /// The constraints with their `pg_get_constraintdef` text are available through
+    /// [`Catalog::constraint_def`]; this lists the column names psql's `\d` prints.
+    pub fn column_names(&self) -> Vec<String> {
+        self.meta.columns.iter().map(|c| c.name.clone()).collect()
     }
 
     /// A stored row widened to all columns.
@@ -258,14 +347,14 @@ impl Table {
 
     /// Builds the data of a unique index over the current rows; on a duplicate returns the
     /// duplicated key.
-    pub fn build_unique(&self, cols: &[usize]) -> Result<BTreeMap<Key, RowId>, Key> {
-        let mut map = BTreeMap::new();
-        for (rid, row) in &self.rows {
+    pub fn build_unique(&self, cols: &[usize]) -> Result<UniqueIndex, Key> {
+        let mut map = UniqueIndex::default();
+        for (rid, row) in self.rows.iter() {
             if let Some(k) = self.key_of(row, cols) {
                 if map.contains_key(&k) {
                     return Err(k);
                 }
-                map.insert(k, *rid);
+                map.insert(k, rid);
             }
         }
         Ok(map)
@@ -329,9 +418,11 @@ enum Undo {
     RowUpdated(TableId, RowId, Row),
     /// An in-place UPDATE: the row's previous length and the replaced column values.
     RowPatched(TableId, RowId, usize, Vec<(usize, Value)>),
+    /// An in-place UPDATE of one column (the common case, kept free of allocation).
+    RowPatched1(TableId, RowId, usize, usize, Value),
     Meta(Box<TableMeta>),
     UniqueAdded(TableId, String),
-    UniqueDropped(TableId, String, BTreeMap<Key, RowId>),
+    UniqueDropped(TableId, String, UniqueIndex),
     TableCreated(TableId),
     TableRestored(Box<Table>),
     Namespace(BTreeMap<String, Schema>),
@@ -426,43 +517,48 @@ impl Catalog {
         out
     }
 
-    /// `pg_get_constraintdef`-style text of a constraint.
+    /// `pg_get_constraintdef`-style text of a constraint (one implementation,
+    /// in `describe.rs`, serves SQL, psql's `\d` and the explorer).
     pub fn constraint_def(&self, t: &TableMeta, c: &Constraint) -> String {
-        let names = |cols: &[usize], m: &TableMeta| {
-            cols.iter()
-                .map(|i| m.columns.get(*i).map_or(String::new(), |c| c.name.clone()))
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
-        match &c.kind {
-            ConstraintKind::PrimaryKey(cols) => format!("PRIMARY KEY ({})", names(cols, t)),
-            ConstraintKind::Unique(cols) => format!("UNIQUE ({})", names(cols, t)),
-            ConstraintKind::Check { text, .. } => format!("CHECK ({})", text.trim()),
-            ConstraintKind::ForeignKey {
-                cols,
-                ref_table,
-                ref_cols,
-                on_delete,
-                on_update,
-            } => {
-                let Some(rt) = self.table(*ref_table) else {
-                    return String::new();
-                };
-                let mut s = format!(
-                    "FOREIGN KEY ({}) REFERENCES {}({})",
-                    names(cols, t),
-                    rt.meta.name,
-                    names(ref_cols, &rt.meta)
+        super::describe::constraint_def(self, t, c, false)
+    }
+
+    /// A table by schema and name.
+    pub fn find_table(&self, schema: &str, name: &str) -> Option<&Table> {
+        match self.relation(schema, name) {
+            Some(Relation::Table(id)) => self.tables.get(&id),
+            _ => None,
+        }
+    }
+
+    /// Every index as (schema, index name, table name, definition as `pg_indexes.indexdef`
+    /// prints it), ordered by schema and index name (psql's `\di`).
+    pub fn indexes(&self) -> Vec<(String, String, String, String)> {
+        let mut out = Vec::new();
+        for t in self.tables() {
+            for i in &t.meta.indexes {
+                let cols = i
+                    .columns
+                    .iter()
+                    .filter_map(|c| t.meta.columns.get(*c))
+                    .map(|c| c.name.clone())
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let unique = if i.unique { "UNIQUE " } else { "" };
+                let def = format!(
+                    "CREATE {unique}INDEX {} ON {}.{} USING btree ({cols})",
+                    i.name, t.meta.schema, t.meta.name
                 );
-                if *on_update != FkAction::NoAction {
-                    s.push_str(&format!(" ON UPDATE {}", on_update.sql()));
-                }
-                if *on_delete != FkAction::NoAction {
-                    s.push_str(&format!(" ON DELETE {}", on_delete.sql()));
-                }
-                s
+                out.push((
+                    t.meta.schema.clone(),
+                    i.name.clone(),
+                    t.meta.name.clone(),
+                    def,
+                ));
             }
         }
+        out.sort();
+        out
     }
 
     /// A deterministic text dump of every schema, table definition, index and row. Sequence
@@ -499,7 +595,7 @@ impl Catalog {
                     i.name, i.columns, i.unique
                 ));
             }
-            for (rid, row) in &t.rows {
+            for (rid, row) in t.rows.iter() {
                 let vals: Vec<String> = t.full_row(row).iter().map(Value::to_detail).collect();
                 out.push_str(&format!("  row {rid}: {}\n", vals.join(", ")));
             }
@@ -554,6 +650,12 @@ impl Catalog {
                         tab.index_add(rid, &old);
                         tab.rows.insert(rid, old);
                     }
+                }
+                Undo::RowPatched1(t, rid, old_len, col, old) => {
+                    self.undo
+                        .push(Undo::RowPatched(t, rid, old_len, vec![(col, old)]));
+                    let at = self.undo.len() - 1;
+                    self.rollback_to(at);
                 }
                 Undo::RowPatched(t, rid, old_len, olds) => {
                     if let Some(tab) = self.tables.get_mut(&t) {
@@ -655,14 +757,14 @@ impl Catalog {
         let mut unique = BTreeMap::new();
         for idx in &meta.indexes {
             if idx.unique {
-                unique.insert(idx.name.clone(), BTreeMap::new());
+                unique.insert(idx.name.clone(), UniqueIndex::default());
             }
         }
         self.tables.insert(
             id,
             Table {
                 meta,
-                rows: BTreeMap::new(),
+                rows: RowStore::default(),
                 unique,
                 next_row: 1,
             },
@@ -694,7 +796,7 @@ impl Catalog {
     }
 
     /// Installs unique-index data built by [`Table::build_unique`].
-    pub fn add_unique_data(&mut self, id: TableId, name: &str, data: BTreeMap<Key, RowId>) {
+    pub fn add_unique_data(&mut self, id: TableId, name: &str, data: UniqueIndex) {
         if let Some(t) = self.tables.get_mut(&id) {
             t.unique.insert(name.to_string(), data);
             self.undo.push(Undo::UniqueAdded(id, name.to_string()));
@@ -752,6 +854,52 @@ impl Catalog {
         rid
     }
 
+    /// Inserts a row unless a unique index already holds one of its keys; each key is built
+    /// and hashed once for both the check and the insertion. On conflict returns the index
+    /// name, its column names and the key's values.
+    pub fn insert_unique_row(
+        &mut self,
+        id: TableId,
+        row: Row,
+    ) -> Result<RowId, (String, String, String)> {
+        let Some(t) = self.tables.get_mut(&id) else {
+            return Ok(0);
+        };
+        let mut keys: Vec<(usize, Key)> = Vec::new();
+        for (n, idx) in t.meta.indexes.iter().enumerate() {
+            if !idx.unique {
+                continue;
+            }
+            if let Some(k) = t.key_of(&row, &idx.columns) {
+                if t.unique.get(&idx.name).is_some_and(|m| m.contains_key(&k)) {
+                    let cols = idx
+                        .columns
+                        .iter()
+                        .map(|c| t.meta.columns[*c].name.clone())
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    let vals =
+                        k.0.iter()
+                            .map(Value::to_detail)
+                            .collect::<Vec<_>>()
+                            .join(", ");
+                    return Err((idx.name.clone(), cols, vals));
+                }
+                keys.push((n, k));
+            }
+        }
+        let rid = t.next_row;
+        t.next_row += 1;
+        for (n, k) in keys {
+            if let Some(map) = t.unique.get_mut(&t.meta.indexes[n].name) {
+                map.insert(k, rid);
+            }
+        }
+        t.rows.insert(rid, row);
+        self.undo.push(Undo::RowInserted(id, rid));
+        Ok(rid)
+    }
+
     /// Deletes a row.
     pub fn delete_row(&mut self, id: TableId, rid: RowId) {
         if let Some(t) = self.tables.get_mut(&id) {
@@ -769,42 +917,65 @@ impl Catalog {
         &mut self,
         id: TableId,
         rid: RowId,
-        changes: Vec<(usize, Value)>,
+        changes: &mut Vec<(usize, Value)>,
     ) -> Vec<(String, Option<Key>)> {
+        self.widen_row(id, rid);
         let Some(t) = self.tables.get_mut(&id) else {
             return Vec::new();
         };
-        let changed: Vec<usize> = changes.iter().map(|(c, _)| *c).collect();
-        let affected: Vec<(String, Vec<usize>)> = t
-            .meta
-            .indexes
-            .iter()
-            .filter(|i| i.unique && i.columns.iter().any(|c| changed.contains(c)))
-            .map(|i| (i.name.clone(), i.columns.clone()))
-            .collect();
+        let hits = |cols: &[usize]| cols.iter().any(|c| changes.iter().any(|(x, _)| x == c));
         let old_keys: Vec<(String, Option<Key>)> = match t.rows.get(&rid) {
-            Some(row) => affected
+            Some(row) => t
+                .meta
+                .indexes
                 .iter()
-                .map(|(n, cols)| (n.clone(), t.key_of(row, cols)))
+                .filter(|i| i.unique && hits(&i.columns))
+                .map(|i| (i.name.clone(), t.key_of(row, &i.columns)))
                 .collect(),
             None => return Vec::new(),
         };
-        let missing: Vec<Value> = t.meta.columns.iter().map(|c| c.missing.clone()).collect();
         let Some(row) = t.rows.get_mut(&rid) else {
             return Vec::new();
         };
         let old_len = row.len();
-        while row.len() < missing.len() {
-            row.push(missing[row.len()].clone());
+        // One changed column is the common case: record it without allocating.
+        if changes.len() == 1 {
+            if let Some((ci, v)) = changes.pop() {
+                if let Some(slot) = row.get_mut(ci) {
+                    let old = std::mem::replace(slot, v);
+                    self.undo.push(Undo::RowPatched1(id, rid, old_len, ci, old));
+                }
+            }
+            return old_keys;
         }
         let mut olds = Vec::with_capacity(changes.len());
-        for (ci, v) in changes {
+        for (ci, v) in changes.drain(..) {
             if let Some(slot) = row.get_mut(ci) {
                 olds.push((ci, std::mem::replace(slot, v)));
             }
         }
         self.undo.push(Undo::RowPatched(id, rid, old_len, olds));
         old_keys
+    }
+
+    /// Stores a row's missing trailing values explicitly (no visible change; undone by
+    /// truncating, so a rolled-back ADD COLUMN never finds a too-long row).
+    pub fn widen_row(&mut self, id: TableId, rid: RowId) {
+        let Some(t) = self.tables.get_mut(&id) else {
+            return;
+        };
+        let Table { meta, rows, .. } = t;
+        if let Some(row) = rows.get_mut(&rid) {
+            let old_len = row.len();
+            if old_len >= meta.columns.len() {
+                return;
+            }
+            while row.len() < meta.columns.len() {
+                row.push(meta.columns[row.len()].missing.clone());
+            }
+            self.undo
+                .push(Undo::RowPatched(id, rid, old_len, Vec::new()));
+        }
     }
 
     /// Moves a patched row's unique-index entries to its new key, or reports the index whose

@@ -46,12 +46,20 @@ fn unwrap_parens(text: &str) -> &str {
 }
 
 /// `PRIMARY KEY (id)`, `UNIQUE (email)`, `CHECK (age >= 0)`,
-/// `FOREIGN KEY (org_id) REFERENCES orgs(id) ON DELETE CASCADE`.
-pub fn constraint_def(catalog: &Catalog, meta: &TableMeta, constraint: &Constraint) -> String {
+/// `FOREIGN KEY (org_id) REFERENCES orgs(id) ON DELETE CASCADE`. With
+/// `pretty` (psql's `\d`), a CHECK shows its condition in one pair of
+/// parentheses; without (`pg_get_constraintdef(oid)`), PostgreSQL's two.
+pub fn constraint_def(
+    catalog: &Catalog,
+    meta: &TableMeta,
+    constraint: &Constraint,
+    pretty: bool,
+) -> String {
     match &constraint.kind {
         ConstraintKind::PrimaryKey(cols) => format!("PRIMARY KEY ({})", column_list(meta, cols)),
         ConstraintKind::Unique(cols) => format!("UNIQUE ({})", column_list(meta, cols)),
-        ConstraintKind::Check { text, .. } => format!("CHECK ({})", unwrap_parens(text)),
+        ConstraintKind::Check { text, .. } if pretty => format!("CHECK ({})", unwrap_parens(text)),
+        ConstraintKind::Check { text, .. } => format!("CHECK (({}))", unwrap_parens(text)),
         ConstraintKind::ForeignKey {
             cols,
             ref_table,

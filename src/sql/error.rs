@@ -496,6 +496,16 @@ impl SqlError {
             ),
         )
     }
+    /// 42703 JOIN … USING names a column one side lacks.
+    pub fn using_column_missing(col: &str, side: &str) -> Self {
+        Self::new(
+            SqlState::UndefinedColumn,
+            format!(
+                "column {} specified in USING clause does not exist in {side} table",
+                q(col)
+            ),
+        )
+    }
     /// 42702 ambiguous reference.
     pub fn ambiguous_column(name: &str) -> Self {
         Self::new(
@@ -890,13 +900,22 @@ impl SqlError {
     }
     /// 42883 no such operator.
     pub fn undefined_operator(left: Option<&str>, op: &str, right: &str) -> Self {
-        let sig = match left {
-            Some(l) => format!("{l} {op} {right}"),
-            None => format!("{op} {right}"),
+        // A prefix operator has one argument, and PostgreSQL words the hint for one.
+        let (sig, hint) = match left {
+            Some(l) => (
+                format!("{l} {op} {right}"),
+                "No operator matches the given name and argument types. You might need to add explicit type casts.",
+            ),
+            None => (
+                format!("{op} {right}"),
+                "No operator matches the given name and argument type. You might need to add an explicit type cast.",
+            ),
         };
-        Self::new(SqlState::UndefinedFunction, format!("operator does not exist: {sig}")).with_hint(
-            "No operator matches the given name and argument types. You might need to add explicit type casts.",
+        Self::new(
+            SqlState::UndefinedFunction,
+            format!("operator does not exist: {sig}"),
         )
+        .with_hint(hint)
     }
     /// 42883 no such function.
     pub fn undefined_function(name: &str, args: &str) -> Self {
@@ -1073,30 +1092,67 @@ pub fn caret_lines(statement: &str, position: usize) -> String {
         .iter()
         .position(|c| *c == '\n' || *c == '\r')
         .map_or(chars.len(), |p| line_start + p);
-    let mut line: Vec<char> = chars[line_start..line_end]
+    let line: Vec<char> = chars[line_start..line_end]
         .iter()
         .map(|c| if *c == '\t' { ' ' } else { *c })
         .collect();
-    let mut caret = pos0 - line_start;
-    let prefix = format!("LINE {line_no}: ");
-    // psql keeps the excerpt within 60 display columns, cutting around the caret.
+    let loc = pos0 - line_start;
+    // psql (reportErrorPosition): at most 60 columns, keeping 10 columns right of the caret.
     const DISPLAY: usize = 60;
-    let mut head = String::new();
-    let mut tail = String::new();
+    const MIN_RIGHT_CUT: usize = 10;
+    let (mut ibeg, mut iend) = (0, line.len());
+    let (mut beg_trunc, mut end_trunc) = (false, false);
     if line.len() > DISPLAY {
-        if caret > DISPLAY - 10 {
-            let start = caret.saturating_sub(DISPLAY - 10);
-            let start = start.min(line.len());
-            line.drain(..start);
-            caret -= start;
-            head.push_str("...");
-        }
-        if line.len() > DISPLAY {
-            line.truncate(DISPLAY);
-            tail.push_str("...");
+        if loc + MIN_RIGHT_CUT < DISPLAY {
+            iend = DISPLAY;
+            end_trunc = true;
+        } else {
+            if loc + MIN_RIGHT_CUT < iend {
+                iend = loc + MIN_RIGHT_CUT;
+                end_trunc = true;
+            }
+            while iend - ibeg > DISPLAY {
+                ibeg += 1;
+                beg_trunc = true;
+            }
         }
     }
-    let text: String = line.iter().collect();
-    let pad = prefix.chars().count() + head.len() + caret;
+    let text: String = line[ibeg..iend].iter().collect();
+    let prefix = format!("LINE {line_no}: ");
+    let head = if beg_trunc { "..." } else { "" };
+    let tail = if end_trunc { "..." } else { "" };
+    let pad = prefix.len() + head.len() + loc.saturating_sub(ibeg);
     format!("{prefix}{head}{text}{tail}\n{}^", " ".repeat(pad))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn caret_lines_match_psql() {
+        let long = "SELECT relname, relkind, relnamespace, reltuples, relpages, relallvisible, reltoastrelid, relhasindex, nme FROM pg_class WHERE relname = 'x';";
+        let start = "SELECT nme, relname, relkind, relnamespace, reltuples, relpages, relallvisible, reltoastrelid, relhasindex, relname FROM pg_class;";
+        for (sql, pos, out) in [
+            ("SELECT nme FROM pg_class;", 8, "LINE 1: SELECT nme FROM pg_class;\n               ^"),
+            (long, long.find("nme").unwrap_or(0) + 1, "LINE 1: ...pages, relallvisible, reltoastrelid, relhasindex, nme FROM p...\n                                                             ^"),
+            (start, 8, "LINE 1: SELECT nme, relname, relkind, relnamespace, reltuples, relpa...\n               ^"),
+            ("SELECT 1,\n  nme\nFROM pg_class;", 13, "LINE 2:   nme\n          ^"),
+        ] {
+            assert_eq!(caret_lines(sql, pos), out, "{sql}");
+        }
+    }
+
+    #[test]
+    fn psql_report_adds_detail_and_hint() {
+        let e = SqlError::undefined_column("nme")
+            .with_hint("Perhaps you meant to reference the column \"users.name\".")
+            .at(Some(8));
+        assert_eq!(
+            e.psql_report("SELECT nme FROM users;"),
+            "ERROR:  column \"nme\" does not exist\nLINE 1: SELECT nme FROM users;\n               ^\nHINT:  Perhaps you meant to reference the column \"users.name\"."
+        );
+        let e = SqlError::unique_violation("users_pkey", "id", "1");
+        assert_eq!(e.to_string(), "ERROR:  duplicate key value violates unique constraint \"users_pkey\"\nDETAIL:  Key (id)=(1) already exists.");
+    }
 }

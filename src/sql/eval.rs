@@ -77,63 +77,110 @@ pub fn eval(e: &BExpr, row: &[Value], env: &Env) -> R<Value> {
 /// Evaluates a left-nested chain of AND / OR / arithmetic / `||` iteratively, so that long
 /// chains do not deepen the stack.
 fn eval_chain(e: &BExpr, row: &[Value], env: &Env) -> R<Value> {
+    let is_chain = |x: &BExpr| {
+        matches!(
+            x,
+            BExpr::Arith(..) | BExpr::Concat(..) | BExpr::And(..) | BExpr::Or(..)
+        )
+    };
+    fn left_of(x: &BExpr) -> Option<&BExpr> {
+        match x {
+            BExpr::Arith(_, a, _, _) | BExpr::Concat(a, _) | BExpr::And(a, _) | BExpr::Or(a, _) => {
+                Some(a.as_ref())
+            }
+            _ => None,
+        }
+    }
+    // The usual case, a single operator, needs no spine.
+    if let Some(left) = left_of(e) {
+        if !is_chain(left) {
+            // `'text' || integer` builds its result in one allocation.
+            if let (BExpr::Concat(_, b), BExpr::Const(Value::Text(l))) = (e, left) {
+                if let BExpr::Cast {
+                    expr,
+                    from,
+                    to: SqlType::Text,
+                    ..
+                } = b.as_ref()
+                {
+                    if from.is_integer() {
+                        return match eval(expr, row, env)? {
+                            Value::Int(i) => {
+                                use std::fmt::Write;
+                                let mut s = String::with_capacity(l.len() + 20);
+                                s.push_str(l);
+                                let _ = write!(s, "{i}");
+                                Ok(Value::Text(s))
+                            }
+                            _ => Ok(Value::Null),
+                        };
+                    }
+                }
+            }
+            let acc = eval(left, row, env)?;
+            return chain_step(e, acc, row, env);
+        }
+    }
     let mut spine: Vec<&BExpr> = Vec::new();
     let mut leftmost = e;
-    while let BExpr::Arith(_, a, _, _) | BExpr::Concat(a, _) | BExpr::And(a, _) | BExpr::Or(a, _) =
-        leftmost
-    {
+    while let Some(l) = left_of(leftmost) {
         spine.push(leftmost);
-        leftmost = a;
+        leftmost = l;
     }
     let mut acc = eval(leftmost, row, env)?;
     for node in spine.into_iter().rev() {
-        acc = match node {
-            BExpr::And(_, b) => {
-                let x = truth(&acc);
-                if x == Some(false) {
-                    Value::Bool(false)
-                } else {
-                    match (x, truth(&eval(b, row, env)?)) {
-                        (_, Some(false)) => Value::Bool(false),
-                        (Some(true), Some(true)) => Value::Bool(true),
-                        _ => Value::Null,
-                    }
-                }
-            }
-            BExpr::Or(_, b) => {
-                let x = truth(&acc);
-                if x == Some(true) {
-                    Value::Bool(true)
-                } else {
-                    match (x, truth(&eval(b, row, env)?)) {
-                        (_, Some(true)) => Value::Bool(true),
-                        (Some(false), Some(false)) => Value::Bool(false),
-                        _ => Value::Null,
-                    }
-                }
-            }
-            BExpr::Arith(op, _, b, ty) => {
-                let y = eval(b, row, env)?;
-                if acc.is_null() || y.is_null() {
-                    Value::Null
-                } else {
-                    arith(*op, acc, y, ty)?
-                }
-            }
-            BExpr::Concat(_, b) => {
-                let y = eval(b, row, env)?;
-                match (acc, y) {
-                    (Value::Text(mut s), Value::Text(t)) => {
-                        s.push_str(&t);
-                        Value::Text(s)
-                    }
+        acc = chain_step(node, acc, row, env)?;
+    }
+    Ok(acc)
+}
+
+/// Applies one chain operator to the accumulated left value and the node's right operand.
+fn chain_step(node: &BExpr, acc: Value, row: &[Value], env: &Env) -> R<Value> {
+    Ok(match node {
+        BExpr::And(_, b) => {
+            let x = truth(&acc);
+            if x == Some(false) {
+                Value::Bool(false)
+            } else {
+                match (x, truth(&eval(b, row, env)?)) {
+                    (_, Some(false)) => Value::Bool(false),
+                    (Some(true), Some(true)) => Value::Bool(true),
                     _ => Value::Null,
                 }
             }
-            _ => return Err(SqlError::internal("eval_chain")),
-        };
-    }
-    Ok(acc)
+        }
+        BExpr::Or(_, b) => {
+            let x = truth(&acc);
+            if x == Some(true) {
+                Value::Bool(true)
+            } else {
+                match (x, truth(&eval(b, row, env)?)) {
+                    (_, Some(true)) => Value::Bool(true),
+                    (Some(false), Some(false)) => Value::Bool(false),
+                    _ => Value::Null,
+                }
+            }
+        }
+        BExpr::Arith(op, _, b, ty) => {
+            let y = eval(b, row, env)?;
+            if acc.is_null() || y.is_null() {
+                Value::Null
+            } else {
+                arith(*op, acc, y, ty)?
+            }
+        }
+        BExpr::Concat(_, b) => {
+            let y = eval(b, row, env)?;
+            match (acc, y) {
+                (Value::Text(mut s), Value::Text(t)) => {
+                    s.push_str(&t);
+                    Value::Text(s)
+                }
+                _ => Value::Null,
+            }
+        }
+        _ => return Err(SqlError::internal("chain_step")),
+    })
 }
 
 fn eval_logic(e: &BExpr, row: &[Value], env: &Env) -> R<Value> {
@@ -277,7 +324,7 @@ fn eval_other(e: &BExpr, row: &[Value], env: &Env) -> R<Value> {
             match (x, p) {
                 (Value::Text(s), Value::Text(p)) => {
                     let m = if *ci {
-                        like(&s.to_lowercase(), &p.to_lowercase(), esc)
+                        like(&s.to_ascii_lowercase(), &p.to_ascii_lowercase(), esc)
                     } else {
                         like(&s, &p, esc)
                     };
@@ -676,16 +723,17 @@ fn call(f: Func, args: &[BExpr], ty: &SqlType, row: &[Value], env: &Env) -> R<Va
         Func::Length => Value::Int(t0.chars().count() as i64),
         Func::LengthChar => Value::Int(t0.trim_end_matches(' ').chars().count() as i64),
         Func::OctetLength => Value::Int(t0.len() as i64),
-        Func::Upper => Value::Text(t0.to_uppercase()),
-        Func::Lower => Value::Text(t0.to_lowercase()),
+        // The corpus databases use LC_CTYPE C: case mapping touches ASCII letters only.
+        Func::Upper => Value::Text(t0.to_ascii_uppercase()),
+        Func::Lower => Value::Text(t0.to_ascii_lowercase()),
         Func::Initcap => {
             let mut out = String::new();
             let mut prev_alnum = false;
             for c in t0.chars() {
                 if prev_alnum {
-                    out.extend(c.to_lowercase());
+                    out.push(c.to_ascii_lowercase());
                 } else {
-                    out.extend(c.to_uppercase());
+                    out.push(c.to_ascii_uppercase());
                 }
                 prev_alnum = c.is_alphanumeric();
             }
@@ -888,7 +936,10 @@ fn call(f: Func, args: &[BExpr], ty: &SqlType, row: &[Value], env: &Env) -> R<Va
                 ));
             }
             match ty {
-                SqlType::Numeric(_) => Value::Numeric(Decimal::from_f64(x.sqrt())?.rescale(16)?),
+                SqlType::Numeric(_) => match vals[0].as_decimal().and_then(|d| d.sqrt()) {
+                    Some(d) => Value::Numeric(d),
+                    None => Value::Numeric(Decimal::from_f64(x.sqrt())?.rescale(16)?),
+                },
                 _ => Value::Float8(x.sqrt()),
             }
         }

@@ -1,11 +1,10 @@
-//! DDL: CREATE/DROP/ALTER TABLE, schemas, indexes, sequences, TRUNCATE — with PostgreSQL's
-//! generated names, dependency errors and NOTICEs.
+//! DDL: CREATE/DROP TABLE, schemas, indexes, sequences and TRUNCATE, with PostgreSQL's
+//! generated names, dependency errors and NOTICEs (ALTER TABLE is in `exec_alter.rs`).
 //!
 //! Invariant: every change goes through `Catalog` methods that record undo steps, so DDL is
 //! transactional like PostgreSQL's.
 
 use std::cell::Cell;
-use std::collections::BTreeMap;
 
 use super::ast::*;
 use super::catalog::{
@@ -13,10 +12,10 @@ use super::catalog::{
     TableId, TableMeta,
 };
 use super::error::{Notice, SqlError, SqlState};
-use super::eval::{eval, eval_pred, Env};
+use super::eval::{eval, Env};
 use super::plan::{coerce_assign, is_serial, resolve_type, Planner, Scope};
 use super::session::{ExecCtx, QueryResult};
-use super::types::{cast_value, SqlType, Value};
+use super::types::{SqlType, Value};
 
 type R<T> = Result<T, SqlError>;
 
@@ -34,7 +33,7 @@ pub fn execute(ctx: &mut ExecCtx, stmt: &Statement) -> R<QueryResult> {
             DropKind::Index => drop_indexes(ctx, d),
             DropKind::Sequence => drop_sequences(ctx, d),
         },
-        Statement::AlterTable(at) => alter_table(ctx, at),
+        Statement::AlterTable(at) => super::exec_alter::alter_table(ctx, at),
         Statement::CreateSchema {
             name,
             if_not_exists,
@@ -64,7 +63,7 @@ pub fn execute(ctx: &mut ExecCtx, stmt: &Statement) -> R<QueryResult> {
             start,
             increment,
         } => {
-            let p = Planner::new(ctx.cat, &ctx.search_path);
+            let p = Planner::new(ctx.cat, ctx.search_path);
             let schema = p.creation_schema(name)?;
             if ctx.cat.relation(&schema, &name.name).is_some() {
                 if *if_not_exists {
@@ -104,7 +103,7 @@ pub fn execute(ctx: &mut ExecCtx, stmt: &Statement) -> R<QueryResult> {
             Ok(QueryResult::tag("CREATE SEQUENCE"))
         }
         Statement::Truncate(names) => {
-            let p = Planner::new(ctx.cat, &ctx.search_path);
+            let p = Planner::new(ctx.cat, ctx.search_path);
             let ids = names
                 .iter()
                 .map(|n| p.resolve_table(n))
@@ -133,7 +132,7 @@ pub fn execute(ctx: &mut ExecCtx, stmt: &Statement) -> R<QueryResult> {
                 let rids: Vec<u64> = ctx
                     .cat
                     .table(id)
-                    .map(|t| t.rows.keys().copied().collect())
+                    .map(|t| t.rows.keys().collect())
                     .unwrap_or_default();
                 for rid in rids {
                     ctx.cat.delete_row(id, rid);
@@ -148,7 +147,7 @@ pub fn execute(ctx: &mut ExecCtx, stmt: &Statement) -> R<QueryResult> {
 // ----- names -----
 
 /// PostgreSQL's `makeObjectName`: `name1_name2_label` cut to 63 bytes.
-fn make_object_name(name1: &str, name2: Option<&str>, label: &str) -> String {
+pub(super) fn make_object_name(name1: &str, name2: Option<&str>, label: &str) -> String {
     let overhead =
         if label.is_empty() { 0 } else { label.len() + 1 } + usize::from(name2.is_some());
     let avail = 63usize.saturating_sub(overhead);
@@ -180,7 +179,7 @@ fn make_object_name(name1: &str, name2: Option<&str>, label: &str) -> String {
 }
 
 /// PostgreSQL's `ChooseRelationName`: a relation name not yet used in the schema.
-fn choose_relation_name(
+pub(super) fn choose_relation_name(
     cat: &Catalog,
     schema: &str,
     name1: &str,
@@ -205,7 +204,7 @@ fn choose_relation_name(
 
 /// PostgreSQL's `ChooseConstraintName` for CHECK / FOREIGN KEY: unique among the schema's
 /// constraint names.
-fn choose_constraint_name(
+pub(super) fn choose_constraint_name(
     cat: &Catalog,
     schema: &str,
     name1: &str,
@@ -235,7 +234,7 @@ fn choose_constraint_name(
 }
 
 /// Columns referenced by an expression (distinct, in order of appearance).
-fn referenced_columns(e: &Expr, out: &mut Vec<String>) {
+pub(super) fn referenced_columns(e: &Expr, out: &mut Vec<String>) {
     let mut rec = |x: &Expr| referenced_columns(x, out);
     match &e.kind {
         ExprKind::Column(parts) => {
@@ -293,7 +292,7 @@ fn referenced_columns(e: &Expr, out: &mut Vec<String>) {
 }
 
 /// Renames column references in an expression (RENAME COLUMN keeps CHECKs working).
-fn rename_in_expr(e: &mut Expr, from: &str, to: &str) {
+pub(super) fn rename_in_expr(e: &mut Expr, from: &str, to: &str) {
     let rec = |x: &mut Expr| rename_in_expr(x, from, to);
     match &mut e.kind {
         ExprKind::Column(parts) => {
@@ -353,7 +352,7 @@ fn rename_in_expr(e: &mut Expr, from: &str, to: &str) {
 // ----- deparsing for \d -----
 
 /// Text of a default as psql's `\d` shows it (approximating `pg_get_expr`).
-fn default_text(e: &Expr, src: &str, ty: &SqlType) -> String {
+pub(super) fn default_text(e: &Expr, src: &str, ty: &SqlType) -> String {
     match &e.kind {
         ExprKind::Literal(Literal::String(s)) => {
             let cast = match ty {
@@ -384,7 +383,7 @@ struct PendingFk {
 }
 
 fn create_table(ctx: &mut ExecCtx, ct: &CreateTable) -> R<QueryResult> {
-    let p = Planner::new(ctx.cat, &ctx.search_path);
+    let p = Planner::new(ctx.cat, ctx.search_path);
     let schema = p.creation_schema(&ct.name)?;
     drop(p);
     let tname = ct.name.name.clone();
@@ -670,7 +669,7 @@ fn cook_defaults(ctx: &mut ExecCtx, id: TableId) -> R<()> {
         .table(id)
         .map(|t| t.meta.columns.clone())
         .unwrap_or_default();
-    let mut p = Planner::new(ctx.cat, &ctx.search_path);
+    let mut p = Planner::new(ctx.cat, ctx.search_path);
     for c in &cols {
         if let Some(d) = &c.default {
             let t = p.bind_in_scope(Scope::default(), &d.expr).map_err(|e| {
@@ -692,7 +691,7 @@ fn cook_defaults(ctx: &mut ExecCtx, id: TableId) -> R<()> {
     Ok(())
 }
 
-fn add_check(
+pub(super) fn add_check(
     ctx: &mut ExecCtx,
     id: TableId,
     name: Option<String>,
@@ -707,7 +706,7 @@ fn add_check(
         .map(|t| (t.meta.name.clone(), t.meta.schema.clone()))
         .unwrap_or_default();
     let bound = {
-        let mut p = Planner::new(ctx.cat, &ctx.search_path);
+        let mut p = Planner::new(ctx.cat, ctx.search_path);
         let scope = Scope::for_table(ctx.cat, id, None);
         p.bind_condition_in_scope(scope, e, "CHECK", "check constraints")?
     };
@@ -764,7 +763,7 @@ fn deparse_check(text: &str) -> String {
     format!("({})", text.trim())
 }
 
-fn env_for<'a>(ctx: &'a ExecCtx) -> Env<'a> {
+pub(super) fn env_for<'a>(ctx: &'a ExecCtx) -> Env<'a> {
     Env {
         cat: ctx.cat,
         clock: ctx.clock,
@@ -776,7 +775,7 @@ fn env_for<'a>(ctx: &'a ExecCtx) -> Env<'a> {
     }
 }
 
-fn add_foreign_key(
+pub(super) fn add_foreign_key(
     ctx: &mut ExecCtx,
     id: TableId,
     name: Option<String>,
@@ -784,7 +783,7 @@ fn add_foreign_key(
     r: &ForeignKeyRef,
     validate: bool,
 ) -> R<()> {
-    let p = Planner::new(ctx.cat, &ctx.search_path);
+    let p = Planner::new(ctx.cat, ctx.search_path);
     let (tname, schema, tcols) = ctx
         .cat
         .table(id)
@@ -943,16 +942,21 @@ fn add_foreign_key(
 
 // ----- DROP -----
 
-fn describe_table(cat: &Catalog, id: TableId) -> String {
-    cat.table(id)
-        .map(|t| {
-            if t.meta.schema == "public" {
-                t.meta.name.clone()
-            } else {
-                format!("{}.{}", t.meta.schema, t.meta.name)
-            }
-        })
-        .unwrap_or_default()
+/// A table as PostgreSQL's object descriptions name it: qualified only when its name does not
+/// resolve to it through the search path.
+pub(super) fn describe_table(cat: &Catalog, id: TableId, search_path: &[String]) -> String {
+    let Some(t) = cat.table(id) else {
+        return String::new();
+    };
+    let visible = search_path
+        .iter()
+        .find_map(|s| cat.relation(s, &t.meta.name))
+        .is_some_and(|r| r == Relation::Table(id));
+    if visible {
+        t.meta.name.clone()
+    } else {
+        format!("{}.{}", t.meta.schema, t.meta.name)
+    }
 }
 
 /// Removes a table with its indexes and owned sequences.
@@ -979,27 +983,43 @@ fn remove_table(ctx: &mut ExecCtx, id: TableId) {
 }
 
 /// Drops foreign keys on other tables that reference `ids`, or returns their descriptions.
-fn foreign_dependents(cat: &Catalog, ids: &[TableId]) -> Vec<(TableId, String, String)> {
+/// A foreign key on a table outside the dropped set that references one inside it.
+struct Dependent {
+    child: TableId,
+    constraint: String,
+    /// `constraint c on table t`, as PostgreSQL describes it.
+    desc: String,
+    /// `… depends on table p`.
+    depends: String,
+}
+
+fn foreign_dependents(cat: &Catalog, ids: &[TableId], search_path: &[String]) -> Vec<Dependent> {
     let mut out = Vec::new();
     for id in ids {
         for (child, con) in cat.referencing(*id) {
             if !ids.contains(&child) {
-                out.push((
+                let desc = format!(
+                    "constraint {} on table {}",
+                    con.name,
+                    describe_table(cat, child, search_path)
+                );
+                let depends = format!(
+                    "{desc} depends on table {}",
+                    describe_table(cat, *id, search_path)
+                );
+                out.push(Dependent {
                     child,
-                    con.name.clone(),
-                    format!(
-                        "constraint {} on table {}",
-                        con.name,
-                        describe_table(cat, child)
-                    ),
-                ));
+                    constraint: con.name.clone(),
+                    desc,
+                    depends,
+                });
             }
         }
     }
     out
 }
 
-fn drop_constraint_named(ctx: &mut ExecCtx, table: TableId, name: &str) {
+pub(super) fn drop_constraint_named(ctx: &mut ExecCtx, table: TableId, name: &str) {
     if let Some(m) = ctx.cat.meta_mut(table) {
         m.constraints.retain(|c| c.name != name);
     }
@@ -1008,7 +1028,7 @@ fn drop_constraint_named(ctx: &mut ExecCtx, table: TableId, name: &str) {
 fn drop_tables(ctx: &mut ExecCtx, d: &DropStmt) -> R<QueryResult> {
     let mut notices = Vec::new();
     let mut ids = Vec::new();
-    let p = Planner::new(ctx.cat, &ctx.search_path);
+    let p = Planner::new(ctx.cat, ctx.search_path);
     for n in &d.names {
         if let Some(s) = &n.schema {
             if !ctx.cat.has_schema(s) {
@@ -1045,29 +1065,23 @@ fn drop_tables(ctx: &mut ExecCtx, d: &DropStmt) -> R<QueryResult> {
         }
     }
     drop(p);
-    let deps = foreign_dependents(ctx.cat, &ids);
+    let deps = foreign_dependents(ctx.cat, &ids, ctx.search_path);
     if !deps.is_empty() {
         if !d.cascade {
             let first = ids
                 .iter()
                 .find(|id| {
-                    deps.iter().any(|_| true)
-                        && ctx
-                            .cat
-                            .referencing(**id)
-                            .iter()
-                            .any(|(c, _)| !ids.contains(c))
+                    ctx.cat
+                        .referencing(**id)
+                        .iter()
+                        .any(|(c, _)| !ids.contains(c))
                 })
                 .copied()
                 .unwrap_or(ids[0]);
-            let tname = ctx
-                .cat
-                .table(first)
-                .map(|t| t.meta.name.clone())
-                .unwrap_or_default();
+            let tname = describe_table(ctx.cat, first, ctx.search_path);
             let detail = deps
                 .iter()
-                .map(|(_, _, desc)| format!("{desc} depends on table {tname}"))
+                .map(|x| x.depends.clone())
                 .collect::<Vec<_>>()
                 .join("\n");
             if d.names.len() > 1 {
@@ -1081,7 +1095,7 @@ fn drop_tables(ctx: &mut ExecCtx, d: &DropStmt) -> R<QueryResult> {
         if deps.len() == 1 {
             notices.push(Notice::new_notice(format!(
                 "drop cascades to {}",
-                deps[0].2
+                deps[0].desc
             )));
         } else {
             notices.push(Notice::new_notice(format!(
@@ -1089,11 +1103,14 @@ fn drop_tables(ctx: &mut ExecCtx, d: &DropStmt) -> R<QueryResult> {
                 deps.len()
             )));
         }
-        for (child, cname, _) in &deps {
-            drop_constraint_named(ctx, *child, cname);
+        for x in &deps {
+            drop_constraint_named(ctx, x.child, &x.constraint);
         }
     }
-    let names: Vec<String> = ids.iter().map(|id| describe_table(ctx.cat, *id)).collect();
+    let names: Vec<String> = ids
+        .iter()
+        .map(|id| describe_table(ctx.cat, *id, ctx.search_path))
+        .collect();
     for id in ids {
         remove_table(ctx, id);
     }
@@ -1137,19 +1154,23 @@ fn drop_schemas(ctx: &mut ExecCtx, d: &DropStmt) -> R<QueryResult> {
             .collect();
         let mut objects: Vec<String> = Vec::new();
         for id in &tables {
-            objects.push(format!("table {}", qualified(ctx.cat, *id)));
+            objects.push(format!(
+                "table {}",
+                describe_table(ctx.cat, *id, ctx.search_path)
+            ));
         }
         for q in &free_seqs {
             if let Some(seq) = ctx.cat.sequence(*q) {
                 objects.push(format!("sequence {}.{}", seq.schema, seq.name));
             }
         }
-        let deps = foreign_dependents(ctx.cat, &tables);
+        let deps = foreign_dependents(ctx.cat, &tables, ctx.search_path);
         if !objects.is_empty() {
             if !d.cascade {
                 let detail = objects
                     .iter()
                     .map(|o| format!("{o} depends on schema {s}"))
+                    .chain(deps.iter().map(|x| x.depends.clone()))
                     .collect::<Vec<_>>()
                     .join("\n");
                 return Err(SqlError::dependent_objects(&format!("schema {s}"), detail));
@@ -1157,7 +1178,7 @@ fn drop_schemas(ctx: &mut ExecCtx, d: &DropStmt) -> R<QueryResult> {
             let total: Vec<String> = objects
                 .iter()
                 .cloned()
-                .chain(deps.iter().map(|d| d.2.clone()))
+                .chain(deps.iter().map(|x| x.desc.clone()))
                 .collect();
             if total.len() == 1 {
                 notices.push(Notice::new_notice(format!("drop cascades to {}", total[0])));
@@ -1168,8 +1189,8 @@ fn drop_schemas(ctx: &mut ExecCtx, d: &DropStmt) -> R<QueryResult> {
                 )));
             }
         }
-        for (child, cname, _) in &deps {
-            drop_constraint_named(ctx, *child, cname);
+        for x in &deps {
+            drop_constraint_named(ctx, x.child, &x.constraint);
         }
         for id in tables {
             remove_table(ctx, id);
@@ -1182,16 +1203,10 @@ fn drop_schemas(ctx: &mut ExecCtx, d: &DropStmt) -> R<QueryResult> {
     Ok(QueryResult::tag("DROP SCHEMA").with_notices(notices))
 }
 
-fn qualified(cat: &Catalog, id: TableId) -> String {
-    cat.table(id)
-        .map(|t| format!("{}.{}", t.meta.schema, t.meta.name))
-        .unwrap_or_default()
-}
-
 fn drop_indexes(ctx: &mut ExecCtx, d: &DropStmt) -> R<QueryResult> {
     let mut notices = Vec::new();
     for n in &d.names {
-        let p = Planner::new(ctx.cat, &ctx.search_path);
+        let p = Planner::new(ctx.cat, ctx.search_path);
         let found = p.lookup_relation(n);
         drop(p);
         match found {
@@ -1242,7 +1257,7 @@ fn drop_indexes(ctx: &mut ExecCtx, d: &DropStmt) -> R<QueryResult> {
 fn drop_sequences(ctx: &mut ExecCtx, d: &DropStmt) -> R<QueryResult> {
     let mut notices = Vec::new();
     for n in &d.names {
-        let p = Planner::new(ctx.cat, &ctx.search_path);
+        let p = Planner::new(ctx.cat, ctx.search_path);
         let found = p.lookup_relation(n);
         drop(p);
         match found {
@@ -1290,7 +1305,7 @@ fn drop_sequences(ctx: &mut ExecCtx, d: &DropStmt) -> R<QueryResult> {
 // ----- indexes -----
 
 fn create_index(ctx: &mut ExecCtx, ci: &CreateIndex) -> R<QueryResult> {
-    let p = Planner::new(ctx.cat, &ctx.search_path);
+    let p = Planner::new(ctx.cat, ctx.search_path);
     let tid = p.resolve_table(&ci.table)?;
     drop(p);
     let t = ctx
@@ -1356,888 +1371,4 @@ fn create_index(ctx: &mut ExecCtx, ci: &CreateIndex) -> R<QueryResult> {
     }
     ctx.cat.bind_name(&schema, &name, Relation::Index(tid));
     Ok(QueryResult::tag("CREATE INDEX"))
-}
-
-// ----- ALTER TABLE -----
-
-fn alter_table(ctx: &mut ExecCtx, at_: &AlterTable) -> R<QueryResult> {
-    let p = Planner::new(ctx.cat, &ctx.search_path);
-    let tid = match p.lookup_relation(&at_.table) {
-        Some((_, Relation::Table(id))) => id,
-        Some(_) => {
-            return Err(
-                SqlError::wrong_object_type(&at_.table.name, "a table").at(at(at_.table.pos))
-            )
-        }
-        None => {
-            if at_.if_exists {
-                return Ok(
-                    QueryResult::tag("ALTER TABLE").with_notices(vec![Notice::new_notice(
-                        format!("relation \"{}\" does not exist, skipping", at_.table.name),
-                    )]),
-                );
-            }
-            return Err(SqlError::undefined_relation(&at_.table.display()).at(at(at_.table.pos)));
-        }
-    };
-    drop(p);
-    let mut notices = Vec::new();
-    for a in &at_.actions {
-        alter_action(ctx, tid, a, &mut notices)?;
-    }
-    let name = ctx
-        .cat
-        .table(tid)
-        .map(|t| t.meta.name.clone())
-        .unwrap_or_default();
-    Ok(QueryResult {
-        changed_tables: vec![name],
-        ..QueryResult::tag("ALTER TABLE")
-    }
-    .with_notices(notices))
-}
-
-fn column_of(ctx: &ExecCtx, tid: TableId, name: &str) -> R<usize> {
-    let t = ctx
-        .cat
-        .table(tid)
-        .ok_or_else(|| SqlError::internal("table vanished"))?;
-    t.meta
-        .column_index(name)
-        .ok_or_else(|| SqlError::undefined_column_of(name, &t.meta.name))
-}
-
-fn alter_action(
-    ctx: &mut ExecCtx,
-    tid: TableId,
-    a: &AlterAction,
-    notices: &mut Vec<Notice>,
-) -> R<()> {
-    let (tname, schema) = ctx
-        .cat
-        .table(tid)
-        .map(|t| (t.meta.name.clone(), t.meta.schema.clone()))
-        .unwrap_or_default();
-    match a {
-        AlterAction::AddColumn { def, if_not_exists } => {
-            add_column(ctx, tid, def, *if_not_exists, notices)
-        }
-        AlterAction::DropColumn {
-            name,
-            if_exists,
-            cascade,
-        } => {
-            let t = ctx
-                .cat
-                .table(tid)
-                .ok_or_else(|| SqlError::internal("table vanished"))?;
-            let Some(ci) = t.meta.column_index(name) else {
-                if *if_exists {
-                    notices.push(Notice::new_notice(format!(
-                        "column \"{name}\" of relation \"{tname}\" does not exist, skipping"
-                    )));
-                    return Ok(());
-                }
-                return Err(SqlError::undefined_column_of(name, &tname));
-            };
-            // Foreign keys elsewhere that reference this column.
-            let mut deps = Vec::new();
-            for (child, con) in ctx.cat.referencing(tid) {
-                if let ConstraintKind::ForeignKey { ref_cols, .. } = &con.kind {
-                    if ref_cols.contains(&ci) && child != tid {
-                        deps.push((child, con.name.clone()));
-                    }
-                }
-            }
-            let iname = t
-                .meta
-                .constraints
-                .iter()
-                .find(|c| match &c.kind {
-                    ConstraintKind::PrimaryKey(cols) | ConstraintKind::Unique(cols) => {
-                        cols.contains(&ci)
-                    }
-                    _ => false,
-                })
-                .map(|c| c.name.clone())
-                .unwrap_or_default();
-            let dropped_indexes: Vec<String> = t
-                .meta
-                .indexes
-                .iter()
-                .filter(|i| i.columns.contains(&ci))
-                .map(|i| i.name.clone())
-                .collect();
-            if !deps.is_empty() {
-                if !*cascade {
-                    let detail = deps
-                        .iter()
-                        .map(|(c, n)| {
-                            format!(
-                                "constraint {n} on table {} depends on index {iname}",
-                                describe_table(ctx.cat, *c)
-                            )
-                        })
-                        .collect::<Vec<_>>()
-                        .join("\n");
-                    return Err(SqlError::dependent_objects(
-                        &format!("column {name} of table {tname}"),
-                        detail,
-                    ));
-                }
-                for (c, n) in &deps {
-                    notices.push(Notice::new_notice(format!(
-                        "drop cascades to constraint {n} on table {}",
-                        describe_table(ctx.cat, *c)
-                    )));
-                    drop_constraint_named(ctx, *c, n);
-                }
-            }
-            let owned_seq: Vec<u32> = ctx
-                .cat
-                .sequences()
-                .iter()
-                .filter(|s| {
-                    s.owned_by
-                        .as_ref()
-                        .is_some_and(|(t, c)| *t == tid && c == name)
-                })
-                .map(|s| s.id)
-                .collect();
-            for s in owned_seq {
-                ctx.cat.remove_sequence(s);
-            }
-            for i in &dropped_indexes {
-                ctx.cat.unbind_name(&schema, i);
-            }
-            let t = ctx
-                .cat
-                .table_for_rewrite(tid)
-                .ok_or_else(|| SqlError::internal("table vanished"))?;
-            for row in t.rows.values_mut() {
-                if row.len() > ci {
-                    row.remove(ci);
-                }
-            }
-            for i in &dropped_indexes {
-                t.unique.remove(i);
-            }
-            let m = &mut t.meta;
-            m.columns.remove(ci);
-            let shift = |cols: &mut Vec<usize>| {
-                for c in cols.iter_mut() {
-                    if *c > ci {
-                        *c -= 1;
-                    }
-                }
-            };
-            m.indexes.retain(|i| !i.columns.contains(&ci));
-            for i in m.indexes.iter_mut() {
-                shift(&mut i.columns);
-            }
-            m.constraints.retain(|c| match &c.kind {
-                ConstraintKind::PrimaryKey(cols) | ConstraintKind::Unique(cols) => {
-                    !cols.contains(&ci)
-                }
-                ConstraintKind::ForeignKey { cols, .. } => !cols.contains(&ci),
-                ConstraintKind::Check { expr, .. } => {
-                    let mut refs = Vec::new();
-                    referenced_columns(expr, &mut refs);
-                    !refs.contains(name)
-                }
-            });
-            for c in m.constraints.iter_mut() {
-                match &mut c.kind {
-                    ConstraintKind::PrimaryKey(cols) | ConstraintKind::Unique(cols) => shift(cols),
-                    ConstraintKind::ForeignKey {
-                        cols,
-                        ref_table,
-                        ref_cols,
-                        ..
-                    } => {
-                        shift(cols);
-                        if *ref_table == tid {
-                            shift(ref_cols);
-                        }
-                    }
-                    ConstraintKind::Check { .. } => {}
-                }
-            }
-            // Foreign keys in other tables pointing at later columns of this table.
-            let others: Vec<TableId> = ctx
-                .cat
-                .referencing(tid)
-                .into_iter()
-                .map(|(c, _)| c)
-                .filter(|c| *c != tid)
-                .collect();
-            for other in others {
-                if let Some(m) = ctx.cat.meta_mut(other) {
-                    for c in m.constraints.iter_mut() {
-                        if let ConstraintKind::ForeignKey {
-                            ref_table,
-                            ref_cols,
-                            ..
-                        } = &mut c.kind
-                        {
-                            if *ref_table == tid {
-                                for r in ref_cols.iter_mut() {
-                                    if *r > ci {
-                                        *r -= 1;
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-            Ok(())
-        }
-        AlterAction::RenameColumn { from, to } => {
-            let t = ctx
-                .cat
-                .table(tid)
-                .ok_or_else(|| SqlError::internal("table vanished"))?;
-            let Some(ci) = t.meta.column_index(from) else {
-                return Err(SqlError::undefined_column(from));
-            };
-            if t.meta.column_index(to).is_some() {
-                return Err(SqlError::duplicate_column_of(to, &tname));
-            }
-            if let Some(m) = ctx.cat.meta_mut(tid) {
-                m.columns[ci].name = to.clone();
-                for c in m.constraints.iter_mut() {
-                    if let ConstraintKind::Check { expr, .. } = &mut c.kind {
-                        rename_in_expr(expr, from, to);
-                    }
-                }
-            }
-            Ok(())
-        }
-        AlterAction::RenameTable(new) => {
-            if ctx.cat.relation(&schema, new).is_some() {
-                return Err(SqlError::duplicate_relation(new));
-            }
-            ctx.cat.unbind_name(&schema, &tname);
-            ctx.cat.bind_name(&schema, new, Relation::Table(tid));
-            if let Some(m) = ctx.cat.meta_mut(tid) {
-                m.name = new.clone();
-            }
-            Ok(())
-        }
-        AlterAction::RenameConstraint { from, to } => {
-            let t = ctx
-                .cat
-                .table(tid)
-                .ok_or_else(|| SqlError::internal("table vanished"))?;
-            let Some(c) = t.meta.constraints.iter().find(|c| c.name == *from) else {
-                return Err(SqlError::undefined_constraint(from, &tname));
-            };
-            if t.meta.constraints.iter().any(|c| c.name == *to) {
-                return Err(SqlError::duplicate_constraint(to, &tname));
-            }
-            let index_backed = super::plan::is_unique_kind(&c.kind);
-            if index_backed {
-                if ctx.cat.relation(&schema, to).is_some() {
-                    return Err(SqlError::duplicate_relation(to));
-                }
-                ctx.cat.unbind_name(&schema, from);
-                ctx.cat.bind_name(&schema, to, Relation::Index(tid));
-                let data = ctx.cat.table(tid).and_then(|t| t.unique.get(from).cloned());
-                ctx.cat.drop_unique_data(tid, from);
-                if let Some(d) = data {
-                    ctx.cat.add_unique_data(tid, to, d);
-                }
-            }
-            if let Some(m) = ctx.cat.meta_mut(tid) {
-                for c in m.constraints.iter_mut().filter(|c| c.name == *from) {
-                    c.name = to.clone();
-                }
-                for i in m.indexes.iter_mut().filter(|i| i.name == *from) {
-                    i.name = to.clone();
-                }
-            }
-            Ok(())
-        }
-        AlterAction::SetNotNull(col) => {
-            let ci = column_of(ctx, tid, col)?;
-            let t = ctx
-                .cat
-                .table(tid)
-                .ok_or_else(|| SqlError::internal("table vanished"))?;
-            if t.rows.values().any(|r| t.value(r, ci).is_null()) {
-                return Err(SqlError::column_contains_nulls(col, &tname));
-            }
-            if let Some(m) = ctx.cat.meta_mut(tid) {
-                m.columns[ci].not_null = true;
-            }
-            Ok(())
-        }
-        AlterAction::DropNotNull(col) => {
-            let ci = column_of(ctx, tid, col)?;
-            let t = ctx
-                .cat
-                .table(tid)
-                .ok_or_else(|| SqlError::internal("table vanished"))?;
-            if t.meta.primary_key().is_some_and(|pk| pk.contains(&ci)) {
-                return Err(SqlError::new(
-                    SqlState::InvalidTableDefinition,
-                    format!("column \"{col}\" is in a primary key"),
-                ));
-            }
-            if let Some(m) = ctx.cat.meta_mut(tid) {
-                m.columns[ci].not_null = false;
-            }
-            Ok(())
-        }
-        AlterAction::SetDefault(col, e, src) => {
-            let ci = column_of(ctx, tid, col)?;
-            let ty = ctx
-                .cat
-                .table(tid)
-                .map(|t| t.meta.columns[ci].ty.clone())
-                .unwrap_or(SqlType::Text);
-            {
-                let mut p = Planner::new(ctx.cat, &ctx.search_path);
-                let t = p.bind_in_scope(Scope::default(), e)?;
-                coerce_assign(t, &ty, |et| {
-                    SqlError::default_type_mismatch(col, ty.base_name(), et.base_name())
-                })?;
-            }
-            if let Some(m) = ctx.cat.meta_mut(tid) {
-                m.columns[ci].default = Some(ColumnDefault {
-                    expr: e.clone(),
-                    text: default_text(e, src, &ty),
-                });
-            }
-            Ok(())
-        }
-        AlterAction::DropDefault(col) => {
-            let ci = column_of(ctx, tid, col)?;
-            if let Some(m) = ctx.cat.meta_mut(tid) {
-                m.columns[ci].default = None;
-            }
-            Ok(())
-        }
-        AlterAction::AlterType { column, ty, using } => {
-            alter_type(ctx, tid, column, ty, using.as_ref())
-        }
-        AlterAction::AddConstraint(tc) => add_constraint(ctx, tid, tc),
-        AlterAction::DropConstraint {
-            name,
-            if_exists,
-            cascade,
-        } => {
-            let t = ctx
-                .cat
-                .table(tid)
-                .ok_or_else(|| SqlError::internal("table vanished"))?;
-            let Some(c) = t.meta.constraints.iter().find(|c| c.name == *name).cloned() else {
-                if *if_exists {
-                    notices.push(Notice::new_notice(format!(
-                        "constraint \"{name}\" of relation \"{tname}\" does not exist, skipping"
-                    )));
-                    return Ok(());
-                }
-                return Err(SqlError::undefined_constraint(name, &tname));
-            };
-            if let ConstraintKind::PrimaryKey(cols) | ConstraintKind::Unique(cols) = &c.kind {
-                let deps: Vec<(TableId, String)> = ctx
-                    .cat
-                    .referencing(tid)
-                    .into_iter()
-                    .filter(|(_, fk)| matches!(&fk.kind, ConstraintKind::ForeignKey { ref_cols, .. } if { let mut a = ref_cols.clone(); a.sort_unstable(); let mut b = cols.clone(); b.sort_unstable(); a == b }))
-                    .map(|(ch, fk)| (ch, fk.name))
-                    .collect();
-                if !deps.is_empty() {
-                    if !*cascade {
-                        let detail = deps
-                            .iter()
-                            .map(|(ch, n)| {
-                                format!(
-                                    "constraint {n} on table {} depends on index {name}",
-                                    describe_table(ctx.cat, *ch)
-                                )
-                            })
-                            .collect::<Vec<_>>()
-                            .join("\n");
-                        return Err(SqlError::dependent_objects(
-                            &format!("constraint {name} on table {tname}"),
-                            detail,
-                        ));
-                    }
-                    for (ch, n) in &deps {
-                        notices.push(Notice::new_notice(format!(
-                            "drop cascades to constraint {n} on table {}",
-                            describe_table(ctx.cat, *ch)
-                        )));
-                        drop_constraint_named(ctx, *ch, n);
-                    }
-                }
-                ctx.cat.drop_unique_data(tid, name);
-                ctx.cat.unbind_name(&schema, name);
-                if let Some(m) = ctx.cat.meta_mut(tid) {
-                    m.indexes.retain(|i| i.name != *name);
-                }
-            }
-            drop_constraint_named(ctx, tid, name);
-            Ok(())
-        }
-        AlterAction::SetSchema(_) => Err(SqlError::not_supported("ALTER TABLE … SET SCHEMA")),
-    }
-}
-
-fn add_column(
-    ctx: &mut ExecCtx,
-    tid: TableId,
-    def: &ColumnDef,
-    if_not_exists: bool,
-    notices: &mut Vec<Notice>,
-) -> R<()> {
-    let t = ctx
-        .cat
-        .table(tid)
-        .ok_or_else(|| SqlError::internal("table vanished"))?;
-    let tname = t.meta.name.clone();
-    let schema = t.meta.schema.clone();
-    if t.meta.column_index(&def.name).is_some() {
-        if if_not_exists {
-            notices.push(Notice::new_notice(format!(
-                "column \"{}\" of relation \"{tname}\" already exists, skipping",
-                def.name
-            )));
-            return Ok(());
-        }
-        return Err(SqlError::duplicate_column_of(&def.name, &tname));
-    }
-    let ty = resolve_type(&def.ty)?;
-    let has_rows = !t.rows.is_empty();
-    let mut not_null = def.constraints.iter().any(|c| {
-        matches!(
-            c.kind,
-            ColumnConstraintKind::NotNull | ColumnConstraintKind::PrimaryKey
-        )
-    });
-    let mut default: Option<ColumnDefault> = None;
-    for c in &def.constraints {
-        if let ColumnConstraintKind::Default(e, src) = &c.kind {
-            default = Some(ColumnDefault {
-                expr: e.clone(),
-                text: default_text(e, src, &ty),
-            });
-        }
-    }
-    let serial = is_serial(&def.ty);
-    if serial {
-        not_null = true;
-        let seq_name = choose_relation_name(ctx.cat, &schema, &tname, Some(&def.name), "seq", &[]);
-        let sid = ctx.cat.new_id();
-        let max = match ty {
-            SqlType::Int2 => i16::MAX as i64,
-            SqlType::Int4 => i32::MAX as i64,
-            _ => i64::MAX,
-        };
-        ctx.cat.add_sequence(Sequence {
-            id: sid,
-            schema: schema.clone(),
-            name: seq_name.clone(),
-            last_value: Cell::new(1),
-            is_called: Cell::new(false),
-            increment: 1,
-            min: 1,
-            max,
-            start: 1,
-            owned_by: Some((tid, def.name.clone())),
-            type_name: ty.base_name().into(),
-        });
-        let expr = Expr {
-            kind: ExprKind::Function {
-                name: "nextval".into(),
-                args: vec![Expr {
-                    kind: ExprKind::Literal(Literal::String(seq_name.clone())),
-                    pos: 0,
-                }],
-                distinct: false,
-                star: false,
-            },
-            pos: 0,
-        };
-        default = Some(ColumnDefault {
-            expr,
-            text: format!("nextval('{seq_name}'::regclass)"),
-        });
-    }
-    // Evaluate the default: once if it is not volatile (fast ADD COLUMN), per row otherwise.
-    let bound = match &default {
-        Some(d) => {
-            let mut p = Planner::new(ctx.cat, &ctx.search_path);
-            let t = p.bind_in_scope(Scope::default(), &d.expr)?;
-            let n = def.name.clone();
-            let tyc = ty.clone();
-            Some(coerce_assign(t, &ty, |et| {
-                SqlError::default_type_mismatch(&n, tyc.base_name(), et.base_name())
-            })?)
-        }
-        None => None,
-    };
-    let volatile = matches!(&bound, Some(b) if contains_nextval(b));
-    let mut missing = Value::Null;
-    let mut per_row: Vec<(u64, Value)> = Vec::new();
-    if let Some(b) = &bound {
-        let env = env_for(ctx);
-        if volatile {
-            let t = ctx
-                .cat
-                .table(tid)
-                .ok_or_else(|| SqlError::internal("table vanished"))?;
-            for rid in t.rows.keys() {
-                per_row.push((*rid, eval(b, &[], &env)?));
-            }
-        } else {
-            missing = eval(b, &[], &env)?;
-        }
-    }
-    if not_null && has_rows && !volatile && missing.is_null() {
-        return Err(SqlError::column_contains_nulls(&def.name, &tname));
-    }
-    if let Some(m) = ctx.cat.meta_mut(tid) {
-        m.columns.push(Column {
-            name: def.name.clone(),
-            ty: ty.clone(),
-            not_null,
-            default,
-            missing: missing.clone(),
-        });
-    }
-    if volatile {
-        let ncols = ctx.cat.table(tid).map_or(0, |t| t.meta.columns.len());
-        let t = ctx
-            .cat
-            .table_for_rewrite(tid)
-            .ok_or_else(|| SqlError::internal("table vanished"))?;
-        let cols = t.meta.columns.clone();
-        for (rid, v) in per_row {
-            if let Some(row) = t.rows.get_mut(&rid) {
-                while row.len() < ncols - 1 {
-                    row.push(cols[row.len()].missing.clone());
-                }
-                row.push(v);
-            }
-        }
-    }
-    // Column constraints other than NOT NULL / DEFAULT become table constraints.
-    for c in &def.constraints {
-        let cols = vec![(def.name.clone(), def.pos)];
-        let tc = match &c.kind {
-            ColumnConstraintKind::PrimaryKey => TableConstraintKind::PrimaryKey(cols),
-            ColumnConstraintKind::Unique => TableConstraintKind::Unique(cols),
-            ColumnConstraintKind::Check(e, text) => {
-                TableConstraintKind::Check(e.clone(), text.clone())
-            }
-            ColumnConstraintKind::References(r) => TableConstraintKind::ForeignKey(cols, r.clone()),
-            _ => continue,
-        };
-        add_constraint(
-            ctx,
-            tid,
-            &TableConstraint {
-                name: c.name.clone(),
-                kind: tc,
-            },
-        )?;
-    }
-    Ok(())
-}
-
-fn contains_nextval(e: &super::plan::BExpr) -> bool {
-    use super::plan::BExpr;
-    match e {
-        BExpr::NextVal(_) => true,
-        BExpr::Cast { expr, .. } => contains_nextval(expr),
-        BExpr::Func(_, args, _) => args.iter().any(contains_nextval),
-        BExpr::Arith(_, a, b, _) | BExpr::Concat(a, b) => {
-            contains_nextval(a) || contains_nextval(b)
-        }
-        _ => false,
-    }
-}
-
-fn add_constraint(ctx: &mut ExecCtx, tid: TableId, tc: &TableConstraint) -> R<()> {
-    let t = ctx
-        .cat
-        .table(tid)
-        .ok_or_else(|| SqlError::internal("table vanished"))?;
-    let tname = t.meta.name.clone();
-    let schema = t.meta.schema.clone();
-    if let Some(n) = &tc.name {
-        if t.meta.constraints.iter().any(|c| c.name == *n) {
-            return Err(SqlError::duplicate_constraint(n, &tname));
-        }
-    }
-    match &tc.kind {
-        TableConstraintKind::Check(e, text) => {
-            add_check(ctx, tid, tc.name.clone(), e, text, true, &mut Vec::new())
-        }
-        TableConstraintKind::ForeignKey(cols, r) => {
-            add_foreign_key(ctx, tid, tc.name.clone(), cols, r, true)
-        }
-        TableConstraintKind::PrimaryKey(cols) | TableConstraintKind::Unique(cols) => {
-            let primary = matches!(tc.kind, TableConstraintKind::PrimaryKey(_));
-            if primary && t.meta.primary_key().is_some() {
-                return Err(SqlError::multiple_primary_keys(&tname));
-            }
-            let mut positions = Vec::new();
-            for (c, pos) in cols {
-                match t.meta.column_index(c) {
-                    Some(i) => positions.push(i),
-                    None => return Err(SqlError::key_column_missing(c).at(at(*pos))),
-                }
-            }
-            let name = match &tc.name {
-                Some(n) => {
-                    if ctx.cat.relation(&schema, n).is_some() {
-                        return Err(SqlError::duplicate_relation(n));
-                    }
-                    n.clone()
-                }
-                None => {
-                    let joined = cols
-                        .iter()
-                        .map(|(n, _)| n.as_str())
-                        .collect::<Vec<_>>()
-                        .join("_");
-                    if primary {
-                        choose_relation_name(ctx.cat, &schema, &tname, None, "pkey", &[])
-                    } else {
-                        choose_relation_name(ctx.cat, &schema, &tname, Some(&joined), "key", &[])
-                    }
-                }
-            };
-            if primary {
-                for &c in &positions {
-                    if t.rows.values().any(|r| t.value(r, c).is_null()) {
-                        return Err(SqlError::column_contains_nulls(
-                            &t.meta.columns[c].name,
-                            &tname,
-                        ));
-                    }
-                }
-            }
-            let data = t.build_unique(&positions).map_err(|k| {
-                let names = positions
-                    .iter()
-                    .map(|c| t.meta.columns[*c].name.clone())
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                SqlError::unique_index_build(
-                    &name,
-                    &names,
-                    &k.0.iter()
-                        .map(Value::to_detail)
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                )
-            })?;
-            ctx.cat.add_unique_data(tid, &name, data);
-            ctx.cat.bind_name(&schema, &name, Relation::Index(tid));
-            if let Some(m) = ctx.cat.meta_mut(tid) {
-                if primary {
-                    for &c in &positions {
-                        m.columns[c].not_null = true;
-                    }
-                }
-                m.indexes.push(IndexDef {
-                    name: name.clone(),
-                    columns: positions.clone(),
-                    unique: true,
-                    primary,
-                });
-                m.constraints.push(Constraint {
-                    name,
-                    kind: if primary {
-                        ConstraintKind::PrimaryKey(positions)
-                    } else {
-                        ConstraintKind::Unique(positions)
-                    },
-                });
-            }
-            Ok(())
-        }
-    }
-}
-
-fn alter_type(
-    ctx: &mut ExecCtx,
-    tid: TableId,
-    column: &str,
-    tn: &TypeName,
-    using: Option<&Expr>,
-) -> R<()> {
-    let ci = column_of(ctx, tid, column)?;
-    let to = resolve_type(tn)?;
-    let t = ctx
-        .cat
-        .table(tid)
-        .ok_or_else(|| SqlError::internal("table vanished"))?;
-    let from = t.meta.columns[ci].ty.clone();
-    let conv = {
-        let mut p = Planner::new(ctx.cat, &ctx.search_path);
-        let scope = Scope::for_table(ctx.cat, tid, None);
-        match using {
-            Some(u) => {
-                let tp = p.bind_in_scope(scope, u)?;
-                let (n, tyc) = (column.to_string(), to.clone());
-                coerce_assign(tp, &to, |et| {
-                    SqlError::column_type_mismatch(&n, tyc.base_name(), et.base_name())
-                })?
-            }
-            None => {
-                if !to.assignable_from(&from) {
-                    return Err(SqlError::cannot_cast_automatically(column, to.base_name())
-                        .with_hint(format!(
-                            "You might need to specify \"USING {column}::{}\".",
-                            to.display()
-                        )));
-                }
-                super::plan::BExpr::Cast {
-                    expr: Box::new(super::plan::BExpr::Col(ci)),
-                    from: from.clone(),
-                    to: to.clone(),
-                    explicit: false,
-                }
-            }
-        }
-    };
-    // Convert every row, then the default.
-    let mut new_vals = Vec::new();
-    {
-        let env = env_for(ctx);
-        let t = ctx
-            .cat
-            .table(tid)
-            .ok_or_else(|| SqlError::internal("table vanished"))?;
-        for (rid, row) in &t.rows {
-            let full = t.full_row(row);
-            new_vals.push((*rid, eval(&conv, &full, &env)?));
-        }
-    }
-    let missing = {
-        let t = ctx
-            .cat
-            .table(tid)
-            .ok_or_else(|| SqlError::internal("table vanished"))?;
-        cast_value(t.meta.columns[ci].missing.clone(), &from, &to, false).unwrap_or(Value::Null)
-    };
-    let default_ok = {
-        let t = ctx
-            .cat
-            .table(tid)
-            .ok_or_else(|| SqlError::internal("table vanished"))?;
-        match &t.meta.columns[ci].default {
-            Some(d) => {
-                let mut p = Planner::new(ctx.cat, &ctx.search_path);
-                let b = p.bind_in_scope(Scope::default(), &d.expr)?;
-                if !to.assignable_from(&b.ty) {
-                    return Err(SqlError::new(SqlState::DatatypeMismatch, format!("default for column \"{column}\" cannot be cast automatically to type {}", to.base_name())));
-                }
-                true
-            }
-            None => true,
-        }
-    };
-    let _ = default_ok;
-    let t = ctx
-        .cat
-        .table_for_rewrite(tid)
-        .ok_or_else(|| SqlError::internal("table vanished"))?;
-    let ncols = t.meta.columns.len();
-    let cols = t.meta.columns.clone();
-    for (rid, v) in new_vals {
-        if let Some(row) = t.rows.get_mut(&rid) {
-            while row.len() < ncols {
-                row.push(cols[row.len()].missing.clone());
-            }
-            row[ci] = v;
-        }
-    }
-    t.meta.columns[ci].ty = to;
-    t.meta.columns[ci].missing = missing;
-    if let Some(d) = &mut t.meta.columns[ci].default {
-        let _ = d;
-    }
-    // Rebuild unique indexes over the converted values.
-    let idx: Vec<(String, Vec<usize>)> = t
-        .meta
-        .indexes
-        .iter()
-        .filter(|i| i.unique)
-        .map(|i| (i.name.clone(), i.columns.clone()))
-        .collect();
-    let mut rebuilt = BTreeMap::new();
-    for (name, cols) in idx {
-        match t.build_unique(&cols) {
-            Ok(d) => {
-                rebuilt.insert(name, d);
-            }
-            Err(k) => {
-                let names = cols
-                    .iter()
-                    .map(|c| t.meta.columns[*c].name.clone())
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                return Err(SqlError::unique_index_build(
-                    &name,
-                    &names,
-                    &k.0.iter()
-                        .map(Value::to_detail)
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                ));
-            }
-        }
-    }
-    for (n, d) in rebuilt {
-        t.unique.insert(n, d);
-    }
-    // Re-check NOT NULL and CHECK constraints on the converted data.
-    let nn = t.meta.columns[ci].not_null;
-    if nn
-        && t.rows
-            .values()
-            .any(|r| r.get(ci).is_none_or(Value::is_null))
-    {
-        return Err(SqlError::column_contains_nulls(column, &t.meta.name));
-    }
-    let checks: Vec<(String, Expr)> = t
-        .meta
-        .constraints
-        .iter()
-        .filter_map(|c| {
-            if let ConstraintKind::Check { expr, .. } = &c.kind {
-                Some((c.name.clone(), expr.clone()))
-            } else {
-                None
-            }
-        })
-        .collect();
-    for (name, e) in checks {
-        let bound = {
-            let mut p = Planner::new(ctx.cat, &ctx.search_path);
-            let scope = Scope::for_table(ctx.cat, tid, None);
-            p.bind_condition_in_scope(scope, &e, "CHECK", "check constraints")?
-        };
-        let env = env_for(ctx);
-        let t = ctx
-            .cat
-            .table(tid)
-            .ok_or_else(|| SqlError::internal("table vanished"))?;
-        for row in t.rows.values() {
-            if !eval_pred(&bound, &t.full_row(row), &env)?
-                && matches!(eval(&bound, &t.full_row(row), &env)?, Value::Bool(false))
-            {
-                return Err(SqlError::check_violated_by_some_row(&name, &t.meta.name));
-            }
-        }
-    }
-    Ok(())
 }

@@ -277,11 +277,7 @@ fn env<'a>(ctx: &'a ExecCtx, cat: &'a Catalog) -> Env<'a> {
         cat,
         clock: ctx.clock,
         database: ctx.database,
-        schema: ctx
-            .search_path
-            .iter()
-            .find(|s| cat.has_schema(s))
-            .map(|s| s.as_str()),
+        schema: ctx.current_schema,
         outer: Vec::new(),
         aggs: Vec::new(),
         currval: ctx.currval,
@@ -351,7 +347,7 @@ enum Source {
 /// INSERT INTO …
 pub fn insert(ctx: &mut ExecCtx, ins: &Insert) -> R<QueryResult> {
     let cat: &Catalog = ctx.cat;
-    let mut p = Planner::new(cat, &ctx.search_path);
+    let mut p = Planner::new(cat, ctx.search_path);
     let table = p.resolve_table(&ins.table)?;
     let t = cat
         .table(table)
@@ -373,15 +369,17 @@ pub fn insert(ctx: &mut ExecCtx, ins: &Insert) -> R<QueryResult> {
         }
     }
     let explicit_cols = !ins.columns.is_empty();
-    let col_types: Vec<(String, SqlType)> = t
-        .meta
-        .columns
-        .iter()
-        .map(|c| (c.name.clone(), c.ty.clone()))
-        .collect();
+    // Types are copied (execution mutates the catalog); names are read only for errors.
+    let col_types: Vec<SqlType> = t.meta.columns.iter().map(|c| c.ty.clone()).collect();
+    let meta_cols = &t.meta.columns;
     let mismatch = |i: usize| {
-        let (n, ty) = col_types[i].clone();
-        move |et: &SqlType| SqlError::column_type_mismatch(&n, ty.base_name(), et.base_name())
+        move |et: &SqlType| {
+            SqlError::column_type_mismatch(
+                &meta_cols[i].name,
+                meta_cols[i].ty.base_name(),
+                et.base_name(),
+            )
+        }
     };
     let source = match &ins.source {
         InsertSource::DefaultValues => Source::Rows(vec![vec![]]),
@@ -431,7 +429,7 @@ pub fn insert(ctx: &mut ExecCtx, ins: &Insert) -> R<QueryResult> {
                         None => row.push(None),
                         Some((tp, pos)) => {
                             let ci = targets[k];
-                            let e = coerce_assign(tp, &col_types[ci].1, mismatch(ci))
+                            let e = coerce_assign(tp, &col_types[ci], mismatch(ci))
                                 .map_err(|e| e.at(at(pos)))?;
                             row.push(Some(e));
                         }
@@ -453,7 +451,7 @@ pub fn insert(ctx: &mut ExecCtx, ins: &Insert) -> R<QueryResult> {
             }
             for (k, c) in plan.columns.iter().enumerate() {
                 let ci = targets[k];
-                if !col_types[ci].1.assignable_from(&c.ty) {
+                if !col_types[ci].assignable_from(&c.ty) {
                     return Err(mismatch(ci)(&c.ty));
                 }
             }
@@ -538,7 +536,7 @@ pub fn insert(ctx: &mut ExecCtx, ins: &Insert) -> R<QueryResult> {
                     let e = match &a.value {
                         Some(v) => {
                             let tp = p.bind_in_scope(scope.clone(), v)?;
-                            coerce_assign(tp, &col_types[ci].1, mismatch(ci))?
+                            coerce_assign(tp, &col_types[ci], mismatch(ci))?
                         }
                         None => defaults[ci].clone(),
                     };
@@ -571,34 +569,32 @@ pub fn insert(ctx: &mut ExecCtx, ins: &Insert) -> R<QueryResult> {
     for ri in 0..nrows {
         let row: Row = {
             let e = env(ctx, ctx.cat);
-            let mut row = vec![Value::Null; ncols];
-            let mut assigned = vec![false; ncols];
-            match &source {
-                Source::Rows(rows) => {
-                    for (k, item) in rows[ri].iter().enumerate() {
-                        if let Some(b) = item {
-                            row[targets[k]] = eval(b, &[], &e)?;
-                            assigned[targets[k]] = true;
-                        }
-                    }
-                }
-                Source::Query(_) => {
-                    for (k, v) in query_rows[ri].iter().enumerate() {
-                        let ci = targets[k];
-                        row[ci] = super::types::cast_value(
-                            v.clone(),
-                            &query_cols[k].ty,
-                            &col_types[ci].1,
-                            false,
-                        )?;
-                        assigned[ci] = true;
-                    }
-                }
+            // Build the row in column order, as PostgreSQL's target list does: a default's
+            // nextval() runs before a later column's value fails to convert.
+            let mut slot: Vec<Option<usize>> = vec![None; ncols];
+            let width = match &source {
+                Source::Rows(rows) => rows[ri].len(),
+                Source::Query(_) => query_rows[ri].len(),
+            };
+            for (k, &ci) in targets.iter().enumerate().take(width) {
+                slot[ci] = Some(k);
             }
+            let mut row = Vec::with_capacity(ncols);
             for ci in 0..ncols {
-                if !assigned[ci] {
-                    row[ci] = eval(&defaults[ci], &[], &e)?;
-                }
+                let v = match (slot[ci], &source) {
+                    (Some(k), Source::Rows(rows)) => match &rows[ri][k] {
+                        Some(b) => eval(b, &[], &e)?,
+                        None => eval(&defaults[ci], &[], &e)?,
+                    },
+                    (Some(k), Source::Query(_)) => super::types::cast_value(
+                        query_rows[ri][k].clone(),
+                        &query_cols[k].ty,
+                        &col_types[ci],
+                        false,
+                    )?,
+                    (None, _) => eval(&defaults[ci], &[], &e)?,
+                };
+                row.push(v);
             }
             check_row(ctx.cat, table, &row, &checks, &e)?;
             row
@@ -661,16 +657,16 @@ pub fn insert(ctx: &mut ExecCtx, ins: &Insert) -> R<QueryResult> {
                 continue;
             }
         }
-        if let Some((name, cols, vals, _)) = unique_conflict(ctx.cat, table, &row, None) {
-            return Err(SqlError::unique_violation(&name, &cols, &vals));
-        }
         if returning.is_some() {
             out_rows.push(row.clone());
         }
         if !checks.fks.is_empty() {
             new_versions.push(row.clone());
         }
-        let rid = ctx.cat.insert_row(table, row);
+        let rid = match ctx.cat.insert_unique_row(table, row) {
+            Ok(rid) => rid,
+            Err((name, cols, vals)) => return Err(SqlError::unique_violation(&name, &cols, &vals)),
+        };
         if conflict.is_some() {
             touched.insert(rid);
         }
@@ -691,7 +687,7 @@ pub fn insert(ctx: &mut ExecCtx, ins: &Insert) -> R<QueryResult> {
 /// UPDATE … SET …
 pub fn update(ctx: &mut ExecCtx, up: &Update) -> R<QueryResult> {
     let cat: &Catalog = ctx.cat;
-    let mut p = Planner::new(cat, &ctx.search_path);
+    let mut p = Planner::new(cat, ctx.search_path);
     let table = p.resolve_table(&up.table)?;
     let t = cat
         .table(table)
@@ -756,33 +752,28 @@ pub fn update(ctx: &mut ExecCtx, up: &Update) -> R<QueryResult> {
     let mut olds: Vec<Row> = Vec::new();
     let mut news: Vec<Row> = Vec::new();
     let count = targets.len() as u64;
+    // One buffer for the new values of every row.
+    let mut vals: Vec<(usize, Value)> = Vec::with_capacity(sets.len());
     for rid in targets {
-        let vals = {
+        ctx.cat.widen_row(table, rid);
+        {
             let e = env(ctx, ctx.cat);
             let t = ctx
                 .cat
                 .table(table)
                 .ok_or_else(|| SqlError::internal("table vanished"))?;
-            let Some(stored) = t.rows.get(&rid) else {
+            let Some(old) = t.rows.get(&rid) else {
                 continue;
             };
-            let widened;
-            let old: &Row = if stored.len() == t.meta.columns.len() {
-                stored
-            } else {
-                widened = t.full_row(stored);
-                &widened
-            };
-            let mut vals = Vec::with_capacity(sets.len());
+            vals.clear();
             for (ci, ex) in &sets {
                 vals.push((*ci, eval(ex, old, &e)?));
             }
             if keep_versions {
                 olds.push(old.clone());
             }
-            vals
-        };
-        let old_keys = ctx.cat.patch_row(table, rid, vals);
+        }
+        let old_keys = ctx.cat.patch_row(table, rid, &mut vals);
         {
             let e = env(ctx, ctx.cat);
             let t = ctx
@@ -823,7 +814,7 @@ pub fn update(ctx: &mut ExecCtx, up: &Update) -> R<QueryResult> {
 /// DELETE FROM …
 pub fn delete(ctx: &mut ExecCtx, d: &Delete) -> R<QueryResult> {
     let cat: &Catalog = ctx.cat;
-    let mut p = Planner::new(cat, &ctx.search_path);
+    let mut p = Planner::new(cat, ctx.search_path);
     let table = p.resolve_table(&d.table)?;
     let t = cat
         .table(table)
@@ -931,7 +922,7 @@ fn parent_actions(
                     .filter(|(_, r)| {
                         Key(cols.iter().map(|c| ct.value(r, *c).clone()).collect()) == k
                     })
-                    .map(|(rid, r)| (*rid, ct.full_row(r)))
+                    .map(|(rid, r)| (rid, ct.full_row(r)))
                     .collect()
             };
             if kids.is_empty() {
@@ -980,7 +971,7 @@ fn parent_actions(
                     }
                 },
                 FkAction::SetNull | FkAction::SetDefault => {
-                    let mut p = Planner::new(ctx.cat, &ctx.search_path);
+                    let mut p = Planner::new(ctx.cat, ctx.search_path);
                     let defaults = plan_defaults(&mut p, child)?;
                     let checks = plan_checks(&mut p, child)?;
                     drop(p);
@@ -1002,7 +993,24 @@ fn parent_actions(
                         };
                         ctx.cat.update_row(child, rid, n.clone());
                         if action == FkAction::SetDefault {
-                            check_fks(ctx.cat, child, &n, &checks, None)?;
+                            // PostgreSQL re-checks the parent: a default that is itself gone
+                            // is reported as the parent's violation.
+                            if let Err(e) = check_fks(ctx.cat, child, &n, &checks, None) {
+                                if e.state == super::error::SqlState::ForeignKeyViolation {
+                                    let pt = ctx
+                                        .cat
+                                        .table(table)
+                                        .ok_or_else(|| SqlError::internal("table vanished"))?;
+                                    return Err(SqlError::fk_violation_delete(
+                                        &pname,
+                                        &con.name,
+                                        &cname,
+                                        &key_text(pt, ref_cols),
+                                        &vals_text(&key),
+                                    ));
+                                }
+                                return Err(e);
+                            }
                         }
                         olds2.push(r);
                         news2.push(n);

@@ -317,8 +317,8 @@ pub fn matching_rows(from: &FromPlan, filter: Option<&BExpr>, env: &Env) -> R<Ve
         }
         return Ok(out);
     }
-    for (rid, row) in &t.rows {
-        consider(*rid, row)?;
+    for (rid, row) in t.rows.iter() {
+        consider(rid, row)?;
     }
     Ok(out)
 }
@@ -357,8 +357,8 @@ pub fn matching_rids(from: &FromPlan, filter: Option<&BExpr>, env: &Env) -> R<Ve
         }
         return Ok(out);
     }
-    for (rid, row) in &t.rows {
-        consider(*rid, row)?;
+    for (rid, row) in t.rows.iter() {
+        consider(rid, row)?;
     }
     Ok(out)
 }
@@ -549,6 +549,14 @@ fn run_select(sp: &SelectPlan, visible: usize, env: &Env) -> R<Vec<Row>> {
                 if !eval_pred(f, row, env)? {
                     return Ok(());
                 }
+            }
+            // Without GROUP BY every row belongs to the one group: skip the key lookup.
+            if sp.group_keys.is_empty() && !groups.is_empty() {
+                let g = &mut groups[0];
+                for (i, spec) in sp.aggs.iter().enumerate() {
+                    accumulate(spec, &mut g.states[i], &mut g.seen[i], row, env)?;
+                }
+                return Ok(());
             }
             let key = Key(sp
                 .group_keys

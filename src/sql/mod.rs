@@ -9,8 +9,8 @@
 //! 3. If the transaction is aborted, anything but ROLLBACK / COMMIT / ROLLBACK TO is refused
 //!    with 25P02. Transaction control is handled by the session itself.
 //! 4. The session notes the catalog's undo-log mark, then dispatches: SELECT to the planner
-//!    (`plan.rs`) and `exec_select.rs`; INSERT / UPDATE / DELETE to `exec_dml.rs`; everything
-//!    else to `exec_ddl.rs`.
+//!    (`plan.rs`) and `exec_select.rs`; INSERT / UPDATE / DELETE to `exec_dml.rs`; ALTER TABLE
+//!    to `exec_alter.rs`; everything else to `exec_ddl.rs`.
 //! 5. The planner resolves names with the search path, types every expression and coerces
 //!    literals as PostgreSQL's parse analysis does, so analysis errors (42P01, 42703, 42804,
 //!    22P02 for literals) happen before any row is touched or sequence value drawn.
@@ -26,12 +26,14 @@
 //! Architecture invariant: no clock, randomness or I/O here; `now()` reads a session clock.
 
 pub mod ast;
+mod bind;
 mod catalog;
 mod cluster;
 mod datetime;
 mod describe;
 mod error;
 mod eval;
+mod exec_alter;
 mod exec_ddl;
 mod exec_dml;
 mod exec_select;

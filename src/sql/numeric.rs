@@ -322,6 +322,38 @@ impl Decimal {
         }
     }
 
+    /// `sqrt(numeric)` with PostgreSQL's result scale (at least 16 significant digits), exact
+    /// while the digits fit in 128 bits.
+    pub fn sqrt(self) -> Option<Self> {
+        if self.mant < 0 {
+            return None;
+        }
+        let (weight, _) = self.weight_and_first();
+        let sweight = (weight + 1) * 4 / 2 - 1;
+        let rscale = (16 - sweight).max(self.scale as i64).clamp(0, 1000) as u32;
+        // result·10^(rscale+1) = sqrt(mant · 10^(2·(rscale+1) − scale))
+        let exp = 2 * (rscale as i64 + 1) - self.scale as i64;
+        let radicand = if exp >= 0 {
+            self.mant.checked_mul(pow10(exp as u32)?)?
+        } else {
+            self.mant / pow10((-exp) as u32)?
+        };
+        let mut x = (radicand as f64).sqrt() as i128;
+        // Correct the float estimate to the exact integer square root.
+        while x > 0 && x.checked_mul(x).is_none_or(|sq| sq > radicand) {
+            x -= 1;
+        }
+        while (x + 1).checked_mul(x + 1).is_some_and(|sq| sq <= radicand) {
+            x += 1;
+        }
+        Decimal {
+            mant: x,
+            scale: rscale + 1,
+        }
+        .rescale(rscale)
+        .ok()
+    }
+
     /// Removes trailing fraction zeros (used for float → numeric).
     pub fn strip_trailing_zeros(mut self) -> Self {
         while self.scale > 0 && self.mant % 10 == 0 {

@@ -777,12 +777,16 @@ fn build_table_primary(p: Pair<Rule>) -> R<TableRef> {
     let mut name = None;
     let mut query = None;
     let mut alias = None;
+    let mut columns = Vec::new();
     let mut nested = None;
     for x in p.into_inner() {
         match x.as_rule() {
             Rule::object_name => name = Some(build_object_name(x)),
             Rule::query => query = Some(build_query(x)?),
             Rule::table_alias => {
+                if let Some(l) = find(&x, Rule::ident_list) {
+                    columns = idents(l).into_iter().map(|(n, _)| n).collect();
+                }
                 alias = x
                     .into_inner()
                     .find(|y| is_ident(y.as_rule()))
@@ -796,6 +800,7 @@ fn build_table_primary(p: Pair<Rule>) -> R<TableRef> {
         return Ok(TableRef::Subquery {
             query: Box::new(q),
             alias,
+            columns,
         });
     }
     if let Some(n) = nested {
@@ -1240,7 +1245,7 @@ fn build_func_call(p: Pair<Rule>) -> R<Expr> {
                 .collect::<R<Vec<_>>>()?;
             // position(a IN b) is strpos(b, a).
             args.reverse();
-            Ok(func("strpos", args, pos))
+            Ok(func("position", args, pos))
         }
         Rule::extract_call => {
             let mut field = String::new();
@@ -1916,6 +1921,52 @@ mod tests {
             }
         }
         assert!(fast > 50, "fast path used for {fast} statements");
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    proptest::proptest! {
+        #[test]
+        fn fast_path_agrees_with_pest_on_random_simple_statements(
+            parts in proptest::collection::vec(proptest::sample::select(vec![
+                "INSERT", "INTO", "SELECT", "FROM", "WHERE", "VALUES", "DEFAULT", "NULL", "TRUE", "count",
+                "users", "public", "Name", "id", "user", "(", ")", ",", ";", ".", "*", "=", "<", ">=", "<>",
+                "-", "1", "2.5", "'x'", "'it''s'", " ", "\n", "--c", "\"q\"",
+            ]), 0..14)
+        ) {
+            let sql = parts.join(" ");
+            if let Some(stmt) = crate::sql::fastpath::parse(&sql) {
+                proptest::prop_assert_eq!(Ok(stmt), parse_with_pest(&sql), "{}", sql);
+            }
+        }
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    fn pick<'a>(xs: &[&'a str], i: usize) -> &'a str {
+        xs[i % xs.len()]
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    proptest::proptest! {
+        #[test]
+        fn fast_path_agrees_with_pest_on_shaped_statements(seed in proptest::collection::vec(0usize..1000, 12)) {
+            let names = ["users", "Users", "public.users", "t1", "user", "values", "a_b"];
+            let lits = ["1", "-2", "3.5", "1.", "'x'", "'it''s'", "NULL", "true", "FALSE", "DEFAULT", "- 3", "'é'"];
+            let ws = [" ", "  ", "\t", "\n", ""];
+            let ops = ["=", "<", "<=", ">", ">=", "<>", "!="];
+            let sql = if seed[0] % 2 == 0 {
+                let cols = if seed[1] % 2 == 0 { String::new() } else { format!("({}, {})", pick(&["id", "Name", "age", "select"], seed[2]), pick(&["x", "y"], seed[3])) };
+                let row = format!("({},{}{})", pick(&lits, seed[4]), pick(&ws, seed[5]), pick(&lits, seed[6]));
+                let rows = if seed[7] % 3 == 0 { format!("{row}, {row}") } else { row };
+                format!("INSERT{}INTO {} {cols} VALUES {rows}{}", pick(&ws, seed[8]), pick(&names, seed[9]), pick(&[";", "", " ;", ";;"], seed[10]))
+            } else {
+                let items = pick(&["*", "count(*)", "id, name", "count (*)", "id name"], seed[1]);
+                let wh = if seed[2] % 2 == 0 { String::new() } else { format!(" WHERE {}{}{}", pick(&["id", "age", "Age", "from"], seed[3]), pick(&ops, seed[4]), pick(&lits, seed[5])) };
+                format!("select {items} FROM{}{}{wh}{}", pick(&ws, seed[6]), pick(&names, seed[7]), pick(&[";", "", " ;"], seed[8]))
+            };
+            if let Some(stmt) = crate::sql::fastpath::parse(&sql) {
+                proptest::prop_assert_eq!(Ok(stmt), parse_with_pest(&sql), "{}", sql);
+            }
+        }
     }
 
     #[test]

@@ -115,7 +115,7 @@ pub struct ExecCtx<'a> {
     /// The database.
     pub cat: &'a mut Catalog,
     /// Effective search path (existing or not; `$user` dropped).
-    pub search_path: Vec<String>,
+    pub search_path: &'a [String],
     /// Session clock.
     pub clock: i64,
     /// Database name.
@@ -124,6 +124,9 @@ pub struct ExecCtx<'a> {
     pub currval: &'a RefCell<BTreeMap<u32, i64>>,
     /// Notices raised so far.
     pub notices: Vec<Notice>,
+    /// The first existing schema of the search path when the statement started
+    /// (`current_schema()`), computed once rather than per row.
+    pub current_schema: Option<&'a str>,
 }
 
 /// 2025-01-01 12:00:00 UTC: the default session clock (no host clock in the engine).
@@ -140,6 +143,8 @@ pub struct Session {
     clock: i64,
     database: String,
     currval: RefCell<BTreeMap<u32, i64>>,
+    /// The effective search path, recomputed whenever settings change.
+    path: Vec<String>,
 }
 
 impl Default for Session {
@@ -153,6 +158,7 @@ impl Default for Session {
             clock: DEFAULT_CLOCK,
             database: "postgres".into(),
             currval: RefCell::new(BTreeMap::new()),
+            path: vec!["public".to_string()],
         }
     }
 }
@@ -224,6 +230,14 @@ impl Session {
         self.tx
     }
 
+    /// Records an error raised outside the session (e.g. by the cluster for CREATE DATABASE):
+    /// inside a transaction block it aborts the transaction, as any failed statement does.
+    pub fn abort_with(&mut self, _error: SqlError) {
+        if self.tx == TxStatus::InTransaction {
+            self.tx = TxStatus::Failed;
+        }
+    }
+
     /// Sets the clock that now() / CURRENT_TIMESTAMP return (microseconds since 1970, UTC).
     pub fn set_clock(&mut self, micros: i64) {
         self.clock = micros;
@@ -238,6 +252,7 @@ impl Session {
         self.tx = TxStatus::Idle;
         self.savepoints.clear();
         self.settings.clear();
+        self.settings_changed();
         self.tx_settings = None;
         self.currval.borrow_mut().clear();
     }
@@ -252,6 +267,14 @@ impl Session {
 
     /// The effective search path: schema names in order, `$user` left out.
     pub fn search_path(&self) -> Vec<String> {
+        self.path.clone()
+    }
+
+    fn settings_changed(&mut self) {
+        self.path = self.compute_search_path();
+    }
+
+    fn compute_search_path(&self) -> Vec<String> {
         let raw = self.setting("search_path").unwrap_or_default();
         raw.split(',')
             .map(|s| s.trim().trim_matches('"').to_string())
@@ -383,6 +406,7 @@ impl Session {
         self.savepoints.clear();
         if let Some(s) = self.tx_settings.take() {
             self.settings = s;
+            self.settings_changed();
         }
     }
 
@@ -419,6 +443,7 @@ impl Session {
                 self.catalog.rollback_to(mark);
                 self.savepoints.truncate(i + 1);
                 self.settings = settings;
+                self.settings_changed();
                 self.tx = TxStatus::InTransaction;
                 Ok(QueryResult::tag("ROLLBACK"))
             }
@@ -427,7 +452,7 @@ impl Session {
     }
 
     fn run(&mut self, stmt: &Statement) -> Result<QueryResult, SqlError> {
-        let search_path = self.search_path();
+        let search_path: &[String] = &self.path;
         match stmt {
             Statement::Empty => Ok(QueryResult::tag("")),
             Statement::Set { name, values } => self.set(name, values),
@@ -435,10 +460,12 @@ impl Session {
             Statement::Reset(name) => {
                 if name == "all" {
                     self.settings.clear();
+                    self.settings_changed();
                 } else if default_setting(name).is_none() {
                     return Err(SqlError::unknown_parameter(name));
                 } else {
                     self.settings.remove(name);
+                    self.settings_changed();
                 }
                 Ok(QueryResult::tag("RESET"))
             }
@@ -447,7 +474,7 @@ impl Session {
             ),
             Statement::Select(q) => {
                 let plan = {
-                    let mut p = Planner::new(&self.catalog, &search_path);
+                    let mut p = Planner::new(&self.catalog, search_path);
                     p.plan_query(q)?
                 };
                 let env = super::eval::Env {
@@ -468,7 +495,12 @@ impl Session {
                 Ok(r)
             }
             other => {
+                let current_schema = search_path
+                    .iter()
+                    .find(|s| self.catalog.has_schema(s))
+                    .map(|s| s.as_str());
                 let mut ctx = ExecCtx {
+                    current_schema,
                     cat: &mut self.catalog,
                     search_path,
                     clock: self.clock,
@@ -507,6 +539,7 @@ impl Session {
         }
         if values.is_empty() {
             self.settings.remove(name);
+            self.settings_changed();
             return Ok(QueryResult::tag("SET"));
         }
         let v = if name == "search_path" {
@@ -529,6 +562,7 @@ impl Session {
             values.join(", ")
         };
         self.settings.insert(name.to_string(), v);
+        self.settings_changed();
         Ok(QueryResult::tag("SET"))
     }
 
@@ -621,4 +655,122 @@ fn is_blank(s: &str) -> bool {
         t = rest.split_once('\n').map_or("", |(_, r)| r).trim();
     }
     t.is_empty() || t == ";"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scripts_split_like_psql() {
+        for (sql, n) in [
+            ("SELECT 1; SELECT 2;", 2),
+            ("SELECT ';'; -- a; comment\nSELECT 2", 2),
+            ("  ;  ", 0),
+            ("SELECT '(' ; SELECT 1", 2),
+        ] {
+            assert_eq!(split_statements(sql).len(), n, "{sql}");
+        }
+    }
+
+    #[test]
+    fn text_concatenated_with_integers() {
+        let mut s = Session::new();
+        s.execute("CREATE TABLE t (id integer, big bigint)")
+            .expect("create");
+        s.execute("INSERT INTO t VALUES (42, -9000000000), (NULL, NULL)")
+            .expect("insert");
+        let r = s
+            .execute("SELECT 'p' || id, 'q' || big, id || 'r' FROM t")
+            .expect("select");
+        assert_eq!(
+            r.rows,
+            Some(vec![
+                vec![
+                    Some("p42".to_string()),
+                    Some("q-9000000000".to_string()),
+                    Some("42r".to_string())
+                ],
+                vec![None, None, None]
+            ])
+        );
+    }
+
+    #[test]
+    fn introspection_shows_what_psql_describes() {
+        let mut s = Session::new();
+        for stmt in [
+            "CREATE TABLE orgs (id serial PRIMARY KEY, name varchar(80) NOT NULL UNIQUE)",
+            "CREATE TABLE users (id serial PRIMARY KEY, org_id integer REFERENCES orgs(id) ON DELETE CASCADE, age integer CHECK (age >= 0), role text DEFAULT 'member')",
+            "INSERT INTO orgs (name) VALUES ('acme')",
+        ] {
+            s.execute(stmt).expect(stmt);
+        }
+        let cat = s.catalog();
+        let users = cat.find_table("public", "users").expect("users");
+        let cols: Vec<(String, String, bool, Option<String>)> = users
+            .meta
+            .columns
+            .iter()
+            .map(|c| {
+                (
+                    c.name.clone(),
+                    c.ty.display(),
+                    c.not_null,
+                    c.default.as_ref().map(|d| d.text.clone()),
+                )
+            })
+            .collect();
+        assert_eq!(
+            cols[0],
+            (
+                "id".into(),
+                "integer".into(),
+                true,
+                Some("nextval('users_id_seq'::regclass)".into())
+            )
+        );
+        assert_eq!(
+            cols[3],
+            (
+                "role".into(),
+                "text".into(),
+                false,
+                Some("'member'::text".into())
+            )
+        );
+        let defs: Vec<String> = users
+            .meta
+            .constraints
+            .iter()
+            .map(|c| format!("{} {}", c.name, cat.constraint_def(&users.meta, c)))
+            .collect();
+        assert_eq!(
+            defs,
+            [
+                "users_pkey PRIMARY KEY (id)",
+                "users_age_check CHECK ((age >= 0))",
+                "users_org_id_fkey FOREIGN KEY (org_id) REFERENCES orgs(id) ON DELETE CASCADE"
+            ]
+        );
+        let orgs = cat.find_table("public", "orgs").expect("orgs");
+        assert_eq!(orgs.meta.columns[1].ty.display(), "character varying(80)");
+        assert_eq!(
+            orgs.rows_text(),
+            vec![vec![Some("1".to_string()), Some("acme".to_string())]]
+        );
+        let idx: Vec<String> = cat.indexes().into_iter().map(|i| i.3).collect();
+        assert!(idx.contains(
+            &"CREATE UNIQUE INDEX orgs_name_key ON public.orgs USING btree (name)".to_string()
+        ));
+        assert_eq!(
+            cat.sequences()
+                .iter()
+                .map(|q| q.name.clone())
+                .collect::<Vec<_>>(),
+            ["orgs_id_seq", "users_id_seq"]
+        );
+        let r = s.execute("SELECT column_name, data_type, is_nullable FROM information_schema.columns WHERE table_name = 'orgs' ORDER BY ordinal_position").expect("information_schema");
+        assert_eq!(r.rows.map(|r| r.len()), Some(2));
+    }
 }

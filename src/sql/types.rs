@@ -381,6 +381,48 @@ impl Ord for Key {
     }
 }
 
+impl std::hash::Hash for Key {
+    /// Consistent with [`Value::total_cmp`] equality: numbers hash by value (1, 1.0 and 1.00
+    /// alike), char padding is part of the stored value, JSON hashes by its text.
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        for v in &self.0 {
+            hash_value(v, state);
+        }
+    }
+}
+
+fn hash_value<H: std::hash::Hasher>(v: &Value, state: &mut H) {
+    use std::hash::Hash;
+    match v {
+        Value::Null => 0u8.hash(state),
+        Value::Bool(b) => (1u8, b).hash(state),
+        Value::Int(_) | Value::Numeric(_) | Value::Float4(_) | Value::Float8(_) => {
+            // Integral values hash as integers, others by their double: equal numbers of
+            // different representations (1, 1.00, 1.0::float8) land in the same bucket.
+            let integral: Option<i128> = match v {
+                Value::Int(i) => Some(*i as i128),
+                Value::Numeric(d) => {
+                    let d = d.strip_trailing_zeros();
+                    (d.scale == 0).then_some(d.mant)
+                }
+                _ => v
+                    .as_f64()
+                    .filter(|f| f.is_finite() && f.fract() == 0.0 && f.abs() < 9.0e15)
+                    .map(|f| f as i128),
+            };
+            match integral {
+                Some(i) => (2u8, i).hash(state),
+                None => (3u8, v.as_f64().unwrap_or(0.0).to_bits()).hash(state),
+            }
+        }
+        Value::Text(s) => (4u8, s.as_bytes()).hash(state),
+        Value::Date(d) => (5u8, d.saturating_mul(datetime::USECS_PER_DAY)).hash(state),
+        Value::Timestamp(t) | Value::TimestampTz(t) => (5u8, t).hash(state),
+        Value::Uuid(u) => (6u8, u).hash(state),
+        Value::Json(j) => (7u8, j.to_text()).hash(state),
+    }
+}
+
 fn format_uuid(u: u128) -> String {
     let h = format!("{u:032x}");
     format!(
@@ -475,14 +517,12 @@ fn parse_int(s: &str, ty: &SqlType) -> Result<i64, SqlError> {
             Some(b'+') => (false, &t[1..]),
             _ => (false, t),
         };
-        if body.is_empty()
-            || !body.bytes().all(|b| b.is_ascii_digit() || b == b'_')
-            || body.starts_with('_')
-        {
+        // PostgreSQL 15 accepts digits only (underscores arrived in 16).
+        if body.is_empty() || !body.bytes().all(|b| b.is_ascii_digit()) {
             return Err(SqlError::invalid_input(ty.base_name(), s));
         }
         let mut acc: i128 = 0;
-        for b in body.bytes().filter(|b| *b != b'_') {
+        for b in body.bytes() {
             acc = acc * 10 + (b - b'0') as i128;
             if acc > i64::MAX as i128 + 1 {
                 return Err(SqlError::value_out_of_range_for_type(s, ty.base_name()));
@@ -732,6 +772,26 @@ mod tests {
         ] {
             let v = if single { (v as f32) as f64 } else { v };
             assert_eq!(format_float(v, single), out, "{v}");
+        }
+    }
+
+    #[test]
+    fn equal_keys_hash_alike() {
+        use std::hash::{BuildHasher, BuildHasherDefault};
+        let h = |k: &Key| {
+            BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default().hash_one(k)
+        };
+        let num = |s: &str| Value::Numeric(Decimal::parse(s).unwrap().unwrap());
+        for (a, b) in [
+            (Value::Int(1), num("1.00")),
+            (num("1.5"), num("1.50")),
+            (Value::Float8(2.0), Value::Int(2)),
+            (Value::Float8(0.5), num("0.5")),
+            (Value::Text("ab ".into()), Value::Text("ab ".into())),
+        ] {
+            let (ka, kb) = (Key(vec![a.clone()]), Key(vec![b.clone()]));
+            assert_eq!(ka, kb, "{a:?} {b:?}");
+            assert_eq!(h(&ka), h(&kb), "{a:?} {b:?}");
         }
     }
 

@@ -223,7 +223,7 @@ fn table(
         .rows
         .iter()
         .take(ROW_LIMIT)
-        .map(|(&id, row)| {
+        .map(|(id, row)| {
             let values: Vec<Option<String>> = (0..meta.columns.len())
                 .map(|i| t.value(row, i).to_text())
                 .collect();
@@ -243,7 +243,7 @@ fn table(
     let constraints = meta
         .constraints
         .iter()
-        .map(|c| (c.name.clone(), constraint_def(catalog, meta, c)))
+        .map(|c| (c.name.clone(), constraint_def(catalog, meta, c, true)))
         .collect();
     let changed = diffing
         && before.is_none_or(|b| {

@@ -304,7 +304,7 @@ fn describe(catalog: &Catalog, target: &str) -> Result<String, String> {
             ConstraintKind::Check { .. } => Some(format!(
                 "    \"{}\" {}",
                 c.name,
-                constraint_def(catalog, meta, c)
+                constraint_def(catalog, meta, c, true)
             )),
             _ => None,
         })
@@ -316,7 +316,13 @@ fn describe(catalog: &Catalog, target: &str) -> Result<String, String> {
         .constraints
         .iter()
         .filter(|c| matches!(c.kind, ConstraintKind::ForeignKey { .. }))
-        .map(|c| format!("    \"{}\" {}", c.name, constraint_def(catalog, meta, c)))
+        .map(|c| {
+            format!(
+                "    \"{}\" {}",
+                c.name,
+                constraint_def(catalog, meta, c, true)
+            )
+        })
         .collect();
     foreign.sort();
     section(&mut text, "Foreign-key constraints:", foreign);
@@ -326,7 +332,7 @@ fn describe(catalog: &Catalog, target: &str) -> Result<String, String> {
         .into_iter()
         .filter_map(|(from, constraint)| {
             let from = catalog.table(from)?;
-            let def = constraint_def(catalog, &from.meta, &constraint);
+            let def = constraint_def(catalog, &from.meta, &constraint, true);
             Some(format!(
                 "    TABLE \"{}\" CONSTRAINT \"{}\" {def}",
                 regclass(&from.meta),

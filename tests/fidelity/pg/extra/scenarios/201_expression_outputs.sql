@@ -1,0 +1,17 @@
+SELECT 10 / 3.0, 1 / 3.0, 2.0 / 3, 100.0 / 7, 1.5 * 2.25, 0.1 + 0.2;
+SELECT 2 ^ 3, sqrt(16), sqrt(2.0), abs(-3), abs(-3.5), -5 % 3, 5 % -3;
+SELECT round(10 / 3.0, 2), round(2.345, 2), round(-2.345, 1), round(1234.5, -2), trunc(-2.7), ceil(-2.1), floor(2.9);
+SELECT CAST(3.7 AS integer), CAST(-3.5 AS integer), CAST('12' AS bigint), 7::numeric(4,1), 1.23456::numeric(5,3);
+SELECT true::text, false::text, 42::text || 'x', 'x' || true, 1.50::text, 1e3::text;
+SELECT 3.0::real, 1.0::double precision, 0.1::real * 3, 1.0 / 3::double precision, 100000000::real, 12345678::double precision;
+SELECT length(''), length(' a '), upper('ßtraße'), lower('ÀB'), initcap('hELLO wORLD'), trim(both 'x' from 'xxaxx'), ltrim('  a'), rtrim('a  ') || '|';
+SELECT substring('hello', 2), substring('hello', 0, 3), substr('hello', 2, 2), position('z' in 'abc'), strpos('abcabc', 'c'), replace('aaa', 'a', 'bb');
+SELECT coalesce(NULL, NULL, 3), coalesce(NULL::integer, 1.5), nullif(1, 1), nullif('a', 'b'), greatest(1, 2.5), least(3, NULL, 1);
+SELECT CASE WHEN NULL THEN 1 ELSE 2 END, CASE 1 WHEN 2 THEN 'a' END, CASE WHEN true THEN 1 ELSE 2.5 END;
+SELECT 1 < 2 AND 2 < 3, NOT true, true OR false, 1 BETWEEN 2 AND 0, 1 NOT BETWEEN 2 AND 3;
+SELECT '2024-03-01'::date - 1, '2024-03-01'::date - '2024-02-01'::date, '2024-12-31'::date + 1, '2024-02-29'::date + 365;
+SELECT '2024-01-01 10:00:00'::timestamp, '2024-01-01'::timestamp, '2024-01-01 10:00:00.25'::timestamp, '2024-01-01 10:00:00+05'::timestamptz;
+SELECT 'abc' < 'abd', 'B' < 'a', 'a' < 'B', 'Z' > 'a', '10' < '9';
+SELECT 9223372036854775807 + 1;
+SELECT -2147483648::integer, (-2147483648)::integer, 2147483648::integer;
+SELECT 1.0 = 1, 1.50 = 1.5, '1.0'::numeric = 1;

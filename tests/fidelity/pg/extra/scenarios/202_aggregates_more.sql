@@ -1,0 +1,14 @@
+CREATE TABLE m (id integer PRIMARY KEY, g text, i integer, n numeric(6,2), f double precision, b bigint);
+INSERT INTO m VALUES (1, 'a', 1, 1.10, 1.5, 10), (2, 'a', 2, 2.20, 2.5, 20), (3, 'b', 3, NULL, NULL, NULL), (4, 'b', NULL, 3.30, 0.1, 9223372036854775807);
+SELECT sum(i), avg(i), sum(n), avg(n), sum(f), avg(f), min(n), max(f) FROM m;
+SELECT g, sum(i), avg(n), count(n), count(*) FROM m GROUP BY g ORDER BY g;
+SELECT sum(b) FROM m;
+SELECT avg(b) FROM m WHERE id < 3;
+SELECT count(*), sum(i), avg(i), min(g), max(g) FROM m WHERE false;
+SELECT g, count(*) FROM m GROUP BY g HAVING avg(i) > 1.5 ORDER BY g;
+SELECT sum(i) * 2, count(*) + 1, max(i) - min(i) FROM m;
+SELECT count(DISTINCT g), sum(DISTINCT i), string_agg(g, '-') FROM m;
+SELECT avg(i)::integer, round(avg(n), 1) FROM m;
+SELECT g FROM m GROUP BY g ORDER BY count(*) DESC, g;
+SELECT max(id) FROM m GROUP BY g HAVING max(id) > 100;
+SELECT i, count(*) FROM m GROUP BY i ORDER BY i NULLS FIRST;

@@ -1,0 +1,17 @@
+CREATE TABLE t (id integer PRIMARY KEY, n integer, s text);
+INSERT INTO t VALUES (1, 10, 'a'), (2, 20, 'b'), (3, 30, 'c');
+UPDATE t SET n = n * 2 WHERE id IN (1, 3) RETURNING id, n;
+UPDATE t SET id = id + 10 WHERE id = 2;
+UPDATE t SET id = id + 1;
+UPDATE t SET s = NULL WHERE n > 100;
+UPDATE t SET n = NULL, s = 'z' WHERE id = 1 RETURNING *;
+DELETE FROM t WHERE n IS NULL RETURNING id, s;
+DELETE FROM t WHERE id = 3 AND s = 'nope';
+UPDATE t SET n = (SELECT max(n) FROM t) WHERE id = 12;
+SELECT * FROM t ORDER BY id;
+DELETE FROM t WHERE id IN (SELECT id FROM t WHERE n > 25);
+SELECT * FROM t ORDER BY id;
+UPDATE t SET n = 'abc';
+UPDATE t SET n = 1.6 RETURNING n;
+UPDATE t SET s = 5 RETURNING s;
+DELETE FROM t t2 WHERE t2.id > 0;

@@ -1,0 +1,18 @@
+CREATE TABLE p (id integer PRIMARY KEY, name text, price numeric(6,2), tags text);
+INSERT INTO p VALUES (1, 'pen', 1.5, 'office'), (2, 'Pencil', 0.99, NULL), (3, 'paper', 5, 'office'), (4, 'Ink', NULL, 'office');
+SELECT name, price FROM p WHERE price > 1 ORDER BY price DESC;
+SELECT name FROM p WHERE name LIKE 'p%' OR name LIKE 'P%' ORDER BY 1;
+SELECT DISTINCT tags FROM p ORDER BY tags;
+SELECT id, price * 2 AS double, price IS NULL AS missing FROM p ORDER BY id;
+SELECT name FROM p ORDER BY price NULLS FIRST, name LIMIT 2;
+SELECT * FROM p WHERE price = (SELECT max(price) FROM p);
+SELECT name, (SELECT count(*) FROM p p2 WHERE p2.price < p.price) AS cheaper FROM p ORDER BY id;
+SELECT upper(name) FROM p WHERE id = 1 UNION SELECT 'X' ORDER BY 1;
+SELECT id FROM p WHERE tags IS DISTINCT FROM 'office';
+SELECT p.name, q.name FROM p JOIN p q ON q.id = p.id + 1 ORDER BY p.id;
+SELECT * FROM p LIMIT 1 OFFSET 1;
+SELECT name FROM p WHERE price BETWEEN 1 AND 5 AND tags = 'office' ORDER BY name;
+SELECT 'x' AS a, 'y' AS a;
+SELECT * FROM (VALUES (1, 'a'), (2, 'b')) AS v (n, l);
+SELECT * FROM (SELECT 1 AS one) sub;
+SELECT * FROM (SELECT 1);

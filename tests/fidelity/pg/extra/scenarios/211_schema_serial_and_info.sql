@@ -1,0 +1,16 @@
+CREATE SCHEMA app;
+CREATE TABLE app.users (id serial PRIMARY KEY, email varchar(100) NOT NULL UNIQUE, created date DEFAULT '2024-01-01');
+INSERT INTO app.users (email) VALUES ('a@x') RETURNING *;
+SELECT table_schema, table_name FROM information_schema.tables WHERE table_schema NOT IN ('pg_catalog', 'information_schema') ORDER BY 1, 2;
+SELECT column_name, data_type, character_maximum_length, is_nullable, column_default FROM information_schema.columns WHERE table_schema = 'app' AND table_name = 'users' ORDER BY ordinal_position;
+SELECT nextval('app.users_id_seq');
+INSERT INTO app.users (email) VALUES ('b@x') RETURNING id;
+SET search_path TO app;
+INSERT INTO users (email) VALUES ('c@x') RETURNING id;
+SELECT count(*) FROM users;
+SELECT schema_name FROM information_schema.schemata WHERE schema_name IN ('app', 'public') ORDER BY 1;
+CREATE TABLE public.t (id integer);
+SELECT * FROM t;
+SELECT * FROM public.t;
+DROP SCHEMA app CASCADE;
+SELECT * FROM users;

@@ -1,0 +1,14 @@
+CREATE TABLE src (id integer, name text, score numeric(5,2));
+INSERT INTO src VALUES (1, 'a', 1.5), (2, 'b', NULL), (3, 'c', 99.999);
+INSERT INTO src VALUES (4, 'd', 999.999);
+CREATE TABLE dst (id serial PRIMARY KEY, name varchar(1) NOT NULL, score integer DEFAULT 7);
+INSERT INTO dst (name, score) SELECT name, score FROM src ORDER BY id;
+INSERT INTO dst (name) SELECT name FROM src WHERE id > 1;
+INSERT INTO dst (name) SELECT name || name FROM src;
+INSERT INTO dst (name) SELECT NULL;
+INSERT INTO dst SELECT 100, 'z';
+INSERT INTO dst (name) VALUES ('q'), (DEFAULT);
+SELECT * FROM dst ORDER BY id;
+INSERT INTO dst DEFAULT VALUES;
+INSERT INTO dst (score, name) VALUES (DEFAULT, 'w') RETURNING *;
+INSERT INTO dst (name) SELECT 'n' FROM src RETURNING id;

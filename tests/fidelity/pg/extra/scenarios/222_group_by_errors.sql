@@ -1,0 +1,15 @@
+CREATE TABLE s (id integer PRIMARY KEY, region text, rep text, amount integer);
+INSERT INTO s VALUES (1, 'n', 'a', 1), (2, 'n', 'b', 2), (3, 's', 'a', 3);
+SELECT region, rep FROM s GROUP BY region;
+SELECT region, amount + 1 FROM s GROUP BY region;
+SELECT id, region, rep FROM s GROUP BY id ORDER BY id;
+SELECT s.region, count(*) FROM s GROUP BY s.region ORDER BY 1;
+SELECT region, count(*) FROM s GROUP BY region HAVING rep = 'a';
+SELECT region FROM s GROUP BY region ORDER BY rep;
+SELECT region, count(*) c FROM s GROUP BY region ORDER BY c DESC, region;
+SELECT max(amount) FROM s WHERE sum(amount) > 1;
+SELECT region, sum(amount) FROM s GROUP BY 1 HAVING sum(amount) > 2;
+SELECT count(*) FROM s GROUP BY region ORDER BY region;
+SELECT x.region, count(*) FROM s x GROUP BY x.region ORDER BY x.region;
+SELECT region AS r, sum(amount) FROM s GROUP BY r ORDER BY r;
+SELECT sum(amount) FILTER FROM s;

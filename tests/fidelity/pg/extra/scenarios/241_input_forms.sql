@@ -1,0 +1,15 @@
+CREATE TABLE v (i integer, n numeric, b boolean, d date, s smallint, r real);
+INSERT INTO v VALUES (' 12 ', '1e3', ' t ', '2024-1-5', '+5', '.5');
+INSERT INTO v VALUES ('-0', '-.5', 'YES', '01/02/2024', '-7', '1e-3');
+INSERT INTO v VALUES ('1_000', '1.50', 'off', '2024-02-30', 0, 'inf');
+INSERT INTO v VALUES ('+', '1', 't', '2024-01-01', 0, 0);
+INSERT INTO v VALUES (1, '1', 'tr', '2024-01-01', 0, 'NaN');
+INSERT INTO v VALUES (1, '1', 'f', '2024-01-01', 99999, 0);
+INSERT INTO v VALUES (1, ' 2.50 ', 'n', ' 2024-03-03 ', '12', '  3.25');
+SELECT * FROM v ORDER BY i, n;
+SELECT i FROM v WHERE d = '2024-03-03';
+SELECT i FROM v WHERE b = 'no';
+SELECT count(*) FROM v WHERE d < '2024-02-01' AND d >= DATE '2024-01-01';
+SELECT '12abc'::integer;
+SELECT '  '::integer;
+SELECT ''::text IS NULL, '' = ' ';

@@ -1,0 +1,18 @@
+CREATE TABLE users (id integer PRIMARY KEY, name text, active boolean DEFAULT true);
+CREATE TABLE orders (id integer PRIMARY KEY, user_id integer REFERENCES users ON DELETE CASCADE, total integer);
+INSERT INTO users VALUES (1, 'a', true), (2, 'b', false), (3, 'c', true);
+INSERT INTO orders VALUES (10, 1, 5), (11, 1, 15), (12, 3, 25);
+DELETE FROM users WHERE id NOT IN (SELECT user_id FROM orders);
+UPDATE users SET active = NOT active WHERE id IN (SELECT user_id FROM orders WHERE total > 10);
+UPDATE orders SET total = CASE WHEN total > 10 THEN total - 1 ELSE total + 1 END RETURNING id, total;
+UPDATE users SET name = upper(name) WHERE EXISTS (SELECT 1 FROM orders o WHERE o.user_id = users.id AND o.total > 20);
+SELECT u.name, u.active, sum(o.total) FROM users u LEFT JOIN orders o ON o.user_id = u.id GROUP BY u.id ORDER BY u.id;
+DELETE FROM orders WHERE total = (SELECT min(total) FROM orders) RETURNING *;
+INSERT INTO orders SELECT id + 100, id, 0 FROM users;
+SELECT count(*), sum(total) FROM orders;
+DELETE FROM users WHERE id = 1;
+SELECT * FROM orders ORDER BY id;
+INSERT INTO users VALUES (4, 'd') ON CONFLICT (id) DO UPDATE SET name = 'dd' WHERE users.active RETURNING *;
+INSERT INTO users VALUES (3, 'x') ON CONFLICT (id) DO UPDATE SET name = 'cc' WHERE users.active RETURNING *;
+INSERT INTO users VALUES (3, 'x') ON CONFLICT (id) DO UPDATE SET name = excluded.name || '!' RETURNING name;
+SELECT * FROM users ORDER BY id;

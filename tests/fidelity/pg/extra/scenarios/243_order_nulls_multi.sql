@@ -1,0 +1,13 @@
+CREATE TABLE t (id integer PRIMARY KEY, a integer, b text);
+INSERT INTO t VALUES (1, NULL, 'x'), (2, 1, NULL), (3, 1, 'a'), (4, NULL, NULL), (5, 2, 'b');
+SELECT id FROM t ORDER BY a DESC, b;
+SELECT id FROM t ORDER BY a NULLS FIRST, b DESC NULLS LAST;
+SELECT id FROM t ORDER BY b IS NULL, b, id;
+SELECT a, count(*) FROM t GROUP BY a ORDER BY a DESC NULLS LAST;
+SELECT DISTINCT a FROM t ORDER BY a;
+SELECT id, coalesce(b, '-') AS bb FROM t ORDER BY bb, id;
+SELECT max(b), min(a), count(b) FROM t;
+SELECT id FROM t WHERE a IN (SELECT a FROM t WHERE b IS NULL) ORDER BY id;
+SELECT id FROM t WHERE a NOT IN (SELECT a FROM t WHERE b = 'zzz') ORDER BY id;
+SELECT id FROM t WHERE a NOT IN (SELECT a FROM t) ORDER BY id;
+SELECT id, a + 1 AS next FROM t ORDER BY next NULLS FIRST, id LIMIT 3;
