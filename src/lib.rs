@@ -10,6 +10,7 @@
 //! no browser and no host filesystem. `ui` compiles only with the `web` feature.
 pub mod app;
 pub mod doc;
+pub mod migrate;
 pub mod sql;
 pub mod world;
 
