@@ -20,6 +20,7 @@
 //! the [`ProjectFiles`] trait, the `Create Date` and revision ids from the caller.
 
 mod error;
+mod graph;
 mod models;
 pub use models::models_of;
 mod ops;
@@ -28,6 +29,7 @@ mod schema;
 mod script;
 
 pub use error::{Error, ErrorKind};
+pub use graph::Graph;
 pub use models::{default_table_name, Model};
 pub use ops::{Op, TableConstraint};
 pub use python::{parse_module, Expr, Module, Stmt, StmtKind};
