@@ -19,19 +19,28 @@
 //! Architecture invariant: no clock, randomness or filesystem here. Project files come through
 //! the [`ProjectFiles`] trait, the `Create Date` and revision ids from the caller.
 
+mod app;
+mod autogen;
 mod error;
 mod graph;
+mod help;
 mod models;
 pub use models::models_of;
 mod ops;
 mod python;
+mod render;
+mod runner;
 mod schema;
 mod script;
 
+pub use app::{load_app, App, UriSource};
+pub use autogen::{compare, Block, Diff};
 pub use error::{Error, ErrorKind};
 pub use graph::Graph;
 pub use models::{default_table_name, Model};
 pub use ops::{Op, TableConstraint};
 pub use python::{parse_module, Expr, Module, Stmt, StmtKind};
+pub use render::{render_body, render_revision, slug, RevisionFile};
+pub use runner::{split_args, Config, Outcome, ProjectFiles, Runner, Stream, SITE_PACKAGES};
 pub use schema::{BaseType, ColType, ColumnDef, ForeignKeyRef};
 pub use script::{parse_script, Script};

@@ -292,7 +292,7 @@ impl Op {
                 all.sort_by_key(TableConstraint::order);
                 parts.extend(all.iter().map(TableConstraint::ddl));
                 let mut out = vec![format!(
-                    "CREATE TABLE {} (\n\t{}\n)",
+                    "\nCREATE TABLE {} (\n\t{}\n)\n\n",
                     quote_ident(table),
                     parts.join(", \n\t")
                 )];
@@ -747,7 +747,7 @@ mod tests {
     fn compiles_create_table_like_sqlalchemy() {
         assert_eq!(
             users().to_sql(),
-            vec!["CREATE TABLE users (\n\tid SERIAL NOT NULL, \n\tname VARCHAR(80) NOT NULL, \n\tPRIMARY KEY (id), \n\tUNIQUE (name)\n)"]
+            vec!["\nCREATE TABLE users (\n\tid SERIAL NOT NULL, \n\tname VARCHAR(80) NOT NULL, \n\tPRIMARY KEY (id), \n\tUNIQUE (name)\n)\n\n"]
         );
     }
 

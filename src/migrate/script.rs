@@ -31,10 +31,10 @@ pub struct Script {
     pub path: String,
     /// The file's name in `versions/`.
     pub file_name: String,
-    /// The operations of `upgrade()`, or why they cannot run.
-    pub upgrade: Result<Vec<Op>, Error>,
-    /// The operations of `downgrade()`, or why they cannot run.
-    pub downgrade: Result<Vec<Op>, Error>,
+    /// The operations of `upgrade()` with the line that runs each, or why they cannot run.
+    pub upgrade: Result<Vec<(usize, Op)>, Error>,
+    /// The operations of `downgrade()` with the line that runs each, or why they cannot run.
+    pub downgrade: Result<Vec<(usize, Op)>, Error>,
 }
 
 impl Script {
@@ -160,7 +160,7 @@ fn opt_bool(e: Option<&Expr>) -> Option<Option<bool>> {
     }
 }
 
-fn ops_of(path: &str, body: &[Stmt]) -> Result<Vec<Op>, Error> {
+fn ops_of(path: &str, body: &[Stmt]) -> Result<Vec<(usize, Op)>, Error> {
     let mut ops = Vec::new();
     for stmt in body {
         match &stmt.kind {
@@ -171,7 +171,7 @@ fn ops_of(path: &str, body: &[Stmt]) -> Result<Vec<Op>, Error> {
                     return Err(unsupported(path, stmt, &f));
                 };
                 let a = Args { args, kwargs };
-                ops.push(op_of(path, stmt, name, None, &a)?);
+                ops.push((stmt.line, op_of(path, stmt, name, None, &a)?));
             }
             StmtKind::With {
                 expr: Expr::Call { func, args, kwargs },
@@ -196,7 +196,7 @@ fn ops_of(path: &str, body: &[Stmt]) -> Result<Vec<Op>, Error> {
                                 return Err(unsupported(path, inner, &f));
                             };
                             let a = Args { args, kwargs };
-                            ops.push(op_of(path, inner, name, Some(table), &a)?);
+                            ops.push((stmt.line, op_of(path, inner, name, Some(table), &a)?));
                         }
                         _ => return Err(unsupported(path, inner, "this statement")),
                     }
@@ -519,12 +519,16 @@ mod tests {
         assert_eq!(s.down_revisions, vec!["d4c66efe717d"]);
         assert_eq!(s.doc(), "add age");
         let up = s.upgrade.unwrap();
+        assert_eq!(up[0].0, 21);
         assert_eq!(
-            up[0].to_sql(),
+            up[0].1.to_sql(),
             vec!["ALTER TABLE users ADD COLUMN age INTEGER"]
         );
         let down = s.downgrade.unwrap();
-        assert_eq!(down[0].to_sql(), vec!["ALTER TABLE users DROP COLUMN age"]);
+        assert_eq!(
+            down[0].1.to_sql(),
+            vec!["ALTER TABLE users DROP COLUMN age"]
+        );
     }
 
     #[test]
