@@ -37,6 +37,8 @@ pub struct Error {
     pub message: String,
     /// For a Python syntax error: the `File "…", line N` frame that precedes the message.
     pub frame: Option<String>,
+    /// For a database error: psycopg2's exception, which Python prints first, as the cause.
+    pub cause: Option<String>,
 }
 
 impl fmt::Display for Error {
@@ -56,6 +58,7 @@ impl Error {
             kind: ErrorKind::Command,
             message: message.into(),
             frame: None,
+            cause: None,
         }
     }
 
@@ -64,6 +67,7 @@ impl Error {
             kind: ErrorKind::Exception,
             message: message.into(),
             frame: None,
+            cause: None,
         }
     }
 
@@ -100,6 +104,7 @@ impl Error {
         Error {
             kind: ErrorKind::Exception,
             message: format!("{class}: {msg}"),
+            cause: None,
             frame: Some(format!(
                 "  File \"{path}\", line {line}\n    {}\n    {caret}^",
                 trimmed.trim_end()
@@ -261,6 +266,7 @@ impl Error {
             },
             message: message.into(),
             frame: None,
+            cause: None,
         }
     }
 
@@ -270,6 +276,7 @@ impl Error {
             kind: ErrorKind::NoApp,
             message: message.into(),
             frame: None,
+            cause: None,
         }
     }
 
@@ -329,10 +336,12 @@ impl Error {
         if let Some(h) = &err.hint {
             text.push_str(&format!("\nHINT:  {h}"));
         }
-        Error::exception(format!(
-            "sqlalchemy.exc.{sa_class}: (psycopg2.errors.{}) {text}\n\n[SQL: {statement}]\n(Background on this error at: https://sqlalche.me/e/21/{background})",
-            psycopg2_class(code)
-        ))
+        let class = psycopg2_class(code);
+        let mut e = Error::exception(format!(
+            "sqlalchemy.exc.{sa_class}: (psycopg2.errors.{class}) {text}\n\n[SQL: {statement}]\n(Background on this error at: https://sqlalche.me/e/21/{background})"
+        ));
+        e.cause = Some(format!("psycopg2.errors.{class}: {text}"));
+        e
     }
 }
 

@@ -130,6 +130,9 @@ impl Out {
 
 const MIGRATION: &str = "alembic.runtime.migration";
 
+/// The innermost frames of every database error: SQLAlchemy handing the statement to psycopg2.
+const DBAPI_FRAMES: &str = "  File \"/usr/local/lib/python3.11/site-packages/sqlalchemy/engine/base.py\", line 1977, in _exec_single_context\n    self.dialect.do_execute(\n  File \"/usr/local/lib/python3.11/site-packages/sqlalchemy/engine/default.py\", line 1192, in do_execute\n    cursor.execute(statement, parameters)\n";
+
 /// Parsed options of one subcommand.
 #[derive(Default)]
 struct Opts {
@@ -525,6 +528,7 @@ impl<'a> Runner<'a> {
                 },
                 message: String::new(),
                 frame: None,
+                cause: None,
             });
         };
         let rest = &args[i + 1..];
@@ -576,6 +580,7 @@ impl<'a> Runner<'a> {
                 kind: ErrorKind::Command,
                 message: "No suitable editor found. Please set the \"EDITOR\" or \"VISUAL\" environment variables".into(),
                 frame: None,
+                cause: None,
             }),
             _ => unreachable!("dispatch: {command}"),
         }
@@ -639,6 +644,7 @@ impl<'a> Runner<'a> {
                 kind: ErrorKind::Exception,
                 message: "RuntimeError: Either 'SQLALCHEMY_DATABASE_URI' or 'SQLALCHEMY_BINDS' must be set.".into(),
                 frame: None,
+                cause: None,
             });
         };
         let local = matches!(url.host.as_str(), "localhost" | "127.0.0.1");
@@ -670,6 +676,7 @@ impl<'a> Runner<'a> {
                 kind: ErrorKind::Command,
                 message: e,
                 frame: None,
+                cause: None,
             })?;
         }
         out.out(&format!("Creating directory {} ...  done\n", self.abs(dir)));
@@ -828,6 +835,7 @@ impl<'a> Runner<'a> {
             kind: ErrorKind::Command,
             message: e,
             frame: None,
+            cause: None,
         })?;
         out.out(&format!("Generating {} ...  done\n", self.abs(&rel)));
         if p.scripts.as_ref().is_ok_and(|g| g.get(&rev).is_some()) {
@@ -1402,7 +1410,13 @@ fn report(e: &Error, out: &mut Out) -> i32 {
             out.err("Usage: flask [OPTIONS] COMMAND [ARGS]...\nTry 'flask --help' for help.\n\nError: No such command 'db'.\n");
         }
         ErrorKind::Exception => {
-            let mut tb = String::from("Traceback (most recent call last):\n");
+            let mut tb = String::new();
+            if let Some(cause) = &e.cause {
+                tb.push_str(&format!(
+                    "Traceback (most recent call last):\n{DBAPI_FRAMES}{cause}\n\n\nThe above exception was the direct cause of the following exception:\n\n"
+                ));
+            }
+            tb.push_str("Traceback (most recent call last):\n");
             tb.push_str(&format!(
                 "  File \"/usr/local/bin/flask\", line 8, in <module>\n    sys.exit(main())\n             ^^^^^^\n  File \"{SITE_PACKAGES}/flask/cli.py\", line 1131, in main\n    cli.main()\n"
             ));
@@ -1459,8 +1473,14 @@ fn run_ops(session: &mut Session, s: &Script, up: bool, out: &mut Out) -> Result
     let ops = if up { &s.upgrade } else { &s.downgrade };
     let ops = ops.clone()?;
     let source_line = |line: usize| -> String {
+        let text = s
+            .source
+            .lines()
+            .nth(line.saturating_sub(1))
+            .unwrap_or("")
+            .trim();
         format!(
-            "  File \"{}\", line {line}, in {}\n",
+            "  File \"{}\", line {line}, in {}\n    {text}\n",
             s.path,
             if up { "upgrade" } else { "downgrade" }
         )
@@ -1473,7 +1493,7 @@ fn run_ops(session: &mut Session, s: &Script, up: bool, out: &mut Out) -> Result
                 ));
                 out.frames.push(source_line(line));
                 out.frames.push(format!(
-                    "  File \"{SITE_PACKAGES}/sqlalchemy/engine/base.py\", line 1977, in _exec_single_context\n    self.dialect.do_execute(\n  File \"{SITE_PACKAGES}/sqlalchemy/engine/default.py\", line 1192, in do_execute\n    cursor.execute(statement, parameters)\n"
+                    "  File \"{SITE_PACKAGES}/sqlalchemy/engine/base.py\", line 1996, in _exec_single_context\n    self._handle_dbapi_exception(\n  File \"{SITE_PACKAGES}/sqlalchemy/engine/base.py\", line 2351, in _handle_dbapi_exception\n    raise sqlalchemy_exception.with_traceback(exc_info[2]) from e\n{DBAPI_FRAMES}"
                 ));
                 return Err(e);
             }

@@ -31,6 +31,8 @@ pub struct Script {
     pub path: String,
     /// The file's name in `versions/`.
     pub file_name: String,
+    /// The file's text (for traceback frames).
+    pub source: String,
     /// The operations of `upgrade()` with the line that runs each, or why they cannot run.
     pub upgrade: Result<Vec<(usize, Op)>, Error>,
     /// The operations of `downgrade()` with the line that runs each, or why they cannot run.
@@ -85,6 +87,7 @@ pub fn parse_script(path: &str, file_name: &str, source: &str) -> Result<Script,
         longdoc,
         path: path.to_string(),
         file_name: file_name.to_string(),
+        source: source.to_string(),
         upgrade,
         downgrade,
     })
