@@ -522,6 +522,7 @@ fn compare_constraints(
                 name: None,
                 table: table.clone(),
                 columns: vec![c.name.clone()],
+                reflected: false,
             });
         }
     }
@@ -567,9 +568,14 @@ fn compare_constraints(
                         columns.join("', '")
                     ),
                 ));
+                let cols: Vec<String> = columns
+                    .iter()
+                    .filter_map(|n| m.columns.iter().find(|c| &c.name == n))
+                    .map(|c| column_repr(c, table, true))
+                    .collect();
                 check.push(format!(
-                    "('add_index', Index('{name}', Column('{}', table=<{table}>)))",
-                    columns.join("', '")
+                    "('add_index', Index('{name}', {}))",
+                    cols.join(", ")
                 ));
                 ops.push(op.clone());
             }
@@ -805,6 +811,7 @@ fn reverse(op: &Op, reflected: Option<&Reflected>) -> Op {
                         name: name.clone(),
                         table: table.clone(),
                         columns: col_names(meta, cols),
+                        reflected: true,
                     },
                     _ => Op::DropConstraint {
                         name: name.clone(),

@@ -114,6 +114,8 @@ pub enum Op {
         table: String,
         /// Columns.
         columns: Vec<String>,
+        /// Re-created from the database: renders PostgreSQL's `NULLS NOT DISTINCT` option.
+        reflected: bool,
     },
     /// `op.create_foreign_key(name, source, referent, local_cols, remote_cols)`
     CreateForeignKey {
@@ -383,6 +385,7 @@ impl Op {
                 name,
                 table,
                 columns,
+                ..
             } => vec![format!(
                 "ALTER TABLE {} ADD {}UNIQUE ({})",
                 quote_ident(table),
@@ -545,12 +548,16 @@ impl Op {
                 name,
                 table,
                 columns,
+                reflected,
             } => {
                 let mut args = vec![gen_name(name)];
                 if !batch {
                     args.push(py_str(table));
                 }
                 args.push(py_list(columns));
+                if *reflected {
+                    args.push("postgresql_nulls_not_distinct=False".into());
+                }
                 vec![format!(
                     "{prefix}create_unique_constraint({})",
                     args.join(", ")

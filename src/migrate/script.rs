@@ -357,6 +357,7 @@ fn op_of(path: &str, stmt: &Stmt, name: &str, batch: Option<&str>, a: &Args) -> 
                 name,
                 table,
                 columns,
+                reflected: false,
             }
         }
         "create_foreign_key" => {
