@@ -226,10 +226,10 @@ impl Error {
         Error::command(format!("Revision {rev} is present more than once"))
     }
 
-    /// `--rev-id` with characters Alembic refuses.
-    pub fn bad_rev_id(rev: &str) -> Self {
+    /// `--rev-id` with characters Alembic refuses (`@ - + :`).
+    pub fn bad_rev_id(chars: &str, rev: &str) -> Self {
         Error::command(format!(
-            "Revision id {rev} is not valid; only alphanumeric characters, underscores and dashes are allowed"
+            "Character(s) '{chars}' not allowed in revision identifier '{rev}'"
         ))
     }
 

@@ -50,9 +50,15 @@ impl Graph {
     /// file, as Alembic's map does.
     pub fn build(scripts: Vec<Script>) -> Result<Graph, Error> {
         let mut kept: Vec<Script> = Vec::new();
-        let mut index = BTreeMap::new();
+        let mut index: BTreeMap<String, usize> = BTreeMap::new();
+        // Alembic remembers every root it read, even one a later file with the same id
+        // replaced; such a stale root reaches nothing above itself.
+        let mut stale_roots = BTreeSet::new();
         for s in scripts {
             if let Some(&i) = index.get(&s.revision) {
+                if kept[i].down_revisions.is_empty() {
+                    stale_roots.insert(s.revision.clone());
+                }
                 kept[i] = s;
             } else {
                 index.insert(s.revision.clone(), kept.len());
@@ -84,33 +90,47 @@ impl Graph {
             children,
             warnings,
         };
-        graph.check_cycles()?;
+        graph.check_cycles(&stale_roots)?;
         Ok(graph)
     }
 
-    fn check_cycles(&self) -> Result<(), Error> {
-        // Kahn's algorithm: whatever cannot be ordered lies on or above a cycle.
-        let mut indegree: Vec<usize> = self.parents.iter().map(Vec::len).collect();
-        let mut ready: Vec<usize> = (0..indegree.len()).filter(|&i| indegree[i] == 0).collect();
-        let mut seen = 0;
-        while let Some(i) = ready.pop() {
-            seen += 1;
-            for &c in &self.children[i] {
-                indegree[c] -= 1;
-                if indegree[c] == 0 {
-                    ready.push(c);
-                }
-            }
-        }
-        if seen == self.scripts.len() {
+    /// Alembic's `_detect_cycles`: every revision must lie below a head and above a base.
+    fn check_cycles(&self, stale_roots: &BTreeSet<String>) -> Result<(), Error> {
+        if self.scripts.is_empty() {
             return Ok(());
         }
-        let mut cyclic: Vec<String> = (0..indegree.len())
-            .filter(|&i| indegree[i] > 0)
+        let heads = self.head_idx();
+        let live_roots: Vec<usize> = (0..self.scripts.len())
+            .filter(|&i| self.parents[i].is_empty())
+            .collect();
+        if heads.is_empty() || (live_roots.is_empty() && stale_roots.is_empty()) {
+            let all: Vec<String> = self.scripts.iter().map(|s| s.revision.clone()).collect();
+            return Err(Error::cycle(&all));
+        }
+        let below_heads: BTreeSet<String> = self
+            .ancestors(&heads)
+            .into_iter()
             .map(|i| self.scripts[i].revision.clone())
             .collect();
-        cyclic.sort();
-        Err(Error::cycle(&cyclic))
+        let mut above_bases: BTreeSet<String> = self
+            .descendants(&live_roots)
+            .into_iter()
+            .map(|i| self.scripts[i].revision.clone())
+            .collect();
+        above_bases.extend(stale_roots.iter().cloned());
+        let cyclic: Vec<String> = self
+            .scripts
+            .iter()
+            .map(|s| s.revision.clone())
+            .filter(|r| !(below_heads.contains(r) && above_bases.contains(r)))
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        if cyclic.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::cycle(&cyclic))
+        }
     }
 
     /// All scripts in file-name order.
@@ -155,6 +175,37 @@ impl Graph {
     /// True when two or more scripts have this one as a parent.
     pub fn is_branch_point(&self, id: &str) -> bool {
         self.idx(id).is_some_and(|i| self.children[i].len() > 1)
+    }
+
+    /// The branch labels that apply to a revision: its own, those of its ancestors, and those
+    /// of the descendants it leads to without passing a branch point or merge point.
+    pub fn labels(&self, id: &str) -> Vec<String> {
+        let Some(i) = self.idx(id) else {
+            return Vec::new();
+        };
+        let mut out: BTreeSet<String> = BTreeSet::new();
+        for (j, s) in self.scripts.iter().enumerate() {
+            if s.branch_labels.is_empty() {
+                continue;
+            }
+            let mut covered = self.descendants(&[j]);
+            // Alembic also walks down from the labelled revision to the nearest branch point.
+            let mut at = j;
+            loop {
+                if self.children[at].len() > 1 || self.parents[at].len() > 1 {
+                    break;
+                }
+                covered.insert(at);
+                match self.parents[at].as_slice() {
+                    [p] if self.children[*p].len() <= 1 => at = *p,
+                    _ => break,
+                }
+            }
+            if covered.contains(&i) {
+                out.extend(s.branch_labels.iter().cloned());
+            }
+        }
+        out.into_iter().collect()
     }
 
     /// The children of a revision, in file-name order.
@@ -276,11 +327,12 @@ impl Graph {
         {
             return Ok(s.revision.clone());
         }
-        let matches: Vec<&String> = if spec.len() >= 4 {
-            self.index.keys().filter(|k| k.starts_with(spec)).collect()
-        } else {
-            Vec::new()
-        };
+        // Any unique prefix works, but only ids longer than three characters take part.
+        let matches: Vec<&String> = self
+            .index
+            .keys()
+            .filter(|k| k.len() > 3 && k.starts_with(spec))
+            .collect();
         match matches.as_slice() {
             [one] => Ok((*one).clone()),
             _ => Err(Error::cant_locate(spec)),
@@ -533,14 +585,15 @@ mod tests {
     #[test]
     fn resolves_targets() {
         let g = fork();
-        let cases: [(&str, Result<Vec<&str>, &str>); 7] = [
+        let cases: [(&str, Result<Vec<&str>, &str>); 8] = [
             ("dc55", Ok(vec!["dc554001a3a2"])),
-            ("dc5", Err("Can't locate revision identified by 'dc5'")),
+            ("dc5", Ok(vec!["dc554001a3a2"])),
             (
                 "head",
                 Err("Multiple head revisions are present for given argument 'head'"),
             ),
             ("heads", Ok(vec!["e84929a40240", "fb5f3e646dbb"])),
+            ("x", Err("Can't locate revision identified by 'x'")),
             ("base", Ok(vec![])),
             ("2f87b359315d+1", Ok(vec!["e84929a40240"])),
             ("2f87b359315d-1", Err("Ambiguous walk")),

@@ -149,7 +149,9 @@ pub fn render_revision(f: &RevisionFile) -> String {
         revises = f.down_revisions.join(", "),
         date = f.create_date,
         rev_repr = py_str(f.revision),
-        labels = f.branch_label.map_or("None".to_string(), py_str),
+        labels = f
+            .branch_label
+            .map_or("None".to_string(), |l| format!("({},)", py_str(l))),
     )
 }
 

@@ -623,7 +623,7 @@ impl<'a> Runner<'a> {
         for s in &scripts {
             if !seen.insert(s.revision.clone()) {
                 out.warn(
-                    "script/revision.py:430",
+                    "script/revision.py:208",
                     &format!("Revision {} is present more than once", s.revision),
                 );
             }
@@ -809,12 +809,9 @@ impl<'a> Runner<'a> {
     ) -> Result<(), Error> {
         let rev = match opts.value("rev_id") {
             Some(r) => {
-                if r.is_empty()
-                    || !r
-                        .chars()
-                        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-                {
-                    return Err(Error::bad_rev_id(r));
+                let illegal: String = r.chars().filter(|c| "@-+:".contains(*c)).collect();
+                if !illegal.is_empty() {
+                    return Err(Error::bad_rev_id(&illegal, r));
                 }
                 r.to_string()
             }
@@ -1189,9 +1186,16 @@ impl<'a> Runner<'a> {
                 return Ok(());
             }
             match (current.as_slice(), targets.as_slice()) {
-                ([from], [to]) => {
-                    out.info(MIGRATION, &format!("Running stamp_revision {from} -> {to}"));
-                    exec(session, &update_version(from, to))?;
+                (from @ [_, ..], [to]) => {
+                    out.info(
+                        MIGRATION,
+                        &format!("Running stamp_revision {} -> {to}", from.join(", ")),
+                    );
+                    let (last, rest) = from.split_last().unwrap_or((&from[0], &[]));
+                    for r in rest {
+                        exec(session, &delete_version(r))?;
+                    }
+                    exec(session, &update_version(last, to))?;
                 }
                 _ => {
                     for from in &current {
@@ -1318,8 +1322,9 @@ fn head_only(
     } else {
         s.revision.clone()
     };
-    if branches && !s.branch_labels.is_empty() {
-        text.push_str(&format!(" ({})", s.branch_labels.join(", ")));
+    let labels = graph.labels(&s.revision);
+    if branches && !labels.is_empty() {
+        text.push_str(&format!(" ({})", labels.join(", ")));
     }
     if graph.is_head(&s.revision) {
         text.push_str(" (head)");
@@ -1376,8 +1381,9 @@ fn log_entry(graph: &Graph, s: &Script, current: bool) -> String {
             .collect();
         e.push_str(&format!("Branches into: {}\n", kids.join(", ")));
     }
-    if !s.branch_labels.is_empty() {
-        e.push_str(&format!("Branch names: {}\n", s.branch_labels.join(", ")));
+    let labels = graph.labels(&s.revision);
+    if !labels.is_empty() {
+        e.push_str(&format!("Branch names: {}\n", labels.join(", ")));
     }
     e.push_str(&format!("Path: {}\n", s.path));
     let doc: Vec<String> = s.longdoc.lines().map(|l| format!("    {l}")).collect();
