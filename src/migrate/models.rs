@@ -178,10 +178,11 @@ pub fn server_default(expr: &Expr) -> Option<String> {
                     Some(Expr::Str(s)) => Some(s.clone()),
                     _ => None,
                 }
-            } else if let Some(name) = f.split(".func.").nth(1).or(f.strip_prefix("func.")) {
-                Some(format!("{name}()"))
             } else {
-                None
+                f.split(".func.")
+                    .nth(1)
+                    .or(f.strip_prefix("func."))
+                    .map(|name| format!("{name}()"))
             }
         }
         _ => None,
