@@ -96,7 +96,9 @@ fn import(
                 for name in names {
                     let f = format!("{}.py", name.replace('.', "/"));
                     if files.read(&f).is_some() {
-                        import(files, project_dir, &f, app, seen)?;
+                        import(files, project_dir, &f, app, seen).map_err(|e| {
+                            e.with_outer_frame(module_frame(&path, &source, stmt.line))
+                        })?;
                     }
                 }
             }
@@ -106,6 +108,25 @@ fn import(
     }
     app.models.extend(models_of(&path, &module)?);
     Ok(())
+}
+
+/// The traceback frame of a module-level line, with Python 3.11's carets under the
+/// statement when a comment follows it.
+pub fn module_frame(path: &str, source: &str, line: usize) -> String {
+    let text = source
+        .lines()
+        .nth(line.saturating_sub(1))
+        .unwrap_or("")
+        .trim();
+    let code = match text.find("  #") {
+        Some(i) => text[..i].trim_end(),
+        None => text,
+    };
+    let mut frame = format!("  File \"{path}\", line {line}, in <module>\n    {text}");
+    if code.len() < text.len() {
+        frame.push_str(&format!("\n    {}", "^".repeat(code.chars().count())));
+    }
+    frame
 }
 
 fn read_config(module: &Module, app: &mut App) {

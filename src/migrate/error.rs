@@ -71,6 +71,15 @@ impl Error {
         }
     }
 
+    /// Puts a traceback frame (an importing module's line) before the error's own frame.
+    pub fn with_outer_frame(mut self, frame: String) -> Self {
+        self.frame = Some(match self.frame.take() {
+            Some(inner) => format!("{frame}\n{inner}"),
+            None => frame,
+        });
+        self
+    }
+
     /// The process exit code.
     pub fn exit_code(&self) -> i32 {
         match self.kind {
@@ -81,13 +90,24 @@ impl Error {
 
     /// Python's `SyntaxError` in a project file, with the caret under `col` (0-based).
     pub fn python_syntax(path: &str, line: usize, text: &str, col: usize, msg: &str) -> Self {
-        Self::python_error("SyntaxError", path, line, text, col, msg)
+        Self::python_error("SyntaxError", path, line, text, (col, 1), msg)
+    }
+
+    /// Python's `SyntaxError` with carets under `width` characters from `col`.
+    pub fn python_syntax_span(
+        path: &str,
+        line: usize,
+        text: &str,
+        span: (usize, usize),
+        msg: &str,
+    ) -> Self {
+        Self::python_error("SyntaxError", path, line, text, span, msg)
     }
 
     /// Python's `IndentationError` in a project file.
     pub fn python_indentation(path: &str, line: usize, text: &str, msg: &str) -> Self {
         let col = text.len() - text.trim_start().len();
-        Self::python_error("IndentationError", path, line, text, col, msg)
+        Self::python_error("IndentationError", path, line, text, (col, 1), msg)
     }
 
     fn python_error(
@@ -95,7 +115,7 @@ impl Error {
         path: &str,
         line: usize,
         text: &str,
-        col: usize,
+        (col, width): (usize, usize),
         msg: &str,
     ) -> Self {
         let trimmed = text.trim_start();
@@ -106,8 +126,9 @@ impl Error {
             message: format!("{class}: {msg}"),
             cause: None,
             frame: Some(format!(
-                "  File \"{path}\", line {line}\n    {}\n    {caret}^",
-                trimmed.trim_end()
+                "  File \"{path}\", line {line}\n    {}\n    {caret}{}",
+                trimmed.trim_end(),
+                "^".repeat(width.max(1))
             )),
         }
     }

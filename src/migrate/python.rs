@@ -435,13 +435,40 @@ fn parse_line(path: &str, source: &str, l: &Logical) -> Result<Line, Error> {
             pest::error::InputLocation::Pos(p) => p,
             pest::error::InputLocation::Span((s, _)) => s,
         };
-        let before = &l.text[..offset.min(l.text.len())];
+        let offset = offset.min(l.text.len());
+        let before = &l.text[..offset];
         let line = l.line + before.matches('\n').count();
-        let col = match before.rfind('\n') {
-            Some(nl) => before.len() - nl - 1,
-            None => l.indent + before.chars().count(),
+        let col_of = |upto: &str| match upto.rfind('\n') {
+            Some(nl) => upto[nl + 1..].chars().count(),
+            None => l.indent + upto.chars().count(),
         };
-        syntax(path, source, line, col, "invalid syntax")
+        // Python suggests a missing comma when two expressions meet inside brackets, and
+        // underlines both: `unique=True nullable` → "Perhaps you forgot a comma?".
+        let word = |c: char| c.is_alphanumeric() || c == '_' || c == '.';
+        let prev = before.trim_end();
+        let prev_start = prev
+            .char_indices()
+            .rev()
+            .take_while(|(_, c)| word(*c) || *c == '\'' || *c == '"' || *c == ')')
+            .last()
+            .map_or(prev.len(), |(i, _)| i);
+        let next_len = l.text[offset..].chars().take_while(|c| word(*c)).count();
+        let open =
+            before.matches(['(', '[', '{']).count() > before.matches([')', ']', '}']).count();
+        let text = source.lines().nth(line.saturating_sub(1)).unwrap_or("");
+        if open && prev_start < prev.len() && next_len > 0 && !prev.ends_with(['(', ',', '=']) {
+            let start = col_of(&before[..prev_start]);
+            let end = col_of(before) + next_len;
+            Error::python_syntax_span(
+                path,
+                line,
+                text,
+                (start, end.saturating_sub(start)),
+                "invalid syntax. Perhaps you forgot a comma?",
+            )
+        } else {
+            syntax(path, source, line, col_of(before), "invalid syntax")
+        }
     })?;
     let Some(pair) = pairs.into_iter().next() else {
         return Ok(Line::Simple(StmtKind::Pass));

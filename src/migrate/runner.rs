@@ -130,6 +130,9 @@ impl Out {
 
 const MIGRATION: &str = "alembic.runtime.migration";
 
+/// Flask importing the app while click looks up the `db` command.
+const IMPORT_FRAMES: &str = "  File \"/usr/local/lib/python3.11/site-packages/click/core.py\", line 1560, in main\n    rv = self.invoke(ctx)\n         ^^^^^^^^^^^^^^^^\n  File \"/usr/local/lib/python3.11/site-packages/click/core.py\", line 2048, in invoke\n    cmd_name, cmd, args = self.resolve_command(ctx, args)\n                          ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n  File \"/usr/local/lib/python3.11/site-packages/click/core.py\", line 2094, in resolve_command\n    cmd = self.get_command(ctx, cmd_name)\n          ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n  File \"/usr/local/lib/python3.11/site-packages/flask/cli.py\", line 631, in get_command\n    app = info.load_app()\n          ^^^^^^^^^^^^^^^\n  File \"/usr/local/lib/python3.11/site-packages/flask/cli.py\", line 349, in load_app\n    app = locate_app(import_name, name)\n          ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n  File \"/usr/local/lib/python3.11/site-packages/flask/cli.py\", line 245, in locate_app\n    __import__(module_name)\n";
+
 /// The innermost frames of every database error: SQLAlchemy handing the statement to psycopg2.
 const DBAPI_FRAMES: &str = "  File \"/usr/local/lib/python3.11/site-packages/sqlalchemy/engine/base.py\", line 1977, in _exec_single_context\n    self.dialect.do_execute(\n  File \"/usr/local/lib/python3.11/site-packages/sqlalchemy/engine/default.py\", line 1192, in do_execute\n    cursor.execute(statement, parameters)\n";
 
@@ -479,11 +482,16 @@ impl<'a> Runner<'a> {
             &*self.files,
             &self.config.project_dir,
             self.config.flask_app.as_deref(),
-        )?;
+        )
+        .inspect_err(|_| out.frames.push(IMPORT_FRAMES.to_string()))?;
+        if let Err(e) = self.uri(&app) {
+            out.frames.push(IMPORT_FRAMES.to_string());
+            return Err(self.key_error_frames(&app, e));
+        }
         if !app.has_migrate {
             return Err(Error::no_app(""));
         }
-        if let Some(url) = self.uri(&app)? {
+        if let Some(url) = self.uri(&app).ok().flatten() {
             if url.scheme == "postgresql" || url.scheme == "postgresql+psycopg" {
                 return Err(Error::no_psycopg(&self.abs(&app.module_file)));
             }
@@ -584,6 +592,36 @@ impl<'a> Runner<'a> {
             }),
             _ => unreachable!("dispatch: {command}"),
         }
+    }
+
+    /// The frames of `os.environ["NAME"]` failing in the app module.
+    fn key_error_frames(&self, app: &App, e: Error) -> Error {
+        let source = self.files.read(&app.module_file).unwrap_or_default();
+        let path = self.abs(&app.module_file);
+        let line = source
+            .lines()
+            .position(|l| l.contains("os.environ["))
+            .map_or(1, |i| i + 1);
+        let text = source
+            .lines()
+            .nth(line - 1)
+            .unwrap_or("")
+            .trim()
+            .to_string();
+        let start = text.find("os.environ").unwrap_or(0);
+        let bracket = text[start..].find('[').unwrap_or(0);
+        let end = text[start..]
+            .find(']')
+            .map_or(text.len(), |i| start + i + 1);
+        let marks = format!(
+            "{}{}{}",
+            " ".repeat(start),
+            "~".repeat(bracket),
+            "^".repeat((end - start).saturating_sub(bracket))
+        );
+        e.with_outer_frame(format!(
+            "  File \"{path}\", line {line}, in <module>\n    {text}\n    {marks}\n  File \"<frozen os>\", line 679, in __getitem__"
+        ))
     }
 
     /// The database URL the app would use, or the error importing the app raises.
