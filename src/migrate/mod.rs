@@ -21,6 +21,7 @@
 
 mod app;
 mod autogen;
+pub mod bench;
 mod error;
 mod graph;
 mod help;

@@ -596,17 +596,23 @@ fn build_simple_rule<'i>(
         Rule::pass_stmt => StmtKind::Pass,
         Rule::import_stmt => StmtKind::Import(import_modules(&text)),
         Rule::return_stmt => StmtKind::Other("return".to_string()),
-        Rule::assign => {
-            let target = inner
-                .next()
-                .and_then(|t| t.into_inner().next())
-                .map(build_expr_list)
-                .unwrap_or(Expr::None);
-            let value = inner.last().map(build_expr_list).unwrap_or(Expr::None);
-            StmtKind::Assign(target, value)
+        Rule::small_stmt => {
+            let target = inner.next().map(build_expr_list).unwrap_or(Expr::None);
+            let mut value = None;
+            let mut augmented = false;
+            for p in inner {
+                match p.as_rule() {
+                    Rule::aug_op => augmented = true,
+                    Rule::expr_list => value = Some(build_expr_list(p)),
+                    _ => {}
+                }
+            }
+            match (augmented, value) {
+                (true, _) => StmtKind::Other("augmented assignment".to_string()),
+                (false, Some(v)) => StmtKind::Assign(target, v),
+                (false, None) => StmtKind::Expr(target),
+            }
         }
-        Rule::aug_assign => StmtKind::Other("augmented assignment".to_string()),
-        Rule::expr_stmt => StmtKind::Expr(inner.next().map(build_expr_list).unwrap_or(Expr::None)),
         _ => unreachable!("build_simple: {rule:?}"),
     }
 }
