@@ -175,7 +175,7 @@ impl Error {
     /// `head` named while the scripts have several heads.
     pub fn multiple_heads_for(arg: &str) -> Self {
         Error::command(format!(
-            "Multiple head revisions are present for given argument '{arg}'; please specify a specific target revision, '<branchname>@head' to narrow to a specific head, or 'heads' for all heads"
+            "Multiple head revisions are present for given argument '{arg}'; please specify a specific target revision, '<branchname>@{arg}' to narrow to a specific head, or 'heads' for all heads"
         ))
     }
 

@@ -1026,12 +1026,17 @@ impl<'a> Runner<'a> {
         out.info(MIGRATION, "Context impl PostgresqlImpl.");
         out.info(MIGRATION, "Generating static SQL");
         out.info(MIGRATION, "Will assume transactional DDL.");
-        let start: Vec<String> = match &from {
-            Some(f) => graph.resolve(f)?,
-            None if up => Vec::new(),
-            None => graph.head_ids(),
-        };
         out.out("BEGIN;\n\n");
+        // Offline, the starting point stands in for the database's one row per head; a
+        // downgrade needs a single revision to start from.
+        let (start, start_name): (Vec<String>, &str) = match &from {
+            Some(f) => (graph.resolve(f)?, f.as_str()),
+            None if up => (Vec::new(), "base"),
+            None => (graph.head_ids(), "heads"),
+        };
+        if !up && start.len() > 1 {
+            return Err(Error::multiple_heads_for(start_name));
+        }
         if up && from.is_none() {
             out.out("CREATE TABLE alembic_version (\n    version_num VARCHAR(32) NOT NULL, \n    CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num)\n);\n\n");
         }
