@@ -153,6 +153,11 @@ mod tests {
         assert_eq!(up.stderr().matches("Running upgrade").count(), 30);
         let current = run(&mut p, &mut cluster, "current");
         assert_eq!(current.stdout(), "00000000001e (head) (mergepoint)\n");
+        let edit = run(&mut p, &mut cluster, "edit");
+        assert_eq!(
+            edit.edit,
+            vec!["/home/learner/app/migrations/versions/00000000001e_merge.py"]
+        );
         let down = run(&mut p, &mut cluster, "downgrade base");
         assert_eq!(down.exit_code, 0, "{}", down.text());
         assert_eq!(down.stderr().matches("Running downgrade").count(), 30);

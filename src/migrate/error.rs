@@ -261,6 +261,11 @@ impl Error {
         ))
     }
 
+    /// `edit base`: no file to open.
+    pub fn no_revision_files(spec: &str) -> Self {
+        Error::command(format!("No revision files indicated by symbol '{spec}'"))
+    }
+
     /// `downgrade --sql` without a range.
     pub fn downgrade_sql_range() -> Self {
         Error::command("downgrade with --sql requires <fromrev>:<torev>")

@@ -49,6 +49,8 @@ pub struct Outcome {
     pub output: Vec<(Stream, String)>,
     /// The process exit code (0, 1 or 2).
     pub exit_code: i32,
+    /// Files `flask db edit` opens in the editor (absolute paths), in order.
+    pub edit: Vec<String>,
 }
 
 impl Outcome {
@@ -98,6 +100,7 @@ pub struct Runner<'a> {
 #[derive(Default)]
 struct Out {
     output: Vec<(Stream, String)>,
+    edit: Vec<String>,
     env_ran: bool,
     frames: Vec<String>,
 }
@@ -469,6 +472,7 @@ impl<'a> Runner<'a> {
         Outcome {
             output: out.output,
             exit_code,
+            edit: out.edit,
         }
     }
 
@@ -584,12 +588,7 @@ impl<'a> Runner<'a> {
             "show" => self.show(&project, &opts, out),
             "stamp" => self.stamp(&project, &opts, out),
             "check" => self.check(&project, out),
-            "edit" => Err(Error {
-                kind: ErrorKind::Command,
-                message: "No suitable editor found. Please set the \"EDITOR\" or \"VISUAL\" environment variables".into(),
-                frame: None,
-                cause: None,
-            }),
+            "edit" => self.edit(&project, &opts, out),
             _ => unreachable!("dispatch: {command}"),
         }
     }
@@ -1199,6 +1198,22 @@ impl<'a> Runner<'a> {
         for id in ids {
             if let Some(s) = graph.get(&id) {
                 out.out(&format!("{}\n", log_entry(graph, s, false)));
+            }
+        }
+        Ok(())
+    }
+
+    /// `flask db edit [REVISION]`: asks the caller to open the revision files.
+    fn edit(&mut self, p: &Project, opts: &Opts, out: &mut Out) -> Result<(), Error> {
+        let graph = p.scripts.as_ref().map_err(Clone::clone)?;
+        let spec = opts.positional.first().map_or("head", String::as_str);
+        let ids = graph.resolve(spec)?;
+        if ids.is_empty() {
+            return Err(Error::no_revision_files(spec));
+        }
+        for id in ids {
+            if let Some(s) = graph.get(&id) {
+                out.edit.push(s.path.clone());
             }
         }
         Ok(())

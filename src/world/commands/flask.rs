@@ -8,6 +8,7 @@ use crate::migrate::{Config, ProjectFiles, Runner, Stream};
 use crate::world::ctx::Ctx;
 use crate::world::fs::{Fs, Node};
 use crate::world::ids::DateTime;
+use crate::world::output::Event;
 
 /// `flask db COMMAND [ARGS]...`
 pub const FLASK: Command = Command {
@@ -118,6 +119,9 @@ fn db(ctx: &mut Ctx, args: &[String]) -> i32 {
         runner.run_args(args)
     };
     ctx.world.ids = ids;
+    for path in &outcome.edit {
+        ctx.emit(Event::Edit(path.clone()));
+    }
     for (stream, text) in &outcome.output {
         match stream {
             Stream::Stdout => ctx.print(text),
