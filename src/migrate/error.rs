@@ -140,11 +140,6 @@ impl Error {
         ))
     }
 
-    /// Python's `NameError` for a name a project file uses without defining it.
-    pub fn name_error(name: &str) -> Self {
-        Error::exception(format!("NameError: name '{name}' is not defined"))
-    }
-
     /// `KeyError: 'DATABASE_URL'` when app.py reads an unset variable with `os.environ[…]`.
     pub fn key_error(key: &str) -> Self {
         Error::exception(format!("KeyError: '{key}'"))
@@ -189,18 +184,6 @@ impl Error {
         Error::command(format!("Can't locate revision identified by '{id}'"))
     }
 
-    /// A prefix that several revisions share.
-    pub fn ambiguous_prefix(prefix: &str, candidates: &[String]) -> Self {
-        Error::command(format!(
-            "Multiple revisions start with '{prefix}': {}",
-            candidates
-                .iter()
-                .map(|c| format!("'{c}'"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ))
-    }
-
     /// `+N`/`-N` that walks past a head or the base.
     pub fn relative_short(spec: &str, n: i64) -> Self {
         Error::command(format!(
@@ -212,13 +195,6 @@ impl Error {
     pub fn not_downgrade_target(dest: &str) -> Self {
         Error::command(format!(
             "Destination {dest} is not a valid downgrade target from current head(s)"
-        ))
-    }
-
-    /// An upgrade target that is below the current revision on another branch.
-    pub fn not_upgrade_target(dest: &str) -> Self {
-        Error::command(format!(
-            "Destination {dest} is not a valid upgrade target from current head(s)"
         ))
     }
 
@@ -242,22 +218,10 @@ impl Error {
         ))
     }
 
-    /// Two files declare the same revision id.
-    pub fn duplicate_revision(rev: &str) -> Self {
-        Error::command(format!("Revision {rev} is present more than once"))
-    }
-
     /// `--rev-id` with characters Alembic refuses (`@ - + :`).
     pub fn bad_rev_id(chars: &str, rev: &str) -> Self {
         Error::command(format!(
             "Character(s) '{chars}' not allowed in revision identifier '{rev}'"
-        ))
-    }
-
-    /// A branch label used twice.
-    pub fn branch_label_taken(label: &str, rev: &str) -> Self {
-        Error::command(format!(
-            "Branch name '{label}' in revision {rev} already used by revision {rev}"
         ))
     }
 
@@ -269,11 +233,6 @@ impl Error {
     /// `downgrade --sql` without a range.
     pub fn downgrade_sql_range() -> Self {
         Error::command("downgrade with --sql requires <fromrev>:<torev>")
-    }
-
-    /// `stamp`/`upgrade --sql` style ranges given to a command that takes none.
-    pub fn range_not_allowed() -> Self {
-        Error::command("Range revision not allowed")
     }
 
     /// A revision file that is not a valid revision script.

@@ -477,39 +477,12 @@ impl Graph {
             .collect())
     }
 
-    /// The heads of a set of applied revisions: what `alembic_version` holds.
-    pub fn heads_of(&self, applied: &BTreeSet<String>) -> Vec<String> {
-        applied
-            .iter()
-            .filter(|a| {
-                !applied.iter().any(|b| {
-                    b != *a
-                        && self.idx(b).is_some_and(|bi| {
-                            self.ancestors(&[bi])
-                                .iter()
-                                .any(|&x| self.scripts[x].revision == **a)
-                        })
-                })
-            })
-            .cloned()
-            .collect()
-    }
-
     /// True when `ancestor` is `rev` or one of its ancestors.
     pub fn is_ancestor(&self, ancestor: &str, rev: &str) -> bool {
         match (self.idx(ancestor), self.idx(rev)) {
             (Some(a), Some(r)) => self.ancestors(&[r]).contains(&a),
             _ => false,
         }
-    }
-
-    /// All revisions applied when the database stands at `current`.
-    pub fn applied(&self, current: &[String]) -> BTreeSet<String> {
-        let cur: Vec<usize> = current.iter().filter_map(|c| self.idx(c)).collect();
-        self.ancestors(&cur)
-            .into_iter()
-            .map(|i| self.scripts[i].revision.clone())
-            .collect()
     }
 
     /// Splits a relative target `-N` / `+N` without a symbol.

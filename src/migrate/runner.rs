@@ -1550,7 +1550,7 @@ fn run_ops(session: &mut Session, s: &Script, up: bool, out: &mut Out) -> Result
         )
     };
     for (line, op) in ops {
-        for sql in op_statements(&op) {
+        for sql in op.to_sql() {
             if let Err(e) = exec(session, &sql) {
                 out.frames.push(format!(
                     "  File \"{SITE_PACKAGES}/alembic/runtime/migration.py\", line 616, in run_migrations\n    step.migration_fn(**kw)\n"
@@ -1564,10 +1564,6 @@ fn run_ops(session: &mut Session, s: &Script, up: bool, out: &mut Out) -> Result
         }
     }
     Ok(())
-}
-
-fn op_statements(op: &Op) -> Vec<String> {
-    op.to_sql()
 }
 
 /// A statement as `--sql` prints it: tabs as four spaces, stripped, `;` and a blank line.

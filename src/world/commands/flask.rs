@@ -132,7 +132,7 @@ fn db(ctx: &mut Ctx, args: &[String]) -> i32 {
 }
 
 /// `flask --help` as Flask 3.1 prints it with Flask-Migrate installed.
-const FLASK_HELP: &str = "Usage: flask [OPTIONS] COMMAND [ARGS]...
+const FLASK_HELP: &str = r#"Usage: flask [OPTIONS] COMMAND [ARGS]...
 
   A general utility script for Flask applications.
 
@@ -141,8 +141,10 @@ const FLASK_HELP: &str = "Usage: flask [OPTIONS] COMMAND [ARGS]...
   directory.
 
 Options:
-  -e, --env-file FILE   Load environment variables from this file. python-
-                        dotenv must be installed.
+  -e, --env-file FILE   Load environment variables from this file, taking
+                        precedence over those set by '.env' and '.flaskenv'.
+                        Variables set directly in the environment take highest
+                        precedence. python-dotenv must be installed.
   -A, --app IMPORT      The Flask application or factory function to load, in
                         the form 'module:name'. Module can be a dotted import
                         or file path. Name is not required if it is 'app',
@@ -157,4 +159,4 @@ Commands:
   routes  Show the routes for the app.
   run     Run a development server.
   shell   Run a shell in the app context.
-";
+"#;
