@@ -13,7 +13,6 @@ use super::autogen::{compare, Diff};
 use super::error::{Error, ErrorKind};
 use super::graph::Graph;
 use super::help::{help, LIST_TEMPLATES};
-use super::ops::Op;
 use super::render::{render_revision, slug, RevisionFile};
 use super::script::{parse_script, Script};
 
