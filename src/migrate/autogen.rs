@@ -250,17 +250,71 @@ fn sorted_models(models: &[Model]) -> Vec<&Model> {
     out
 }
 
-fn column_repr(c: &ColumnDef, table: &str, model_side: bool) -> String {
+/// SQLAlchemy's `repr` of a model column (as `check` lists it).
+fn column_repr(c: &ColumnDef, table: &str) -> String {
+    let fk = c
+        .foreign_key
+        .as_ref()
+        .map(|fk| format!("{}.{}", fk.table, fk.column));
+    let default = c.server_default.as_ref().map(|d| {
+        match d.strip_prefix('\'').and_then(|x| x.strip_suffix('\'')) {
+            Some(lit) => format!(
+                "DefaultClause({}, for_update=False)",
+                super::ops::py_str(lit)
+            ),
+            None => TEXT_DEFAULT.to_string(),
+        }
+    });
+    column_repr_parts(c, table, c.primary_key, fk.as_deref(), default)
+}
+
+/// How a `text()` server default prints: Python shows the object's address.
+const TEXT_DEFAULT: &str =
+    "DefaultClause(<sqlalchemy.sql.elements.TextClause object at 0x7f0000000000>, for_update=False)";
+
+/// The `repr` of a reflected column, with its key and foreign key from the table.
+fn reflected_repr(catalog: &Catalog, meta: &crate::sql::TableMeta, c: &ColumnDef) -> String {
+    let pos = meta.column_index(&c.name);
+    let pk = pos.is_some_and(|p| meta.primary_key().is_some_and(|k| k.contains(&p)));
+    let fk = meta.constraints.iter().find_map(|k| match &k.kind {
+        ConstraintKind::ForeignKey {
+            cols,
+            ref_table,
+            ref_cols,
+            ..
+        } if cols.len() == 1 && Some(cols[0]) == pos => catalog.table(*ref_table).map(|rt| {
+            format!(
+                "{}.{}",
+                rt.meta.name,
+                col_names(&rt.meta, ref_cols).join(", ")
+            )
+        }),
+        _ => None,
+    });
+    let default = c.server_default.as_ref().map(|_| TEXT_DEFAULT.to_string());
+    column_repr_parts(c, &meta.name, pk, fk.as_deref(), default)
+}
+
+fn column_repr_parts(
+    c: &ColumnDef,
+    table: &str,
+    pk: bool,
+    fk: Option<&str>,
+    default: Option<String>,
+) -> String {
     let mut parts = vec![super::ops::py_str(&c.name), c.ty.repr()];
-    if let Some(fk) = &c.foreign_key {
-        parts.push(format!("ForeignKey('{}.{}')", fk.table, fk.column));
+    if let Some(fk) = fk {
+        parts.push(format!("ForeignKey('{fk}')"));
     }
     parts.push(format!("table=<{table}>"));
-    if c.primary_key && model_side {
+    if pk {
         parts.push("primary_key=True".into());
     }
     if !c.nullable {
         parts.push("nullable=False".into());
+    }
+    if let Some(d) = default {
+        parts.push(format!("server_default={d}"));
     }
     format!("Column({})", parts.join(", "))
 }
@@ -285,11 +339,7 @@ pub fn compare(models: &[Model], catalog: &Catalog) -> Diff {
         }
         diff.logs
             .push((TABLES.into(), format!("Detected added table '{}'", m.table)));
-        let cols: Vec<String> = m
-            .columns
-            .iter()
-            .map(|c| column_repr(c, &m.table, true))
-            .collect();
+        let cols: Vec<String> = m.columns.iter().map(|c| column_repr(c, &m.table)).collect();
         check.push(format!(
             "('add_table', Table({}, MetaData(), {}, schema=None))",
             super::ops::py_str(&m.table),
@@ -297,6 +347,17 @@ pub fn compare(models: &[Model], catalog: &Catalog) -> Diff {
         ));
         upgrade.push(vec![Block::Op(create_table_op(m))]);
         let ix = index_ops(m);
+        for op in &ix {
+            if let Op::CreateIndex { name, columns, .. } = op {
+                diff.logs.push((
+                    CONSTRAINTS.into(),
+                    format!(
+                        "Detected added index '{name}' on '('{}',)'",
+                        columns.join("', '")
+                    ),
+                ));
+            }
+        }
         if !ix.is_empty() {
             upgrade.push(vec![Block::Batch {
                 table: m.table.clone(),
@@ -312,6 +373,24 @@ pub fn compare(models: &[Model], catalog: &Catalog) -> Diff {
         }
         let r = reflect(catalog, t);
         log_serial(&mut diff, &r);
+        let (_, indexes) = reflected_create(catalog, &r);
+        for ix in &indexes {
+            if let Op::CreateIndex { name, columns, .. } = ix {
+                diff.logs.push((
+                    CONSTRAINTS.into(),
+                    format!("Detected removed index '{name}' on '{}'", t.meta.name),
+                ));
+                let cols: Vec<String> = columns
+                    .iter()
+                    .filter_map(|n| r.columns.iter().find(|c| &c.name == n))
+                    .map(|c| reflected_repr(catalog, &t.meta, c))
+                    .collect();
+                check.push(format!(
+                    "('remove_index', Index('{name}', {}))",
+                    cols.join(", ")
+                ));
+            }
+        }
         diff.logs.push((
             TABLES.into(),
             format!("Detected removed table '{}'", t.meta.name),
@@ -321,11 +400,10 @@ pub fn compare(models: &[Model], catalog: &Catalog) -> Diff {
             super::ops::py_str(&t.meta.name),
             r.columns
                 .iter()
-                .map(|c| column_repr(c, &t.meta.name, false))
+                .map(|c| reflected_repr(catalog, &t.meta, c))
                 .collect::<Vec<_>>()
                 .join(", ")
         ));
-        let (_, indexes) = reflected_create(catalog, &r);
         let mut items = Vec::new();
         if !indexes.is_empty() {
             items.push(Block::Batch {
@@ -369,7 +447,7 @@ pub fn compare(models: &[Model], catalog: &Catalog) -> Diff {
             check.push(format!(
                 "('add_column', None, {}, {})",
                 super::ops::py_str(&table),
-                column_repr(c, &table, true)
+                column_repr(c, &table)
             ));
             ops.push(Op::AddColumn {
                 table: table.clone(),
@@ -453,7 +531,7 @@ pub fn compare(models: &[Model], catalog: &Catalog) -> Diff {
             check.push(format!(
                 "('remove_column', None, {}, {})",
                 super::ops::py_str(&table),
-                column_repr(rc, &table, false)
+                reflected_repr(catalog, &t.meta, rc)
             ));
             ops.push(Op::DropColumn {
                 table: table.clone(),
@@ -571,7 +649,7 @@ fn compare_constraints(
                 let cols: Vec<String> = columns
                     .iter()
                     .filter_map(|n| m.columns.iter().find(|c| &c.name == n))
-                    .map(|c| column_repr(c, table, true))
+                    .map(|c| column_repr(c, table))
                     .collect();
                 check.push(format!(
                     "('add_index', Index('{name}', {}))",
@@ -693,14 +771,9 @@ fn downgrade_of(upgrade: &[Vec<Block>], catalog: &Catalog, db_tables: &[&Table])
                 Block::Op(Op::DropTable { table }) => {
                     if let Some(t) = db_tables.iter().find(|t| &t.meta.name == table) {
                         let r = reflect(catalog, t);
-                        let (create, indexes) = reflected_create(catalog, &r);
+                        // The indexes come back through the reversed `drop_index` block.
+                        let (create, _) = reflected_create(catalog, &r);
                         out.push(Block::Op(create));
-                        if !indexes.is_empty() {
-                            out.push(Block::Batch {
-                                table: table.clone(),
-                                ops: indexes,
-                            });
-                        }
                     }
                 }
                 Block::Op(other) => out.push(Block::Op(other.clone())),
