@@ -74,26 +74,30 @@ pub fn load_app(
     Ok(app)
 }
 
+/// Imports a project module; returns the names it defines at the top level, or `None` when
+/// it is already being imported (a circular import sees a partial module).
 fn import(
     files: &dyn ProjectFiles,
     project_dir: &str,
     file: &str,
     app: &mut App,
     seen: &mut BTreeSet<String>,
-) -> Result<(), Error> {
+) -> Result<Option<BTreeSet<String>>, Error> {
     if !seen.insert(file.to_string()) {
-        return Ok(());
+        return Ok(None);
     }
     let Some(source) = files.read(file) else {
-        return Ok(());
+        return Ok(None);
     };
     let path = format!("{project_dir}/{file}");
     let module = parse_module(&path, &source)?;
     read_config(&module, app);
+    let mut defined = BTreeSet::new();
     for stmt in &module.body {
         match &stmt.kind {
             StmtKind::Import(names) => {
                 for name in names {
+                    defined.insert(name.split('.').next().unwrap_or(name).to_string());
                     let f = format!("{}.py", name.replace('.', "/"));
                     if files.read(&f).is_some() {
                         import(files, project_dir, &f, app, seen).map_err(|e| {
@@ -102,12 +106,39 @@ fn import(
                     }
                 }
             }
-            StmtKind::Class { .. } => {}
+            StmtKind::FromImport { module: m, names } => {
+                defined.extend(names.iter().cloned());
+                let f = format!("{}.py", m.replace('.', "/"));
+                if files.read(&f).is_none() {
+                    continue;
+                }
+                let theirs = import(files, project_dir, &f, app, seen)
+                    .map_err(|e| e.with_outer_frame(module_frame(&path, &source, stmt.line)))?;
+                if let Some(theirs) = theirs {
+                    if let Some(missing) = names.iter().find(|n| *n != "*" && !theirs.contains(*n))
+                    {
+                        return Err(Error::cannot_import_name(
+                            &module_frame(&path, &source, stmt.line),
+                            missing,
+                            m,
+                            &format!("{project_dir}/{f}"),
+                        ));
+                    }
+                }
+            }
+            StmtKind::Class { name, .. } | StmtKind::Def { name, .. } => {
+                defined.insert(name.clone());
+            }
+            StmtKind::Assign(target, _) => {
+                if let Some(n) = target.dotted().filter(|n| !n.contains('.')) {
+                    defined.insert(n);
+                }
+            }
             _ => {}
         }
     }
     app.models.extend(models_of(&path, &module)?);
-    Ok(())
+    Ok(Some(defined))
 }
 
 /// The traceback frame of a module-level line, with Python 3.11's carets under the

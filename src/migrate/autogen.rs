@@ -48,6 +48,28 @@ impl Diff {
     pub fn is_empty(&self) -> bool {
         self.upgrade.is_empty()
     }
+
+    /// Tables with a rendered `drop_constraint(None, …)`, which Alembic warns about.
+    pub fn unnamed_drops(&self) -> Vec<String> {
+        let mut tables: Vec<String> = Vec::new();
+        for b in self.upgrade.iter().chain(&self.downgrade) {
+            let ops: Vec<&Op> = match b {
+                Block::Op(op) => vec![op],
+                Block::Batch { ops, .. } => ops.iter().collect(),
+            };
+            for op in ops {
+                if let Op::DropConstraint {
+                    name: None, table, ..
+                } = op
+                {
+                    if !tables.contains(table) {
+                        tables.push(table.clone());
+                    }
+                }
+            }
+        }
+        tables
+    }
 }
 
 const TABLES: &str = "alembic.autogenerate.compare.tables";
@@ -426,13 +448,18 @@ pub fn compare(models: &[Model], catalog: &Catalog) -> Diff {
         upgrade.push(items);
     }
 
-    // Existing tables, in name order.
+    // Existing tables, in name order: all are reflected (and their sequences logged)
+    // before any is compared.
+    for t in &db_tables {
+        if model_names.contains(t.meta.name.as_str()) {
+            log_serial(&mut diff, &reflect(catalog, t));
+        }
+    }
     for t in &db_tables {
         let Some(m) = models.iter().find(|m| m.table == t.meta.name) else {
             continue;
         };
         let r = reflect(catalog, t);
-        log_serial(&mut diff, &r);
         let table = m.table.clone();
         let mut ops = Vec::new();
         let mut modify_group = Vec::new();
@@ -739,7 +766,7 @@ fn compare_constraints(
             diff.logs.push((
                 CONSTRAINTS.into(),
                 format!(
-                    "Detected added foreign key ({})({rt}.{rc}) on table {table}",
+                    "Detected added foreign key ({})({rc}) on table {table}",
                     c.name
                 ),
             ));

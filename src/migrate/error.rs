@@ -225,6 +225,20 @@ impl Error {
         ))
     }
 
+    /// `drop_constraint(None, …)` reaches SQLAlchemy's compiler, which needs a name.
+    pub fn unnamed_drop(type_: Option<&str>, table: &str) -> Self {
+        let kind = match type_ {
+            Some("foreignkey") => "ForeignKeyConstraint",
+            Some("unique") => "UniqueConstraint",
+            Some("primary") => "PrimaryKeyConstraint",
+            Some("check") => "CheckConstraint",
+            _ => "Constraint",
+        };
+        Error::exception(format!(
+            "sqlalchemy.exc.CompileError: Can't emit DROP CONSTRAINT for constraint {kind}(<sqlalchemy.sql.base.ReadOnlyColumnCollection object at 0x7f0000000000>, None, table=Table('{table}', MetaData(), schema=None)); it has no name"
+        ))
+    }
+
     /// `edit base`: no file to open.
     pub fn no_revision_files(spec: &str) -> Self {
         Error::command(format!("No revision files indicated by symbol '{spec}'"))
@@ -268,6 +282,14 @@ impl Error {
     /// `FLASK_APP` unset and no `app.py`/`wsgi.py`.
     pub fn cannot_locate_app() -> Self {
         Self::no_app("Could not locate a Flask application. Use the 'flask --app' option, 'FLASK_APP' environment variable, or a 'wsgi.py' or 'app.py' file in the current directory.")
+    }
+
+    /// `from models import User` when `models.py` no longer defines `User` (exit 2, as Flask
+    /// reports an `ImportError` while importing the app).
+    pub fn cannot_import_name(frame: &str, name: &str, module: &str, path: &str) -> Self {
+        Self::no_app(format!(
+            "While importing 'app', an ImportError was raised:\n\nTraceback (most recent call last):\n  File \"/usr/local/lib/python3.11/site-packages/flask/cli.py\", line 245, in locate_app\n    __import__(module_name)\n{frame}\nImportError: cannot import name '{name}' from '{module}' ({path})\n"
+        ))
     }
 
     /// `FLASK_APP` names a module that does not exist.

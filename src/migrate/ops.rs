@@ -591,12 +591,24 @@ impl Op {
                 if let Some(t) = type_ {
                     args.push(format!("type_={}", py_str(t)));
                 }
-                vec![format!("{prefix}drop_constraint({})", args.join(", "))]
+                let mut lines = Vec::new();
+                if name.is_none() {
+                    lines.extend(UNNAMED_CONSTRAINT_WARNING.iter().map(|l| l.to_string()));
+                }
+                lines.push(format!("{prefix}drop_constraint({})", args.join(", ")));
+                lines
             }
             Op::Execute { sql } => vec![format!("{prefix}execute({})", py_str(sql))],
         }
     }
 }
+
+/// The comment autogenerate writes above a `drop_constraint` without a name.
+const UNNAMED_CONSTRAINT_WARNING: [&str; 3] = [
+    "# WARNING: constraint name is None; this directive will fail as",
+    "# rendered.  Add a name, or use a naming convention; see",
+    "# https://alembic.sqlalchemy.org/en/latest/naming.html",
+];
 
 /// `sa.Column('name', sa.Integer(), nullable=False)` as autogenerate writes it.
 pub fn render_column(c: &ColumnDef) -> String {

@@ -75,6 +75,13 @@ pub struct Stmt {
 pub enum StmtKind {
     /// `import …` / `from … import …`: the module names it imports.
     Import(Vec<String>),
+    /// `from module import a, b as c`: the module and the names it takes from it.
+    FromImport {
+        /// The module.
+        module: String,
+        /// The imported names (before any `as`).
+        names: Vec<String>,
+    },
     /// `pass`
     Pass,
     /// `target = value`
@@ -594,6 +601,21 @@ fn build_simple_rule<'i>(
 ) -> StmtKind {
     match rule {
         Rule::pass_stmt => StmtKind::Pass,
+        Rule::import_stmt if text.starts_with("from") => {
+            let module = text.split_whitespace().nth(1).unwrap_or("").to_string();
+            let names = text
+                .split_once(" import ")
+                .map(|(_, rest)| {
+                    rest.trim()
+                        .trim_start_matches('(')
+                        .trim_end_matches(')')
+                        .split(',')
+                        .filter_map(|n| n.split_whitespace().next().map(str::to_string))
+                        .collect()
+                })
+                .unwrap_or_default();
+            StmtKind::FromImport { module, names }
+        }
         Rule::import_stmt => StmtKind::Import(import_modules(&text)),
         Rule::return_stmt => StmtKind::Other("return".to_string()),
         Rule::small_stmt => {

@@ -13,6 +13,7 @@ use super::autogen::{compare, Diff};
 use super::error::{Error, ErrorKind};
 use super::graph::Graph;
 use super::help::{help, LIST_TEMPLATES};
+use super::ops::Op;
 use super::render::{render_revision, slug, RevisionFile};
 use super::script::{parse_script, Script};
 
@@ -832,6 +833,13 @@ impl<'a> Runner<'a> {
             None if heads.len() > 1 => return Err(Error::multiple_heads_new_revision()),
             None => heads,
         };
+        if let Some(d) = &diff {
+            for table in d.unnamed_drops() {
+                out.err(&format!(
+                    "{SITE_PACKAGES}/alembic/autogenerate/render.py:488: UserWarning: Autogenerate rendered a drop_constraint() directive for an unnamed constraint on table '{table}'; the migration will fail unless a constraint name is added to the directive.  Consider using a naming convention so that constraint names are known ahead of time.\n  util.warn(\n"
+                ));
+            }
+        }
         self.write_revision(p, opts, &parents, diff.as_ref(), out)
     }
 
@@ -1549,6 +1557,18 @@ fn run_ops(session: &mut Session, s: &Script, up: bool, out: &mut Out) -> Result
         )
     };
     for (line, op) in ops {
+        if let Op::DropConstraint {
+            name: None,
+            table,
+            type_,
+        } = &op
+        {
+            out.frames.push(format!(
+                "  File \"{SITE_PACKAGES}/alembic/runtime/migration.py\", line 616, in run_migrations\n    step.migration_fn(**kw)\n"
+            ));
+            out.frames.push(source_line(line));
+            return Err(Error::unnamed_drop(type_.as_deref(), table));
+        }
         for sql in op.to_sql() {
             if let Err(e) = exec(session, &sql) {
                 out.frames.push(format!(
