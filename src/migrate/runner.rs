@@ -1327,6 +1327,13 @@ impl<'a> Runner<'a> {
 }
 
 /// The downgrade steps for a target (`-N`, `base`, an id…) from the current rows.
+/// `branch@-N`: the branch, N (negative) and the relative text.
+fn branch_relative(target: &str) -> Option<(&str, i64, &str)> {
+    let (branch, rel) = target.split_once('@')?;
+    let (n, text) = Graph::bare_relative(rel)?;
+    (n < 0).then_some((branch, n, text))
+}
+
 fn downgrade_plan<'g>(
     graph: &'g Graph,
     current: &[String],
@@ -1351,6 +1358,21 @@ fn downgrade_plan<'g>(
             return Ok(steps);
         }
         Some((n, text)) => return Err(Error::relative_short(text, n)),
+        // `branch@-N` walks down from the current revision on that branch's line.
+        None if branch_relative(target).is_some() => {
+            let Some((branch, n, text)) = branch_relative(target) else {
+                unreachable!("downgrade_plan: {target}")
+            };
+            let root = graph.resolve_id(branch)?;
+            let Some(start) = current
+                .iter()
+                .find(|c| graph.is_ancestor(&root, c) || graph.is_ancestor(c, &root))
+            else {
+                return Err(Error::relative_short(text, n.abs()));
+            };
+            let dest = graph.walk_from(start, n, text)?;
+            return graph.downgrade_steps(std::slice::from_ref(start), dest.as_deref(), target);
+        }
         None if target == "base" => (None, target.to_string()),
         None => {
             let ids = graph.resolve(target)?;
