@@ -905,7 +905,8 @@ impl<'a> Runner<'a> {
             .map(|s| s.revision.as_str())
             .collect();
         parents.sort_by_key(|id| order.iter().position(|o| o == id));
-        let rootless = parents.is_empty();
+        // Only a merge naming no revisions at all trips alembic's duplicate check.
+        let rootless = opts.positional.is_empty();
         self.write_revision(p, opts, &parents, None, out)?;
         if rootless {
             if let Some((_, text)) = out.output.last() {
