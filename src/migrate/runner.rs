@@ -10,12 +10,18 @@ use crate::sql::{Cluster, Session};
 
 use super::app::{load_app, App, UriSource};
 use super::autogen::{compare, Diff};
+use super::cli::{parse_opts, spec, split_args, Opts};
 use super::error::{Error, ErrorKind};
 use super::graph::Graph;
 use super::help::{help, LIST_TEMPLATES};
+use super::listing::{head_only, log_entry};
 use super::ops::Op;
 use super::render::{render_revision, slug, RevisionFile};
 use super::script::{parse_script, Script};
+use super::versions::{
+    bookkeeping_down, bookkeeping_up, delete_version, ensure_version_table, exec, insert_version,
+    static_sql, update_version,
+};
 
 /// Where Flask and Alembic are installed in the simulated machine (tracebacks, warnings).
 pub const SITE_PACKAGES: &str = "/usr/local/lib/python3.11/site-packages";
@@ -138,241 +144,6 @@ const IMPORT_FRAMES: &str = "  File \"/usr/local/lib/python3.11/site-packages/cl
 
 /// The innermost frames of every database error: SQLAlchemy handing the statement to psycopg2.
 const DBAPI_FRAMES: &str = "  File \"/usr/local/lib/python3.11/site-packages/sqlalchemy/engine/base.py\", line 1977, in _exec_single_context\n    self.dialect.do_execute(\n  File \"/usr/local/lib/python3.11/site-packages/sqlalchemy/engine/default.py\", line 1192, in do_execute\n    cursor.execute(statement, parameters)\n";
-
-/// Parsed options of one subcommand.
-#[derive(Default)]
-struct Opts {
-    flags: BTreeSet<String>,
-    values: Vec<(String, String)>,
-    positional: Vec<String>,
-}
-
-impl Opts {
-    fn flag(&self, name: &str) -> bool {
-        self.flags.contains(name)
-    }
-    fn value(&self, name: &str) -> Option<&str> {
-        self.values
-            .iter()
-            .rev()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-    }
-}
-
-/// A subcommand's options: (names, canonical, takes a value), and its usage arguments.
-struct Spec {
-    options: &'static [(&'static [&'static str], &'static str, bool)],
-    usage: &'static str,
-    max_positional: usize,
-}
-
-const DIR: (&[&str], &str, bool) = (&["-d", "--directory"], "directory", true);
-const SQL: (&[&str], &str, bool) = (&["--sql"], "sql", false);
-const TAG: (&[&str], &str, bool) = (&["--tag"], "tag", true);
-const XARG: (&[&str], &str, bool) = (&["-x", "--x-arg"], "x", true);
-const MSG: (&[&str], &str, bool) = (&["-m", "--message"], "message", true);
-const VERBOSE: (&[&str], &str, bool) = (&["-v", "--verbose"], "verbose", false);
-const HEAD: (&[&str], &str, bool) = (&["--head"], "head", true);
-const SPLICE: (&[&str], &str, bool) = (&["--splice"], "splice", false);
-const LABEL: (&[&str], &str, bool) = (&["--branch-label"], "branch_label", true);
-const VPATH: (&[&str], &str, bool) = (&["--version-path"], "version_path", true);
-const REVID: (&[&str], &str, bool) = (&["--rev-id"], "rev_id", true);
-
-fn spec(command: &str) -> Option<Spec> {
-    let s = |options, usage, max_positional| Spec {
-        options,
-        usage,
-        max_positional,
-    };
-    Some(match command {
-        "init" => s(
-            &[
-                DIR,
-                (&["--multidb"], "multidb", false),
-                (&["-t", "--template"], "template", true),
-                (&["--package"], "package", false),
-            ],
-            "[OPTIONS]",
-            0,
-        ),
-        "revision" => s(
-            &[
-                DIR,
-                MSG,
-                (&["--autogenerate"], "autogenerate", false),
-                SQL,
-                HEAD,
-                SPLICE,
-                LABEL,
-                VPATH,
-                REVID,
-            ],
-            "[OPTIONS]",
-            0,
-        ),
-        "migrate" => s(
-            &[DIR, MSG, SQL, HEAD, SPLICE, LABEL, VPATH, REVID, XARG],
-            "[OPTIONS]",
-            0,
-        ),
-        "edit" => s(&[DIR], "[OPTIONS] [REVISION]", 1),
-        "merge" => s(
-            &[DIR, MSG, LABEL, REVID],
-            "[OPTIONS] [REVISIONS]...",
-            usize::MAX,
-        ),
-        "upgrade" | "downgrade" => s(&[DIR, SQL, TAG, XARG], "[OPTIONS] [REVISION]", 1),
-        "show" => s(&[DIR], "[OPTIONS] [REVISION]", 1),
-        "history" => s(
-            &[
-                DIR,
-                (&["-r", "--rev-range"], "rev_range", true),
-                VERBOSE,
-                (&["-i", "--indicate-current"], "indicate_current", false),
-            ],
-            "[OPTIONS]",
-            0,
-        ),
-        "heads" => s(
-            &[
-                DIR,
-                VERBOSE,
-                (&["--resolve-dependencies"], "resolve", false),
-            ],
-            "[OPTIONS]",
-            0,
-        ),
-        "branches" | "current" => s(&[DIR, VERBOSE], "[OPTIONS]", 0),
-        "stamp" => s(
-            &[DIR, SQL, TAG, (&["--purge"], "purge", false)],
-            "[OPTIONS] [REVISION]",
-            1,
-        ),
-        "check" => s(&[DIR], "[OPTIONS]", 0),
-        "list-templates" => s(&[], "[OPTIONS]", 0),
-        _ => return None,
-    })
-}
-
-/// click's parsing of a subcommand's arguments.
-fn parse_opts(command: &str, spec: &Spec, args: &[String]) -> Result<Opts, Error> {
-    let cmd = format!("flask db {command}");
-    let mut opts = Opts::default();
-    let mut i = 0;
-    let mut only_positional = false;
-    while i < args.len() {
-        let a = &args[i];
-        i += 1;
-        if only_positional || a == "-" || !a.starts_with('-') {
-            opts.positional.push(a.clone());
-            continue;
-        }
-        if a == "--" {
-            only_positional = true;
-            continue;
-        }
-        let (name, inline) = match a.split_once('=') {
-            Some((n, v)) if n.starts_with("--") => (n.to_string(), Some(v.to_string())),
-            _ => (a.clone(), None),
-        };
-        // Short options may carry their value attached: `-mmessage`.
-        let (name, inline) = if !name.starts_with("--") && name.len() > 2 && inline.is_none() {
-            (name[..2].to_string(), Some(name[2..].to_string()))
-        } else {
-            (name, inline)
-        };
-        let Some((_, canon, takes)) = spec
-            .options
-            .iter()
-            .find(|(names, _, _)| names.contains(&name.as_str()))
-        else {
-            return Err(Error::usage(
-                &cmd,
-                spec.usage,
-                format!(
-                    "No such option '{}'.",
-                    if a.starts_with("--") {
-                        name.as_str()
-                    } else {
-                        a.as_str()
-                    }
-                ),
-            ));
-        };
-        if *takes {
-            let value = match inline {
-                Some(v) => v,
-                None => match args.get(i) {
-                    Some(v) => {
-                        i += 1;
-                        v.clone()
-                    }
-                    None => {
-                        return Err(Error::usage(
-                            &cmd,
-                            spec.usage,
-                            format!("Option '{name}' requires an argument."),
-                        ))
-                    }
-                },
-            };
-            opts.values.push((canon.to_string(), value));
-        } else {
-            opts.flags.insert(canon.to_string());
-        }
-    }
-    if opts.positional.len() > spec.max_positional {
-        let extra = &opts.positional[spec.max_positional];
-        return Err(Error::usage(
-            &cmd,
-            spec.usage,
-            format!("Got unexpected extra argument ({extra})"),
-        ));
-    }
-    Ok(opts)
-}
-
-/// Splits an argument string as a shell would (quotes and backslashes).
-pub fn split_args(args: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let mut has = false;
-    let mut chars = args.chars();
-    let mut quote: Option<char> = None;
-    while let Some(c) = chars.next() {
-        match (quote, c) {
-            (Some(q), c) if c == q => quote = None,
-            (Some('"'), '\\') => {
-                if let Some(n) = chars.next() {
-                    cur.push(n);
-                }
-            }
-            (Some(_), c) => cur.push(c),
-            (None, '\'' | '"') => {
-                quote = Some(c);
-                has = true;
-            }
-            (None, '\\') => {
-                if let Some(n) = chars.next() {
-                    cur.push(n);
-                    has = true;
-                }
-            }
-            (None, c) if c.is_whitespace() => {
-                if has || !cur.is_empty() {
-                    out.push(std::mem::take(&mut cur));
-                    has = false;
-                }
-            }
-            (None, c) => cur.push(c),
-        }
-    }
-    if has || !cur.is_empty() {
-        out.push(cur);
-    }
-    out
-}
 
 /// A parsed `DATABASE_URL`.
 struct Url {
@@ -1327,7 +1098,6 @@ impl<'a> Runner<'a> {
     }
 }
 
-/// The downgrade steps for a target (`-N`, `base`, an id…) from the current rows.
 /// `branch@-N`: the branch, N (negative) and the relative text.
 fn branch_relative(target: &str) -> Option<(&str, i64, &str)> {
     let (branch, rel) = target.split_once('@')?;
@@ -1335,6 +1105,7 @@ fn branch_relative(target: &str) -> Option<(&str, i64, &str)> {
     (n < 0).then_some((branch, n, text))
 }
 
+/// The downgrade steps for a target (`-N`, `base`, an id…) from the current rows.
 fn downgrade_plan<'g>(
     graph: &'g Graph,
     current: &[String],
@@ -1385,98 +1156,6 @@ fn downgrade_plan<'g>(
         }
     };
     graph.downgrade_steps(current, dest.as_deref(), &name)
-}
-
-fn down_text(s: &Script) -> String {
-    if s.down_revisions.is_empty() {
-        "<base>".to_string()
-    } else {
-        s.down_revisions.join(", ")
-    }
-}
-
-/// Alembic's `Script._head_only`.
-fn head_only(
-    graph: &Graph,
-    s: &Script,
-    parents: bool,
-    doc: bool,
-    branches: bool,
-    tree: bool,
-    current: bool,
-) -> String {
-    let mut text = if parents {
-        format!("{} -> {}", down_text(s), s.revision)
-    } else {
-        s.revision.clone()
-    };
-    let labels = graph.labels(&s.revision);
-    if branches && !labels.is_empty() {
-        text.push_str(&format!(" ({})", labels.join(", ")));
-    }
-    if graph.is_head(&s.revision) {
-        text.push_str(" (head)");
-    }
-    if current {
-        text.push_str(" (current)");
-    }
-    if tree {
-        if graph.is_branch_point(&s.revision) {
-            text.push_str(" (branchpoint)");
-        }
-        if s.down_revisions.len() > 1 {
-            text.push_str(" (mergepoint)");
-        }
-    }
-    if doc {
-        text.push_str(&format!(", {}", s.doc()));
-    }
-    text
-}
-
-/// Alembic's `Script.log_entry` (verbose listings and `show`).
-fn log_entry(graph: &Graph, s: &Script, current: bool) -> String {
-    let merge = s.down_revisions.len() > 1;
-    let mut e = format!(
-        "Rev: {}{}{}{}{}\n",
-        s.revision,
-        if graph.is_head(&s.revision) {
-            " (head)"
-        } else {
-            ""
-        },
-        if graph.is_branch_point(&s.revision) {
-            " (branchpoint)"
-        } else {
-            ""
-        },
-        if merge { " (mergepoint)" } else { "" },
-        if current { " (current)" } else { "" },
-    );
-    if merge {
-        e.push_str(&format!("Merges: {}\n", down_text(s)));
-    } else {
-        e.push_str(&format!("Parent: {}\n", down_text(s)));
-    }
-    if !s.depends_on.is_empty() {
-        e.push_str(&format!("Also depends on: {}\n", s.depends_on.join(", ")));
-    }
-    if graph.is_branch_point(&s.revision) {
-        let kids: Vec<String> = graph
-            .children_of(&s.revision)
-            .iter()
-            .map(|c| c.revision.clone())
-            .collect();
-        e.push_str(&format!("Branches into: {}\n", kids.join(", ")));
-    }
-    let labels = graph.labels(&s.revision);
-    if !labels.is_empty() {
-        e.push_str(&format!("Branch names: {}\n", labels.join(", ")));
-    }
-    e.push_str(&format!("Path: {}\n", s.path));
-    let doc: Vec<String> = s.longdoc.lines().map(|l| format!("    {l}")).collect();
-    e.push_str(&format!("\n{}\n", doc.join("\n")));
-    e
 }
 
 /// Prints an error as Flask-Migrate, click or Python would, and returns the exit code.
@@ -1541,27 +1220,6 @@ fn finish(session: &mut Session, result: Result<(), Error>, out: &mut Out) -> Re
     }
 }
 
-fn exec(session: &mut Session, sql: &str) -> Result<(), Error> {
-    session
-        .execute(sql)
-        .map(|_| ())
-        .map_err(|e| Error::database(&e, sql))
-}
-
-fn ensure_version_table(session: &mut Session) -> Result<(), Error> {
-    if session
-        .catalog()
-        .relation("public", "alembic_version")
-        .is_none()
-    {
-        exec(
-            session,
-            "\nCREATE TABLE alembic_version (\n\tversion_num VARCHAR(32) NOT NULL, \n\tCONSTRAINT alembic_version_pkc PRIMARY KEY (version_num)\n)\n\n",
-        )?;
-    }
-    Ok(())
-}
-
 /// Runs one revision's operations, noting the traceback frame of a failure.
 fn run_ops(session: &mut Session, s: &Script, up: bool, out: &mut Out) -> Result<(), Error> {
     let ops = if up { &s.upgrade } else { &s.downgrade };
@@ -1606,99 +1264,4 @@ fn run_ops(session: &mut Session, s: &Script, up: bool, out: &mut Out) -> Result
         }
     }
     Ok(())
-}
-
-/// A statement as `--sql` prints it: tabs as four spaces, stripped, `;` and a blank line.
-fn static_sql(sql: &str) -> String {
-    format!("{};\n\n", sql.replace('\t', "    ").trim())
-}
-
-fn insert_version(rev: &str) -> String {
-    format!("INSERT INTO alembic_version (version_num) VALUES ('{rev}') RETURNING alembic_version.version_num")
-}
-
-fn update_version(from: &str, to: &str) -> String {
-    format!("UPDATE alembic_version SET version_num='{to}' WHERE alembic_version.version_num = '{from}'")
-}
-
-fn delete_version(rev: &str) -> String {
-    format!("DELETE FROM alembic_version WHERE alembic_version.version_num = '{rev}'")
-}
-
-/// The `alembic_version` statements after upgrading through `s` (Alembic's HeadMaintainer).
-fn bookkeeping_up(graph: &Graph, heads: &mut Vec<String>, s: &Script) -> Vec<String> {
-    let present: Vec<String> = s
-        .down_revisions
-        .iter()
-        .filter(|d| heads.contains(d))
-        .cloned()
-        .collect();
-    let mut sql = Vec::new();
-    match present.as_slice() {
-        [] => {
-            sql.push(insert_version(&s.revision));
-            heads.push(s.revision.clone());
-        }
-        [one] => {
-            sql.push(update_version(one, &s.revision));
-            if let Some(h) = heads.iter_mut().find(|h| *h == one) {
-                *h = s.revision.clone();
-            }
-        }
-        many => {
-            let (last, rest) = many.split_last().unwrap_or((&many[0], &[]));
-            for d in rest {
-                sql.push(delete_version(d));
-                heads.retain(|h| h != d);
-            }
-            sql.push(update_version(last, &s.revision));
-            if let Some(h) = heads.iter_mut().find(|h| *h == last) {
-                *h = s.revision.clone();
-            }
-        }
-    }
-    let _ = graph;
-    sql
-}
-
-/// The `alembic_version` statements after downgrading `s`.
-fn bookkeeping_down(graph: &Graph, heads: &mut Vec<String>, s: &Script) -> Vec<String> {
-    let others: Vec<String> = heads
-        .iter()
-        .filter(|h| **h != s.revision)
-        .cloned()
-        .collect();
-    let to: Vec<String> = s
-        .down_revisions
-        .iter()
-        .filter(|d| {
-            if others.is_empty() {
-                !s.down_revisions
-                    .iter()
-                    .any(|o| o != *d && graph.is_ancestor(d, o))
-            } else {
-                !others.iter().any(|o| graph.is_ancestor(d, o))
-            }
-        })
-        .cloned()
-        .collect();
-    let mut sql = Vec::new();
-    match to.split_first() {
-        None => {
-            sql.push(delete_version(&s.revision));
-            heads.retain(|h| *h != s.revision);
-        }
-        Some((first, rest)) => {
-            // Alembic inserts the other parents before it updates the merge's row.
-            for r in rest {
-                sql.push(insert_version(r));
-                heads.push(r.clone());
-            }
-            sql.push(update_version(&s.revision, first));
-            if let Some(h) = heads.iter_mut().find(|h| **h == s.revision) {
-                *h = first.clone();
-            }
-        }
-    }
-    sql
 }
