@@ -37,7 +37,8 @@ pub struct Error {
     pub message: String,
     /// For a Python syntax error: the `File "…", line N` frame that precedes the message.
     pub frame: Option<String>,
-    /// For a database error: psycopg2's exception, which Python prints first, as the cause.
+    /// For a database error: psycopg2's exception with its frames, which Python prints
+    /// first, as the direct cause.
     pub cause: Option<String>,
 }
 
@@ -306,16 +307,26 @@ impl Error {
 
     /// libpq could not connect: the database does not exist.
     pub fn database_missing(host: &str, port: u16, name: &str) -> Self {
-        Error::exception(format!(
-            "sqlalchemy.exc.OperationalError: (psycopg2.OperationalError) connection to server at \"{host}\" ({}), port {port} failed: FATAL:  database \"{name}\" does not exist\n\n(Background on this error at: https://sqlalche.me/e/21/e3q8)",
+        Self::connection(&format!(
+            "connection to server at \"{host}\" ({}), port {port} failed: FATAL:  database \"{name}\" does not exist",
             host_address(host)
         ))
     }
 
+    fn connection(libpq: &str) -> Self {
+        let mut e = Error::exception(format!(
+            "sqlalchemy.exc.OperationalError: (psycopg2.OperationalError) {libpq}\n\n(Background on this error at: https://sqlalche.me/e/21/e3q8)"
+        ));
+        e.cause = Some(format!(
+            "{CONNECT_FRAMES}psycopg2.OperationalError: {libpq}"
+        ));
+        e
+    }
+
     /// libpq could not connect: nothing listens there.
     pub fn connection_refused(host: &str, port: u16) -> Self {
-        Error::exception(format!(
-            "sqlalchemy.exc.OperationalError: (psycopg2.OperationalError) connection to server at \"{host}\" ({}), port {port} failed: Connection refused\n\tIs the server running on that host and accepting TCP/IP connections?\n\n(Background on this error at: https://sqlalche.me/e/21/e3q8)",
+        Self::connection(&format!(
+            "connection to server at \"{host}\" ({}), port {port} failed: Connection refused\n\tIs the server running on that host and accepting TCP/IP connections?",
             host_address(host)
         ))
     }
@@ -347,10 +358,16 @@ impl Error {
         let mut e = Error::exception(format!(
             "sqlalchemy.exc.{sa_class}: (psycopg2.errors.{class}) {text}\n\n[SQL: {statement}]\n(Background on this error at: https://sqlalche.me/e/21/{background})"
         ));
-        e.cause = Some(format!("psycopg2.errors.{class}: {text}"));
+        e.cause = Some(format!("{DBAPI_FRAMES}psycopg2.errors.{class}: {text}"));
         e
     }
 }
+
+/// The innermost frames of every statement error: SQLAlchemy handing it to psycopg2.
+pub const DBAPI_FRAMES: &str = "  File \"/usr/local/lib/python3.11/site-packages/sqlalchemy/engine/base.py\", line 1977, in _exec_single_context\n    self.dialect.do_execute(\n  File \"/usr/local/lib/python3.11/site-packages/sqlalchemy/engine/default.py\", line 1192, in do_execute\n    cursor.execute(statement, parameters)\n";
+
+/// The innermost frames of a failed connection: SQLAlchemy's pool calling libpq.
+const CONNECT_FRAMES: &str = "  File \"/usr/local/lib/python3.11/site-packages/sqlalchemy/engine/base.py\", line 154, in __init__\n    self._dbapi_connection = engine.raw_connection()\n                             ^^^^^^^^^^^^^^^^^^^^^^^\n  File \"/usr/local/lib/python3.11/site-packages/sqlalchemy/engine/default.py\", line 869, in connect\n    return self.loaded_dbapi.connect(*cargs, **cparams)  # type: ignore[no-any-return]  # NOQA: E501\n           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n  File \"/usr/local/lib/python3.11/site-packages/psycopg2/__init__.py\", line 122, in connect\n    conn = _connect(dsn, connection_factory=connection_factory, **kwasync)\n           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n";
 
 fn host_address(host: &str) -> &'static str {
     if host == "localhost" {

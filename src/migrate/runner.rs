@@ -11,7 +11,7 @@ use crate::sql::{Cluster, Session};
 use super::app::{load_app, App, UriSource};
 use super::autogen::{compare, Diff};
 use super::cli::{parse_opts, spec, split_args, Opts};
-use super::error::{Error, ErrorKind};
+use super::error::{Error, ErrorKind, DBAPI_FRAMES};
 use super::graph::Graph;
 use super::help::{help, LIST_TEMPLATES};
 use super::listing::{head_only, log_entry};
@@ -141,9 +141,6 @@ const MIGRATION: &str = "alembic.runtime.migration";
 
 /// Flask importing the app while click looks up the `db` command.
 const IMPORT_FRAMES: &str = "  File \"/usr/local/lib/python3.11/site-packages/click/core.py\", line 1560, in main\n    rv = self.invoke(ctx)\n         ^^^^^^^^^^^^^^^^\n  File \"/usr/local/lib/python3.11/site-packages/click/core.py\", line 2048, in invoke\n    cmd_name, cmd, args = self.resolve_command(ctx, args)\n                          ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n  File \"/usr/local/lib/python3.11/site-packages/click/core.py\", line 2094, in resolve_command\n    cmd = self.get_command(ctx, cmd_name)\n          ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n  File \"/usr/local/lib/python3.11/site-packages/flask/cli.py\", line 631, in get_command\n    app = info.load_app()\n          ^^^^^^^^^^^^^^^\n  File \"/usr/local/lib/python3.11/site-packages/flask/cli.py\", line 349, in load_app\n    app = locate_app(import_name, name)\n          ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n  File \"/usr/local/lib/python3.11/site-packages/flask/cli.py\", line 245, in locate_app\n    __import__(module_name)\n";
-
-/// The innermost frames of every database error: SQLAlchemy handing the statement to psycopg2.
-const DBAPI_FRAMES: &str = "  File \"/usr/local/lib/python3.11/site-packages/sqlalchemy/engine/base.py\", line 1977, in _exec_single_context\n    self.dialect.do_execute(\n  File \"/usr/local/lib/python3.11/site-packages/sqlalchemy/engine/default.py\", line 1192, in do_execute\n    cursor.execute(statement, parameters)\n";
 
 /// A parsed `DATABASE_URL`.
 struct Url {
@@ -549,6 +546,8 @@ impl<'a> Runner<'a> {
             let result = (|| {
                 ensure_version_table(session)?;
                 let current = Self::current_rows(session);
+                known(graph, &current)?;
+                known(graph, &current)?;
                 let heads = graph.head_ids();
                 let cur: BTreeSet<&String> = current.iter().collect();
                 let hs: BTreeSet<&String> = heads.iter().collect();
@@ -716,6 +715,7 @@ impl<'a> Runner<'a> {
         let result = (|| {
             ensure_version_table(session)?;
             let current = Self::current_rows(session);
+            known(graph, &current)?;
             let targets = match Graph::bare_relative(&target) {
                 Some((n, text)) if n > 0 => {
                     let start = current.first().cloned();
@@ -768,6 +768,7 @@ impl<'a> Runner<'a> {
         let result = (|| {
             ensure_version_table(session)?;
             let current = Self::current_rows(session);
+            known(graph, &current)?;
             let steps = downgrade_plan(graph, &current, &target, out)?;
             let mut heads = current.clone();
             for s in steps {
@@ -1064,6 +1065,7 @@ impl<'a> Runner<'a> {
         let result = (|| {
             ensure_version_table(session)?;
             let current = Self::current_rows(session);
+            known(graph, &current)?;
             let heads = graph.head_ids();
             let cur: BTreeSet<&String> = current.iter().collect();
             let hs: BTreeSet<&String> = heads.iter().collect();
@@ -1095,6 +1097,14 @@ impl<'a> Runner<'a> {
             }
         })();
         finish(session, result, out)
+    }
+}
+
+/// A database stamped with a revision the scripts no longer have cannot be located.
+fn known(graph: &Graph, current: &[String]) -> Result<(), Error> {
+    match current.iter().find(|c| graph.get(c).is_none()) {
+        Some(missing) => Err(Error::cant_locate(missing)),
+        None => Ok(()),
     }
 }
 
@@ -1186,7 +1196,7 @@ fn report(e: &Error, out: &mut Out) -> i32 {
             let mut tb = String::new();
             if let Some(cause) = &e.cause {
                 tb.push_str(&format!(
-                    "Traceback (most recent call last):\n{DBAPI_FRAMES}{cause}\n\n\nThe above exception was the direct cause of the following exception:\n\n"
+                    "Traceback (most recent call last):\n{cause}\n\n\nThe above exception was the direct cause of the following exception:\n\n"
                 ));
             }
             tb.push_str("Traceback (most recent call last):\n");
