@@ -131,11 +131,24 @@ struct Logical {
     text: String,
 }
 
+/// Logical lines already read, by text: revision files repeat most of theirs (imports,
+/// `branch_labels = None`, `def upgrade():`), so one command reading many files reads each
+/// distinct line once. Only lines that parsed are kept.
+#[derive(Default)]
+pub struct LineCache {
+    lines: std::collections::BTreeMap<String, Line>,
+}
+
 /// Parses a whole file; `path` is used in error messages.
 pub fn parse_module(path: &str, source: &str) -> Result<Module, Error> {
+    parse_module_with(path, source, &mut LineCache::default())
+}
+
+/// Parses a whole file, reusing lines read before.
+pub fn parse_module_with(path: &str, source: &str, cache: &mut LineCache) -> Result<Module, Error> {
     let logical = logical_lines(path, source)?;
     let mut pos = 0;
-    let body = parse_block(path, source, &logical, &mut pos, 0)?;
+    let body = parse_block(path, source, &logical, &mut pos, 0, cache)?;
     Ok(Module { body })
 }
 
@@ -344,6 +357,7 @@ fn parse_block(
     lines: &[Logical],
     pos: &mut usize,
     indent: usize,
+    cache: &mut LineCache,
 ) -> Result<Vec<Stmt>, Error> {
     let mut body = Vec::new();
     while let Some(l) = lines.get(*pos) {
@@ -359,7 +373,14 @@ fn parse_block(
             ));
         }
         *pos += 1;
-        let header = parse_line(path, source, l)?;
+        let header = match cache.lines.get(&l.text) {
+            Some(hit) => hit.clone(),
+            None => {
+                let parsed = parse_line(path, source, l)?;
+                cache.lines.insert(l.text.clone(), parsed.clone());
+                parsed
+            }
+        };
         let stmt = match header {
             Line::Simple(kind) => Stmt { line: l.line, kind },
             Line::Block { kind, inline, what } => {
@@ -370,7 +391,7 @@ fn parse_block(
                     }],
                     None => match lines.get(*pos) {
                         Some(next) if next.indent > indent => {
-                            parse_block(path, source, lines, pos, next.indent)?
+                            parse_block(path, source, lines, pos, next.indent, cache)?
                         }
                         next => {
                             let at = next.map_or(l.line + 1, |n| n.line);
@@ -408,6 +429,7 @@ fn parse_block(
 }
 
 /// A logical line read: a simple statement, or a block header waiting for its body.
+#[derive(Clone)]
 enum Line {
     Simple(StmtKind),
     Block {

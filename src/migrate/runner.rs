@@ -16,8 +16,9 @@ use super::graph::Graph;
 use super::help::{help, LIST_TEMPLATES};
 use super::listing::{head_only, log_entry};
 use super::ops::Op;
+use super::python::LineCache;
 use super::render::{render_revision, slug, RevisionFile};
-use super::script::{parse_script, Script};
+use super::script::{parse_script_with, Script};
 use super::versions::{
     bookkeeping_down, bookkeeping_up, delete_version, ensure_version_table, exec, insert_version,
     static_sql, update_version,
@@ -412,6 +413,7 @@ impl<'a> Runner<'a> {
     fn load_scripts(&mut self, dir: &str, out: &mut Out) -> Result<Graph, Error> {
         let versions = format!("{dir}/versions");
         let mut scripts = Vec::new();
+        let mut cache = LineCache::default();
         let mut names = self.files.list(&versions).unwrap_or_default();
         names.sort();
         for name in names {
@@ -422,7 +424,12 @@ impl<'a> Runner<'a> {
             let Some(source) = self.files.read(&rel) else {
                 continue;
             };
-            scripts.push(parse_script(&self.abs(&rel), &name, &source)?);
+            scripts.push(parse_script_with(
+                &self.abs(&rel),
+                &name,
+                &source,
+                &mut cache,
+            )?);
         }
         let mut seen = BTreeSet::new();
         for s in &scripts {

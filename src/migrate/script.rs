@@ -8,7 +8,7 @@
 use super::error::Error;
 use super::models::{column_type, foreign_key, server_default};
 use super::ops::{Op, TableConstraint};
-use super::python::{parse_module, Expr, Stmt, StmtKind};
+use super::python::{parse_module_with, Expr, LineCache, Stmt, StmtKind};
 use super::schema::ColumnDef;
 
 /// What `upgrade()`/`downgrade()` may contain, for error messages.
@@ -48,7 +48,17 @@ impl Script {
 
 /// Reads a revision file.
 pub fn parse_script(path: &str, file_name: &str, source: &str) -> Result<Script, Error> {
-    let module = parse_module(path, source)?;
+    parse_script_with(path, file_name, source, &mut LineCache::default())
+}
+
+/// Reads a revision file, reusing lines read from other files.
+pub fn parse_script_with(
+    path: &str,
+    file_name: &str,
+    source: &str,
+    cache: &mut LineCache,
+) -> Result<Script, Error> {
+    let module = parse_module_with(path, source, cache)?;
     let mut longdoc = String::new();
     let mut revision = None;
     let mut down = Vec::new();
