@@ -12,6 +12,7 @@
 pub mod app;
 pub mod bench;
 pub mod doc;
+pub mod migrate;
 pub mod sql;
 pub mod world;
 

@@ -5,6 +5,7 @@
 //! entry to [`COMMANDS`]; `help`, Tab completion and the page read the list.
 
 mod files;
+mod flask;
 mod ls;
 mod mongo;
 mod nav;
@@ -44,6 +45,7 @@ pub static COMMANDS: &[Command] = &[
     postgres::CREATEDB,
     postgres::DROPDB,
     postgres::PSQL,
+    flask::FLASK,
     mongo::MONGOSH,
     remote::SSH,
     remote::EXIT,
