@@ -195,6 +195,19 @@ await test('Journal vs Form runs one action in both worlds', async () => {
   await page.getByRole('tab', { name: 'Files' }).click();
 });
 
+await test('the timeline shows the revision and where the database stands', async () => {
+  await type(page, 'flask db init');
+  await type(page, 'flask db migrate -m "create users"');
+  await page.getByRole('tab', { name: 'Migrations' }).click();
+  const revisions = page.getByRole('list', { name: 'Revisions' });
+  await revisions.getByText('create users').waitFor();
+  await revisions.locator('.base', { hasText: '← app' }).waitFor();
+  await type(page, 'flask db upgrade');
+  await revisions.locator('.revision.current', { hasText: 'create users' }).waitFor();
+  await page.screenshot({ path: join(shots, 'timeline.png') });
+  await page.getByRole('tab', { name: 'Files' }).click();
+});
+
 await test('ssh moves the shell and the panels to production', async () => {
   await type(page, 'ssh prod');
   await page.getByLabel('Current machine').getByText('on prod').waitFor();

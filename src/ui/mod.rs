@@ -12,6 +12,7 @@ mod documents;
 mod files;
 mod storage;
 mod terminal;
+mod timeline;
 mod toolbar;
 
 use std::rc::Rc;
@@ -66,10 +67,17 @@ enum Tab {
     Database,
     Documents,
     Compare,
+    Migrations,
 }
 
 impl Tab {
-    const ALL: [Tab; 4] = [Tab::Files, Tab::Database, Tab::Documents, Tab::Compare];
+    const ALL: [Tab; 5] = [
+        Tab::Files,
+        Tab::Database,
+        Tab::Migrations,
+        Tab::Documents,
+        Tab::Compare,
+    ];
 
     fn label(self) -> &'static str {
         match self {
@@ -77,6 +85,7 @@ impl Tab {
             Tab::Database => "Database",
             Tab::Documents => "Documents",
             Tab::Compare => "Journal vs Form",
+            Tab::Migrations => "Migrations",
         }
     }
 }
@@ -153,6 +162,7 @@ pub fn App() -> Html {
                                 Tab::Database => html! { <database::Database /> },
                                 Tab::Documents => html! { <documents::Documents /> },
                                 Tab::Compare => html! { <compare::Compare /> },
+                                Tab::Migrations => html! { <timeline::Migrations /> },
                             } }
                         </div>
                     </section>

@@ -3,6 +3,8 @@
 
 pub mod database;
 pub mod documents;
+pub mod timeline;
 
 pub use database::DatabaseView;
 pub use documents::DocumentsView;
+pub use timeline::TimelineView;
