@@ -5,6 +5,7 @@
 //! entry to [`COMMANDS`]; `help`, Tab completion and the page read the list.
 
 mod files;
+mod git;
 mod ls;
 mod mongo;
 mod nav;
@@ -44,6 +45,7 @@ pub static COMMANDS: &[Command] = &[
     postgres::DROPDB,
     postgres::PSQL,
     mongo::MONGOSH,
+    git::GIT,
     vars::ENV,
     vars::EXPORT,
     vars::UNSET,

@@ -1,0 +1,90 @@
+//! git, simulated: repositories on each machine and hosted remotes in the
+//! world, with git 2.47's wording, streams and exit statuses.
+//!
+//! Where the state lives: a machine's repositories are in
+//! [`crate::world::Machine::repos`], keyed by the work tree's top directory;
+//! the hosted remotes that every machine can clone, fetch from and push to
+//! are in [`crate::world::World::remotes`], keyed by URL
+//! (`git@github.com:team/app.git`). A work tree also has a `.git` directory
+//! in the machine's files ([`dotgit`]), and a repository counts only while
+//! that directory exists.
+//!
+//! The life of a command: [`run`] finds the subcommand, the repository above
+//! the working directory, and hands a copy of it to the porcelain in
+//! [`porcelain`] inside a [`session::Git`]. Success stores the copy back and
+//! rewrites `.git`; a [`GitError`] prints git's text and drops the copy.
+//!
+//! Objects are git's own (`object.rs`), so ids are the SHA-1s real git gives
+//! the same content, author and date; dates come from the world's clock.
+
+mod args;
+mod config;
+mod diff;
+mod dotgit;
+mod error;
+mod ident;
+mod ignore;
+mod merge;
+mod object;
+mod porcelain;
+mod repo;
+mod session;
+mod worktree;
+
+use std::collections::BTreeMap;
+
+pub use error::GitError;
+pub use object::Oid;
+pub use repo::{Head, Repo};
+
+use crate::world::ctx::Ctx;
+use crate::world::fs;
+
+/// A machine's repositories, by the absolute path of their work tree.
+pub type Repos = BTreeMap<String, Repo>;
+
+/// The world's hosted (bare) repositories, by URL.
+pub type Remotes = BTreeMap<String, Repo>;
+
+/// The URL of the team's hosted repository that a fresh world offers.
+pub const ORIGIN_URL: &str = "git@github.com:team/app.git";
+
+/// The hosted repositories a world starts with: the team's empty `app`.
+pub fn initial_remotes() -> Remotes {
+    let mut remotes = Remotes::new();
+    remotes.insert(ORIGIN_URL.to_string(), Repo::new("main", true));
+    remotes
+}
+
+/// Runs `git ARGS…` and returns its exit status.
+pub fn run(ctx: &mut Ctx, args: &[String]) -> i32 {
+    match porcelain::dispatch(ctx, args) {
+        Ok(status) => status,
+        Err(e) => {
+            ctx.eprint(&e.text);
+            e.status
+        }
+    }
+}
+
+/// The work tree that holds the working directory, if any: the nearest
+/// directory upwards that has a repository and a `.git` directory.
+pub fn find_root(ctx: &Ctx) -> Option<String> {
+    let machine = ctx.machine_ref();
+    let mut dir = machine.cwd.clone();
+    loop {
+        let git_dir = if dir == "/" {
+            "/.git".to_string()
+        } else {
+            format!("{dir}/.git")
+        };
+        if machine.repos.contains_key(&dir) && machine.fs.get(&git_dir).is_some_and(|n| n.is_dir())
+        {
+            return Some(dir);
+        }
+        if dir == "/" {
+            return None;
+        }
+        dir = fs::parent(&dir).to_string();
+    }
+}

@@ -1,0 +1,275 @@
+//! `git log` and `git show`.
+
+use crate::world::git::args;
+use crate::world::git::error::GitError;
+use crate::world::git::ident;
+use crate::world::git::repo::{Head, Repo};
+use crate::world::git::session::Git;
+
+use super::commit::stat_lines;
+use super::diffs::patch_between;
+use super::graph::Graph;
+use crate::world::git::diff;
+
+/// `(HEAD -> main, origin/main, feature)`: refs at a commit in git's order.
+pub fn decoration(repo: &Repo, id: &str) -> String {
+    let mut names: Vec<String> = Vec::new();
+    let current = repo.branch().map(|b| format!("refs/heads/{b}"));
+    for (name, target) in repo.refs.iter().rev() {
+        if target != id || Some(name) == current.as_ref() {
+            continue;
+        }
+        let short = name
+            .strip_prefix("refs/heads/")
+            .or_else(|| name.strip_prefix("refs/remotes/"))
+            .map(str::to_string)
+            .or_else(|| name.strip_prefix("refs/tags/").map(|t| format!("tag: {t}")))
+            .unwrap_or_else(|| name.clone());
+        names.push(short);
+    }
+    if repo.head_commit().as_deref() == Some(id) {
+        match &repo.head {
+            Head::Branch(b) => names.insert(0, format!("HEAD -> {b}")),
+            Head::Detached(_) => names.insert(0, "HEAD".to_string()),
+        }
+    }
+    if names.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", names.join(", "))
+    }
+}
+
+/// One commit in the medium format, without the trailing blank line.
+fn medium(repo: &Repo, id: &str, decorate: bool) -> String {
+    let Some(c) = repo.commit(id) else {
+        return String::new();
+    };
+    let mut out = format!(
+        "commit {id}{}\n",
+        if decorate {
+            decoration(repo, id)
+        } else {
+            String::new()
+        }
+    );
+    if c.parents.len() > 1 {
+        let short: Vec<&str> = c.parents.iter().map(|p| Repo::short(p)).collect();
+        out.push_str(&format!("Merge: {}\n", short.join(" ")));
+    }
+    out.push_str(&format!(
+        "Author: {} <{}>\nDate:   {}\n\n",
+        c.author.name,
+        c.author.email,
+        ident::format_date(c.author.time)
+    ));
+    for line in c.message.trim_end().lines() {
+        if line.is_empty() {
+            out.push('\n');
+        } else {
+            out.push_str(&format!("    {line}\n"));
+        }
+    }
+    out
+}
+
+/// The patch of a commit against its first parent (none for merges).
+fn commit_patch(repo: &Repo, id: &str) -> String {
+    let Some(c) = repo.commit(id) else {
+        return String::new();
+    };
+    if c.parents.len() > 1 {
+        return String::new();
+    }
+    let old = repo.snapshot(c.parents.first().map(String::as_str));
+    let new = repo.read_tree(&c.tree);
+    patch_between(repo, &old, &new)
+}
+
+/// `git log [--oneline] [--graph] [--all] [-p] [-n N] [REVISION]`
+pub fn log(git: &mut Git, args: &[String]) -> Result<i32, GitError> {
+    let mut args = args.to_vec();
+    // `-3` means `-n 3`.
+    for a in args.iter_mut() {
+        if a.len() > 1 && a.starts_with('-') && a[1..].bytes().all(|b| b.is_ascii_digit()) {
+            *a = format!("--max-count={}", &a[1..]);
+        }
+    }
+    let a = args::parse(
+        &args,
+        &[
+            "--oneline",
+            "--graph",
+            "--all",
+            "-p",
+            "--patch",
+            "-u",
+            "--stat",
+            "--decorate",
+            "--no-decorate",
+        ],
+        &["-n", "--max-count"],
+        "git log [<options>] [<revision-range>] [[--] <path>...]",
+    )?;
+    let limit = match a.value(&["-n", "--max-count"]) {
+        Some(n) => Some(
+            n.parse::<usize>()
+                .map_err(|_| GitError::fatal(&format!("'{n}': not an integer")))?,
+        ),
+        None => None,
+    };
+    let mut tips = Vec::new();
+    if a.has(&["--all"]) {
+        tips.extend(git.repo.refs.values().cloned());
+        tips.extend(git.repo.head_commit());
+    }
+    for rev in &a.operands {
+        tips.push(
+            git.repo
+                .resolve(rev)
+                .ok_or_else(|| GitError::bad_revision(rev))?,
+        );
+    }
+    if tips.is_empty() {
+        match git.repo.head_commit() {
+            Some(id) => tips.push(id),
+            None => {
+                let branch = git.repo.branch().unwrap_or("HEAD").to_string();
+                return Err(GitError::no_commits(&branch));
+            }
+        }
+    }
+    let mut commits = git.repo.history(&tips);
+    if let Some(n) = limit {
+        commits.truncate(n);
+    }
+    let oneline = a.has(&["--oneline"]);
+    let patch = a.has(&["-p", "--patch", "-u"]);
+    let stat = a.has(&["--stat"]);
+    let decorate = !a.has(&["--no-decorate"]);
+    let mut graph = a.has(&["--graph"]).then(Graph::default);
+    let mut out = String::new();
+    for (i, id) in commits.iter().enumerate() {
+        let mut body = if oneline {
+            let subject = git.repo.commit(id).map(|c| c.subject()).unwrap_or_default();
+            format!(
+                "{}{} {subject}\n",
+                Repo::short(id),
+                if decorate {
+                    decoration(&git.repo, id)
+                } else {
+                    String::new()
+                }
+            )
+        } else {
+            medium(&git.repo, id, decorate)
+        };
+        if stat {
+            if let Some(c) = git.repo.commit(id) {
+                let old = git.repo.snapshot(c.parents.first().map(String::as_str));
+                let new = git.repo.read_tree(&c.tree);
+                let (lines, _) = stat_lines(&git.repo, &old, &new);
+                if !lines.is_empty() {
+                    body.push_str(&format!(
+                        "{}{}",
+                        if oneline { "" } else { "\n" },
+                        diff::stat(&lines)
+                    ));
+                }
+            }
+        }
+        if patch {
+            let p = commit_patch(&git.repo, id);
+            if !p.is_empty() {
+                body.push_str(if oneline { "" } else { "\n" });
+                body.push_str(&p);
+            }
+        }
+        let separator = !oneline && i + 1 < commits.len();
+        match graph.as_mut() {
+            None => {
+                out.push_str(&body);
+                if separator {
+                    out.push('\n');
+                }
+            }
+            Some(g) => {
+                let row = g.row(&git.repo, id);
+                for line in &row.before {
+                    out.push_str(&format!("{line}\n"));
+                }
+                let mut lines: Vec<&str> = body.lines().collect();
+                if separator {
+                    lines.push("");
+                }
+                for (k, line) in lines.iter().enumerate() {
+                    let prefix = match k {
+                        0 => &row.first,
+                        1 => &row.second,
+                        _ => &row.rest,
+                    };
+                    out.push_str(format!("{prefix}{line}").trim_end_matches(' '));
+                    if line.is_empty() && k > 0 {
+                        // git keeps the lane bars on blank lines, with one space.
+                        out.push(' ');
+                    }
+                    out.push('\n');
+                }
+                if lines.len() == 1 && row.second_needed {
+                    out.push_str(&format!("{}\n", row.second));
+                }
+            }
+        }
+    }
+    git.out(&out);
+    Ok(0)
+}
+
+/// `git show [COMMIT]`
+pub fn show(git: &mut Git, args: &[String]) -> Result<i32, GitError> {
+    let a = args::parse(
+        args,
+        &["--stat", "--oneline"],
+        &[],
+        "git show [<options>] <object>...",
+    )?;
+    let rev = a.operands.first().map(String::as_str).unwrap_or("HEAD");
+    let id = match git.repo.resolve(rev) {
+        Some(id) => id,
+        None if rev == "HEAD" => {
+            let branch = git.repo.branch().unwrap_or("HEAD").to_string();
+            return Err(GitError::no_commits(&branch));
+        }
+        None => return Err(GitError::bad_revision(rev)),
+    };
+    let mut out = if a.has(&["--oneline"]) {
+        let subject = git
+            .repo
+            .commit(&id)
+            .map(|c| c.subject())
+            .unwrap_or_default();
+        format!(
+            "{}{} {subject}\n",
+            Repo::short(&id),
+            decoration(&git.repo, &id)
+        )
+    } else {
+        medium(&git.repo, &id, true)
+    };
+    if a.has(&["--stat"]) {
+        if let Some(c) = git.repo.commit(&id) {
+            let old = git.repo.snapshot(c.parents.first().map(String::as_str));
+            let new = git.repo.read_tree(&c.tree);
+            let (lines, _) = stat_lines(&git.repo, &old, &new);
+            out.push_str(&format!("\n{}", diff::stat(&lines)));
+        }
+    } else {
+        let p = commit_patch(&git.repo, &id);
+        if !p.is_empty() {
+            out.push('\n');
+            out.push_str(&p);
+        }
+    }
+    git.out(&out);
+    Ok(0)
+}

@@ -1,0 +1,388 @@
+//! One repository: its objects, refs, HEAD, index and configuration.
+//!
+//! Invariant: every id in `refs`, `head`, `index` and the commits and trees
+//! of `objects` names an object in `objects` (a repository owns all it
+//! reaches; pushing and fetching copy objects between repositories).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::object::{Commit, Object, Oid, TreeEntry, FILE_MODE, TREE_MODE};
+
+/// Paths below the work tree (`models.py`, `migrations/env.py`) to blob ids.
+pub type Snapshot = BTreeMap<String, Oid>;
+
+/// Where HEAD points.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Head {
+    /// `ref: refs/heads/NAME`; the branch may not exist yet (an unborn branch).
+    Branch(String),
+    /// A detached HEAD at a commit.
+    Detached(Oid),
+}
+
+/// The three sides of a path that a merge could not resolve.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Conflict {
+    /// The merge base's blob (stage 1), if the path existed there.
+    pub base: Option<Oid>,
+    /// Our blob (stage 2).
+    pub ours: Option<Oid>,
+    /// Their blob (stage 3).
+    pub theirs: Option<Oid>,
+}
+
+/// The staging area.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Index {
+    /// Stage-0 entries: what the next commit holds.
+    pub entries: Snapshot,
+    /// Unmerged paths, until `git add` resolves them.
+    pub conflicts: BTreeMap<String, Conflict>,
+}
+
+/// A merge that stopped on conflicts (`.git/MERGE_HEAD`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MergeState {
+    /// The commit being merged in.
+    pub theirs: Oid,
+    /// The message the concluding commit gets (`.git/MERGE_MSG`).
+    pub message: String,
+}
+
+/// A remote as `.git/config` names it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Remote {
+    /// `remote.NAME.url`.
+    pub url: String,
+}
+
+/// A repository; bare ones (the world's hosted remotes) have no index use.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Repo {
+    /// Every object, by id.
+    pub objects: BTreeMap<Oid, Object>,
+    /// Full ref names (`refs/heads/main`, `refs/remotes/origin/main`) to commits.
+    pub refs: BTreeMap<String, Oid>,
+    /// HEAD.
+    pub head: Head,
+    /// The index.
+    pub index: Index,
+    /// Configured remotes by name.
+    pub remotes: BTreeMap<String, Remote>,
+    /// Upstreams: branch name to (remote, branch on the remote).
+    pub upstreams: BTreeMap<String, (String, String)>,
+    /// Set while a conflicted merge waits for its commit.
+    pub merging: Option<MergeState>,
+    /// `refs/stash` and its reflog, newest first: commits whose tree is the
+    /// stashed work tree and whose first parent is where it was taken.
+    pub stash: Vec<Oid>,
+    /// True for a bare repository.
+    pub bare: bool,
+}
+
+impl Repo {
+    /// A new, empty repository whose HEAD is the unborn `branch`.
+    pub fn new(branch: &str, bare: bool) -> Self {
+        Repo {
+            objects: BTreeMap::new(),
+            refs: BTreeMap::new(),
+            head: Head::Branch(branch.to_string()),
+            index: Index::default(),
+            remotes: BTreeMap::new(),
+            upstreams: BTreeMap::new(),
+            merging: None,
+            stash: Vec::new(),
+            bare,
+        }
+    }
+
+    /// Stores an object and returns its id.
+    pub fn put(&mut self, object: Object) -> Oid {
+        let id = object.id();
+        self.objects.entry(id.clone()).or_insert(object);
+        id
+    }
+
+    /// Stores a blob.
+    pub fn put_blob(&mut self, text: &str) -> Oid {
+        self.put(Object::Blob(text.to_string()))
+    }
+
+    /// A blob's text; empty when the id is not a blob.
+    pub fn blob(&self, id: &str) -> &str {
+        match self.objects.get(id) {
+            Some(Object::Blob(text)) => text,
+            _ => "",
+        }
+    }
+
+    /// A commit, if `id` names one.
+    pub fn commit(&self, id: &str) -> Option<&Commit> {
+        match self.objects.get(id) {
+            Some(Object::Commit(c)) => Some(c),
+            _ => None,
+        }
+    }
+
+    /// Writes the trees for a snapshot and returns the root tree's id.
+    pub fn write_tree(&mut self, snapshot: &Snapshot) -> Oid {
+        self.write_subtree(snapshot, "")
+    }
+
+    fn write_subtree(&mut self, snapshot: &Snapshot, prefix: &str) -> Oid {
+        let mut entries = BTreeMap::new();
+        let mut dirs = BTreeSet::new();
+        for (path, oid) in snapshot.range(prefix.to_string()..) {
+            let Some(rest) = path.strip_prefix(prefix) else {
+                break;
+            };
+            match rest.split_once('/') {
+                Some((dir, _)) => {
+                    dirs.insert(dir.to_string());
+                }
+                None => {
+                    entries.insert(
+                        rest.to_string(),
+                        TreeEntry {
+                            mode: FILE_MODE,
+                            oid: oid.clone(),
+                        },
+                    );
+                }
+            }
+        }
+        for dir in dirs {
+            let oid = self.write_subtree(snapshot, &format!("{prefix}{dir}/"));
+            entries.insert(
+                dir,
+                TreeEntry {
+                    mode: TREE_MODE,
+                    oid,
+                },
+            );
+        }
+        self.put(Object::Tree(entries))
+    }
+
+    /// The files of a tree, flattened.
+    pub fn read_tree(&self, tree: &str) -> Snapshot {
+        let mut out = Snapshot::new();
+        let mut pending = vec![(String::new(), tree.to_string())];
+        while let Some((prefix, id)) = pending.pop() {
+            if let Some(Object::Tree(entries)) = self.objects.get(&id) {
+                for (name, entry) in entries {
+                    let path = format!("{prefix}{name}");
+                    if entry.mode == TREE_MODE {
+                        pending.push((format!("{path}/"), entry.oid.clone()));
+                    } else {
+                        out.insert(path, entry.oid.clone());
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// The files of a commit; empty for an unknown id.
+    pub fn snapshot(&self, commit: Option<&str>) -> Snapshot {
+        commit
+            .and_then(|c| self.commit(c))
+            .map(|c| self.read_tree(&c.tree))
+            .unwrap_or_default()
+    }
+
+    /// The branch HEAD names, if it is not detached.
+    pub fn branch(&self) -> Option<&str> {
+        match &self.head {
+            Head::Branch(name) => Some(name),
+            Head::Detached(_) => None,
+        }
+    }
+
+    /// The commit HEAD points at; `None` on an unborn branch.
+    pub fn head_commit(&self) -> Option<Oid> {
+        match &self.head {
+            Head::Branch(name) => self.refs.get(&format!("refs/heads/{name}")).cloned(),
+            Head::Detached(id) => Some(id.clone()),
+        }
+    }
+
+    /// Moves HEAD's branch (or the detached HEAD) to `id`.
+    pub fn set_head_commit(&mut self, id: &str) {
+        match &self.head {
+            Head::Branch(name) => {
+                self.refs
+                    .insert(format!("refs/heads/{name}"), id.to_string());
+            }
+            Head::Detached(_) => self.head = Head::Detached(id.to_string()),
+        }
+    }
+
+    /// The local branches, by name.
+    pub fn branches(&self) -> BTreeMap<String, Oid> {
+        self.refs_under("refs/heads/")
+    }
+
+    /// Refs below a prefix, by their name after it.
+    pub fn refs_under(&self, prefix: &str) -> BTreeMap<String, Oid> {
+        self.refs
+            .range(prefix.to_string()..)
+            .take_while(|(name, _)| name.starts_with(prefix))
+            .map(|(name, id)| (name[prefix.len()..].to_string(), id.clone()))
+            .collect()
+    }
+
+    /// Resolves a revision (`HEAD`, `main`, `origin/main`, an abbreviated id,
+    /// with `~N` and `^` suffixes) to a commit.
+    pub fn resolve(&self, rev: &str) -> Option<Oid> {
+        if let Some((base, n)) = rev.rsplit_once('~') {
+            let n: usize = if n.is_empty() { 1 } else { n.parse().ok()? };
+            let mut id = self.resolve(base)?;
+            for _ in 0..n {
+                id = self.commit(&id)?.parents.first()?.clone();
+            }
+            return Some(id);
+        }
+        if let Some(base) = rev.strip_suffix('^') {
+            let id = self.resolve(base)?;
+            return self.commit(&id)?.parents.first().cloned();
+        }
+        if rev == "HEAD" || rev == "@" {
+            return self.head_commit();
+        }
+        for name in [
+            rev.to_string(),
+            format!("refs/{rev}"),
+            format!("refs/tags/{rev}"),
+            format!("refs/heads/{rev}"),
+            format!("refs/remotes/{rev}"),
+            format!("refs/remotes/{rev}/HEAD"),
+        ] {
+            if let Some(id) = self.refs.get(&name) {
+                return Some(id.clone());
+            }
+        }
+        if rev.len() >= 4 && rev.len() <= 40 && rev.bytes().all(|b| b.is_ascii_hexdigit()) {
+            let lower = rev.to_ascii_lowercase();
+            let mut found = self
+                .objects
+                .range(lower.clone()..)
+                .take_while(|(id, _)| id.starts_with(&lower))
+                .filter(|(_, o)| matches!(o, Object::Commit(_)));
+            let first = found.next()?;
+            if found.next().is_none() {
+                return Some(first.0.clone());
+            }
+        }
+        None
+    }
+
+    /// Every commit reachable from `tips`, newest first by committer date
+    /// (ties broken by id, so the order is stable).
+    pub fn history(&self, tips: &[Oid]) -> Vec<Oid> {
+        let mut seen = BTreeSet::new();
+        let mut pending: Vec<Oid> = tips.to_vec();
+        while let Some(id) = pending.pop() {
+            if !seen.insert(id.clone()) {
+                continue;
+            }
+            if let Some(c) = self.commit(&id) {
+                pending.extend(c.parents.iter().cloned());
+            }
+        }
+        let mut list: Vec<Oid> = seen.into_iter().collect();
+        list.sort_by_key(|id| {
+            std::cmp::Reverse(self.commit(id).map(|c| c.committer.time).unwrap_or(0))
+        });
+        topo_order(self, list)
+    }
+
+    /// True when `ancestor` is `id` or reachable from it.
+    pub fn is_ancestor(&self, ancestor: &str, id: &str) -> bool {
+        self.history(&[id.to_string()])
+            .iter()
+            .any(|c| c == ancestor)
+    }
+
+    /// The best common ancestor of two commits, if any.
+    pub fn merge_base(&self, a: &str, b: &str) -> Option<Oid> {
+        let theirs: BTreeSet<Oid> = self.history(&[b.to_string()]).into_iter().collect();
+        let common: Vec<Oid> = self
+            .history(&[a.to_string()])
+            .into_iter()
+            .filter(|c| theirs.contains(c))
+            .collect();
+        // The best base is a common ancestor that no other common ancestor descends from.
+        common
+            .iter()
+            .find(|c| {
+                !common
+                    .iter()
+                    .any(|other| other != *c && self.is_ancestor(c, other))
+            })
+            .cloned()
+    }
+
+    /// Copies `ids` and everything they reach from `other` into this repository.
+    pub fn copy_reachable(&mut self, other: &Repo, ids: &[Oid]) {
+        let mut pending: Vec<Oid> = ids.to_vec();
+        while let Some(id) = pending.pop() {
+            if self.objects.contains_key(&id) {
+                continue;
+            }
+            let Some(object) = other.objects.get(&id) else {
+                continue;
+            };
+            match object {
+                Object::Blob(_) => {}
+                Object::Tree(entries) => pending.extend(entries.values().map(|e| e.oid.clone())),
+                Object::Commit(c) => {
+                    pending.push(c.tree.clone());
+                    pending.extend(c.parents.iter().cloned());
+                }
+            }
+            self.objects.insert(id, object.clone());
+        }
+    }
+
+    /// An id shortened as git shortens it by default.
+    pub fn short(id: &str) -> &str {
+        id.get(..7).unwrap_or(id)
+    }
+}
+
+/// Orders commits (already newest first) so that no commit comes before
+/// one of its children, as `git log` shows them.
+fn topo_order(repo: &Repo, by_date: Vec<Oid>) -> Vec<Oid> {
+    let set: BTreeSet<&Oid> = by_date.iter().collect();
+    let mut children: BTreeMap<&str, usize> = BTreeMap::new();
+    for id in &by_date {
+        if let Some(c) = repo.commit(id) {
+            for p in &c.parents {
+                if set.contains(p) {
+                    *children.entry(p.as_str()).or_default() += 1;
+                }
+            }
+        }
+    }
+    let mut out = Vec::with_capacity(by_date.len());
+    let mut placed = BTreeSet::new();
+    while out.len() < by_date.len() {
+        let next = by_date.iter().find(|id| {
+            !placed.contains(id.as_str()) && children.get(id.as_str()).copied().unwrap_or(0) == 0
+        });
+        let Some(next) = next else {
+            break;
+        };
+        placed.insert(next.clone());
+        out.push(next.clone());
+        if let Some(c) = repo.commit(next) {
+            for p in &c.parents {
+                if let Some(n) = children.get_mut(p.as_str()) {
+                    *n = n.saturating_sub(1);
+                }
+            }
+        }
+    }
+    out
+}
