@@ -38,6 +38,9 @@ pub fn sync(fs: &mut Fs, root: &str, repo: &Repo, now: i64) {
     for (name, id) in &repo.refs {
         files.push((name.clone(), format!("{id}\n")));
     }
+    for (name, target) in &repo.symrefs {
+        files.push((name.clone(), format!("ref: {target}\n")));
+    }
     if let Some(merge) = &repo.merging {
         files.push(("MERGE_HEAD".to_string(), format!("{}\n", merge.theirs)));
         files.push(("MERGE_MSG".to_string(), merge.message.clone()));

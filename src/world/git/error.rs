@@ -7,6 +7,8 @@ use std::fmt;
 /// A failed git command.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct GitError {
+    /// What git prints on standard output before it fails (often nothing).
+    pub stdout: String,
     /// What git prints on standard error, newline-terminated lines.
     pub text: String,
     /// The exit status (128 for `fatal:`, 129 for usage, 1 otherwise).
@@ -21,7 +23,11 @@ impl fmt::Display for GitError {
 
 impl GitError {
     fn new(text: String, status: i32) -> Self {
-        GitError { text, status }
+        GitError {
+            stdout: String::new(),
+            text,
+            status,
+        }
     }
 
     /// `fatal: MESSAGE`, exit 128.
@@ -136,16 +142,18 @@ impl GitError {
         )
     }
 
-    /// `git commit` with unmerged paths.
-    pub fn commit_unmerged() -> Self {
-        Self::new(
+    /// `git commit` with unmerged paths, listed first as `U\tPATH`.
+    pub fn commit_unmerged(paths: &[String]) -> Self {
+        let mut e = Self::new(
             "error: Committing is not possible because you have unmerged files.\n\
              hint: Fix them up in the work tree, and then use 'git add/rm <file>'\n\
              hint: as appropriate to mark resolution and make a commit.\n\
              fatal: Exiting because of an unresolved conflict.\n"
                 .to_string(),
             128,
-        )
+        );
+        e.stdout = paths.iter().map(|p| format!("U\t{p}\n")).collect();
+        e
     }
 
     /// `git merge --abort` with no merge.

@@ -61,6 +61,7 @@ pub fn run(ctx: &mut Ctx, args: &[String]) -> i32 {
     match porcelain::dispatch(ctx, args) {
         Ok(status) => status,
         Err(e) => {
+            ctx.print(&e.stdout);
             ctx.eprint(&e.text);
             e.status
         }

@@ -63,6 +63,9 @@ pub struct Repo {
     pub objects: BTreeMap<Oid, Object>,
     /// Full ref names (`refs/heads/main`, `refs/remotes/origin/main`) to commits.
     pub refs: BTreeMap<String, Oid>,
+    /// Symbolic refs other than HEAD (`refs/remotes/origin/HEAD` to
+    /// `refs/remotes/origin/main`), by name.
+    pub symrefs: BTreeMap<String, String>,
     /// HEAD.
     pub head: Head,
     /// The index.
@@ -86,6 +89,7 @@ impl Repo {
         Repo {
             objects: BTreeMap::new(),
             refs: BTreeMap::new(),
+            symrefs: BTreeMap::new(),
             head: Head::Branch(branch.to_string()),
             index: Index::default(),
             remotes: BTreeMap::new(),
@@ -218,6 +222,17 @@ impl Repo {
         }
     }
 
+    /// Every ref with symbolic ones resolved, by full name.
+    pub fn all_refs(&self) -> BTreeMap<String, Oid> {
+        let mut all = self.refs.clone();
+        for (name, target) in &self.symrefs {
+            if let Some(id) = self.refs.get(target) {
+                all.insert(name.clone(), id.clone());
+            }
+        }
+        all
+    }
+
     /// The local branches, by name.
     pub fn branches(&self) -> BTreeMap<String, Oid> {
         self.refs_under("refs/heads/")
@@ -259,6 +274,9 @@ impl Repo {
             format!("refs/remotes/{rev}/HEAD"),
         ] {
             if let Some(id) = self.refs.get(&name) {
+                return Some(id.clone());
+            }
+            if let Some(id) = self.symrefs.get(&name).and_then(|t| self.refs.get(t)) {
                 return Some(id.clone());
             }
         }

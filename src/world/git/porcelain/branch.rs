@@ -155,8 +155,24 @@ fn list(git: &Git, verbose: bool, all: bool, remotes_only: bool) -> String {
     }
     if all || remotes_only {
         let prefix = if remotes_only { "" } else { "remotes/" };
-        for (name, id) in repo.refs_under("refs/remotes/") {
-            rows.push((false, format!("{prefix}{name}"), id));
+        let mut remote_rows: std::collections::BTreeMap<String, (String, Oid)> = repo
+            .refs_under("refs/remotes/")
+            .into_iter()
+            .map(|(name, id)| (name.clone(), (format!("{prefix}{name}"), id)))
+            .collect();
+        for (name, target) in &repo.symrefs {
+            if let (Some(short), Some(id)) =
+                (name.strip_prefix("refs/remotes/"), repo.refs.get(target))
+            {
+                let to = target.strip_prefix("refs/remotes/").unwrap_or(target);
+                remote_rows.insert(
+                    short.to_string(),
+                    (format!("{prefix}{short} -> {to}"), id.clone()),
+                );
+            }
+        }
+        for (_, (label, id)) in remote_rows {
+            rows.push((false, label, id));
         }
     }
     let width = rows.iter().map(|r| r.1.len()).max().unwrap_or(0);

@@ -17,7 +17,8 @@ pub fn commit(git: &mut Git, args: &[String]) -> Result<i32, GitError> {
         "git commit [-a | --interactive | --patch] [-s] [-v] [-u[<mode>]] [--amend]",
     )?;
     if !git.repo.index.conflicts.is_empty() {
-        return Err(GitError::commit_unmerged());
+        let paths: Vec<String> = git.repo.index.conflicts.keys().cloned().collect();
+        return Err(GitError::commit_unmerged(&paths));
     }
     if a.has(&["-a", "--all"]) {
         let files = git.files();

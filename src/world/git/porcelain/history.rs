@@ -15,7 +15,7 @@ use crate::world::git::diff;
 pub fn decoration(repo: &Repo, id: &str) -> String {
     let mut names: Vec<String> = Vec::new();
     let current = repo.branch().map(|b| format!("refs/heads/{b}"));
-    for (name, target) in repo.refs.iter().rev() {
+    for (name, target) in repo.all_refs().iter().rev() {
         if target != id || Some(name) == current.as_ref() {
             continue;
         }
@@ -139,7 +139,11 @@ pub fn log(git: &mut Git, args: &[String]) -> Result<i32, GitError> {
             }
         }
     }
-    let mut commits = git.repo.history(&tips);
+    let mut commits = if a.has(&["--graph"]) {
+        super::graph::order(&git.repo, &tips)
+    } else {
+        git.repo.history(&tips)
+    };
     if let Some(n) = limit {
         commits.truncate(n);
     }
@@ -198,25 +202,25 @@ pub fn log(git: &mut Git, args: &[String]) -> Result<i32, GitError> {
                 for line in &row.before {
                     out.push_str(&format!("{line}\n"));
                 }
-                let mut lines: Vec<&str> = body.lines().collect();
-                if separator {
-                    lines.push("");
-                }
+                let lines: Vec<&str> = body.lines().collect();
                 for (k, line) in lines.iter().enumerate() {
                     let prefix = match k {
                         0 => &row.first,
                         1 => &row.second,
                         _ => &row.rest,
                     };
-                    out.push_str(format!("{prefix}{line}").trim_end_matches(' '));
-                    if line.is_empty() && k > 0 {
-                        // git keeps the lane bars on blank lines, with one space.
-                        out.push(' ');
+                    if line.is_empty() {
+                        out.push_str(prefix);
+                    } else {
+                        out.push_str(&format!("{prefix}{line}"));
                     }
                     out.push('\n');
                 }
                 if lines.len() == 1 && row.second_needed {
                     out.push_str(&format!("{}\n", row.second));
+                }
+                if separator {
+                    out.push_str(&format!("{}\n", row.separator));
                 }
             }
         }

@@ -73,6 +73,7 @@ pub fn remote(git: &mut Git, args: &[String]) -> Result<i32, GitError> {
             }
             let prefix = format!("refs/remotes/{name}/");
             git.repo.refs.retain(|r, _| !r.starts_with(&prefix));
+            git.repo.symrefs.retain(|r, _| !r.starts_with(&prefix));
             git.repo.upstreams.retain(|_, (r, _)| r != name);
             Ok(0)
         }
@@ -135,7 +136,8 @@ fn fetch_into(git: &mut Git, name: &str) -> Result<String, GitError> {
     let (url, theirs) = hosted(git, name)?;
     let mut lines = Vec::new();
     let branches = theirs.branches();
-    let width = branches.keys().map(String::len).max().unwrap_or(0);
+    // git's fetch lines align the ref names to at least ten columns.
+    let width = branches.keys().map(String::len).max().unwrap_or(0).max(10);
     for (branch, id) in &branches {
         let key = format!("refs/remotes/{name}/{branch}");
         let old = git.repo.refs.get(&key).cloned();

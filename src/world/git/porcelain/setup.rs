@@ -103,6 +103,10 @@ pub fn clone(ctx: &mut Ctx, args: &[String]) -> Result<i32, GitError> {
     }
     let head = remote.head_commit();
     if let Some(id) = &head {
+        repo.symrefs.insert(
+            "refs/remotes/origin/HEAD".to_string(),
+            format!("refs/remotes/origin/{remote_branch}"),
+        );
         repo.refs
             .insert(format!("refs/heads/{remote_branch}"), id.clone());
         repo.upstreams.insert(

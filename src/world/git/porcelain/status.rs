@@ -148,7 +148,11 @@ pub fn long(git: &Git) -> String {
         Head::Branch(b) => format!("On branch {b}\n"),
         Head::Detached(id) => format!("HEAD detached at {}\n", Repo::short(id)),
     };
-    out.push_str(&tracking(repo));
+    let track = tracking(repo);
+    if !track.is_empty() {
+        out.push_str(&track);
+        out.push('\n');
+    }
     let unborn = repo.head_commit().is_none();
     if unborn {
         out.push_str("\nNo commits yet\n\n");
@@ -202,8 +206,8 @@ pub fn long(git: &Git) -> String {
         }
         out.push('\n');
     }
-    if c.staged.is_empty() && c.unmerged.is_empty() {
-        if !c.unstaged.is_empty() {
+    if c.staged.is_empty() {
+        if !c.unstaged.is_empty() || !c.unmerged.is_empty() {
             out.push_str("no changes added to commit (use \"git add\" and/or \"git commit -a\")\n");
         } else if !c.untracked.is_empty() {
             out.push_str(
