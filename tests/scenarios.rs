@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use schemalab::world::{World, DEFAULT_SEED};
 
 /// The areas whose scenarios run through `World::run`.
-const AREAS: [&str; 1] = ["world"];
+const AREAS: [&str; 2] = ["world", "git"];
 
 struct Step {
     must_fail: bool,

@@ -339,8 +339,37 @@ fn to_branch(git: &mut Git, name: &str, create: Option<Option<&str>>) -> Result<
 
 const DETACHED_ADVICE: &str = "You are in 'detached HEAD' state. You can look around, make experimental\nchanges and commit them, and you can discard any commits you make in this\nstate without impacting any branches by switching back to a branch.\n\nIf you want to create a new branch to retain commits you create, you may\ndo so (now or later) by using -c with the switch command. Example:\n\n  git switch -c <new-branch-name>\n\nOr undo this operation with:\n\n  git switch -\n\nTurn off this advice by setting config variable advice.detachedHead to false\n\n";
 
-/// `git switch [-c NEW [START]] BRANCH`
+/// Runs a switch or checkout; with `-q` its messages on standard error are dropped.
+fn quietly(
+    git: &mut Git,
+    quiet: bool,
+    f: impl FnOnce(&mut Git) -> Result<i32, GitError>,
+) -> Result<i32, GitError> {
+    let mark = git.ctx.out.chunks.len();
+    let status = f(git)?;
+    if quiet {
+        let kept: Vec<_> = git.ctx.out.chunks.split_off(mark);
+        for chunk in kept {
+            if chunk.stream != crate::world::Stream::Stderr {
+                git.ctx.out.push(chunk.stream, &chunk.text);
+            }
+        }
+    }
+    Ok(status)
+}
+
+/// `git switch [-q] [-c NEW [START]] BRANCH`
 pub fn switch(git: &mut Git, args: &[String]) -> Result<i32, GitError> {
+    let quiet = args.iter().any(|a| a == "-q" || a == "--quiet");
+    let args: Vec<String> = args
+        .iter()
+        .filter(|a| *a != "-q" && *a != "--quiet")
+        .cloned()
+        .collect();
+    quietly(git, quiet, |git| switch_inner(git, &args))
+}
+
+fn switch_inner(git: &mut Git, args: &[String]) -> Result<i32, GitError> {
     let a = args::parse(
         args,
         &["--detach", "-d"],
@@ -388,8 +417,18 @@ fn detach(git: &mut Git, rev: &str) -> Result<i32, GitError> {
     Ok(0)
 }
 
-/// `git checkout [-b NEW [START]] BRANCH`, `git checkout COMMIT`, `git checkout [--] PATH...`
+/// `git checkout [-q] [-b NEW [START]] BRANCH`, `git checkout COMMIT`, `git checkout [--] PATH...`
 pub fn checkout(git: &mut Git, args: &[String]) -> Result<i32, GitError> {
+    let quiet = args.iter().any(|a| a == "-q" || a == "--quiet");
+    let args: Vec<String> = args
+        .iter()
+        .filter(|a| *a != "-q" && *a != "--quiet")
+        .cloned()
+        .collect();
+    quietly(git, quiet, |git| checkout_inner(git, &args))
+}
+
+fn checkout_inner(git: &mut Git, args: &[String]) -> Result<i32, GitError> {
     let a = args::parse(
         args,
         &["--detach", "-f", "--force"],
