@@ -360,22 +360,16 @@ fn quietly(
 
 /// `git switch [-q] [-c NEW [START]] BRANCH`
 pub fn switch(git: &mut Git, args: &[String]) -> Result<i32, GitError> {
-    let quiet = args.iter().any(|a| a == "-q" || a == "--quiet");
-    let args: Vec<String> = args
-        .iter()
-        .filter(|a| *a != "-q" && *a != "--quiet")
-        .cloned()
-        .collect();
-    quietly(git, quiet, |git| switch_inner(git, &args))
-}
-
-fn switch_inner(git: &mut Git, args: &[String]) -> Result<i32, GitError> {
     let a = args::parse(
         args,
-        &["--detach", "-d"],
+        &["--detach", "-d", "-q", "--quiet"],
         &["-c", "--create", "-C"],
         "git switch [<options>] [<branch>]",
     )?;
+    quietly(git, a.has(&["-q", "--quiet"]), |git| switch_inner(git, a))
+}
+
+fn switch_inner(git: &mut Git, a: args::Args) -> Result<i32, GitError> {
     if let Some(name) = a.value(&["-c", "--create", "-C"]) {
         let name = name.to_string();
         return to_branch(git, &name, Some(a.operands.first().map(String::as_str)));
@@ -419,22 +413,16 @@ fn detach(git: &mut Git, rev: &str) -> Result<i32, GitError> {
 
 /// `git checkout [-q] [-b NEW [START]] BRANCH`, `git checkout COMMIT`, `git checkout [--] PATH...`
 pub fn checkout(git: &mut Git, args: &[String]) -> Result<i32, GitError> {
-    let quiet = args.iter().any(|a| a == "-q" || a == "--quiet");
-    let args: Vec<String> = args
-        .iter()
-        .filter(|a| *a != "-q" && *a != "--quiet")
-        .cloned()
-        .collect();
-    quietly(git, quiet, |git| checkout_inner(git, &args))
-}
-
-fn checkout_inner(git: &mut Git, args: &[String]) -> Result<i32, GitError> {
     let a = args::parse(
         args,
-        &["--detach", "-f", "--force"],
+        &["--detach", "-f", "--force", "-q", "--quiet"],
         &["-b", "-B"],
         "git checkout [<options>] <branch>",
     )?;
+    quietly(git, a.has(&["-q", "--quiet"]), |git| checkout_inner(git, a))
+}
+
+fn checkout_inner(git: &mut Git, a: args::Args) -> Result<i32, GitError> {
     if let Some(name) = a.value(&["-b", "-B"]) {
         let name = name.to_string();
         return to_branch(git, &name, Some(a.operands.first().map(String::as_str)));
