@@ -6,12 +6,12 @@
 //! the hosted remotes that every machine can clone, fetch from and push to
 //! are in [`crate::world::World::remotes`], keyed by URL
 //! (`git@github.com:team/app.git`). A work tree also has a `.git` directory
-//! in the machine's files ([`dotgit`]), and a repository counts only while
+//! in the machine's files (`dotgit.rs`), and a repository counts only while
 //! that directory exists.
 //!
 //! The life of a command: [`run`] finds the subcommand, the repository above
 //! the working directory, and hands a copy of it to the porcelain in
-//! [`porcelain`] inside a [`session::Git`]. Success stores the copy back and
+//! `porcelain/` inside a `session::Git`. Success stores the copy back and
 //! rewrites `.git`; a [`GitError`] prints git's text and drops the copy.
 //!
 //! Objects are git's own (`object.rs`), so ids are the SHA-1s real git gives
