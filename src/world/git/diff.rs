@@ -16,6 +16,24 @@ pub struct FileChange<'a> {
     pub new: Option<(&'a str, &'a str)>,
 }
 
+/// Exact renames between two sides: each path only in `new` whose blob is
+/// that of a path only in `old`, paired in path order as `(from, to)`.
+pub fn renames(
+    old: &std::collections::BTreeMap<String, String>,
+    new: &std::collections::BTreeMap<String, String>,
+) -> Vec<(String, String)> {
+    let mut gone: Vec<(&String, &String)> =
+        old.iter().filter(|(p, _)| !new.contains_key(*p)).collect();
+    let mut pairs = Vec::new();
+    for (path, id) in new.iter().filter(|(p, _)| !old.contains_key(*p)) {
+        if let Some(i) = gone.iter().position(|(_, old_id)| *old_id == id) {
+            let (from, _) = gone.remove(i);
+            pairs.push((from.clone(), path.clone()));
+        }
+    }
+    pairs
+}
+
 /// Lines added and removed.
 pub fn counts(old: &str, new: &str) -> (usize, usize) {
     let patch = DiffOptions::new().set_context_len(0).create_patch(old, new);
@@ -159,13 +177,10 @@ pub fn stat(lines: &[StatLine]) -> String {
         } else {
             (l.added, l.removed)
         };
-        out.push_str(&format!(
-            " {:<width$} | {:>num_width$} {}{}\n",
-            l.path,
-            total,
-            "+".repeat(plus),
-            "-".repeat(minus)
-        ));
+        let bar = format!("{}{}", "+".repeat(plus), "-".repeat(minus));
+        let line = format!(" {:<width$} | {:>num_width$} {bar}", l.path, total);
+        out.push_str(line.trim_end());
+        out.push('\n');
     }
     out.push_str(&summary(lines));
     out
@@ -178,6 +193,11 @@ pub fn summary(lines: &[StatLine]) -> String {
     let removed: usize = lines.iter().map(|l| l.removed).sum();
     let mut out = format!(" {files} file{} changed", if files == 1 { "" } else { "s" });
     if added > 0 || removed == 0 {
+        if added == 0 {
+            // git names both counts when a change adds and removes nothing.
+            out.push_str(", 0 insertions(+), 0 deletions(-)\n");
+            return out;
+        }
         out.push_str(&format!(
             ", {added} insertion{}(+)",
             if added == 1 { "" } else { "s" }
@@ -190,5 +210,130 @@ pub fn summary(lines: &[StatLine]) -> String {
         ));
     }
     out.push('\n');
+    out
+}
+
+/// One line of a combined diff: a mark per parent and the text.
+struct Row {
+    marks: [char; 2],
+    text: String,
+    /// False for a line only a parent had.
+    in_result: bool,
+}
+
+/// `git diff` of a conflicted path (`diff --cc`): the work-tree file against
+/// both sides, a column of marks per side, only hunks where both sides differ.
+pub fn combined(path: &str, ours: (&str, &str), theirs: (&str, &str), work: &str) -> String {
+    let work_lines: Vec<&str> = work.split_inclusive('\n').collect();
+    // For each side: which work lines it lacks, and its lines removed before each work line.
+    let mut added = [vec![false; work_lines.len()], vec![false; work_lines.len()]];
+    let mut removed: [Vec<Vec<String>>; 2] = [
+        vec![Vec::new(); work_lines.len() + 1],
+        vec![Vec::new(); work_lines.len() + 1],
+    ];
+    for (k, text) in [ours.1, theirs.1].into_iter().enumerate() {
+        let patch = DiffOptions::new()
+            .set_context_len(usize::MAX / 4)
+            .create_patch(text, work);
+        let mut j = 0;
+        for hunk in patch.hunks() {
+            for line in hunk.lines() {
+                match line {
+                    Line::Context(_) => j += 1,
+                    Line::Insert(_) => {
+                        if let Some(a) = added[k].get_mut(j) {
+                            *a = true;
+                        }
+                        j += 1;
+                    }
+                    Line::Delete(t) => {
+                        if let Some(r) = removed[k].get_mut(j) {
+                            r.push(t.to_string());
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let mut rows = Vec::new();
+    for j in 0..=work_lines.len() {
+        for (k, gone) in removed.iter().enumerate() {
+            for text in &gone[j] {
+                let mut marks = [' ', ' '];
+                marks[k] = '-';
+                rows.push(Row {
+                    marks,
+                    text: text.clone(),
+                    in_result: false,
+                });
+            }
+        }
+        if let Some(text) = work_lines.get(j) {
+            rows.push(Row {
+                marks: [
+                    if added[0][j] { '+' } else { ' ' },
+                    if added[1][j] { '+' } else { ' ' },
+                ],
+                text: text.to_string(),
+                in_result: true,
+            });
+        }
+    }
+    let mut out = format!(
+        "diff --cc {path}\nindex {},{}..0000000\n--- a/{path}\n+++ b/{path}\n",
+        Repo::short(ours.0),
+        Repo::short(theirs.0)
+    );
+    let changed: Vec<usize> = (0..rows.len())
+        .filter(|&i| rows[i].marks != [' ', ' '])
+        .collect();
+    let mut i = 0;
+    while i < changed.len() {
+        let start = changed[i].saturating_sub(3);
+        let mut end = changed[i] + 3;
+        let mut both = [false, false];
+        while i < changed.len() && changed[i] <= end + 3 {
+            end = changed[i] + 3;
+            let row = &rows[changed[i]];
+            both[0] |= row.marks[0] != ' ';
+            both[1] |= row.marks[1] != ' ';
+            i += 1;
+        }
+        let end = end.min(rows.len().saturating_sub(1));
+        if !(both[0] && both[1]) {
+            continue;
+        }
+        let line_of = |k: usize, upto: usize| {
+            rows[..upto]
+                .iter()
+                .filter(|r| {
+                    if r.in_result {
+                        r.marks[k] == ' '
+                    } else {
+                        r.marks[k] == '-'
+                    }
+                })
+                .count()
+        };
+        let work_of = |upto: usize| rows[..upto].iter().filter(|r| r.in_result).count();
+        let mut header = String::from("@@@");
+        for k in 0..2 {
+            let first = line_of(k, start) + 1;
+            let count = line_of(k, end + 1) - line_of(k, start);
+            header.push_str(&format!(" -{first},{count}"));
+        }
+        let first = work_of(start) + 1;
+        let count = work_of(end + 1) - work_of(start);
+        header.push_str(&format!(" +{first},{count} @@@\n"));
+        out.push_str(&header);
+        for row in &rows[start..=end] {
+            out.push(row.marks[0]);
+            out.push(row.marks[1]);
+            out.push_str(&row.text);
+            if !row.text.ends_with('\n') {
+                out.push('\n');
+            }
+        }
+    }
     out
 }

@@ -66,9 +66,39 @@ pub fn branch(git: &mut Git, args: &[String]) -> Result<i32, GitError> {
             "--delete",
             "--show-current",
         ],
-        &[],
+        &["-u", "--set-upstream-to"],
         "git branch [<options>] [-r | -a] [--merged] [--no-merged]",
     )?;
+    if let Some(upstream) = a.value(&["-u", "--set-upstream-to"]) {
+        let upstream = upstream.to_string();
+        let branch = match a.operands.first() {
+            Some(b) => b.clone(),
+            None => git
+                .repo
+                .branch()
+                .map(str::to_string)
+                .ok_or_else(|| GitError::fatal("could not set upstream of HEAD to origin/main when it does not point to any branch"))?,
+        };
+        let Some((remote, merge)) = upstream.split_once('/') else {
+            return Err(GitError::fatal(&format!(
+                "the requested upstream branch '{upstream}' does not exist"
+            )));
+        };
+        if !git
+            .repo
+            .refs
+            .contains_key(&format!("refs/remotes/{upstream}"))
+        {
+            return Err(GitError::raw(format!("fatal: the requested upstream branch '{upstream}' does not exist\nhint: \nhint: If you are planning on basing your work on an upstream\nhint: branch that already exists at the remote, you may need to\nhint: run \"git fetch\" to retrieve it.\nhint: \nhint: If you are planning to push out a new local branch that\nhint: will track its remote counterpart, you may want to use\nhint: \"git push -u\" to set the upstream config as you push.\nhint: Disable this message with \"git config set advice.setUpstreamFailure false\"\n"), 128));
+        }
+        git.repo
+            .upstreams
+            .insert(branch.clone(), (remote.to_string(), merge.to_string()));
+        git.out(&format!(
+            "branch '{branch}' set up to track '{upstream}'.\n"
+        ));
+        return Ok(0);
+    }
     if a.has(&["--show-current"]) {
         if let Some(b) = git.repo.branch() {
             let line = format!("{b}\n");
@@ -315,6 +345,19 @@ fn to_branch(git: &mut Git, name: &str, create: Option<Option<&str>>) -> Result<
             }
         },
     };
+    if let Head::Detached(old) = &git.repo.head {
+        if target.as_ref() != Some(old) {
+            let subject = git
+                .repo
+                .commit(old)
+                .map(|c| c.subject().to_string())
+                .unwrap_or_default();
+            git.err(&format!(
+                "Previous HEAD position was {} {subject}\n",
+                Repo::short(old)
+            ));
+        }
+    }
     let unborn_switch = git.repo.head_commit().is_none() && target.is_none();
     if !unborn_switch {
         move_head(git, target.as_deref(), Head::Branch(name.to_string()))?;
@@ -332,8 +375,10 @@ fn to_branch(git: &mut Git, name: &str, create: Option<Option<&str>>) -> Result<
         "Switched to branch"
     };
     git.err(&format!("{word} '{name}'\n"));
-    let track = status::tracking(&git.repo);
-    git.out(&track);
+    if !fresh {
+        let track = status::tracking(&git.repo);
+        git.out(&track);
+    }
     Ok(0)
 }
 

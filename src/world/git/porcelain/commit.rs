@@ -102,7 +102,20 @@ pub fn stat_lines(repo: &Repo, old: &Snapshot, new: &Snapshot) -> (Vec<StatLine>
     let mut lines = Vec::new();
     let mut modes = String::new();
     let paths: std::collections::BTreeSet<&String> = old.keys().chain(new.keys()).collect();
+    let renamed = diff::renames(old, new);
     for path in paths {
+        if renamed.iter().any(|(from, _)| from == path) {
+            continue;
+        }
+        if let Some((from, _)) = renamed.iter().find(|(_, to)| to == path) {
+            modes.push_str(&format!(" rename {from} => {path} (100%)\n"));
+            lines.push(StatLine {
+                path: format!("{from} => {path}"),
+                added: 0,
+                removed: 0,
+            });
+            continue;
+        }
         let a = old.get(path);
         let b = new.get(path);
         if a == b {

@@ -22,10 +22,27 @@ fn from_snapshot(repo: &Repo, snapshot: &Snapshot) -> Side {
         .collect()
 }
 
+/// The blob ids of a side, for rename detection.
+fn ids(side: &Side) -> BTreeMap<String, String> {
+    side.iter()
+        .map(|(p, (id, _))| (p.clone(), id.clone()))
+        .collect()
+}
+
 fn render(old: &Side, new: &Side, paths: &[String]) -> String {
     let all: BTreeSet<&String> = old.keys().chain(new.keys()).collect();
+    let renamed = diff::renames(&ids(old), &ids(new));
     let mut out = String::new();
     for path in all {
+        if renamed.iter().any(|(from, _)| from == path) {
+            continue;
+        }
+        if let Some((from, _)) = renamed.iter().find(|(_, to)| to == path) {
+            out.push_str(&format!(
+                "diff --git a/{from} b/{path}\nsimilarity index 100%\nrename from {from}\nrename to {path}\n"
+            ));
+            continue;
+        }
         if !paths.is_empty() && !paths.iter().any(|s| under(path, s)) {
             continue;
         }
@@ -45,8 +62,20 @@ fn render(old: &Side, new: &Side, paths: &[String]) -> String {
 
 fn render_stat(old: &Side, new: &Side, paths: &[String]) -> String {
     let all: BTreeSet<&String> = old.keys().chain(new.keys()).collect();
+    let renamed = diff::renames(&ids(old), &ids(new));
     let mut lines = Vec::new();
     for path in all {
+        if renamed.iter().any(|(from, _)| from == path) {
+            continue;
+        }
+        if let Some((from, _)) = renamed.iter().find(|(_, to)| to == path) {
+            lines.push(StatLine {
+                path: format!("{from} => {path}"),
+                added: 0,
+                removed: 0,
+            });
+            continue;
+        }
         if !paths.is_empty() && !paths.iter().any(|s| under(path, s)) {
             continue;
         }
@@ -75,6 +104,27 @@ fn render_stat(old: &Side, new: &Side, paths: &[String]) -> String {
 /// The patch between two stored snapshots.
 pub fn patch_between(repo: &Repo, old: &Snapshot, new: &Snapshot) -> String {
     render(&from_snapshot(repo, old), &from_snapshot(repo, new), &[])
+}
+
+/// The combined diffs of conflicted paths against the work tree.
+fn unmerged(git: &Git, paths: &[String]) -> String {
+    let files = git.files();
+    let mut out = String::new();
+    for (path, c) in &git.repo.index.conflicts {
+        if !paths.is_empty() && !paths.iter().any(|s| under(path, s)) {
+            continue;
+        }
+        let (Some(ours), Some(theirs), Some(work)) = (&c.ours, &c.theirs, files.get(path)) else {
+            continue;
+        };
+        out.push_str(&diff::combined(
+            path,
+            (ours, git.repo.blob(ours)),
+            (theirs, git.repo.blob(theirs)),
+            work,
+        ));
+    }
+    out
 }
 
 /// `git diff [--staged | --cached] [--stat] [COMMIT [COMMIT]] [-- PATH...]`
@@ -155,6 +205,8 @@ pub fn diff(git: &mut Git, args: &[String]) -> Result<i32, GitError> {
             .filter(|p| paths.is_empty() || paths.iter().any(|s| under(p, s)))
             .map(|p| format!("{p}\n"))
             .collect()
+    } else if revs.is_empty() && !staged {
+        render(&old, &new, &paths) + &unmerged(git, &paths)
     } else {
         render(&old, &new, &paths)
     };

@@ -162,6 +162,8 @@ fn fetch_into(git: &mut Git, name: &str) -> Result<String, GitError> {
     if lines.is_empty() {
         return Ok(String::new());
     }
+    // git lists updated refs before new ones.
+    lines.sort_by_key(|l| l.starts_with(" * "));
     let from = anonymize(&url);
     let from = from.strip_suffix(".git").unwrap_or(&from);
     Ok(format!("From {from}\n{}\n", lines.join("\n")))
@@ -306,7 +308,7 @@ pub fn push(git: &mut Git, args: &[String]) -> Result<i32, GitError> {
     Ok(0)
 }
 
-const DIVERGING: &str = "hint: You have divergent branches and need to specify how to reconcile them.\nhint: You can do so by running one of the following commands sometime before\nhint: your next pull:\nhint:\nhint:   git config pull.rebase false  # merge\nhint:   git config pull.rebase true   # rebase\nhint:   git config pull.ff only       # fast-forward only\nhint:\nhint: You can replace \"git config\" with \"git config --global\" to set a default\nhint: preference for all repositories. You can also pass --rebase, --no-rebase,\nhint: or --ff-only on the command line to override the configured default per\nhint: invocation.\nhint: Disable this message with \"git config set advice.diverging false\"\nfatal: Need to specify how to reconcile divergent branches.\n";
+const DIVERGING: &str = "hint: You have divergent branches and need to specify how to reconcile them.\nhint: You can do so by running one of the following commands sometime before\nhint: your next pull:\nhint:\nhint:   git config pull.rebase false  # merge\nhint:   git config pull.rebase true   # rebase\nhint:   git config pull.ff only       # fast-forward only\nhint:\nhint: You can replace \"git config\" with \"git config --global\" to set a default\nhint: preference for all repositories. You can also pass --rebase, --no-rebase,\nhint: or --ff-only on the command line to override the configured default per\nhint: invocation.\nfatal: Need to specify how to reconcile divergent branches.\n";
 
 /// `git pull [--no-rebase | --ff-only] [REMOTE [BRANCH]]`
 pub fn pull(git: &mut Git, args: &[String]) -> Result<i32, GitError> {

@@ -109,14 +109,13 @@ pub fn clone(ctx: &mut Ctx, args: &[String]) -> Result<i32, GitError> {
         );
         repo.refs
             .insert(format!("refs/heads/{remote_branch}"), id.clone());
-        repo.upstreams.insert(
-            remote_branch.clone(),
-            ("origin".to_string(), remote_branch.clone()),
-        );
-        repo.head = Head::Branch(remote_branch);
+        repo.head = Head::Branch(remote_branch.clone());
     } else if !quiet {
         ctx.eprint("warning: You appear to have cloned an empty repository.\n");
     }
+    // Even an empty clone tracks the remote's default branch.
+    repo.upstreams
+        .insert(remote_branch.clone(), ("origin".to_string(), remote_branch));
     let machine = ctx.machine();
     let _ = machine.fs.mkdir_all(&dir, now);
     machine.repos.insert(dir.clone(), repo.clone());

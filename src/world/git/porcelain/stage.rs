@@ -82,7 +82,7 @@ pub fn add(git: &mut Git, args: &[String]) -> Result<i32, GitError> {
     if !ignored.is_empty() {
         let list: String = ignored.iter().map(|p| format!("{p}\n")).collect();
         return Err(GitError::raw(
-            format!("The following paths are ignored by one of your .gitignore files:\n{list}hint: Use -f if you really want to add them.\nhint: Disable this message with \"git config set advice.addIgnoredFile false\"\n"),
+            format!("The following paths are ignored by one of your .gitignore files:\n{list}hint: Use -f if you really want to add them.\nhint: Disable this message with \"git config advice.addIgnoredFile false\"\n"),
             1,
         ));
     }
@@ -320,7 +320,7 @@ pub fn reset(git: &mut Git, args: &[String]) -> Result<i32, GitError> {
                 ops.remove(0);
                 Some(id)
             }
-            None if ops.len() == 1 && git.pathspec(rev).is_ok() => None,
+            None if ops.len() == 1 && known_path(git, rev) => None,
             None => return Err(GitError::bad_revision(rev)),
         },
         _ => None,
@@ -396,6 +396,15 @@ pub fn reset(git: &mut Git, args: &[String]) -> Result<i32, GitError> {
         print_unstaged(git);
     }
     Ok(0)
+}
+
+/// True when an argument names a file of the work tree or the index.
+fn known_path(git: &Git, arg: &str) -> bool {
+    let Ok(spec) = git.pathspec(arg) else {
+        return false;
+    };
+    git.files().keys().any(|p| under(p, &spec))
+        || git.repo.index.entries.keys().any(|p| under(p, &spec))
 }
 
 /// `Unstaged changes after reset:` and `M\tpath` lines.

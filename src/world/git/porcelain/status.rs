@@ -41,6 +41,12 @@ pub fn changes(git: &Git) -> Changes {
             _ => {}
         }
     }
+    let renamed = crate::world::git::diff::renames(&head, &index.entries);
+    for (from, to) in &renamed {
+        out.staged.retain(|(_, p)| p != from && p != to);
+        out.staged.push(("renamed:", format!("{from} -> {to}")));
+    }
+    out.staged.sort_by(|a, b| a.1.cmp(&b.1));
     for (path, c) in &index.conflicts {
         let label = match (&c.base, &c.ours, &c.theirs) {
             (_, Some(_), Some(_)) if c.base.is_none() => "both added:",
@@ -106,6 +112,9 @@ pub fn tracking(repo: &Repo) -> String {
     let Some((remote, merge)) = repo.upstreams.get(branch) else {
         return String::new();
     };
+    if repo.head_commit().is_none() {
+        return String::new();
+    }
     let name = format!("{remote}/{merge}");
     let Some(theirs) = repo.refs.get(&format!("refs/remotes/{name}")) else {
         return format!(
