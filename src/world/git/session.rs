@@ -124,7 +124,13 @@ impl Git<'_, '_> {
             .count();
         let mut out: Vec<&str> = vec![".."; here_parts.len() - common];
         out.extend(&parts[common..]);
-        out.join("/")
+        let shown = out.join("/");
+        // The working directory itself, when it is an untracked directory.
+        if shown.is_empty() {
+            "./".to_string()
+        } else {
+            shown
+        }
     }
 
     /// Replaces the work tree's tracked files of `from` with those of `to`,

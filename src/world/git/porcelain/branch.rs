@@ -89,7 +89,7 @@ pub fn branch(git: &mut Git, args: &[String]) -> Result<i32, GitError> {
             .refs
             .contains_key(&format!("refs/remotes/{upstream}"))
         {
-            return Err(GitError::raw(format!("fatal: the requested upstream branch '{upstream}' does not exist\nhint: \nhint: If you are planning on basing your work on an upstream\nhint: branch that already exists at the remote, you may need to\nhint: run \"git fetch\" to retrieve it.\nhint: \nhint: If you are planning to push out a new local branch that\nhint: will track its remote counterpart, you may want to use\nhint: \"git push -u\" to set the upstream config as you push.\nhint: Disable this message with \"git config set advice.setUpstreamFailure false\"\n"), 128));
+            return Err(GitError::raw(format!("fatal: the requested upstream branch '{upstream}' does not exist\nhint: \nhint: If you are planning on basing your work on an upstream\nhint: branch that already exists at the remote, you may need to\nhint: run \"git fetch\" to retrieve it.\nhint: \nhint: If you are planning to push out a new local branch that\nhint: will track its remote counterpart, you may want to use\nhint: \"git push -u\" to set the upstream config as you push.\nhint: Disable this message with \"git config advice.setUpstreamFailure false\"\n"), 128));
         }
         git.repo
             .upstreams
@@ -135,7 +135,7 @@ pub fn branch(git: &mut Git, args: &[String]) -> Result<i32, GitError> {
                 .or_else(|| git.repo.head_commit());
             let merged = merged_into.is_some_and(|h| git.repo.is_ancestor(&id, &h));
             if !merged && !a.has(&["-D"]) {
-                git.err(&format!("error: the branch '{name}' is not fully merged\nhint: If you are sure you want to delete it, run 'git branch -D {name}'\nhint: Disable this message with \"git config set advice.forceDeleteBranch false\"\n"));
+                git.err(&format!("error: the branch '{name}' is not fully merged\nhint: If you are sure you want to delete it, run 'git branch -D {name}'\nhint: Disable this message with \"git config advice.forceDeleteBranch false\"\n"));
                 status = 1;
                 continue;
             }
@@ -428,7 +428,7 @@ fn switch_inner(git: &mut Git, a: args::Args) -> Result<i32, GitError> {
             {
                 to_branch(git, name, None)
             } else {
-                Err(GitError::raw(format!("fatal: a branch is expected, got '{name}'\nhint: If you want to detach HEAD at the commit, try again with the --detach option.\nhint: Disable this message with \"git config set advice.suggestDetachingHead false\"\n"), 128))
+                Err(GitError::raw(format!("fatal: a branch is expected, got '{name}'\nhint: If you want to detach HEAD at the commit, try again with the --detach option.\nhint: Disable this message with \"git config advice.suggestDetachingHead false\"\n"), 128))
             }
         }
         _ => Err(GitError::fatal("only one reference expected")),

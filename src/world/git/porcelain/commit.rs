@@ -35,6 +35,8 @@ pub fn commit(git: &mut Git, args: &[String]) -> Result<i32, GitError> {
             }
         }
     }
+    // git asks who you are before it looks for anything to commit.
+    git.signature("AUTHOR")?;
     let head = git.repo.head_commit();
     let head_snapshot = git.head_snapshot();
     let merging = git.repo.merging.clone();

@@ -17,8 +17,9 @@ use super::error::GitError;
 use super::session::Git;
 use crate::world::ctx::Ctx;
 
-/// git's usage text when it is run without a subcommand (first lines).
-const USAGE: &str = "usage: git [-v | --version] [-h | --help] [-C <path>] [-c <name>=<value>]\n           [--exec-path[=<path>]] [--html-path] [--man-path] [--info-path]\n           [-p | --paginate | -P | --no-pager] [--no-replace-objects] [--no-lazy-fetch]\n           [--no-optional-locks] [--no-advice] [--bare] [--git-dir=<path>]\n           [--work-tree=<path>] [--namespace=<name>] [--config-env=<name>=<envvar>]\n           <command> [<args>]\n";
+/// What `git` alone prints: its usage and the common commands, as git
+/// 2.47 prints them.
+const USAGE: &str = include_str!("help.txt");
 
 /// Subcommands that work inside a repository.
 const IN_REPO: &[&str] = &[

@@ -32,7 +32,7 @@ pub fn add(git: &mut Git, args: &[String]) -> Result<i32, GitError> {
         if a.has(&["-A", "--all", "-u", "--update"]) {
             specs.push((".".to_string(), String::new()));
         } else {
-            git.err("Nothing specified, nothing added.\nhint: Maybe you wanted to say 'git add .'?\nhint: Disable this message with \"git config set advice.addEmptyPathspec false\"\n");
+            git.err("Nothing specified, nothing added.\nhint: Maybe you wanted to say 'git add .'?\nhint: Disable this message with \"git config advice.addEmptyPathspec false\"\n");
             return Ok(0);
         }
     }
