@@ -258,9 +258,14 @@ impl Repo {
             }
             return Some(id);
         }
-        if let Some(base) = rev.strip_suffix('^') {
+        if let Some((base, n)) = rev.rsplit_once('^') {
+            // `^` is the first parent, `^2` the second, `^0` the commit itself.
+            let n: usize = if n.is_empty() { 1 } else { n.parse().ok()? };
             let id = self.resolve(base)?;
-            return self.commit(&id)?.parents.first().cloned();
+            return match n {
+                0 => Some(id),
+                n => self.commit(&id)?.parents.get(n - 1).cloned(),
+            };
         }
         if rev == "HEAD" || rev == "@" {
             return self.head_commit();

@@ -169,7 +169,7 @@ pub fn log(git: &mut Git, args: &[String]) -> Result<i32, GitError> {
             medium(&git.repo, id, decorate)
         };
         if stat {
-            if let Some(c) = git.repo.commit(id) {
+            if let Some(c) = git.repo.commit(id).filter(|c| c.parents.len() < 2) {
                 let old = git.repo.snapshot(c.parents.first().map(String::as_str));
                 let new = git.repo.read_tree(&c.tree);
                 let (lines, _) = stat_lines(&git.repo, &old, &new);
@@ -267,6 +267,10 @@ pub fn show(git: &mut Git, args: &[String]) -> Result<i32, GitError> {
             let (lines, _) = stat_lines(&git.repo, &old, &new);
             out.push_str(&format!("\n{}", diff::stat(&lines)));
         }
+    } else if git.repo.commit(&id).is_some_and(|c| c.parents.len() > 1) {
+        // The combined diff of a clean merge is empty, but git still
+        // ends the commit with a blank line.
+        out.push('\n');
     } else {
         let p = commit_patch(&git.repo, &id);
         if !p.is_empty() {
