@@ -102,3 +102,48 @@ pub fn parse(
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(line: &str) -> Vec<String> {
+        line.split_whitespace().map(str::to_string).collect()
+    }
+
+    #[test]
+    fn flags_values_and_operands() {
+        let bools = ["-a", "-q", "--all"];
+        let valued = ["-m", "--message"];
+        let cases: [(&str, bool, Option<&str>, &[&str]); 5] = [
+            ("-am msg", true, Some("msg"), &[]),
+            ("-mmsg file", false, Some("msg"), &["file"]),
+            ("--message=a b", false, Some("a"), &["b"]),
+            ("-- -a", false, None, &["-a"]),
+            ("-qa x -m y", true, Some("y"), &["x"]),
+        ];
+        for (line, a, m, ops) in cases {
+            let parsed = parse(&words(line), &bools, &valued, "usage").expect(line);
+            assert_eq!(parsed.has(&["-a"]), a, "{line}");
+            assert_eq!(parsed.value(&["-m", "--message"]), m, "{line}");
+            assert_eq!(parsed.operands, ops, "{line}");
+        }
+    }
+
+    #[test]
+    fn unknown_options_and_missing_values() {
+        let cases = [
+            ("-x", "error: unknown switch `x'\nusage: usage\n", 129),
+            (
+                "--nope",
+                "error: unknown option `nope'\nusage: usage\n",
+                129,
+            ),
+            ("-m", "error: switch `m' requires a value\n", 129),
+        ];
+        for (line, text, status) in cases {
+            let e = parse(&words(line), &["-a"], &["-m"], "usage").expect_err(line);
+            assert_eq!((e.text.as_str(), e.status), (text, status), "{line}");
+        }
+    }
+}

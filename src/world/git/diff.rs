@@ -337,3 +337,41 @@ pub fn combined(path: &str, ours: (&str, &str), theirs: (&str, &str), work: &str
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hunks_name_the_enclosing_class() {
+        let old = "from app import db\n\n\nclass User(db.Model):\n    a = 1\n    b = 2\n    c = 3\n    d = 4\n    e = 5\n";
+        let new = old.replace("    e = 5\n", "    e = 6\n");
+        let text = patch(&FileChange {
+            path: "models.py",
+            old: Some(("1111111111", old)),
+            new: Some(("2222222222", &new)),
+        });
+        assert_eq!(
+            text,
+            "diff --git a/models.py b/models.py\nindex 1111111..2222222 100644\n--- a/models.py\n+++ b/models.py\n@@ -6,4 +6,4 @@ class User(db.Model):\n     b = 2\n     c = 3\n     d = 4\n-    e = 5\n+    e = 6\n"
+        );
+    }
+
+    #[test]
+    fn summaries() {
+        let line = |added, removed| StatLine {
+            path: "x".into(),
+            added,
+            removed,
+        };
+        assert_eq!(summary(&[line(1, 0)]), " 1 file changed, 1 insertion(+)\n");
+        assert_eq!(
+            summary(&[line(2, 1), line(0, 3)]),
+            " 2 files changed, 2 insertions(+), 4 deletions(-)\n"
+        );
+        assert_eq!(
+            summary(&[line(0, 0)]),
+            " 1 file changed, 0 insertions(+), 0 deletions(-)\n"
+        );
+    }
+}

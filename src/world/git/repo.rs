@@ -409,3 +409,55 @@ fn topo_order(repo: &Repo, by_date: Vec<Oid>) -> Vec<Oid> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::world::git::object::Signature;
+
+    fn commit(repo: &mut Repo, parents: &[&Oid], message: &str) -> Oid {
+        let tree = repo.write_tree(&Snapshot::new());
+        let who = Signature {
+            name: "Ada".into(),
+            email: "ada@example.com".into(),
+            time: 1,
+        };
+        repo.put(Object::Commit(Commit {
+            tree,
+            parents: parents.iter().map(|p| (*p).clone()).collect(),
+            author: who.clone(),
+            committer: who,
+            message: format!("{message}\n"),
+        }))
+    }
+
+    #[test]
+    fn revisions_resolve_as_git_resolves_them() {
+        let mut repo = Repo::new("main", false);
+        let a = commit(&mut repo, &[], "a");
+        let b = commit(&mut repo, &[&a], "b");
+        let c = commit(&mut repo, &[&a], "c");
+        let m = commit(&mut repo, &[&b, &c], "merge");
+        repo.refs.insert("refs/heads/main".into(), m.clone());
+        repo.refs
+            .insert("refs/remotes/origin/main".into(), b.clone());
+        let cases = [
+            ("HEAD", Some(&m)),
+            ("main", Some(&m)),
+            ("HEAD^", Some(&b)),
+            ("HEAD^2", Some(&c)),
+            ("HEAD^0", Some(&m)),
+            ("HEAD~2", Some(&a)),
+            ("main~", Some(&b)),
+            ("origin/main", Some(&b)),
+            (&m[..7], Some(&m)),
+            ("HEAD~3", None),
+            ("nosuch", None),
+        ];
+        for (rev, want) in cases {
+            assert_eq!(repo.resolve(rev).as_ref(), want, "{rev}");
+        }
+        assert_eq!(repo.merge_base(&b, &c), Some(a.clone()));
+        assert!(repo.is_ancestor(&a, &m) && !repo.is_ancestor(&m, &a));
+    }
+}
