@@ -30,10 +30,6 @@ const KNOWN_DIFFERENCES: &[(&str, &str)] = &[
         "errors:git status -z-nosuch",
         "an unknown option prints the usage line only, not git's full option list",
     ),
-    (
-        "merges:git log --oneline --graph -5",
-        "lanes that cross (a branch forked below a merge) are not drawn as git draws them",
-    ),
 ];
 
 fn run_case(path: &Path, report: &mut Vec<String>, known_hit: &mut Vec<String>) {

@@ -6,21 +6,18 @@ use crate::world::git::repo::Repo;
 
 /// What to draw for one commit.
 pub struct Row {
-    /// Lines drawn alone before the commit, where two lanes wait for it.
-    pub before: Vec<String>,
     /// The prefix of the commit's first line (`* `, `| * `, `*   `).
     pub first: String,
-    /// The prefix of its second line (`|\  ` after a merge).
-    pub second: String,
+    /// Prefixes the next lines must have, drawn alone when the commit has
+    /// fewer lines: a merge's `|\\  `, lanes joining (`|/  `).
+    pub follow: Vec<String>,
     /// The prefix of its later lines.
     pub rest: String,
     /// The line between this commit and the next one in the long format.
     pub separator: String,
-    /// True when `second` must be drawn even with nothing after it.
-    pub second_needed: bool,
 }
 
-/// The lanes between rows.
+/// The lanes between rows: the commit each lane waits for.
 #[derive(Default)]
 pub struct Graph {
     lanes: Vec<Oid>,
@@ -41,22 +38,13 @@ fn bars(n: usize) -> String {
 impl Graph {
     /// The drawing for the next commit in log order.
     pub fn row(&mut self, repo: &Repo, id: &str) -> Row {
-        let mut before = Vec::new();
-        let mut idx = match self.lanes.iter().position(|l| l == id) {
+        let idx = match self.lanes.iter().position(|l| l == id) {
             Some(i) => i,
             None => {
                 self.lanes.push(id.to_string());
                 self.lanes.len() - 1
             }
         };
-        // Lanes that waited for this same commit join it from the right.
-        while let Some(k) = self.lanes.iter().skip(idx + 1).position(|l| l == id) {
-            let k = idx + 1 + k;
-            let line = format!("{}/", bars(k));
-            before.push(pad(line, 2 * self.lanes.len()));
-            self.lanes.remove(k);
-            idx = self.lanes.iter().position(|l| l == id).unwrap_or(idx);
-        }
         let parents = repo
             .commit(id)
             .map(|c| c.parents.clone())
@@ -65,76 +53,67 @@ impl Graph {
         let cells: Vec<&str> = (0..old_n)
             .map(|j| if j == idx { "*" } else { "|" })
             .collect();
+        let mut follow = Vec::new();
+        let first;
+        let width;
         if parents.len() > 1 {
             self.lanes[idx] = parents[0].clone();
             for (offset, p) in parents.iter().skip(1).enumerate() {
                 self.lanes.insert(idx + 1 + offset, p.clone());
             }
-            let width = 2 * self.lanes.len();
-            let first = pad(cells.join(" "), width);
+            width = 2 * self.lanes.len();
+            first = pad(cells.join(" "), width);
             let mut exp: Vec<&str> = vec!["|"; idx + 1];
             exp.extend(vec!["\\"; self.lanes.len() - idx - 1]);
-            let expansion = exp.join(" ").replacen("| \\", "|\\", 1);
-            let rest = pad(bars(self.lanes.len()), width);
-            return Row {
-                before,
-                first,
-                second: pad(expansion, width),
-                separator: rest.clone(),
-                rest,
-                second_needed: true,
-            };
-        }
-        let first = format!("{} ", cells.join(" "));
-        let width = (2 * old_n).max(2);
-        let joined = parents
-            .first()
-            .and_then(|p| self.lanes.iter().position(|l| l == p));
-        match (parents.first(), joined) {
-            (Some(p), Some(j)) if j != idx => {
-                let (low, high) = (idx.min(j), idx.max(j));
-                self.lanes[low] = p.clone();
-                self.lanes.remove(high);
-                let second = pad(format!("{}/", bars(high)), width);
-                let rest = pad(bars(self.lanes.len()), width);
-                Row {
-                    before,
-                    first,
-                    second,
-                    rest,
-                    separator: format!("{} ", bars(self.lanes.len())),
-                    second_needed: true,
-                }
-            }
-            (Some(p), _) => {
-                self.lanes[idx] = p.clone();
-                let rest = format!("{} ", bars(self.lanes.len()));
-                Row {
-                    before,
-                    first,
-                    second: rest.clone(),
-                    separator: rest.clone(),
-                    rest,
-                    second_needed: false,
-                }
-            }
-            (None, _) => {
-                self.lanes.remove(idx);
-                let rest = if self.lanes.is_empty() {
-                    pad(String::new(), width)
-                } else {
-                    pad(format!("{} ", bars(self.lanes.len())), width)
-                };
-                Row {
-                    before,
-                    first,
-                    second: rest.clone(),
-                    separator: format!("{} ", bars(self.lanes.len())),
-                    rest,
-                    second_needed: false,
+            follow.push(pad(exp.join(" ").replacen("| \\", "|\\", 1), width));
+        } else {
+            first = format!("{} ", cells.join(" "));
+            width = (2 * old_n).max(2);
+            match parents.first() {
+                Some(p) => self.lanes[idx] = p.clone(),
+                None => {
+                    self.lanes.remove(idx);
                 }
             }
         }
+        follow.extend(self.join_lanes(width));
+        let rest = if self.lanes.is_empty() {
+            pad(String::new(), width)
+        } else if follow.is_empty() {
+            format!("{} ", bars(self.lanes.len()))
+        } else {
+            pad(bars(self.lanes.len()), width)
+        };
+        Row {
+            first,
+            follow,
+            rest,
+            separator: format!("{} ", bars(self.lanes.len())),
+        }
+    }
+
+    /// Lanes that wait for the same commit join the leftmost one; each line
+    /// moves the joining lane one column left (`| |/`, then `|/|`).
+    fn join_lanes(&mut self, width: usize) -> Vec<String> {
+        let mut lines = Vec::new();
+        while let Some((target, from)) = (1..self.lanes.len()).find_map(|k| {
+            self.lanes[..k]
+                .iter()
+                .position(|l| *l == self.lanes[k])
+                .map(|t| (t, k))
+        }) {
+            for step in 1..=(from - target) {
+                let mut chars = vec![' '; 2 * self.lanes.len()];
+                for j in (0..self.lanes.len()).filter(|j| *j != from) {
+                    chars[2 * j] = '|';
+                }
+                chars[2 * (from - step) + 1] = '/';
+                let line: String = chars.into_iter().collect();
+                lines.push(pad(line.trim_end().to_string(), width));
+            }
+            self.lanes.remove(from);
+        }
+        lines
     }
 }
 

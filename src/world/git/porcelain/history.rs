@@ -199,15 +199,11 @@ pub fn log(git: &mut Git, args: &[String]) -> Result<i32, GitError> {
             }
             Some(g) => {
                 let row = g.row(&git.repo, id);
-                for line in &row.before {
-                    out.push_str(&format!("{line}\n"));
-                }
                 let lines: Vec<&str> = body.lines().collect();
                 for (k, line) in lines.iter().enumerate() {
                     let prefix = match k {
                         0 => &row.first,
-                        1 => &row.second,
-                        _ => &row.rest,
+                        k => row.follow.get(k - 1).unwrap_or(&row.rest),
                     };
                     if line.is_empty() {
                         out.push_str(prefix);
@@ -216,8 +212,8 @@ pub fn log(git: &mut Git, args: &[String]) -> Result<i32, GitError> {
                     }
                     out.push('\n');
                 }
-                if lines.len() == 1 && row.second_needed {
-                    out.push_str(&format!("{}\n", row.second));
+                for prefix in row.follow.iter().skip(lines.len().saturating_sub(1)) {
+                    out.push_str(&format!("{prefix}\n"));
                 }
                 if separator {
                     out.push_str(&format!("{}\n", row.separator));

@@ -84,6 +84,13 @@ pub fn clone(ctx: &mut Ctx, args: &[String]) -> Result<i32, GitError> {
             "destination path '{name}' already exists and is not an empty directory."
         )));
     }
+    let hosted = ctx.world.remotes.contains_key(url.as_str());
+    if !hosted && !url.contains(':') {
+        // A local path: only the world's hosted repositories can be cloned.
+        return Err(GitError::fatal(&format!(
+            "repository '{url}' does not exist"
+        )));
+    }
     let quiet = a.has(&["-q", "--quiet"]);
     if !quiet {
         ctx.eprint(&format!("Cloning into '{name}'...\n"));
