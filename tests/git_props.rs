@@ -74,6 +74,35 @@ const WORDS: &[&str] = &[
     "main:main",
 ];
 
+/// Whole lines that change state or fail in interesting ways.
+const LINES: &[&str] = &[
+    "echo x >> models.py",
+    "echo y > new.py",
+    "git add .",
+    "git commit -qam change",
+    "git commit -m again",
+    "git switch feature",
+    "git switch main",
+    "git switch -c other",
+    "git merge feature",
+    "git merge --abort",
+    "git push",
+    "git push origin x:y",
+    "git push origin nosuch",
+    "git push origin feature",
+    "git pull",
+    "git pull origin nosuch",
+    "git fetch nosuch",
+    "git stash",
+    "git stash pop",
+    "git reset --hard HEAD~1",
+    "git branch -d feature",
+    "git checkout HEAD~1",
+    "git rm nosuch.py",
+    "git restore nosuch.py",
+    "git clone git@github.com:team/app.git /tmp/c && cd /tmp/c && echo z >> models.py && git commit -qam z && git push; cd ~/app",
+];
+
 /// A world with a repository that has history, a branch, a remote and a
 /// local change, so commands have something to act on.
 fn world() -> World {
@@ -92,6 +121,9 @@ fn world() -> World {
 }
 
 fn line(sub: usize, words: &[usize]) -> String {
+    if sub % 2 == 0 {
+        return LINES[(sub / 2) % LINES.len()].to_string();
+    }
     let mut line = format!("git {}", SUBCOMMANDS[sub % SUBCOMMANDS.len()]);
     for w in words {
         line.push(' ');
