@@ -301,9 +301,11 @@ pub fn push(git: &mut Git, args: &[String]) -> Result<i32, GitError> {
         git.repo
             .upstreams
             .insert(src_name.clone(), (name.clone(), dst.clone()));
-        git.out(&format!(
-            "branch '{src_name}' set up to track '{name}/{dst}'.\n"
-        ));
+        if !a.has(&["-q", "--quiet"]) {
+            git.out(&format!(
+                "branch '{src_name}' set up to track '{name}/{dst}'.\n"
+            ));
+        }
     }
     Ok(0)
 }
