@@ -86,6 +86,29 @@ fn commit_patch(repo: &Repo, id: &str) -> String {
     patch_between(repo, &old, &new)
 }
 
+/// True when a commit changes one of the paths: against its parent, or
+/// for a merge against every parent (git's history simplification).
+fn touches(repo: &Repo, id: &str, paths: &[String]) -> bool {
+    let Some(c) = repo.commit(id) else {
+        return false;
+    };
+    let files = repo.read_tree(&c.tree);
+    let pick = |snapshot: &crate::world::git::repo::Snapshot| -> Vec<(String, String)> {
+        snapshot
+            .iter()
+            .filter(|(p, _)| paths.iter().any(|s| super::stage::under(p, s)))
+            .map(|(p, id)| (p.clone(), id.clone()))
+            .collect()
+    };
+    let mine = pick(&files);
+    if c.parents.is_empty() {
+        return !mine.is_empty();
+    }
+    c.parents
+        .iter()
+        .all(|p| pick(&repo.snapshot(Some(p))) != mine)
+}
+
 /// `git log [--oneline] [--graph] [--all] [-p] [-n N] [REVISION]`
 pub fn log(git: &mut Git, args: &[String]) -> Result<i32, GitError> {
     let mut args = args.to_vec();
@@ -123,12 +146,29 @@ pub fn log(git: &mut Git, args: &[String]) -> Result<i32, GitError> {
         tips.extend(git.repo.refs.values().cloned());
         tips.extend(git.repo.head_commit());
     }
+    let mut paths = Vec::new();
     for rev in &a.operands {
-        tips.push(
-            git.repo
-                .resolve(rev)
-                .ok_or_else(|| GitError::bad_revision(rev))?,
-        );
+        let as_path = a.dashdash && args.iter().skip_while(|x| *x != "--").any(|x| x == rev);
+        if !as_path && paths.is_empty() {
+            if let Some(id) = git.repo.resolve(rev) {
+                tips.push(id);
+                continue;
+            }
+        }
+        let known = git.pathspec(rev).ok().filter(|spec| {
+            git.files().keys().any(|p| super::stage::under(p, spec))
+                || git
+                    .repo
+                    .index
+                    .entries
+                    .keys()
+                    .any(|p| super::stage::under(p, spec))
+        });
+        match known {
+            Some(spec) => paths.push(spec),
+            None if as_path => paths.push(git.pathspec(rev)?),
+            None => return Err(GitError::bad_revision(rev)),
+        }
     }
     if tips.is_empty() {
         match git.repo.head_commit() {
@@ -144,6 +184,9 @@ pub fn log(git: &mut Git, args: &[String]) -> Result<i32, GitError> {
     } else {
         git.repo.history(&tips)
     };
+    if !paths.is_empty() {
+        commits.retain(|id| touches(&git.repo, id, &paths));
+    }
     if let Some(n) = limit {
         commits.truncate(n);
     }
@@ -234,6 +277,26 @@ pub fn show(git: &mut Git, args: &[String]) -> Result<i32, GitError> {
         "git show [<options>] <object>...",
     )?;
     let rev = a.operands.first().map(String::as_str).unwrap_or("HEAD");
+    if let Some((commit_rev, path)) = rev.split_once(':') {
+        let commit_rev = if commit_rev.is_empty() {
+            "HEAD"
+        } else {
+            commit_rev
+        };
+        let id = git
+            .repo
+            .resolve(commit_rev)
+            .ok_or_else(|| GitError::bad_revision(rev))?;
+        let snapshot = git.repo.snapshot(Some(&id));
+        let Some(blob) = snapshot.get(path.trim_start_matches("./")) else {
+            return Err(GitError::fatal(&format!(
+                "path '{path}' does not exist in '{commit_rev}'"
+            )));
+        };
+        let text = git.repo.blob(blob).to_string();
+        git.out(&text);
+        return Ok(0);
+    }
     let id = match git.repo.resolve(rev) {
         Some(id) => id,
         None if rev == "HEAD" => {
