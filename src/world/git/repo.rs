@@ -81,6 +81,9 @@ pub struct Repo {
     pub stash: Vec<Oid>,
     /// True for a bare repository.
     pub bare: bool,
+    /// Where HEAD was detached, while it stays detached (`HEAD detached
+    /// from …` once commits move it on).
+    pub detached_from: Option<Oid>,
 }
 
 impl Repo {
@@ -97,6 +100,7 @@ impl Repo {
             merging: None,
             stash: Vec::new(),
             bare,
+            detached_from: None,
         }
     }
 
@@ -365,6 +369,14 @@ impl Repo {
                 }
             }
             self.objects.insert(id, object.clone());
+        }
+    }
+
+    /// `HEAD detached at 1a2b3c4`, or `from` once HEAD has moved on.
+    pub fn detached_label(&self, id: &str) -> String {
+        match &self.detached_from {
+            Some(from) if from != id => format!("HEAD detached from {}", Repo::short(from)),
+            _ => format!("HEAD detached at {}", Repo::short(id)),
         }
     }
 

@@ -172,11 +172,7 @@ fn list(git: &Git, verbose: bool, all: bool, remotes_only: bool) -> String {
     let repo = &git.repo;
     let mut rows: Vec<(bool, String, Oid)> = Vec::new();
     if let Head::Detached(id) = &repo.head {
-        rows.push((
-            true,
-            format!("(HEAD detached at {})", Repo::short(id)),
-            id.clone(),
-        ));
+        rows.push((true, format!("({})", repo.detached_label(id)), id.clone()));
     }
     if !remotes_only {
         for (name, id) in repo.branches() {
@@ -345,25 +341,18 @@ fn to_branch(git: &mut Git, name: &str, create: Option<Option<&str>>) -> Result<
             }
         },
     };
-    if let Head::Detached(old) = &git.repo.head {
-        if target.as_ref() != Some(old) {
-            let subject = git
-                .repo
-                .commit(old)
-                .map(|c| c.subject().to_string())
-                .unwrap_or_default();
-            git.err(&format!(
-                "Previous HEAD position was {} {subject}\n",
-                Repo::short(old)
-            ));
-        }
-    }
+    let leaving = match &git.repo.head {
+        Head::Detached(old) if target.as_ref() != Some(old) => leaving(&git.repo, old),
+        _ => String::new(),
+    };
     let unborn_switch = git.repo.head_commit().is_none() && target.is_none();
     if !unborn_switch {
         move_head(git, target.as_deref(), Head::Branch(name.to_string()))?;
     } else {
         git.repo.head = Head::Branch(name.to_string());
     }
+    git.repo.detached_from = None;
+    git.err(&leaving);
     if let Some(id) = &target {
         git.repo.refs.insert(key, id.clone());
     }
@@ -435,13 +424,57 @@ fn switch_inner(git: &mut Git, a: args::Args) -> Result<i32, GitError> {
     }
 }
 
+/// What git says when HEAD leaves a detached commit: where it was, or a
+/// warning naming the commits no branch reaches any more.
+fn leaving(repo: &Repo, old: &str) -> String {
+    let tips: Vec<String> = repo.all_refs().into_values().collect();
+    let kept: BTreeSet<String> = repo.history(&tips).into_iter().collect();
+    let lost: Vec<String> = repo
+        .history(&[old.to_string()])
+        .into_iter()
+        .filter(|c| !kept.contains(c))
+        .collect();
+    let line = |id: &str| {
+        let subject = repo.commit(id).map(|c| c.subject()).unwrap_or_default();
+        format!("{} {subject}", Repo::short(id))
+    };
+    if lost.is_empty() {
+        return format!("Previous HEAD position was {}\n", line(old));
+    }
+    let n = lost.len();
+    let mut list: String = lost
+        .iter()
+        .take(4)
+        .map(|c| format!("  {}\n", line(c)))
+        .collect();
+    if n > 4 {
+        list.push_str(&format!(" ... and {} more.\n", n - 4));
+    }
+    let (commits, it) = if n == 1 {
+        ("commit", "it")
+    } else {
+        ("commits", "them")
+    };
+    format!(
+        "Warning: you are leaving {n} {commits} behind, not connected to\nany of your branches:\n\n{list}\nIf you want to keep {it} by creating a new branch, this may be a good time\nto do so with:\n\n git branch <new-branch-name> {}\n\n",
+        Repo::short(old)
+    )
+}
+
 fn detach(git: &mut Git, rev: &str) -> Result<i32, GitError> {
     let id = git
         .repo
         .resolve(rev)
         .ok_or_else(|| GitError::invalid_reference(rev))?;
-    let was_detached = matches!(git.repo.head, Head::Detached(_));
+    let previous = match &git.repo.head {
+        Head::Detached(old) if *old != id => Some(leaving(&git.repo, old)),
+        Head::Detached(_) => Some(String::new()),
+        Head::Branch(_) => None,
+    };
+    let was_detached = previous.is_some();
     move_head(git, Some(&id), Head::Detached(id.clone()))?;
+    git.repo.detached_from = Some(id.clone());
+    git.err(&previous.unwrap_or_default());
     let subject = git
         .repo
         .commit(&id)

@@ -155,7 +155,7 @@ pub fn long(git: &Git) -> String {
     let repo = &git.repo;
     let mut out = match &repo.head {
         Head::Branch(b) => format!("On branch {b}\n"),
-        Head::Detached(id) => format!("HEAD detached at {}\n", Repo::short(id)),
+        Head::Detached(id) => format!("{}\n", repo.detached_label(id)),
     };
     let track = tracking(repo);
     if !track.is_empty() {
