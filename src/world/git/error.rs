@@ -58,8 +58,14 @@ impl GitError {
         )
     }
 
-    /// An option the subcommand does not know.
+    /// An option the subcommand does not know; `usage` is its usage line
+    /// (`git commit [<options>]`), and git's full `-h` text follows the
+    /// error where it is recorded.
     pub fn unknown_option(option: &str, usage: &str) -> Self {
+        let subcommand = usage.split_whitespace().nth(1).unwrap_or_default();
+        if subcommand == "log" || subcommand == "show" {
+            return Self::fatal(&format!("unrecognized argument: {option}"));
+        }
         let what = match option.strip_prefix("--") {
             Some(long) => format!("unknown option `{long}'"),
             None => format!(
@@ -67,7 +73,10 @@ impl GitError {
                 option.trim_start_matches('-').chars().next().unwrap_or('-')
             ),
         };
-        Self::new(format!("error: {what}\nusage: {usage}\n"), 129)
+        match super::usage::full(subcommand) {
+            Some(text) => Self::new(format!("error: {what}\n{text}"), 129),
+            None => Self::new(format!("error: {what}\nusage: {usage}\n"), 129),
+        }
     }
 
     /// An option that needs a value was given none.

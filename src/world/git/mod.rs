@@ -29,6 +29,7 @@ mod object;
 mod porcelain;
 mod repo;
 mod session;
+mod usage;
 mod worktree;
 
 use std::collections::BTreeMap;

@@ -94,10 +94,36 @@ def record(case: pathlib.Path) -> None:
         shutil.rmtree(tmp)
 
 
+# Subcommands whose unknown options print their full `-h` text; the
+# simulator includes these texts (src/world/git/usage/) in its errors.
+USAGE_OF = [
+    ("init", ["init"]), ("clone", ["clone"]), ("add", ["add"]), ("rm", ["rm"]),
+    ("mv", ["mv"]), ("restore", ["restore"]), ("commit", ["commit"]),
+    ("status", ["status"]), ("branch", ["branch"]), ("checkout", ["checkout"]),
+    ("switch", ["switch"]), ("merge", ["merge"]), ("fetch", ["fetch"]),
+    ("pull", ["pull"]), ("push", ["push"]), ("remote", ["remote"]),
+    ("reset", ["reset"]), ("stash", ["stash", "push"]), ("config", ["config"]),
+]
+
+
+def record_usage() -> None:
+    target = HERE.parent.parent.parent / "src" / "world" / "git" / "usage"
+    target.mkdir(exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run(["git", "init", "-q", tmp], check=True)
+        for name, args in USAGE_OF:
+            done = subprocess.run(["git", *args, "-h"], cwd=tmp, capture_output=True, text=True)
+            # Some subcommands print their -h text on stderr.
+            (target / f"{name}.txt").write_text(done.stdout or done.stderr)
+    print(f"recorded {len(USAGE_OF)} usage texts")
+
+
 def main() -> None:
     version = subprocess.run(["git", "--version"], capture_output=True, text=True).stdout
     if not version.startswith("git version 2.47"):
         sys.exit(f"need git 2.47, found {version.strip()}")
+    if len(sys.argv) == 1 or "usage" in sys.argv[1:]:
+        record_usage()
     cases = sorted(HERE.glob("*.cmds"))
     for case in cases:
         if len(sys.argv) > 1 and case.stem not in sys.argv[1:]:
