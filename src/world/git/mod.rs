@@ -22,6 +22,7 @@ mod config;
 mod diff;
 mod dotgit;
 mod error;
+mod hosting;
 mod ident;
 mod ignore;
 mod merge;
@@ -35,7 +36,8 @@ mod worktree;
 use std::collections::BTreeMap;
 
 pub use error::GitError;
-pub use object::Oid;
+pub use hosting::{check_out_clone, clone_repo, commit_to_hosted};
+pub use object::{Oid, Signature};
 pub use repo::{Head, Repo};
 
 use crate::world::ctx::Ctx;

@@ -4,8 +4,9 @@ use crate::world::ctx::Ctx;
 use crate::world::git::args;
 use crate::world::git::dotgit;
 use crate::world::git::error::GitError;
-use crate::world::git::repo::{Head, Remote, Repo};
-use crate::world::git::session::{global_config, Git};
+use crate::world::git::hosting;
+use crate::world::git::repo::Repo;
+use crate::world::git::session::global_config;
 use crate::world::git::worktree;
 
 /// `git init [-b BRANCH] [DIRECTORY]`
@@ -98,44 +99,12 @@ pub fn clone(ctx: &mut Ctx, args: &[String]) -> Result<i32, GitError> {
     let Some(remote) = ctx.world.remotes.get(url.as_str()).cloned() else {
         return Err(GitError::remote_not_found());
     };
-    let now = ctx.now();
-    let remote_branch = remote.branch().unwrap_or("main").to_string();
-    let mut repo = Repo::new(&remote_branch, false);
-    repo.objects = remote.objects.clone();
-    repo.remotes
-        .insert("origin".to_string(), Remote { url: url.clone() });
-    for (branch, id) in remote.branches() {
-        repo.refs
-            .insert(format!("refs/remotes/origin/{branch}"), id.clone());
-    }
-    let head = remote.head_commit();
-    if let Some(id) = &head {
-        repo.symrefs.insert(
-            "refs/remotes/origin/HEAD".to_string(),
-            format!("refs/remotes/origin/{remote_branch}"),
-        );
-        repo.refs
-            .insert(format!("refs/heads/{remote_branch}"), id.clone());
-        repo.head = Head::Branch(remote_branch.clone());
-    } else if !quiet {
+    if remote.head_commit().is_none() && !quiet {
         ctx.eprint("warning: You appear to have cloned an empty repository.\n");
     }
-    // Even an empty clone tracks the remote's default branch.
-    repo.upstreams
-        .insert(remote_branch.clone(), ("origin".to_string(), remote_branch));
-    let machine = ctx.machine();
-    let _ = machine.fs.mkdir_all(&dir, now);
-    machine.repos.insert(dir.clone(), repo.clone());
-    let repo_ref = &repo;
-    let snapshot = repo_ref.snapshot(head.as_deref());
-    let mut git = Git {
-        ctx,
-        root: dir.clone(),
-        repo,
-    };
-    git.checkout_files(&Default::default(), &snapshot);
-    git.repo.index.entries = snapshot;
-    super::save(git);
+    let now = ctx.now();
+    let repo = hosting::clone_repo(&remote, url);
+    hosting::check_out_clone(ctx.machine(), &dir, repo, now);
     Ok(0)
 }
 
