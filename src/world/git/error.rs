@@ -134,6 +134,14 @@ impl GitError {
         Self::fatal(&format!("invalid reference: {name}"))
     }
 
+    /// `git switch` given a commit that is not a branch.
+    pub fn branch_expected(name: &str) -> Self {
+        Self::new(
+            format!("fatal: a branch is expected, got commit '{name}'\nhint: If you want to detach HEAD at the commit, try again with the --detach option.\n"),
+            128,
+        )
+    }
+
     /// `git merge nosuch`.
     pub fn merge_nothing(name: &str) -> Self {
         Self::new(format!("merge: {name} - not something we can merge\n"), 1)

@@ -84,6 +84,8 @@ pub struct Repo {
     /// Where HEAD was detached, while it stays detached (`HEAD detached
     /// from …` once commits move it on).
     pub detached_from: Option<Oid>,
+    /// Where HEAD was before the last switch (`@{-1}`, what `git switch -` returns to).
+    pub previous: Option<Head>,
 }
 
 impl Repo {
@@ -101,6 +103,7 @@ impl Repo {
             stash: Vec::new(),
             bare,
             detached_from: None,
+            previous: None,
         }
     }
 

@@ -341,6 +341,7 @@ fn to_branch(git: &mut Git, name: &str, create: Option<Option<&str>>) -> Result<
             }
         },
     };
+    let old_head = git.repo.head.clone();
     let leaving = match &git.repo.head {
         Head::Detached(old) if target.as_ref() != Some(old) => leaving(&git.repo, old),
         _ => String::new(),
@@ -352,6 +353,7 @@ fn to_branch(git: &mut Git, name: &str, create: Option<Option<&str>>) -> Result<
         git.repo.head = Head::Branch(name.to_string());
     }
     git.repo.detached_from = None;
+    git.repo.previous = Some(old_head);
     git.err(&leaving);
     if let Some(id) = &target {
         git.repo.refs.insert(key, id.clone());
@@ -408,16 +410,24 @@ fn switch_inner(git: &mut Git, a: args::Args) -> Result<i32, GitError> {
         let name = name.to_string();
         return to_branch(git, &name, Some(a.operands.first().map(String::as_str)));
     }
+    if a.operands.len() == 1 && a.operands[0] == "-" {
+        return match git.repo.previous.clone() {
+            Some(Head::Branch(b)) => to_branch(git, &b, None),
+            Some(Head::Detached(id)) if a.has(&["--detach", "-d"]) => detach(git, &id, false),
+            Some(Head::Detached(id)) => Err(GitError::branch_expected(&id)),
+            None => Err(GitError::invalid_reference("@{-1}")),
+        };
+    }
     match a.operands.as_slice() {
         [] => Err(GitError::fatal("missing branch or commit argument")),
-        [name] if a.has(&["--detach", "-d"]) => detach(git, name),
+        [name] if a.has(&["--detach", "-d"]) => detach(git, name, false),
         [name] => {
             if git.repo.refs.contains_key(&format!("refs/heads/{name}"))
                 || git.repo.resolve(name).is_none()
             {
                 to_branch(git, name, None)
             } else {
-                Err(GitError::raw(format!("fatal: a branch is expected, got '{name}'\nhint: If you want to detach HEAD at the commit, try again with the --detach option.\nhint: Disable this message with \"git config advice.suggestDetachingHead false\"\n"), 128))
+                Err(GitError::branch_expected(name))
             }
         }
         _ => Err(GitError::fatal("only one reference expected")),
@@ -461,7 +471,7 @@ fn leaving(repo: &Repo, old: &str) -> String {
     )
 }
 
-fn detach(git: &mut Git, rev: &str) -> Result<i32, GitError> {
+fn detach(git: &mut Git, rev: &str, advise: bool) -> Result<i32, GitError> {
     let id = git
         .repo
         .resolve(rev)
@@ -472,8 +482,10 @@ fn detach(git: &mut Git, rev: &str) -> Result<i32, GitError> {
         Head::Branch(_) => None,
     };
     let was_detached = previous.is_some();
+    let old_head = git.repo.head.clone();
     move_head(git, Some(&id), Head::Detached(id.clone()))?;
     git.repo.detached_from = Some(id.clone());
+    git.repo.previous = Some(old_head);
     git.err(&previous.unwrap_or_default());
     let subject = git
         .repo
@@ -481,7 +493,7 @@ fn detach(git: &mut Git, rev: &str) -> Result<i32, GitError> {
         .map(|c| c.subject().to_string())
         .unwrap_or_default();
     let mut text = String::new();
-    if !was_detached {
+    if !was_detached && advise {
         text.push_str(&format!("Note: switching to '{rev}'.\n\n{DETACHED_ADVICE}"));
     }
     text.push_str(&format!("HEAD is now at {} {subject}\n", Repo::short(&id)));
@@ -505,13 +517,20 @@ fn checkout_inner(git: &mut Git, a: args::Args) -> Result<i32, GitError> {
         let name = name.to_string();
         return to_branch(git, &name, Some(a.operands.first().map(String::as_str)));
     }
+    if !a.dashdash && a.operands.len() == 1 && a.operands[0] == "-" {
+        match git.repo.previous.clone() {
+            Some(Head::Branch(b)) => return to_branch(git, &b, None),
+            Some(Head::Detached(id)) => return detach(git, &id, true),
+            None => {}
+        }
+    }
     if !a.dashdash {
         if let [name] = a.operands.as_slice() {
             if git.repo.refs.contains_key(&format!("refs/heads/{name}")) {
                 return to_branch(git, name, None);
             }
             if git.repo.resolve(name).is_some() {
-                return detach(git, name);
+                return detach(git, name, true);
             }
             let remote_branch = git.repo.remotes.keys().any(|r| {
                 git.repo
