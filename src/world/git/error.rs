@@ -13,6 +13,8 @@ pub struct GitError {
     pub text: String,
     /// The exit status (128 for `fatal:`, 129 for usage, 1 otherwise).
     pub status: i32,
+    /// Advice from the lab itself (not git), shown on the hint stream.
+    pub lab_hint: String,
 }
 
 impl fmt::Display for GitError {
@@ -27,6 +29,7 @@ impl GitError {
             stdout: String::new(),
             text,
             status,
+            lab_hint: String::new(),
         }
     }
 
@@ -140,6 +143,18 @@ impl GitError {
             format!("fatal: a branch is expected, got commit '{name}'\nhint: If you want to detach HEAD at the commit, try again with the --detach option.\n"),
             128,
         )
+    }
+
+    /// `git commit` without `-m`: real git would open an editor, which
+    /// the lab does not have; the commit is aborted as with an empty message.
+    pub fn no_message() -> Self {
+        let mut e = Self::new(
+            "Aborting commit due to empty commit message.\n".to_string(),
+            1,
+        );
+        e.lab_hint =
+            "This lab's git opens no editor: give the message with -m \"...\".\n".to_string();
+        e
     }
 
     /// `git merge nosuch`.

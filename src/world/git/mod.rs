@@ -66,6 +66,7 @@ pub fn run(ctx: &mut Ctx, args: &[String]) -> i32 {
         Err(e) => {
             ctx.print(&e.stdout);
             ctx.eprint(&e.text);
+            ctx.out.push(crate::world::Stream::Hint, &e.lab_hint);
             e.status
         }
     }

@@ -48,12 +48,7 @@ pub fn commit(git: &mut Git, args: &[String]) -> Result<i32, GitError> {
     let message = match (a.value(&["-m", "--message"]), &merging) {
         (Some(m), _) => m.to_string(),
         (None, Some(m)) => m.message.clone(),
-        (None, None) => {
-            return Err(GitError::raw(
-                "Aborting commit due to empty commit message.\n".to_string(),
-                1,
-            ))
-        }
+        (None, None) => return Err(GitError::no_message()),
     };
     if message.trim().is_empty() {
         return Err(GitError::raw(
