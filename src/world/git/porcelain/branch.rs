@@ -297,18 +297,28 @@ fn move_head(git: &mut Git, target: Option<&str>, head: Head) -> Result<(), GitE
     git.checkout_files(&only_changed, &only_to);
     git.repo.index.entries = new_index;
     git.repo.head = head;
-    let mut local = String::new();
-    for (label, path) in status::changes(git).unstaged {
-        let code = if label == "deleted:" { 'D' } else { 'M' };
-        local.push_str(&format!("{code}\t{path}\n"));
-    }
+    let local = local_changes(git);
     git.out(&local);
     Ok(())
+}
+
+/// `M\tmodels.py` for each local change a switch carries along.
+fn local_changes(git: &Git) -> String {
+    status::changes(git)
+        .unstaged
+        .iter()
+        .map(|(label, path)| {
+            let code = if *label == "deleted:" { 'D' } else { 'M' };
+            format!("{code}\t{path}\n")
+        })
+        .collect()
 }
 
 /// Switches to an existing or new branch and prints what git prints.
 fn to_branch(git: &mut Git, name: &str, create: Option<Option<&str>>) -> Result<i32, GitError> {
     if create.is_none() && git.repo.branch() == Some(name) {
+        let local = local_changes(git);
+        git.out(&local);
         git.err(&format!("Already on '{name}'\n"));
         let track = status::tracking(&git.repo);
         git.out(&track);
