@@ -22,6 +22,8 @@ pub struct Git<'a, 'w> {
     pub root: String,
     /// The working copy of the repository.
     pub repo: Repo,
+    /// The index to keep after a `git commit PATH...` (its other staged changes).
+    pub pending_index: Option<Snapshot>,
 }
 
 impl Git<'_, '_> {

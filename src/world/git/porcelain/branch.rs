@@ -65,6 +65,9 @@ pub fn branch(git: &mut Git, args: &[String]) -> Result<i32, GitError> {
             "-D",
             "--delete",
             "--show-current",
+            "-m",
+            "-M",
+            "--move",
         ],
         &["-u", "--set-upstream-to"],
         "git branch [<options>] [-r | -a] [--merged] [--no-merged]",
@@ -97,6 +100,47 @@ pub fn branch(git: &mut Git, args: &[String]) -> Result<i32, GitError> {
         git.out(&format!(
             "branch '{branch}' set up to track '{upstream}'.\n"
         ));
+        return Ok(0);
+    }
+    if a.has(&["-m", "-M", "--move"]) {
+        let current = git.repo.branch().map(str::to_string);
+        let (old, new) = match a.operands.as_slice() {
+            [new] => match &current {
+                Some(c) => (c.clone(), new.clone()),
+                None => {
+                    return Err(GitError::fatal(
+                        "cannot rename the current branch while not on any",
+                    ))
+                }
+            },
+            [old, new] => (old.clone(), new.clone()),
+            _ => return Err(GitError::fatal("too many arguments for a rename operation")),
+        };
+        let Some(id) = git.repo.refs.get(&format!("refs/heads/{old}")).cloned() else {
+            if current.as_deref() == Some(old.as_str()) {
+                // An unborn branch is renamed by pointing HEAD elsewhere.
+                git.repo.head = Head::Branch(new);
+                return Ok(0);
+            }
+            return Err(GitError::fatal(&format!("no branch named '{old}'")));
+        };
+        if !valid_name(&new) {
+            return Err(GitError::fatal(&format!(
+                "'{new}' is not a valid branch name"
+            )));
+        }
+        if old != new && git.repo.refs.contains_key(&format!("refs/heads/{new}")) && !a.has(&["-M"])
+        {
+            return Err(GitError::branch_exists(&new));
+        }
+        git.repo.refs.remove(&format!("refs/heads/{old}"));
+        git.repo.refs.insert(format!("refs/heads/{new}"), id);
+        if let Some(up) = git.repo.upstreams.remove(&old) {
+            git.repo.upstreams.insert(new.clone(), up);
+        }
+        if current.as_deref() == Some(old.as_str()) {
+            git.repo.head = Head::Branch(new);
+        }
         return Ok(0);
     }
     if a.has(&["--show-current"]) {

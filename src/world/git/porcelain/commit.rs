@@ -20,6 +20,14 @@ pub fn commit(git: &mut Git, args: &[String]) -> Result<i32, GitError> {
         let paths: Vec<String> = git.repo.index.conflicts.keys().cloned().collect();
         return Err(GitError::commit_unmerged(&paths));
     }
+    if let Some(first) = a.operands.first() {
+        if a.has(&["-a", "--all"]) {
+            return Err(GitError::fatal(&format!(
+                "paths '{first} ...' with -a does not make sense"
+            )));
+        }
+        take_paths(git, &a.operands)?;
+    }
     if a.has(&["-a", "--all"]) {
         let files = git.files();
         let tracked: Vec<String> = git.repo.index.entries.keys().cloned().collect();
@@ -41,6 +49,9 @@ pub fn commit(git: &mut Git, args: &[String]) -> Result<i32, GitError> {
     let head_snapshot = git.head_snapshot();
     let merging = git.repo.merging.clone();
     if merging.is_none() && !a.has(&["--allow-empty"]) && !status::has_staged(&head_snapshot, git) {
+        if let Some(index) = git.pending_index.take() {
+            git.repo.index.entries = index;
+        }
         let text = status::long(git);
         git.out(&text);
         return Ok(1);
@@ -64,6 +75,9 @@ pub fn commit(git: &mut Git, args: &[String]) -> Result<i32, GitError> {
     let id = git.make_commit(&index, parents, &message)?;
     git.repo.set_head_commit(&id);
     git.repo.merging = None;
+    if let Some(index) = git.pending_index.take() {
+        git.repo.index.entries = index;
+    }
     if a.has(&["-q", "--quiet"]) {
         return Ok(0);
     }
@@ -83,6 +97,60 @@ pub fn commit(git: &mut Git, args: &[String]) -> Result<i32, GitError> {
     }
     git.out(&out);
     Ok(0)
+}
+
+/// `git commit PATH...`: the commit takes those paths from the work tree
+/// and everything else from HEAD; the index keeps its other staged changes,
+/// which stay staged after the commit.
+fn take_paths(git: &mut Git, specs: &[String]) -> Result<(), GitError> {
+    if git.repo.merging.is_some() {
+        return Err(GitError::fatal(
+            "cannot do a partial commit during a merge.",
+        ));
+    }
+    let head = git.head_snapshot();
+    let files = git.files();
+    let mut chosen = Vec::new();
+    for arg in specs {
+        let spec = git.pathspec(arg)?;
+        let hits: Vec<String> = head
+            .keys()
+            .chain(git.repo.index.entries.keys())
+            .filter(|p| super::stage::under(p, &spec))
+            .cloned()
+            .collect();
+        if hits.is_empty() {
+            return Err(GitError::raw(
+                format!("error: pathspec '{arg}' did not match any file(s) known to git\n"),
+                1,
+            ));
+        }
+        chosen.extend(hits);
+    }
+    // The commit is made from HEAD plus the chosen paths; the rest of the
+    // index is put back afterwards by `restore_index`.
+    let mut snapshot = head;
+    for path in &chosen {
+        match files.get(path) {
+            Some(text) => {
+                let id = git.repo.put_blob(text);
+                snapshot.insert(path.clone(), id);
+            }
+            None => {
+                snapshot.remove(path);
+            }
+        }
+    }
+    let mut later = git.repo.index.entries.clone();
+    for path in &chosen {
+        match snapshot.get(path) {
+            Some(id) => later.insert(path.clone(), id.clone()),
+            None => later.remove(path),
+        };
+    }
+    git.repo.index.entries = snapshot;
+    git.pending_index = Some(later);
+    Ok(())
 }
 
 /// The diffstat summary with `create mode`/`delete mode` lines, as `git

@@ -54,7 +54,12 @@ pub fn dispatch(ctx: &mut Ctx, args: &[String]) -> Result<i32, GitError> {
         .get(&root)
         .cloned()
         .ok_or_else(GitError::not_a_repository)?;
-    let mut git = Git { ctx, root, repo };
+    let mut git = Git {
+        ctx,
+        root,
+        repo,
+        pending_index: None,
+    };
     let status = match sub.as_str() {
         "status" => status::status(&mut git, rest)?,
         "add" => stage::add(&mut git, rest)?,

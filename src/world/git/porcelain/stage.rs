@@ -137,6 +137,9 @@ pub fn rm(git: &mut Git, args: &[String]) -> Result<i32, GitError> {
         }
         targets.extend(hits);
     }
+    if !a.has(&["-f", "--force"]) {
+        refuse_dirty_rm(git, &targets, a.has(&["--cached"]))?;
+    }
     let root = git.root.clone();
     for path in targets {
         git.repo.index.entries.remove(&path);
@@ -149,6 +152,62 @@ pub fn rm(git: &mut Git, args: &[String]) -> Result<i32, GitError> {
         }
     }
     Ok(0)
+}
+
+/// `git rm` keeps work that exists nowhere else: local edits, and staged
+/// content that is neither the file nor HEAD's.
+fn refuse_dirty_rm(git: &Git, targets: &[String], cached: bool) -> Result<(), GitError> {
+    let head = git.head_snapshot();
+    let files = git.files();
+    let mut both = Vec::new();
+    let mut staged = Vec::new();
+    let mut local = Vec::new();
+    for path in targets {
+        let Some(index) = git.repo.index.entries.get(path) else {
+            continue;
+        };
+        let work = files.get(path).map(|t| Object::Blob(t.clone()).id());
+        let differs_from_head = head.get(path) != Some(index);
+        let differs_from_work = work.as_ref().is_some_and(|w| w != index);
+        match (differs_from_head, differs_from_work) {
+            (true, true) if work.as_ref() != head.get(path) => both.push(path.clone()),
+            (true, _) if !cached => staged.push(path.clone()),
+            (false, true) if !cached => local.push(path.clone()),
+            _ => {}
+        }
+    }
+    let mut text = String::new();
+    let list =
+        |paths: &[String]| -> String { paths.iter().map(|p| format!("    {p}\n")).collect() };
+    if !both.is_empty() {
+        let (file, has) = if both.len() == 1 {
+            ("file", "has")
+        } else {
+            ("files", "have")
+        };
+        text.push_str(&format!("error: the following {file} {has} staged content different from both the\nfile and the HEAD:\n{}(use -f to force removal)\n", list(&both)));
+    }
+    if !staged.is_empty() {
+        let (file, has) = if staged.len() == 1 {
+            ("file", "has")
+        } else {
+            ("files", "have")
+        };
+        text.push_str(&format!("error: the following {file} {has} changes staged in the index:\n{}(use --cached to keep the file, or -f to force removal)\n", list(&staged)));
+    }
+    if !local.is_empty() {
+        let (file, has) = if local.len() == 1 {
+            ("file", "has")
+        } else {
+            ("files", "have")
+        };
+        text.push_str(&format!("error: the following {file} {has} local modifications:\n{}(use --cached to keep the file, or -f to force removal)\n", list(&local)));
+    }
+    if text.is_empty() {
+        Ok(())
+    } else {
+        Err(GitError::raw(text, 1))
+    }
 }
 
 /// `git mv SOURCE DESTINATION`
