@@ -257,6 +257,10 @@ impl Repo {
     /// Resolves a revision (`HEAD`, `main`, `origin/main`, an abbreviated id,
     /// with `~N` and `^` suffixes) to a commit.
     pub fn resolve(&self, rev: &str) -> Option<Oid> {
+        // Each `~` or `^` recurses once; no real revision is this long.
+        if rev.len() > 256 {
+            return None;
+        }
         if let Some((base, n)) = rev.rsplit_once('~') {
             let n: usize = if n.is_empty() { 1 } else { n.parse().ok()? };
             let mut id = self.resolve(base)?;
@@ -337,20 +341,11 @@ impl Repo {
     /// The best common ancestor of two commits, if any.
     pub fn merge_base(&self, a: &str, b: &str) -> Option<Oid> {
         let theirs: BTreeSet<Oid> = self.history(&[b.to_string()]).into_iter().collect();
-        let common: Vec<Oid> = self
-            .history(&[a.to_string()])
+        // History comes children first, so the first common commit has no
+        // common descendant: it is a best common ancestor.
+        self.history(&[a.to_string()])
             .into_iter()
-            .filter(|c| theirs.contains(c))
-            .collect();
-        // The best base is a common ancestor that no other common ancestor descends from.
-        common
-            .iter()
-            .find(|c| {
-                !common
-                    .iter()
-                    .any(|other| other != *c && self.is_ancestor(c, other))
-            })
-            .cloned()
+            .find(|c| theirs.contains(c))
     }
 
     /// Copies `ids` and everything they reach from `other` into this repository.
