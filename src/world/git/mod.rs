@@ -72,6 +72,50 @@ pub fn run(ctx: &mut Ctx, args: &[String]) -> i32 {
     }
 }
 
+/// Subcommands Tab offers after `git`.
+const SUBCOMMANDS: &[&str] = &[
+    "add", "branch", "checkout", "clone", "commit", "config", "diff", "fetch", "init", "log",
+    "merge", "mv", "pull", "push", "remote", "reset", "restore", "rm", "show", "stash", "status",
+    "switch",
+];
+
+/// Tab completion inside a git command line: subcommands after `git`, and
+/// branch names after `git switch`, `checkout`, `merge` and `branch -d`.
+/// `None` when `before` (the input before the word) is not a git command.
+pub fn completions(
+    machine: &crate::world::Machine,
+    before: &str,
+    word: &str,
+) -> Option<Vec<String>> {
+    let command = before
+        .rsplit([';', '|', '&'])
+        .next()
+        .unwrap_or(before)
+        .split_whitespace()
+        .collect::<Vec<_>>();
+    let (first, rest) = command.split_first()?;
+    if *first != "git" {
+        return None;
+    }
+    let pick = |names: Vec<String>| -> Option<Vec<String>> {
+        Some(names.into_iter().filter(|n| n.starts_with(word)).collect())
+    };
+    match rest {
+        [] => pick(SUBCOMMANDS.iter().map(|s| s.to_string()).collect()),
+        ["switch" | "checkout" | "merge", ..] | ["branch", "-d" | "-D", ..] => {
+            let cwd = &machine.cwd;
+            let repo = machine
+                .repos
+                .iter()
+                .filter(|(root, _)| cwd == *root || cwd.starts_with(&format!("{root}/")))
+                .max_by_key(|(root, _)| root.len())
+                .map(|(_, repo)| repo)?;
+            pick(repo.branches().into_keys().collect())
+        }
+        _ => None,
+    }
+}
+
 /// The work tree that holds the working directory, if any: the nearest
 /// directory upwards that has a repository and a `.git` directory.
 pub fn find_root(ctx: &Ctx) -> Option<String> {
@@ -91,5 +135,27 @@ pub fn find_root(ctx: &Ctx) -> Option<String> {
             return None;
         }
         dir = fs::parent(&dir).to_string();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::world::World;
+
+    #[test]
+    fn tab_completes_subcommands_and_branches() {
+        let mut world = World::default();
+        world.run("git config --global user.name A && git config --global user.email a@b");
+        world.run("git init -q && git add . && git commit -qm s && git branch feature");
+        let cases: [(&str, &[&str]); 4] = [
+            ("git sw", &["switch"]),
+            ("git st", &["stash", "status"]),
+            ("git switch f", &["feature"]),
+            ("git branch -d ", &["feature", "main"]),
+        ];
+        for (input, want) in cases {
+            assert_eq!(world.complete(input).candidates, want, "{input}");
+        }
+        assert_eq!(world.complete("git add mod").candidates, ["models.py"]);
     }
 }
