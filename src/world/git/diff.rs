@@ -88,26 +88,58 @@ pub fn patch(change: &FileChange) -> String {
     out.push_str(&format!("--- {from}\n+++ {to}\n"));
     let old_lines: Vec<&str> = old.split_inclusive('\n').collect();
     let diff = DiffOptions::new().create_patch(old, new);
-    for hunk in diff.hunks() {
-        let o = hunk.old_range();
-        let n = hunk.new_range();
-        let context = function_context(&old_lines, o.start());
+    for hunk in merged_hunks(diff.hunks()) {
+        let context = function_context(&old_lines, hunk.old.0);
         out.push_str(&format!(
             "@@ -{} +{} @@{context}\n",
-            range(o.start(), o.len()),
-            range(n.start(), n.len())
+            range(hunk.old.0, hunk.old.1),
+            range(hunk.new.0, hunk.new.1)
         ));
-        for line in hunk.lines() {
-            let (mark, text) = match line {
-                Line::Context(t) => (' ', *t),
-                Line::Delete(t) => ('-', *t),
-                Line::Insert(t) => ('+', *t),
-            };
+        for (mark, text) in hunk.lines {
             out.push(mark);
             out.push_str(text);
             if !text.ends_with('\n') {
                 out.push_str("\n\\ No newline at end of file\n");
             }
+        }
+    }
+    out
+}
+
+/// A hunk as git prints it: (start, length) on each side and marked lines.
+struct GitHunk<'a> {
+    old: (usize, usize),
+    new: (usize, usize),
+    lines: Vec<(char, &'a str)>,
+}
+
+/// diffy's hunks, with hunks whose context lines touch joined into one:
+/// git joins hunks when at most twice the context separates their changes.
+fn merged_hunks<'a>(hunks: &[diffy::Hunk<'a, str>]) -> Vec<GitHunk<'a>> {
+    let mut out: Vec<GitHunk<'a>> = Vec::new();
+    for hunk in hunks {
+        let o = hunk.old_range();
+        let n = hunk.new_range();
+        let lines: Vec<(char, &'a str)> = hunk
+            .lines()
+            .iter()
+            .map(|line| match line {
+                Line::Context(t) => (' ', *t),
+                Line::Delete(t) => ('-', *t),
+                Line::Insert(t) => ('+', *t),
+            })
+            .collect();
+        match out.last_mut() {
+            Some(last) if last.old.0 + last.old.1 == o.start() && !o.is_empty() => {
+                last.old.1 += o.len();
+                last.new.1 += n.len();
+                last.lines.extend(lines);
+            }
+            _ => out.push(GitHunk {
+                old: (o.start(), o.len()),
+                new: (n.start(), n.len()),
+                lines,
+            }),
         }
     }
     out

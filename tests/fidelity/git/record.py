@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Records real git's answers for the cases in this folder.
 
-Each `CASE.cmds` holds one shell command per line (`#` lines are comments).
+Each `CASE.cmds` holds one shell command per line (`#` lines are comments;
+a line ending with `<<'EOF'` runs with the lines up to `EOF`).
 The recorder runs them with real git (2.47) in a fresh temporary home,
 `/home/learner` inside it, and writes `CASE.jsonl`: one object per command
 with its stdout, stderr and exit status. Never edit a recording by hand:
@@ -33,6 +34,27 @@ START_OF_LAB = 1_767_603_600
 SECONDS_PER_COMMAND = 20
 
 
+def commands(text: str) -> list:
+    """The commands of a case: one a line, except that a line ending with a
+    here-document (`<<'EOF'`) takes the lines up to `EOF` with it."""
+    out = []
+    pending = None
+    for line in text.splitlines():
+        if pending is not None:
+            pending.append(line)
+            if line == "EOF":
+                out.append("\n".join(pending))
+                pending = None
+            continue
+        if not line.strip() or line.startswith("#"):
+            continue
+        if line.endswith("<<'EOF'"):
+            pending = [line]
+        else:
+            out.append(line)
+    return out
+
+
 def record(case: pathlib.Path) -> None:
     tmp = pathlib.Path(tempfile.mkdtemp(prefix="gitfid"))
     try:
@@ -57,7 +79,7 @@ def record(case: pathlib.Path) -> None:
         }
         cwd = home / "app"
         out = []
-        lines = [l for l in case.read_text().splitlines() if l.strip() and not l.startswith("#")]
+        lines = commands(case.read_text())
         for n, line in enumerate(lines, start=1):
             date = f"@{START_OF_LAB + SECONDS_PER_COMMAND * n} +0000"
             env["GIT_AUTHOR_DATE"] = date

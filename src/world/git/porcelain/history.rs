@@ -217,11 +217,13 @@ pub fn log(git: &mut Git, args: &[String]) -> Result<i32, GitError> {
                 let new = git.repo.read_tree(&c.tree);
                 let (lines, _) = stat_lines(&git.repo, &old, &new);
                 if !lines.is_empty() {
-                    body.push_str(&format!(
-                        "{}{}",
-                        if oneline { "" } else { "\n" },
-                        diff::stat(&lines)
-                    ));
+                    // With a patch too, git puts `---` between message and stat.
+                    let lead = match (oneline, patch) {
+                        (true, _) => "",
+                        (false, true) => "---\n",
+                        (false, false) => "\n",
+                    };
+                    body.push_str(&format!("{lead}{}", diff::stat(&lines)));
                 }
             }
         }
