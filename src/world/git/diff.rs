@@ -356,7 +356,16 @@ pub fn combined(path: &str, ours: (&str, &str), theirs: (&str, &str), work: &str
         }
         let first = work_of(start) + 1;
         let count = work_of(end + 1) - work_of(start);
-        header.push_str(&format!(" +{first},{count} @@@\n"));
+        let work_text: Vec<&str> = rows
+            .iter()
+            .filter(|r| r.in_result)
+            .map(|r| r.text.as_str())
+            .collect();
+        // git's combined diff prints the function line without its last
+        // character (combine-diff.c stops one short), so do the same.
+        let mut context = function_context(&work_text, first);
+        context.pop();
+        header.push_str(&format!(" +{first},{count} @@@{context}\n"));
         out.push_str(&header);
         for row in &rows[start..=end] {
             out.push(row.marks[0]);

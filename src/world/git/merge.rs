@@ -102,15 +102,91 @@ pub fn merge(
     out
 }
 
-/// Names the sides as git does: `<<<<<<< HEAD` and `>>>>>>> BRANCH`.
+/// A stretch of merged text: lines both sides agree on, or a conflict.
+enum Part<'a> {
+    Clean(Vec<&'a str>),
+    Conflict(Vec<&'a str>, Vec<&'a str>),
+}
+
+/// Names the sides as git does (`<<<<<<< HEAD`, `>>>>>>> BRANCH`) and joins
+/// conflicts that only three lines or fewer, or lines without a letter or
+/// digit, keep apart, as git's merge (level "zealous-alnum") does.
 fn relabel(text: &str, theirs: &str) -> String {
-    text.split_inclusive('\n')
-        .map(|line| match line.trim_end_matches('\n') {
-            "<<<<<<< ours" => "<<<<<<< HEAD\n".to_string(),
-            ">>>>>>> theirs" => format!(">>>>>>> {theirs}\n"),
-            _ => line.to_string(),
-        })
-        .collect()
+    let mut parts: Vec<Part> = Vec::new();
+    let mut side: Option<(Vec<&str>, Vec<&str>, bool)> = None;
+    for line in text.split_inclusive('\n') {
+        let bare = line.trim_end_matches('\n');
+        match (&mut side, bare) {
+            (None, "<<<<<<< ours") => side = Some((Vec::new(), Vec::new(), false)),
+            (Some((_, _, in_theirs)), "=======") if !*in_theirs => *in_theirs = true,
+            (Some(_), ">>>>>>> theirs") => {
+                if let Some((ours, theirs_lines, _)) = side.take() {
+                    parts.push(Part::Conflict(ours, theirs_lines));
+                }
+            }
+            (Some((ours, theirs_lines, in_theirs)), _) => {
+                if *in_theirs {
+                    theirs_lines.push(line);
+                } else {
+                    ours.push(line);
+                }
+            }
+            (None, _) => match parts.last_mut() {
+                Some(Part::Clean(lines)) => lines.push(line),
+                _ => parts.push(Part::Clean(vec![line])),
+            },
+        }
+    }
+    // Join conflict, short clean stretch, conflict into one conflict.
+    let mut joined: Vec<Part> = Vec::new();
+    for part in parts {
+        let mergeable = |gap: &[&str]| {
+            gap.len() <= 3 || !gap.iter().any(|l| l.chars().any(|c| c.is_alphanumeric()))
+        };
+        match part {
+            Part::Conflict(ours, theirs_lines) => {
+                let n = joined.len();
+                let gap_ok = n >= 2
+                    && matches!(&joined[n - 1], Part::Clean(gap) if mergeable(gap))
+                    && matches!(&joined[n - 2], Part::Conflict(..));
+                if gap_ok {
+                    let Some(Part::Clean(gap)) = joined.pop() else {
+                        unreachable!("relabel: checked above")
+                    };
+                    if let Some(Part::Conflict(o, t)) = joined.last_mut() {
+                        o.extend(gap.iter().copied());
+                        o.extend(ours);
+                        t.extend(gap.iter().copied());
+                        t.extend(theirs_lines);
+                    }
+                } else {
+                    joined.push(Part::Conflict(ours, theirs_lines));
+                }
+            }
+            clean => joined.push(clean),
+        }
+    }
+    let mut out = String::new();
+    for part in joined {
+        match part {
+            Part::Clean(lines) => out.extend(lines),
+            Part::Conflict(ours, theirs_lines) => {
+                out.push_str("<<<<<<< HEAD\n");
+                out.extend(ours);
+                out.push_str("=======\n");
+                out.extend(theirs_lines);
+                out.push_str(&format!(">>>>>>> {theirs}\n"));
+            }
+        }
+    }
+    // An unterminated conflict (never produced by diffy) is kept as it came.
+    if let Some((ours, theirs_lines, _)) = side {
+        out.push_str("<<<<<<< HEAD\n");
+        out.extend(ours);
+        out.push_str("=======\n");
+        out.extend(theirs_lines);
+    }
+    out
 }
 
 #[cfg(test)]
@@ -140,5 +216,29 @@ mod tests {
                 "CONFLICT (content): Merge conflict in models.py"
             ]
         );
+    }
+
+    #[test]
+    fn nearby_conflicts_join_as_in_git() {
+        let cases = [
+            // Two lines apart: one conflict.
+            (
+                "<<<<<<< ours\na\n=======\nb\n>>>>>>> theirs\nx\ny\n<<<<<<< ours\nc\n=======\nd\n>>>>>>> theirs\n",
+                "<<<<<<< HEAD\na\nx\ny\nc\n=======\nb\nx\ny\nd\n>>>>>>> f\n",
+            ),
+            // Four lines with letters apart: two conflicts.
+            (
+                "<<<<<<< ours\na\n=======\nb\n>>>>>>> theirs\nw\nx\ny\nz\n<<<<<<< ours\nc\n=======\nd\n>>>>>>> theirs\n",
+                "<<<<<<< HEAD\na\n=======\nb\n>>>>>>> f\nw\nx\ny\nz\n<<<<<<< HEAD\nc\n=======\nd\n>>>>>>> f\n",
+            ),
+            // Only blank lines and brackets apart: one conflict.
+            (
+                "<<<<<<< ours\na\n=======\nb\n>>>>>>> theirs\n\n)\n\n]\n<<<<<<< ours\nc\n=======\nd\n>>>>>>> theirs\n",
+                "<<<<<<< HEAD\na\n\n)\n\n]\nc\n=======\nb\n\n)\n\n]\nd\n>>>>>>> f\n",
+            ),
+        ];
+        for (diffy_text, want) in cases {
+            assert_eq!(relabel(diffy_text, "f"), want);
+        }
     }
 }
