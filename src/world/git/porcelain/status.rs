@@ -189,7 +189,12 @@ pub fn long(git: &Git) -> String {
         out.push('\n');
     }
     if !c.unmerged.is_empty() {
-        out.push_str("Unmerged paths:\n  (use \"git add <file>...\" to mark resolution)\n");
+        let deletions = c.unmerged.iter().any(|(l, _)| l.starts_with("deleted"));
+        if deletions {
+            out.push_str("Unmerged paths:\n  (use \"git add/rm <file>...\" as appropriate to mark resolution)\n");
+        } else {
+            out.push_str("Unmerged paths:\n  (use \"git add <file>...\" to mark resolution)\n");
+        }
         for (label, path) in &c.unmerged {
             out.push_str(&show(git, label, path, 17));
         }
@@ -264,8 +269,17 @@ fn short(git: &Git) -> String {
     for (label, path) in &c.unstaged {
         lines.entry(path.clone()).or_insert([' ', ' '])[1] = code(label);
     }
-    for (_, path) in &c.unmerged {
-        lines.insert(path.clone(), ['U', 'U']);
+    for (label, path) in &c.unmerged {
+        let code = match *label {
+            "both added:" => ['A', 'A'],
+            "deleted by us:" => ['D', 'U'],
+            "deleted by them:" => ['U', 'D'],
+            "added by us:" => ['A', 'U'],
+            "added by them:" => ['U', 'A'],
+            "both deleted:" => ['D', 'D'],
+            _ => ['U', 'U'],
+        };
+        lines.insert(path.clone(), code);
     }
     let mut out: String = lines
         .iter()
