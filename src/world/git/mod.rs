@@ -52,6 +52,24 @@ pub type Remotes = BTreeMap<String, Repo>;
 /// The URL of the team's hosted repository that a fresh world offers.
 pub const ORIGIN_URL: &str = "git@github.com:team/app.git";
 
+/// The key a hosted repository is kept under for any of the URLs GitHub
+/// answers to: `https://github.com/team/app(.git)` and
+/// `ssh://git@github.com/team/app.git` name `git@github.com:team/app.git`.
+pub fn hosted_key(url: &str) -> String {
+    let path = url
+        .strip_prefix("https://github.com/")
+        .or_else(|| url.strip_prefix("ssh://git@github.com/"))
+        .or_else(|| url.strip_prefix("git@github.com:"));
+    match path {
+        Some(path) => {
+            let path = path.trim_end_matches('/');
+            let path = path.strip_suffix(".git").unwrap_or(path);
+            format!("git@github.com:{path}.git")
+        }
+        None => url.to_string(),
+    }
+}
+
 /// The hosted repositories a world starts with: the team's empty `app`.
 pub fn initial_remotes() -> Remotes {
     let mut remotes = Remotes::new();
@@ -157,5 +175,25 @@ mod tests {
             assert_eq!(world.complete(input).candidates, want, "{input}");
         }
         assert_eq!(world.complete("git add mod").candidates, ["models.py"]);
+    }
+
+    #[test]
+    fn github_urls_name_one_hosted_repository() {
+        let cases = [
+            ("git@github.com:team/app.git", "git@github.com:team/app.git"),
+            (
+                "https://github.com/team/app.git",
+                "git@github.com:team/app.git",
+            ),
+            ("https://github.com/team/app", "git@github.com:team/app.git"),
+            (
+                "ssh://git@github.com/team/app.git",
+                "git@github.com:team/app.git",
+            ),
+            ("git@gitlab.com:team/app.git", "git@gitlab.com:team/app.git"),
+        ];
+        for (url, key) in cases {
+            assert_eq!(super::hosted_key(url), key, "{url}");
+        }
     }
 }

@@ -124,7 +124,7 @@ fn hosted(git: &Git, name: &str) -> Result<(String, Repo), GitError> {
         .ctx
         .world
         .remotes
-        .get(&url)
+        .get(&crate::world::git::hosted_key(&url))
         .cloned()
         .ok_or_else(GitError::remote_not_found)?;
     Ok((url, repo))
@@ -252,7 +252,7 @@ pub fn push(git: &mut Git, args: &[String]) -> Result<i32, GitError> {
         .ctx
         .world
         .remotes
-        .get(&url)
+        .get(&crate::world::git::hosted_key(&url))
         .cloned()
         .unwrap_or_else(|| Repo::new("main", true));
     let key = format!("refs/heads/{dst}");
@@ -290,7 +290,10 @@ pub fn push(git: &mut Git, args: &[String]) -> Result<i32, GitError> {
     let mut updated = remote_repo;
     updated.copy_reachable(&git.repo, std::slice::from_ref(&local));
     updated.refs.insert(key, local.clone());
-    git.ctx.world.remotes.insert(url, updated);
+    git.ctx
+        .world
+        .remotes
+        .insert(crate::world::git::hosted_key(&url), updated);
     git.repo
         .refs
         .insert(format!("refs/remotes/{name}/{dst}"), local);

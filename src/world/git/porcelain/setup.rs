@@ -85,7 +85,8 @@ pub fn clone(ctx: &mut Ctx, args: &[String]) -> Result<i32, GitError> {
             "destination path '{name}' already exists and is not an empty directory."
         )));
     }
-    let hosted = ctx.world.remotes.contains_key(url.as_str());
+    let key = crate::world::git::hosted_key(url);
+    let hosted = ctx.world.remotes.contains_key(&key);
     if !hosted && !url.contains(':') {
         // A local path: only the world's hosted repositories can be cloned.
         return Err(GitError::fatal(&format!(
@@ -96,7 +97,7 @@ pub fn clone(ctx: &mut Ctx, args: &[String]) -> Result<i32, GitError> {
     if !quiet {
         ctx.eprint(&format!("Cloning into '{name}'...\n"));
     }
-    let Some(remote) = ctx.world.remotes.get(url.as_str()).cloned() else {
+    let Some(remote) = ctx.world.remotes.get(&key).cloned() else {
         return Err(GitError::remote_not_found());
     };
     if remote.head_commit().is_none() && !quiet {
