@@ -240,18 +240,47 @@ pub fn long(git: &Git) -> String {
 pub fn status(git: &mut Git, args: &[String]) -> Result<i32, GitError> {
     let a = args::parse(
         args,
-        &["-s", "--short"],
+        &["-s", "--short", "-b", "--branch"],
         &[],
         "git status [<options>] [--] [<pathspec>...]",
     )?;
     if a.has(&["-s", "--short"]) {
-        let text = short(git);
+        let mut text = String::new();
+        if a.has(&["-b", "--branch"]) {
+            text.push_str(&branch_line(&git.repo));
+        }
+        text.push_str(&short(git));
         git.out(&text);
         return Ok(0);
     }
     let text = long(git);
     git.out(&text);
     Ok(0)
+}
+
+/// `## main...origin/main [ahead 1]`: the first line of `git status -sb`.
+fn branch_line(repo: &Repo) -> String {
+    let branch = match &repo.head {
+        Head::Detached(_) => return "## HEAD (no branch)\n".to_string(),
+        Head::Branch(b) => b,
+    };
+    let Some(ours) = repo.head_commit() else {
+        return format!("## No commits yet on {branch}\n");
+    };
+    let Some((remote, merge)) = repo.upstreams.get(branch) else {
+        return format!("## {branch}\n");
+    };
+    let upstream = format!("{remote}/{merge}");
+    let Some(theirs) = repo.refs.get(&format!("refs/remotes/{upstream}")) else {
+        return format!("## {branch}...{upstream} [gone]\n");
+    };
+    let counts = match ahead_behind(repo, &ours, theirs) {
+        (0, 0) => String::new(),
+        (a, 0) => format!(" [ahead {a}]"),
+        (0, b) => format!(" [behind {b}]"),
+        (a, b) => format!(" [ahead {a}, behind {b}]"),
+    };
+    format!("## {branch}...{upstream}{counts}\n")
 }
 
 /// `git status --short`: `XY path`.
