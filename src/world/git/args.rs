@@ -25,6 +25,14 @@ impl Args {
         names.iter().any(|n| self.flags.iter().any(|f| f == n))
     }
 
+    /// How many times any of `names` was given (`-vv` is two).
+    pub fn count(&self, names: &[&str]) -> usize {
+        self.flags
+            .iter()
+            .filter(|f| names.contains(&f.as_str()))
+            .count()
+    }
+
     /// The value of an option, by any of its names.
     pub fn value(&self, names: &[&str]) -> Option<&str> {
         names

@@ -196,7 +196,7 @@ pub fn branch(git: &mut Git, args: &[String]) -> Result<i32, GitError> {
         [] => {
             let text = list(
                 git,
-                a.has(&["-v", "--verbose"]),
+                a.count(&["-v", "--verbose"]),
                 a.has(&["-a", "--all"]),
                 a.has(&["-r", "--remotes"]),
             );
@@ -212,7 +212,7 @@ pub fn branch(git: &mut Git, args: &[String]) -> Result<i32, GitError> {
     }
 }
 
-fn list(git: &Git, verbose: bool, all: bool, remotes_only: bool) -> String {
+fn list(git: &Git, verbose: usize, all: bool, remotes_only: bool) -> String {
     let repo = &git.repo;
     let mut rows: Vec<(bool, String, Oid)> = Vec::new();
     if let Head::Detached(id) = &repo.head {
@@ -249,21 +249,33 @@ fn list(git: &Git, verbose: bool, all: bool, remotes_only: bool) -> String {
     rows.iter()
         .map(|(current, name, id)| {
             let mark = if *current { "* " } else { "  " };
-            if !verbose {
+            if verbose == 0 {
                 return format!("{mark}{name}\n");
             }
             let subject = repo.commit(id).map(|c| c.subject()).unwrap_or_default();
-            let track = repo
-                .upstreams
-                .get(name)
-                .and_then(|(r, m)| repo.refs.get(&format!("refs/remotes/{r}/{m}")))
-                .map(|theirs| match status::ahead_behind(repo, id, theirs) {
-                    (0, 0) => String::new(),
-                    (a, 0) => format!("[ahead {a}] "),
-                    (0, b) => format!("[behind {b}] "),
-                    (a, b) => format!("[ahead {a}, behind {b}] "),
-                })
-                .unwrap_or_default();
+            let track = match repo.upstreams.get(name) {
+                None => String::new(),
+                Some((r, m)) => {
+                    let upstream = format!("{r}/{m}");
+                    let counts = repo
+                        .refs
+                        .get(&format!("refs/remotes/{upstream}"))
+                        .map(|theirs| match status::ahead_behind(repo, id, theirs) {
+                            (0, 0) => String::new(),
+                            (a, 0) => format!("ahead {a}"),
+                            (0, b) => format!("behind {b}"),
+                            (a, b) => format!("ahead {a}, behind {b}"),
+                        });
+                    match (verbose, counts) {
+                        (1, Some(c)) if c.is_empty() => String::new(),
+                        (1, Some(c)) => format!("[{c}] "),
+                        (1, None) => "[gone] ".to_string(),
+                        (_, Some(c)) if c.is_empty() => format!("[{upstream}] "),
+                        (_, Some(c)) => format!("[{upstream}: {c}] "),
+                        (_, None) => format!("[{upstream}: gone] "),
+                    }
+                }
+            };
             format!(
                 "{mark}{name:<width$} {} {track}{subject}\n",
                 Repo::short(id)
@@ -429,21 +441,17 @@ fn to_branch(git: &mut Git, name: &str, create: Option<Option<&str>>) -> Result<
 
 const DETACHED_ADVICE: &str = "You are in 'detached HEAD' state. You can look around, make experimental\nchanges and commit them, and you can discard any commits you make in this\nstate without impacting any branches by switching back to a branch.\n\nIf you want to create a new branch to retain commits you create, you may\ndo so (now or later) by using -c with the switch command. Example:\n\n  git switch -c <new-branch-name>\n\nOr undo this operation with:\n\n  git switch -\n\nTurn off this advice by setting config variable advice.detachedHead to false\n\n";
 
-/// Runs a switch or checkout; with `-q` its messages on standard error are dropped.
+/// Runs a switch or checkout; with `-q` nothing it says is kept.
 fn quietly(
     git: &mut Git,
     quiet: bool,
     f: impl FnOnce(&mut Git) -> Result<i32, GitError>,
 ) -> Result<i32, GitError> {
-    let mark = git.ctx.out.chunks.len();
+    let before = git.ctx.out.clone();
     let status = f(git)?;
     if quiet {
-        let kept: Vec<_> = git.ctx.out.chunks.split_off(mark);
-        for chunk in kept {
-            if chunk.stream != crate::world::Stream::Stderr {
-                git.ctx.out.push(chunk.stream, &chunk.text);
-            }
-        }
+        // -q silences the feedback on both streams; errors come back as Err.
+        git.ctx.out = before;
     }
     Ok(status)
 }
