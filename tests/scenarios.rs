@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use schemalab::world::{World, DEFAULT_SEED};
 
 /// The areas whose scenarios run through `World::run`.
-const AREAS: [&str; 2] = ["world", "migrate"];
+const AREAS: [&str; 3] = ["world", "migrate", "git"];
 
 struct Step {
     must_fail: bool,

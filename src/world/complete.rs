@@ -54,7 +54,10 @@ impl World {
         let word = &input[start..];
         let before = input[..start].trim_end();
         let command_position = before.is_empty() || before.ends_with([';', '|', '&']);
-        let mut candidates: Vec<String> = if command_position && !word.contains('/') {
+        let git_words = super::git::completions(self.machine(), before, word);
+        let mut candidates: Vec<String> = if let Some(words) = git_words {
+            words
+        } else if command_position && !word.contains('/') {
             COMMANDS
                 .iter()
                 .map(|c| c.name.to_string())

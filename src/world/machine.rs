@@ -32,6 +32,8 @@ pub struct Machine {
     pub postgres: Cluster,
     /// The MongoDB server on localhost:27017.
     pub mongo: Store,
+    /// git repositories, by the absolute path of their work tree.
+    pub repos: super::git::Repos,
 }
 
 impl Machine {
@@ -89,6 +91,7 @@ impl Machine {
             last_status: 0,
             postgres: Cluster::default(),
             mongo: Store::new(seed),
+            repos: Default::default(),
         }
     }
 

@@ -9,6 +9,7 @@ pub mod commands;
 pub mod complete;
 pub mod ctx;
 pub mod fs;
+pub mod git;
 pub mod hint;
 pub mod ids;
 pub mod machine;
@@ -54,6 +55,8 @@ pub struct World {
     events: Vec<Event>,
     /// The program reading the terminal instead of the shell, if any.
     pub foreground: Option<Foreground>,
+    /// The hosted git repositories every machine can reach, by URL.
+    pub remotes: git::Remotes,
 }
 
 impl Default for World {
@@ -79,6 +82,7 @@ impl World {
             current: 0,
             events: Vec::new(),
             foreground: None,
+            remotes: git::initial_remotes(),
         }
     }
 

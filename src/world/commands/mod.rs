@@ -6,6 +6,7 @@
 
 mod files;
 mod flask;
+mod git;
 mod ls;
 mod mongo;
 mod nav;
@@ -51,6 +52,7 @@ pub static COMMANDS: &[Command] = &[
     remote::EXIT,
     remote::HOSTNAME,
     remote::WHOAMI,
+    git::GIT,
     vars::ENV,
     vars::EXPORT,
     vars::UNSET,
