@@ -226,18 +226,26 @@ impl Fs {
         self.mkdir(path, mtime)
     }
 
-    /// The direct children of a directory, sorted by name.
-    pub fn children(&self, dir: &str) -> Vec<(&str, &Node)> {
+    /// Every node strictly below `dir`, with its path relative to `dir`, in order.
+    fn below<'a>(&'a self, dir: &str) -> impl Iterator<Item = (&'a str, &'a String, &'a Node)> {
         let prefix = if dir == "/" {
             "/".to_string()
         } else {
             format!("{dir}/")
         };
+        let start = prefix.len();
         self.nodes
             .range(prefix.clone()..)
-            .take_while(|(path, _)| path.starts_with(&prefix))
-            .filter(|(path, _)| path.len() > prefix.len() && !path[prefix.len()..].contains('/'))
-            .map(|(path, node)| (&path[prefix.len()..], node))
+            .take_while(move |(path, _)| path.starts_with(&prefix))
+            .filter(move |(path, _)| path.len() > start)
+            .map(move |(path, node)| (&path[start..], path, node))
+    }
+
+    /// The direct children of a directory, sorted by name.
+    pub fn children(&self, dir: &str) -> Vec<(&str, &Node)> {
+        self.below(dir)
+            .filter(|(name, _, _)| !name.contains('/'))
+            .map(|(name, _, node)| (name, node))
             .collect()
     }
 
@@ -312,18 +320,11 @@ impl Fs {
         Ok(())
     }
 
-    /// Every file path below `dir`, in order (for the files panel).
+    /// Every file path below `dir`, in order.
     pub fn files_below(&self, dir: &str) -> Vec<&str> {
-        let prefix = if dir == "/" {
-            "/".to_string()
-        } else {
-            format!("{dir}/")
-        };
-        self.nodes
-            .range(prefix.clone()..)
-            .take_while(|(p, _)| p.starts_with(&prefix))
-            .filter(|(_, n)| !n.is_dir())
-            .map(|(p, _)| p.as_str())
+        self.below(dir)
+            .filter(|(_, _, node)| !node.is_dir())
+            .map(|(_, path, _)| path.as_str())
             .collect()
     }
 }
