@@ -196,16 +196,22 @@ await test('Journal vs Form runs one action in both worlds', async () => {
 });
 
 await test('the timeline shows the revision and where the database stands', async () => {
-  await type(page, 'flask db init');
-  await type(page, 'flask db migrate -m "create users"');
-  await page.getByRole('tab', { name: 'Migrations' }).click();
-  const revisions = page.getByRole('list', { name: 'Revisions' });
+  // A fresh learner: the main page's models.py was rewritten by the editor test.
+  const fresh = await freshPage(await browser.newContext({ viewport: { width: 1280, height: 800 } }));
+  await fresh.goto(base);
+  await fresh.getByLabel('Command').waitFor();
+  await type(fresh, 'createdb app');
+  await type(fresh, 'flask db init');
+  await type(fresh, 'flask db migrate -m "create users"');
+  await fresh.getByRole('log').getByText("Detected added table 'users'").waitFor();
+  await fresh.getByRole('tab', { name: 'Migrations' }).click();
+  const revisions = fresh.getByRole('list', { name: 'Revisions' });
   await revisions.getByText('create users').waitFor();
   await revisions.locator('.base', { hasText: '← app' }).waitFor();
-  await type(page, 'flask db upgrade');
+  await type(fresh, 'flask db upgrade');
   await revisions.locator('.revision.current', { hasText: 'create users' }).waitFor();
-  await page.screenshot({ path: join(shots, 'timeline.png') });
-  await page.getByRole('tab', { name: 'Files' }).click();
+  await fresh.screenshot({ path: join(shots, 'timeline.png') });
+  await fresh.close();
 });
 
 await test('ssh moves the shell and the panels to production', async () => {
