@@ -15,6 +15,7 @@ use super::error::{Error, ErrorKind, DBAPI_FRAMES};
 use super::graph::Graph;
 use super::help::{help, LIST_TEMPLATES};
 use super::listing::{head_only, log_entry};
+use super::models::Model;
 use super::ops::Op;
 use super::python::LineCache;
 use super::render::{render_revision, slug, RevisionFile};
@@ -550,36 +551,7 @@ impl<'a> Runner<'a> {
             session
                 .execute("BEGIN")
                 .map_err(|e| Error::database(&e, "BEGIN"))?;
-            let result = (|| {
-                ensure_version_table(session)?;
-                let current = Self::current_rows(session);
-                known(graph, &current)?;
-                known(graph, &current)?;
-                let heads = graph.head_ids();
-                let cur: BTreeSet<&String> = current.iter().collect();
-                let hs: BTreeSet<&String> = heads.iter().collect();
-                if cur != hs {
-                    return Err(Error::not_up_to_date());
-                }
-                for plugin in [
-                    "schemas",
-                    "tables",
-                    "types",
-                    "constraints",
-                    "defaults",
-                    "comments",
-                ] {
-                    out.info(
-                        "alembic.runtime.plugins",
-                        &format!("setting up autogenerate plugin alembic.autogenerate.{plugin}"),
-                    );
-                }
-                let d = compare(&p.app.models, session.catalog());
-                for (logger, msg) in &d.logs {
-                    out.info(logger, msg);
-                }
-                Ok(d)
-            })();
+            let result = autogenerate_diff(session, graph, &p.app.models, out);
             match result {
                 Ok(d) => {
                     let _ = session.execute("COMMIT");
@@ -1070,32 +1042,7 @@ impl<'a> Runner<'a> {
             .execute("BEGIN")
             .map_err(|e| Error::database(&e, "BEGIN"))?;
         let result = (|| {
-            ensure_version_table(session)?;
-            let current = Self::current_rows(session);
-            known(graph, &current)?;
-            let heads = graph.head_ids();
-            let cur: BTreeSet<&String> = current.iter().collect();
-            let hs: BTreeSet<&String> = heads.iter().collect();
-            if cur != hs {
-                return Err(Error::not_up_to_date());
-            }
-            for plugin in [
-                "schemas",
-                "tables",
-                "types",
-                "constraints",
-                "defaults",
-                "comments",
-            ] {
-                out.info(
-                    "alembic.runtime.plugins",
-                    &format!("setting up autogenerate plugin alembic.autogenerate.{plugin}"),
-                );
-            }
-            let d = compare(&p.app.models, session.catalog());
-            for (logger, msg) in &d.logs {
-                out.info(logger, msg);
-            }
+            let d = autogenerate_diff(session, graph, &p.app.models, out)?;
             if d.is_empty() {
                 out.out("No new upgrade operations detected.\n");
                 Ok(())
@@ -1105,6 +1052,44 @@ impl<'a> Runner<'a> {
         })();
         finish(session, result, out)
     }
+}
+
+/// What `migrate` and `check` share inside their transaction: the database
+/// must be at the heads, then the autogenerate plugins run and the models are
+/// compared with the live catalog, each finding logged as Alembic logs it.
+fn autogenerate_diff(
+    session: &mut Session,
+    graph: &Graph,
+    models: &[Model],
+    out: &mut Out,
+) -> Result<Diff, Error> {
+    ensure_version_table(session)?;
+    let current = Runner::current_rows(session);
+    known(graph, &current)?;
+    let heads = graph.head_ids();
+    let cur: BTreeSet<&String> = current.iter().collect();
+    let hs: BTreeSet<&String> = heads.iter().collect();
+    if cur != hs {
+        return Err(Error::not_up_to_date());
+    }
+    for plugin in [
+        "schemas",
+        "tables",
+        "types",
+        "constraints",
+        "defaults",
+        "comments",
+    ] {
+        out.info(
+            "alembic.runtime.plugins",
+            &format!("setting up autogenerate plugin alembic.autogenerate.{plugin}"),
+        );
+    }
+    let diff = compare(models, session.catalog());
+    for (logger, msg) in &diff.logs {
+        out.info(logger, msg);
+    }
+    Ok(diff)
 }
 
 /// A database stamped with a revision the scripts no longer have cannot be located.
