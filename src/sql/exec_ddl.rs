@@ -235,71 +235,32 @@ pub(super) fn choose_constraint_name(
 
 /// Columns referenced by an expression (distinct, in order of appearance).
 pub(super) fn referenced_columns(e: &Expr, out: &mut Vec<String>) {
-    let mut rec = |x: &Expr| referenced_columns(x, out);
-    match &e.kind {
-        ExprKind::Column(parts) => {
-            if let Some(n) = parts.last() {
-                if !out.contains(n) {
-                    out.push(n.clone());
-                }
-            }
+    // DDL only (CHECK and index definitions): walking a copy lets one walker serve reads and renames.
+    let mut copy = e.clone();
+    for_each_column(&mut copy, &mut |name| {
+        if !out.contains(name) {
+            out.push(name.clone());
         }
-        ExprKind::Literal(_)
-        | ExprKind::Special(_)
-        | ExprKind::Exists(..)
-        | ExprKind::Subquery(_) => {}
-        ExprKind::Binary(_, a, b) | ExprKind::IsDistinct(a, b, _) => {
-            rec(a);
-            rec(b);
-        }
-        ExprKind::Not(a)
-        | ExprKind::Neg(a)
-        | ExprKind::IsNull(a, _)
-        | ExprKind::IsBool(a, _, _)
-        | ExprKind::Cast(a, _)
-        | ExprKind::InSubquery(a, _, _) => rec(a),
-        ExprKind::Between(a, b, c, _) => {
-            rec(a);
-            rec(b);
-            rec(c);
-        }
-        ExprKind::InList(a, l, _) => {
-            rec(a);
-            l.iter().for_each(rec);
-        }
-        ExprKind::Like { expr, pattern, .. } => {
-            rec(expr);
-            rec(pattern);
-        }
-        ExprKind::Case {
-            operand,
-            whens,
-            else_,
-        } => {
-            if let Some(o) = operand {
-                rec(o);
-            }
-            for (c, r) in whens {
-                rec(c);
-                rec(r);
-            }
-            if let Some(x) = else_ {
-                rec(x);
-            }
-        }
-        ExprKind::Function { args, .. } | ExprKind::Row(args) => args.iter().for_each(rec),
-    }
+    });
 }
 
 /// Renames column references in an expression (RENAME COLUMN keeps CHECKs working).
 pub(super) fn rename_in_expr(e: &mut Expr, from: &str, to: &str) {
-    let rec = |x: &mut Expr| rename_in_expr(x, from, to);
+    for_each_column(e, &mut |name| {
+        if name == from {
+            *name = to.to_string();
+        }
+    });
+}
+
+/// Calls `f` on the column name of every column reference in an expression, in order of
+/// appearance (subqueries have their own scope and are not entered).
+fn for_each_column(e: &mut Expr, f: &mut dyn FnMut(&mut String)) {
+    let mut rec = |x: &mut Expr| for_each_column(x, f);
     match &mut e.kind {
         ExprKind::Column(parts) => {
             if let Some(n) = parts.last_mut() {
-                if n == from {
-                    *n = to.to_string();
-                }
+                f(n);
             }
         }
         ExprKind::Literal(_)
