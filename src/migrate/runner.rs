@@ -545,27 +545,15 @@ impl<'a> Runner<'a> {
     ) -> Result<(), Error> {
         let mut diff = None;
         if autogenerate {
-            let graph = p.scripts.as_ref().map_err(Clone::clone);
-            let session = self.connect(&p.app, out)?;
-            let graph = graph?;
-            session
-                .execute("BEGIN")
-                .map_err(|e| Error::database(&e, "BEGIN"))?;
-            let result = autogenerate_diff(session, graph, &p.app.models, out);
-            match result {
-                Ok(d) => {
-                    let _ = session.execute("COMMIT");
-                    if d.is_empty() {
-                        out.info("alembic.env", "No changes in schema detected.");
-                        return Ok(());
-                    }
-                    diff = Some(d);
-                }
-                Err(e) => {
-                    let _ = session.execute("ROLLBACK");
-                    return Err(e);
-                }
+            let models = &p.app.models;
+            let d = self.transaction(p, out, |session, graph, out| {
+                autogenerate_diff(session, graph, models, out)
+            })?;
+            if d.is_empty() {
+                out.info("alembic.env", "No changes in schema detected.");
+                return Ok(());
             }
+            diff = Some(d);
         }
         let graph = p.scripts.as_ref().map_err(Clone::clone)?;
         let heads = graph.head_ids();
@@ -685,16 +673,8 @@ impl<'a> Runner<'a> {
         if opts.flag("sql") {
             return self.offline(p, &target, true, out);
         }
-        let graph = p.scripts.as_ref().map_err(Clone::clone);
-        let session = self.connect(&p.app, out)?;
-        let graph = graph?;
-        session
-            .execute("BEGIN")
-            .map_err(|e| Error::database(&e, "BEGIN"))?;
-        let result = (|| {
-            ensure_version_table(session)?;
-            let current = Self::current_rows(session);
-            known(graph, &current)?;
+        self.transaction(p, out, |session, graph, out| {
+            let current = versioned(session, graph)?;
             let targets = match Graph::bare_relative(&target) {
                 Some((n, text)) if n > 0 => {
                     let start = current.first().cloned();
@@ -725,8 +705,7 @@ impl<'a> Runner<'a> {
                 }
             }
             Ok(())
-        })();
-        finish(session, result, out)
+        })
     }
 
     fn downgrade(&mut self, p: &Project, opts: &Opts, out: &mut Out) -> Result<(), Error> {
@@ -738,16 +717,8 @@ impl<'a> Runner<'a> {
         if opts.flag("sql") {
             return self.offline(p, &target, false, out);
         }
-        let graph = p.scripts.as_ref().map_err(Clone::clone);
-        let session = self.connect(&p.app, out)?;
-        let graph = graph?;
-        session
-            .execute("BEGIN")
-            .map_err(|e| Error::database(&e, "BEGIN"))?;
-        let result = (|| {
-            ensure_version_table(session)?;
-            let current = Self::current_rows(session);
-            known(graph, &current)?;
+        self.transaction(p, out, |session, graph, out| {
+            let current = versioned(session, graph)?;
             let steps = downgrade_plan(graph, &current, &target, out)?;
             let mut heads = current.clone();
             for s in steps {
@@ -766,8 +737,7 @@ impl<'a> Runner<'a> {
                 }
             }
             Ok(())
-        })();
-        finish(session, result, out)
+        })
     }
 
     /// `upgrade --sql` / `downgrade --sql`: the SQL on stdout, the database untouched.
@@ -984,13 +954,7 @@ impl<'a> Runner<'a> {
             .first()
             .map_or("head", String::as_str)
             .to_string();
-        let graph = p.scripts.as_ref().map_err(Clone::clone);
-        let session = self.connect(&p.app, out)?;
-        let graph = graph?;
-        session
-            .execute("BEGIN")
-            .map_err(|e| Error::database(&e, "BEGIN"))?;
-        let result = (|| {
+        self.transaction(p, out, |session, graph, out| {
             ensure_version_table(session)?;
             let current = if opts.flag("purge") {
                 exec(session, "DELETE FROM alembic_version")?;
@@ -1030,27 +994,38 @@ impl<'a> Runner<'a> {
                 }
             }
             Ok(())
-        })();
-        finish(session, result, out)
+        })
     }
 
-    fn check(&mut self, p: &Project, out: &mut Out) -> Result<(), Error> {
+    /// What every command that runs `env.py` online shares: load the scripts, connect, run
+    /// `body` in one transaction that commits when it succeeds and rolls back when it fails.
+    fn transaction<T>(
+        &mut self,
+        p: &Project,
+        out: &mut Out,
+        body: impl FnOnce(&mut Session, &Graph, &mut Out) -> Result<T, Error>,
+    ) -> Result<T, Error> {
         let graph = p.scripts.as_ref().map_err(Clone::clone);
         let session = self.connect(&p.app, out)?;
         let graph = graph?;
         session
             .execute("BEGIN")
             .map_err(|e| Error::database(&e, "BEGIN"))?;
-        let result = (|| {
-            let d = autogenerate_diff(session, graph, &p.app.models, out)?;
+        let result = body(session, graph, out);
+        finish(session, result)
+    }
+
+    fn check(&mut self, p: &Project, out: &mut Out) -> Result<(), Error> {
+        let models = &p.app.models;
+        self.transaction(p, out, |session, graph, out| {
+            let d = autogenerate_diff(session, graph, models, out)?;
             if d.is_empty() {
                 out.out("No new upgrade operations detected.\n");
                 Ok(())
             } else {
                 Err(Error::new_operations(&format!("[{}]", d.check.join(", "))))
             }
-        })();
-        finish(session, result, out)
+        })
     }
 }
 
@@ -1063,9 +1038,7 @@ fn autogenerate_diff(
     models: &[Model],
     out: &mut Out,
 ) -> Result<Diff, Error> {
-    ensure_version_table(session)?;
-    let current = Runner::current_rows(session);
-    known(graph, &current)?;
+    let current = versioned(session, graph)?;
     let heads = graph.head_ids();
     let cur: BTreeSet<&String> = current.iter().collect();
     let hs: BTreeSet<&String> = heads.iter().collect();
@@ -1206,20 +1179,28 @@ fn report(e: &Error, out: &mut Out) -> i32 {
 }
 
 /// Commits on success, rolls back on failure: one transaction per command.
-fn finish(session: &mut Session, result: Result<(), Error>, out: &mut Out) -> Result<(), Error> {
+fn finish<T>(session: &mut Session, result: Result<T, Error>) -> Result<T, Error> {
     match result {
-        Ok(()) => {
+        Ok(value) => {
             session
                 .execute("COMMIT")
                 .map_err(|e| Error::database(&e, "COMMIT"))?;
-            Ok(())
+            Ok(value)
         }
         Err(e) => {
             let _ = session.execute("ROLLBACK");
-            let _ = out;
             Err(e)
         }
     }
+}
+
+/// Inside a command's transaction: `alembic_version` exists (created empty on first use) and
+/// every revision it names is one the scripts have. Returns the current revisions.
+fn versioned(session: &mut Session, graph: &Graph) -> Result<Vec<String>, Error> {
+    ensure_version_table(session)?;
+    let current = Runner::current_rows(session);
+    known(graph, &current)?;
+    Ok(current)
 }
 
 /// Runs one revision's operations, noting the traceback frame of a failure.
