@@ -13,6 +13,7 @@ pub mod app;
 pub mod bench;
 pub mod doc;
 pub mod migrate;
+pub mod runtime;
 pub mod sql;
 pub mod world;
 

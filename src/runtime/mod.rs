@@ -1,0 +1,30 @@
+//! The Flask app as it runs: start-up, SQLAlchemy's engine, pool and session, the routes and
+//! the journey of each request; and `flask shell`, a Python prompt over the same objects.
+//!
+//! # The life of a request
+//!
+//! 1. [`AppProcess::start`] imports the project as `flask run` or gunicorn does at start-up:
+//!    `app.py` and the modules it imports are parsed (`migrate::python`), the models read
+//!    (`migrate::models`), the routes taken from `@app.get`/`@app.post`/`@app.route`
+//!    decorators, and `SQLALCHEMY_DATABASE_URI` resolved from the environment. A process
+//!    keeps the code *as it was at start-up*: editing `models.py` later changes nothing until
+//!    a restart, as with a real server. Failing imports give the text the real tool prints
+//!    ([`StartFailure`]).
+//! 2. [`AppProcess::handle`] serves one [`Request`] against the machine's PostgreSQL server
+//!    (a [`Cluster`](crate::sql::Cluster)): the route's body is interpreted over a small Python
+//!    subset; `db.session` stages objects without SQL, flushes them as SQLAlchemy 2.1 does
+//!    (`INSERT INTO users (name, email) VALUES (%(name)s, %(email)s) RETURNING users.id`, one
+//!    statement per object, every model column but an autoincrement key), commits, and is
+//!    removed at teardown (Flask-SQLAlchemy's `session.remove()`).
+//! 3. Every step is recorded in the request's [`Journey`] (pool checkout, contexts, staging,
+//!    flush, each SQL statement, commit or rollback, errors, teardown, pool return) for the
+//!    request-flow panel; errors produce Flask's log (`ERROR in app: Exception on …` and the
+//!    traceback, [`Handled::log`]) and Werkzeug's 500 page for the client.
+//!
+//! Architecture invariant: no clock, randomness or files here: the caller passes the project
+//! files ([`ProjectFiles`](crate::migrate::ProjectFiles)), the environment and the log
+//! timestamp text.
+
+mod process;
+
+pub use process::{AppProcess, Handled, Journey, Request, Response, StartFailure, Step, StepKind};
