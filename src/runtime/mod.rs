@@ -25,6 +25,16 @@
 //! files ([`ProjectFiles`](crate::migrate::ProjectFiles)), the environment and the log
 //! timestamp text.
 
+mod exc;
+mod interp;
+mod orm;
 mod process;
+mod value;
 
-pub use process::{AppProcess, Handled, Journey, Request, Response, StartFailure, Step, StepKind};
+pub use exc::PyErr;
+pub use process::{
+    reason, AppProcess, Handled, Journey, Request, Response, Route, StartFailure, Step, StepKind,
+};
+
+#[cfg(test)]
+mod tests;
