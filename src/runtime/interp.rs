@@ -645,6 +645,7 @@ impl<'a> Interp<'a> {
                 Thing::Environ => "environ({...})".into(),
             },
             Value::Json(_) => "<Response 0 bytes [200 OK]>".into(),
+            Value::Shown(text) => text.clone(),
         }
     }
 
@@ -666,10 +667,15 @@ impl<'a> Interp<'a> {
                 "add" | "add_all" | "commit" | "rollback" | "flush" | "get" | "close" | "remove"
                 | "query",
             ) => method(v),
-            (Value::Thing(Thing::Session), "new") => Ok(Value::Method(
-                Box::new(Value::Thing(Thing::Session)),
-                "__new_set__".into(),
-            )),
+            (Value::Thing(Thing::Session), "new") => {
+                let items: Vec<String> = self
+                    .orm
+                    .pending()
+                    .iter()
+                    .map(|id| self.orm.repr(*id))
+                    .collect();
+                Ok(Value::Shown(format!("IdentitySet([{}])", items.join(", "))))
+            }
             (Value::Thing(Thing::Request), _) => {
                 let Some(req) = self.request else {
                     return Err(PyErr::new("RuntimeError: Working outside of request context.\n\nThis typically means that you attempted to use functionality that needed\nan active HTTP request. Consult the documentation on testing for\ninformation about how to avoid this problem."));
@@ -1038,15 +1044,6 @@ impl<'a> Interp<'a> {
             (Value::Thing(Thing::Session), "flush") => {
                 self.orm.flush(self.cluster, Op::Commit)?;
                 Ok(Value::None)
-            }
-            (Value::Thing(Thing::Session), "__new_set__") => {
-                let items: Vec<String> = self
-                    .orm
-                    .pending()
-                    .iter()
-                    .map(|id| self.orm.repr(*id))
-                    .collect();
-                Ok(Value::Str(format!("IdentitySet([{}])", items.join(", "))))
             }
             (Value::Thing(Thing::Session), "get") => match args.as_slice() {
                 [Value::Class(c), key] => {
