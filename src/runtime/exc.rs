@@ -13,6 +13,10 @@ pub mod frames {
     pub const COMMIT_INSERT: &str = include_str!("frames/commit_insert.txt");
     /// `session.commit()` flushing several objects in one batched INSERT.
     pub const COMMIT_INSERT_BATCH: &str = include_str!("frames/commit_insert_batch.txt");
+    /// `session.commit()` flushing a changed object (UPDATE).
+    pub const COMMIT_UPDATE: &str = include_str!("frames/commit_update.txt");
+    /// `session.delete()` of an object that was never saved.
+    pub const DELETE_TRANSIENT: &str = include_str!("frames/delete_transient.txt");
     /// `Query.all()` flushing pending objects first (autoflush).
     pub const AUTOFLUSH_QUERY_ALL: &str = include_str!("frames/autoflush_query_all.txt");
     /// `Query.all()`.

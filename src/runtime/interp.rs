@@ -359,17 +359,7 @@ impl<'a> Interp<'a> {
             }
             Py::Attr(obj, attr) => match self.eval(obj, frame)? {
                 Value::Obj(id) => {
-                    let class = self.orm.objects[id].class.clone();
-                    let is_col = self
-                        .orm
-                        .model(&class)
-                        .is_some_and(|m| m.columns.iter().any(|c| &c.name == attr));
-                    if is_col && self.orm.objects[id].state == super::orm::State::Persistent {
-                        return Err(PyErr::unsupported(
-                            "changing a saved object (an UPDATE on flush)",
-                        ));
-                    }
-                    self.orm.objects[id].values.insert(attr.clone(), v);
+                    self.orm.set_attribute(id, attr, v);
                     Ok(())
                 }
                 other => Err(PyErr::new(format!(
@@ -679,8 +669,17 @@ impl<'a> Interp<'a> {
             (
                 Value::Thing(Thing::Session),
                 "add" | "add_all" | "commit" | "rollback" | "flush" | "get" | "close" | "remove"
-                | "query",
+                | "query" | "delete",
             ) => method(v),
+            (Value::Thing(Thing::Session), "dirty") => {
+                let items: Vec<String> = self
+                    .orm
+                    .dirty()
+                    .iter()
+                    .map(|id| self.orm.repr(*id))
+                    .collect();
+                Ok(Value::Shown(format!("IdentitySet([{}])", items.join(", "))))
+            }
             (Value::Thing(Thing::Session), "new") => {
                 let items: Vec<String> = self
                     .orm
@@ -1043,6 +1042,17 @@ impl<'a> Interp<'a> {
                 }
                 Ok(Value::None)
             }
+            (Value::Thing(Thing::Session), "delete") => match args.as_slice() {
+                [Value::Obj(id)] => {
+                    self.orm.delete(*id)?;
+                    Ok(Value::None)
+                }
+                [other] => Err(unmapped(other)),
+                _ => Err(PyErr::type_error(format!(
+                    "Session.delete() takes 2 positional arguments but {} were given",
+                    args.len() + 1
+                ))),
+            },
             (Value::Thing(Thing::Session), "commit") => {
                 self.orm.commit(self.cluster)?;
                 Ok(Value::None)

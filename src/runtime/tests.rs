@@ -266,3 +266,81 @@ fn a_missing_database_url_fails_at_start_like_flask_run() {
     assert_eq!(e.output, real);
     assert_eq!(e.exit_code, 1);
 }
+
+/// The SQL each shell line sends, as SQLAlchemy's engine log printed it (`04_echo.txt`,
+/// `11_update_delete.txt`).
+#[test]
+fn shell_steps_carry_the_sql_sqlalchemy_logs() {
+    let mut cluster = Cluster::new();
+    cluster.create_database("app").unwrap();
+    let mut shell = FlaskShell::start(&seed("", None), "/p", &env).unwrap();
+    let mut sent = |line: &str| {
+        let r = shell.input(&mut cluster, line);
+        assert_eq!(r.stderr, "", "{line}");
+        shell
+            .last_steps()
+            .iter()
+            .flat_map(|s| s.sql.iter().cloned())
+            .filter(|s| !s.starts_with("SELECT pg_catalog"))
+            .collect::<Vec<String>>()
+    };
+    let create = sent("db.create_all()");
+    assert_eq!(create[0], "BEGIN (implicit)");
+    assert_eq!(create[1], "\nCREATE TABLE users (\n\tid SERIAL NOT NULL, \n\tname VARCHAR(80) NOT NULL, \n\temail VARCHAR(120) NOT NULL, \n\tPRIMARY KEY (id), \n\tUNIQUE (email)\n)\n\n");
+    assert_eq!(create[2], "COMMIT");
+    assert!(sent("db.create_all()").len() == 2);
+    assert_eq!(
+        sent("u = User(name=\"Ann\", email=\"ann@example.com\")"),
+        Vec::<String>::new()
+    );
+    assert_eq!(sent("db.session.add(u)"), Vec::<String>::new());
+    assert_eq!(
+        sent("db.session.commit()"),
+        vec![
+            "BEGIN (implicit)",
+            "INSERT INTO users (name, email) VALUES (%(name)s, %(email)s) RETURNING users.id",
+            "[parameters: {'name': 'Ann', 'email': 'ann@example.com'}]",
+            "COMMIT"
+        ]
+    );
+    assert_eq!(
+        sent("u.name"),
+        vec![
+            "BEGIN (implicit)",
+            "SELECT users.id, users.name, users.email \nFROM users \nWHERE users.id = %(pk_1)s",
+            "[parameters: {'pk_1': 1}]"
+        ]
+    );
+    assert_eq!(
+        sent("User.query.filter_by(name=\"Ann\").first()"),
+        vec![
+            "SELECT users.id AS users_id, users.name AS users_name, users.email AS users_email \nFROM users \nWHERE users.name = %(name_1)s \n LIMIT %(param_1)s",
+            "[parameters: {'name_1': 'Ann', 'param_1': 1}]"
+        ]
+    );
+    assert_eq!(sent("db.session.get(User, 1)"), Vec::<String>::new());
+    assert_eq!(
+        sent("User.query.count()"),
+        vec!["SELECT count(*) AS count_1 \nFROM (SELECT users.id AS users_id, users.name AS users_name, users.email AS users_email \nFROM users) AS anon_1"]
+    );
+    sent("u.email = \"bob@example.com\"");
+    sent("u.name = \"Anna\"");
+    assert_eq!(
+        sent("db.session.commit()"),
+        vec![
+            "UPDATE users SET name=%(name)s, email=%(email)s WHERE users.id = %(users_id)s",
+            "[parameters: {'name': 'Anna', 'email': 'bob@example.com', 'users_id': 1}]",
+            "COMMIT"
+        ]
+    );
+    sent("b = db.session.get(User, 1)");
+    sent("db.session.delete(b)");
+    assert_eq!(
+        sent("db.session.commit()"),
+        vec![
+            "DELETE FROM users WHERE users.id = %(id)s",
+            "[parameters: {'id': 1}]",
+            "COMMIT"
+        ]
+    );
+}

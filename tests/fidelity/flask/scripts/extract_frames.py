@@ -94,6 +94,10 @@ for cmd, name in (("$ flask shell\n", "import_shell"), ("$ flask run\n", "import
             break
         frames.append(l)
     segs[name] = [l.replace("/tmp/flaskvenv/bin/flask", "/usr/local/bin/flask") for l in frames]
+# Changing and deleting saved objects (12).
+f = after_console(outer_traceback("12_update_conflict.txt", "db.session.commit()", 1))
+segs["commit_update"], t = cut(f); assert t == tail
+segs["delete_transient"] = after_console(outer_traceback("12_update_conflict.txt", 'db.session.delete(User(name="x"))', 0))
 for k, v in segs.items():
     save(k, v)
 print(sorted(segs))
