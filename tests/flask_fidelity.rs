@@ -46,7 +46,7 @@ fn project(models_extra: &str) -> Files {
 /// Types `lines` into a shell and returns the terminal text as the recorder shows it.
 fn session(files: &Files, cluster: &mut Cluster, url: &str, lines: &str) -> String {
     let env = |n: &str| (n == "DATABASE_URL").then(|| url.to_string());
-    let mut shell = FlaskShell::start(files, PROJECT, &env).unwrap();
+    let mut shell = FlaskShell::start(files, PROJECT, &env, cluster).unwrap();
     let mut out = shell.banner();
     for line in lines.lines() {
         out.push_str(shell.prompt());

@@ -273,7 +273,7 @@ fn a_missing_database_url_fails_at_start_like_flask_run() {
 fn shell_steps_carry_the_sql_sqlalchemy_logs() {
     let mut cluster = Cluster::new();
     cluster.create_database("app").unwrap();
-    let mut shell = FlaskShell::start(&seed("", None), "/p", &env).unwrap();
+    let mut shell = FlaskShell::start(&seed("", None), "/p", &env, &mut cluster).unwrap();
     let mut sent = |line: &str| {
         let r = shell.input(&mut cluster, line);
         assert_eq!(r.stderr, "", "{line}");
@@ -342,5 +342,68 @@ fn shell_steps_carry_the_sql_sqlalchemy_logs() {
             "[parameters: {'id': 1}]",
             "COMMIT"
         ]
+    );
+}
+
+#[test]
+fn create_all_at_import_needs_an_app_context_like_flask() {
+    let files = seed(
+        "",
+        Some((
+            "from models import User  # noqa: E402\n",
+            "from models import User  # noqa: E402\n\ndb.create_all()\n",
+        )),
+    );
+    let e = AppProcess::start(&files, "/tmp/rtgt/app", &env).unwrap_err();
+    let recorded = include_str!("../../tests/fidelity/flask/13_create_all_at_import.txt");
+    let real = recorded
+        .split("$ flask run --port 5056\n")
+        .nth(1)
+        .unwrap()
+        .split("(exit 1)")
+        .next()
+        .unwrap()
+        .replace(
+            "/tmp/flaskvenv/lib/python3.11/site-packages",
+            "/usr/local/lib/python3.11/site-packages",
+        )
+        .replace("/tmp/flaskvenv/bin/flask", "/usr/local/bin/flask")
+        .replace("line 27, in <module>", "line 15, in <module>");
+    assert_eq!(e.output, real);
+}
+
+#[test]
+fn create_all_in_an_app_context_runs_at_every_start() {
+    let files = seed("", Some(("from models import User  # noqa: E402\n", "from models import User  # noqa: E402\n\nwith app.app_context():\n    db.create_all()\n")));
+    let mut cluster = Cluster::new();
+    cluster.create_database("app").unwrap();
+    let mut first = AppProcess::start(&files, "/p", &env).unwrap();
+    let steps = first.run_startup(&mut cluster).unwrap();
+    assert_eq!(steps[0].label, "db.create_all(): created users");
+    let h = first.handle(
+        &mut cluster,
+        &post("/register", &[("name", "Ann"), ("email", "a@x")]),
+    );
+    assert_eq!(h.response.status, 201);
+    // A second worker importing the same app finds the table and creates nothing.
+    let mut second = AppProcess::start(&files, "/p", &env).unwrap();
+    let steps = second.run_startup(&mut cluster).unwrap();
+    assert_eq!(
+        steps[0].label,
+        "db.create_all(): every table exists, nothing created"
+    );
+    let mut gone = Cluster::new();
+    let e = second.run_startup(&mut gone).unwrap_err();
+    assert!(
+        e.output
+            .ends_with("(Background on this error at: https://sqlalche.me/e/21/e3q8)\n"),
+        "{}",
+        e.output
+    );
+    assert!(
+        e.import_error
+            .contains("  File \"/p/app.py\", line 16, in <module>\n    db.create_all()\n"),
+        "{}",
+        e.import_error
     );
 }
