@@ -955,6 +955,14 @@ impl Orm {
         self.identity.clear();
     }
 
+    /// Drops every instance (after a request: no name refers to them any more).
+    pub fn forget_objects(&mut self) {
+        self.objects.clear();
+        self.new.clear();
+        self.deleted.clear();
+        self.identity.clear();
+    }
+
     fn select_list(model: &Model, labels: bool) -> String {
         let t = &model.table;
         model

@@ -137,6 +137,13 @@ pub struct Route {
     pub endpoint: String,
 }
 
+impl Handled {
+    /// [`Handled::log`] with Flask's log timestamp filled in (`2026-11-24 03:02:51,283`).
+    pub fn log_at(&self, timestamp: &str) -> String {
+        self.log.replace("<timestamp>", timestamp)
+    }
+}
+
 /// A started app: the code as it was imported at start-up (models, routes), its engine and
 /// its session. `handle` serves one request at a time against the machine's server.
 #[derive(Clone, Debug)]
@@ -522,6 +529,8 @@ impl AppProcess {
             "teardown: db.session.remove(), request and app contexts popped",
         ));
         self.orm.close(cluster);
+        // Nothing outlives a request: its objects go with its session.
+        self.orm.forget_objects();
         let journey = Journey {
             method,
             path: request.path.clone(),
