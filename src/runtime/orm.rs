@@ -1128,6 +1128,11 @@ impl Orm {
         id: ObjId,
         attr: &str,
     ) -> Result<Option<Value>, PyErr> {
+        if id >= self.objects.len() {
+            return Err(PyErr::new(
+                "sqlalchemy.orm.exc.DetachedInstanceError: Instance is not bound to a Session; attribute refresh operation cannot proceed (Background on this error at: https://sqlalche.me/e/21/bhk3)",
+            ));
+        }
         let (class, expired, state) = {
             let o = &self.objects[id];
             (o.class.clone(), o.expired, o.state)

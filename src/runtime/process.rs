@@ -649,7 +649,7 @@ fn make_response(interp: &Interp, endpoint: &str, v: Value) -> Result<Response, 
         Value::Str(s) => Ok(response(status, "text/html; charset=utf-8", s, Vec::new())),
         v @ (Value::Dict(_) | Value::List(_)) => {
             let orm = &*interp.orm;
-            let text = super::value::to_json(&v, &|id| orm.objects[id].class.clone())
+            let text = super::value::to_json(&v, &|id| orm.objects.get(id).map(|o| o.class.clone()).unwrap_or_default())
                 .map_err(PyErr::type_error)?;
             Ok(response(status, "application/json", format!("{text}\n"), Vec::new()))
         }
