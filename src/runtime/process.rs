@@ -355,6 +355,11 @@ impl AppProcess {
         for stmt in &code {
             match &stmt.kind {
                 PyKind::With(..) => startup.push(stmt.clone()),
+                PyKind::FromImport(module, names) if super::interp::exception_module(module) => {
+                    for n in names {
+                        globals.insert(n.clone(), Value::ExcClass(module.clone(), n.clone()));
+                    }
+                }
                 PyKind::Expr(Py::Call { func, .. })
                     if matches!(func.as_ref(), Py::Attr(obj, m)
                         if matches!(obj.as_ref(), Py::Name(n) if n == "db")

@@ -407,3 +407,48 @@ fn create_all_in_an_app_context_runs_at_every_start() {
         e.import_error
     );
 }
+
+#[test]
+fn a_route_can_catch_integrity_error_and_a_reused_session_raises_pending_rollback() {
+    let register = "    db.session.add(user)\n    db.session.commit()\n";
+    let caught = "    db.session.add(user)\n    try:\n        db.session.commit()\n    except IntegrityError:\n        db.session.rollback()\n        return jsonify(error=\"email taken\"), 409\n";
+    let imports = ("from models import User  # noqa: E402\n", "from models import User  # noqa: E402\nfrom sqlalchemy.exc import IntegrityError  # noqa: E402\n");
+    let mut files = seed("", Some((register, caught)));
+    let app = files.0.get("app.py").unwrap().replace(imports.0, imports.1);
+    files.0.insert("app.py".into(), app);
+    let mut cluster = cluster_with_users();
+    let mut process = AppProcess::start(&files, "/p", &env).unwrap();
+    let form = [("name", "Ann"), ("email", "a@x")];
+    assert_eq!(
+        process
+            .handle(&mut cluster, &post("/register", &form))
+            .response
+            .status,
+        201
+    );
+    let h = process.handle(&mut cluster, &post("/register", &form));
+    assert_eq!(
+        (h.response.status, h.response.body.as_str()),
+        (409, "{\"error\":\"email taken\"}\n")
+    );
+    assert_eq!(h.log, "");
+
+    // Without rollback(), the same session used again in the request raises PendingRollbackError.
+    let forgot = caught.replace(
+        "        db.session.rollback()\n        return jsonify(error=\"email taken\"), 409\n",
+        "        return jsonify(count=User.query.count()), 409\n",
+    );
+    let mut files = seed("", Some((register, &forgot)));
+    let app = files.0.get("app.py").unwrap().replace(imports.0, imports.1);
+    files.0.insert("app.py".into(), app);
+    let mut process = AppProcess::start(&files, "/p", &env).unwrap();
+    let h = process.handle(&mut cluster, &post("/register", &form));
+    assert_eq!(h.response.status, 500);
+    assert!(h.log.contains("  File \"/p/app.py\", line 24, in register\n    return jsonify(count=User.query.count()), 409\n                         ^^^^^^^^^^^^^^^^^^\n"), "{}", h.log);
+    assert!(h.log.contains("\nsqlalchemy.exc.PendingRollbackError: This Session's transaction has been rolled back due to a previous exception during flush."), "{}", h.log);
+    // The next request has a fresh session.
+    assert_eq!(
+        process.handle(&mut cluster, &get("/users")).response.status,
+        200
+    );
+}
