@@ -17,7 +17,7 @@ use crate::world::Foreground;
 pub const FLASK: Command = Command {
     name: "flask",
     synopsis: "flask [OPTIONS] COMMAND [ARGS]...",
-    summary: "Flask's command line: `flask db init|migrate|upgrade|downgrade|current|history|heads|merge|stamp|check …` runs the migrations.",
+    summary: "Flask's command line: `flask db init|migrate|upgrade|downgrade|current|history|heads|merge|stamp|check …` runs the migrations; `flask shell` opens Python in the app's context; `flask routes` lists the URL rules.",
     run: flask,
 };
 
