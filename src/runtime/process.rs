@@ -124,6 +124,8 @@ pub struct Handled {
     pub log: String,
     /// The steps for the request-flow panel.
     pub journey: Journey,
+    /// What the view wrote with `print()`: the server's stdout, before the access-log line.
+    pub stdout: String,
 }
 
 /// One route: its rule, methods and view function.
@@ -585,7 +587,8 @@ impl AppProcess {
             },
         ));
         let mut log = String::new();
-        let response = self.dispatch(cluster, &data, &mut log);
+        let mut stdout = String::new();
+        let response = self.dispatch(cluster, &data, &mut log, &mut stdout);
         self.orm.steps.push(Step {
             kind: StepKind::Respond,
             label: format!("{} {}", response.status, response.reason),
@@ -609,6 +612,7 @@ impl AppProcess {
             response,
             log,
             journey,
+            stdout,
         }
     }
 
@@ -617,6 +621,7 @@ impl AppProcess {
         cluster: &mut Cluster,
         data: &RequestData,
         log: &mut String,
+        stdout: &mut String,
     ) -> Response {
         let matching: Vec<(Route, Vec<Value>)> = self
             .routes
@@ -664,7 +669,9 @@ impl AppProcess {
                 Some(data),
             );
             let r = interp.call_func(&route.endpoint, view_args);
-            r.and_then(|v| make_response(&interp, &route.endpoint, v))
+            let r = r.and_then(|v| make_response(&interp, &route.endpoint, v));
+            stdout.push_str(&std::mem::take(&mut interp.stdout));
+            r
         };
         match result {
             Ok(r) => r,

@@ -452,3 +452,27 @@ fn a_route_can_catch_integrity_error_and_a_reused_session_raises_pending_rollbac
         200
     );
 }
+
+#[test]
+fn code_outside_the_subset_is_an_honest_500() {
+    let edit = (
+        "    return jsonify([{\"id\": u.id, \"name\": u.name, \"email\": u.email} for u in User.query.all()])\n",
+        "    print(\"listing users\")\n    key = lambda u: u.name\n    return jsonify([])\n",
+    );
+    let mut cluster = cluster_with_users();
+    let mut app = AppProcess::start(&seed("", Some(edit)), "/p", &env).unwrap();
+    let h = app.handle(&mut cluster, &get("/users"));
+    assert_eq!(h.response.status, 500);
+    assert_eq!(h.stdout, "listing users\n");
+    assert!(
+        h.log
+            .contains("  File \"/p/app.py\", line 27, in users\n    key = lambda u: u.name\n"),
+        "{}",
+        h.log
+    );
+    assert!(h.log.ends_with("NotImplementedError: the expression `lambda u: u.name` is outside the Python that SchemaLab runs (assignments, calls, if/for, return, list/dict literals and comprehensions, db.session, Model.query, request.form, jsonify)\n"), "{}", h.log);
+    assert_eq!(
+        h.log_at("2026-11-24 03:02:51,283").lines().next(),
+        Some("[2026-11-24 03:02:51,283] ERROR in app: Exception on /users [GET]")
+    );
+}
