@@ -14,7 +14,7 @@
 //! ```text
 //! cargo run --example sqlgen -- OUT_DIR [FIRST_SEED] [FILES] [STATEMENTS]
 //! ```
-//! writes `OUT_DIR/3NN_gen_seed<seed>.sql` (defaults: seed 1, 8 files, 80 statements).
+//! writes `OUT_DIR/3NN_gen_seed<seed>.sql` (defaults: seed 1, 10 files, 100 statements).
 
 use std::fmt::Write as _;
 use std::{env, fs, path::PathBuf, process};
@@ -73,10 +73,7 @@ impl Ty {
         }
     }
     fn numeric(self) -> bool {
-        matches!(
-            self,
-            Ty::Int | Ty::BigInt | Ty::SmallInt | Ty::Numeric(..)
-        )
+        matches!(self, Ty::Int | Ty::BigInt | Ty::SmallInt | Ty::Numeric(..))
     }
     fn stringy(self) -> bool {
         matches!(self, Ty::Text | Ty::Varchar(_))
@@ -108,12 +105,42 @@ struct Table {
 }
 
 const NAMES: &[&str] = &[
-    "authors", "books", "customers", "orders", "teams", "players", "courses", "students",
-    "projects", "tasks", "shops", "items", "cities", "sensors", "readings", "invoices",
+    "authors",
+    "books",
+    "customers",
+    "orders",
+    "teams",
+    "players",
+    "courses",
+    "students",
+    "projects",
+    "tasks",
+    "shops",
+    "items",
+    "cities",
+    "sensors",
+    "readings",
+    "invoices",
 ];
 const COLS: &[&str] = &[
-    "title", "name", "label", "code", "qty", "price", "score", "rank", "active", "born",
-    "created_at", "token", "note", "total", "level", "city", "email", "weight",
+    "title",
+    "name",
+    "label",
+    "code",
+    "qty",
+    "price",
+    "score",
+    "rank",
+    "active",
+    "born",
+    "created_at",
+    "token",
+    "note",
+    "total",
+    "level",
+    "city",
+    "email",
+    "weight",
 ];
 const WORDS: &[&str] = &[
     "alpha", "Bravo", "charlie", "delta", "Echo", "fox", "golf", "hotel", "india", "juliet",
@@ -205,7 +232,13 @@ impl Gen {
     /// A value the column's type rejects (bad text, overflow, too long, wrong type).
     fn invalid(&mut self, c: &Col) -> String {
         let opts: Vec<String> = match c.ty {
-            Ty::Int => vec!["'abc'".into(), "'12.5'".into(), "3000000000".into(), "' 7x'".into(), "true".into()],
+            Ty::Int => vec![
+                "'abc'".into(),
+                "'12.5'".into(),
+                "3000000000".into(),
+                "' 7x'".into(),
+                "true".into(),
+            ],
             Ty::BigInt => vec!["'9223372036854775808'".into(), "'1e3'".into(), "'-'".into()],
             Ty::SmallInt => vec!["70000".into(), "'-40000'".into(), "'ten'".into()],
             Ty::Numeric(p, s) => vec![
@@ -277,7 +310,14 @@ impl Gen {
             let not_null = self.rng.chance(35);
             let unique = !matches!(ty, Ty::Bool) && self.rng.chance(20);
             let check = (ty.numeric() || ty.stringy()) && self.rng.chance(30);
-            let mut c = Col { name: cname, ty, not_null, unique, check, default: None };
+            let mut c = Col {
+                name: cname,
+                ty,
+                not_null,
+                unique,
+                check,
+                default: None,
+            };
             if !unique && self.rng.chance(25) {
                 c.default = Some(self.valid(&c));
             }
@@ -325,7 +365,9 @@ impl Gen {
                 defs.push(format!("{col} integer REFERENCES {pname}{action}"));
             } else {
                 defs.push(format!("{col} integer"));
-                defs.push(format!("FOREIGN KEY ({col}) REFERENCES {pname} (id){action}"));
+                defs.push(format!(
+                    "FOREIGN KEY ({col}) REFERENCES {pname} (id){action}"
+                ));
             }
         }
         self.emit(format!("CREATE TABLE {name} ({});", defs.join(", ")));
@@ -339,15 +381,28 @@ impl Gen {
                 default: None,
             });
         }
-        self.tables.push(Table { name, serial, cols, fk, ids: 0, used: Vec::new() });
+        self.tables.push(Table {
+            name,
+            serial,
+            cols,
+            fk,
+            ids: 0,
+            used: Vec::new(),
+        });
     }
 
     fn create_errors(&mut self) {
         let t = self.table();
         let stmt = match self.rng.range(0, 5) {
             0 => format!("CREATE TABLE {} (id integer);", t.name),
-            1 => format!("CREATE TABLE {} (a integr, b text);", self.fresh_name("tmp")),
-            2 => format!("CREATE TABLE {} (a integer, A text);", self.fresh_name("tmp")),
+            1 => format!(
+                "CREATE TABLE {} (a integr, b text);",
+                self.fresh_name("tmp")
+            ),
+            2 => format!(
+                "CREATE TABLE {} (a integer, A text);",
+                self.fresh_name("tmp")
+            ),
             3 => format!(
                 "CREATE TABLE {} (id integer PRIMARY KEY, x integer PRIMARY KEY);",
                 self.fresh_name("tmp")
@@ -382,8 +437,7 @@ impl Gen {
         self.rng.range(1, t.ids.max(1) + 1)
     }
     fn parent_ids(&self, t: &Table) -> i64 {
-        t.fk
-            .as_ref()
+        t.fk.as_ref()
             .and_then(|(_, p)| self.tables.iter().find(|x| &x.name == p))
             .map_or(1, |p| p.ids.max(1))
     }
@@ -431,7 +485,11 @@ impl Gen {
                 if c.unique {
                     // Make unique values unlikely to collide by accident.
                     let v = if c.ty.stringy() {
-                        let short = if let Ty::Varchar(n) = c.ty { n as usize } else { 20 };
+                        let short = if let Ty::Varchar(n) = c.ty {
+                            n as usize
+                        } else {
+                            20
+                        };
                         let mut s = format!("u{id}{}", self.word(8));
                         s.truncate(short.max(2));
                         format!("'{s}'")
@@ -489,7 +547,9 @@ impl Gen {
         let t = self.tables[ti].clone();
         let kind = self.rng.range(0, 6);
         let spoil: Option<(String, String)> = match kind {
-            0 => self.col_where(&t, |c| c.not_null).map(|c| (c.name, "NULL".into())),
+            0 => self
+                .col_where(&t, |c| c.not_null)
+                .map(|c| (c.name, "NULL".into())),
             1 => {
                 if t.used.is_empty() {
                     None
@@ -499,7 +559,11 @@ impl Gen {
                 }
             }
             2 => self.col_where(&t, |c| c.check).map(|c| {
-                let v = if c.ty.numeric() { "-5".into() } else { "'a'".into() };
+                let v = if c.ty.numeric() {
+                    "-5".into()
+                } else {
+                    "'a'".into()
+                };
                 (c.name, v)
             }),
             3 => t.fk.as_ref().map(|(c, _)| (c.clone(), "999".into())),
@@ -525,9 +589,22 @@ impl Gen {
         let t = self.table();
         let c = self.rng.pick(&t.cols).clone();
         let stmt = match self.rng.range(0, 4) {
-            0 => format!("INSERT INTO {} ({}, nosuch) VALUES ({}, 1);", t.name, c.name, self.valid(&c)),
-            1 => format!("INSERT INTO {} ({}) VALUES ({}, 1);", t.name, c.name, self.valid(&c)),
-            2 => format!("INSERT INTO {} ({1}, {1}) VALUES (NULL, NULL);", t.name, c.name),
+            0 => format!(
+                "INSERT INTO {} ({}, nosuch) VALUES ({}, 1);",
+                t.name,
+                c.name,
+                self.valid(&c)
+            ),
+            1 => format!(
+                "INSERT INTO {} ({}) VALUES ({}, 1);",
+                t.name,
+                c.name,
+                self.valid(&c)
+            ),
+            2 => format!(
+                "INSERT INTO {} ({1}, {1}) VALUES (NULL, NULL);",
+                t.name, c.name
+            ),
             3 => format!("INSERT INTO {}s (id) VALUES (1);", t.name),
             _ => format!("INSERT INTO {} VALUES ();", t.name),
         };
@@ -687,7 +764,11 @@ impl Gen {
                 format!("{n}::text"),
                 format!("{n} > '2024-06-01'"),
             ],
-            Ty::Uuid => vec![format!("{n}::text"), format!("upper({n}::text)"), format!("{n} IS NULL")],
+            Ty::Uuid => vec![
+                format!("{n}::text"),
+                format!("upper({n}::text)"),
+                format!("{n} IS NULL"),
+            ],
         };
         let e = self.rng.pick(&opts).clone();
         if self.rng.chance(20) {
@@ -707,7 +788,11 @@ impl Gen {
                 let mut outs = vec!["id".to_string()];
                 for _ in 0..self.rng.range(1, 3) {
                     let c = self.rng.pick(&t.cols).clone();
-                    outs.push(if self.rng.chance(40) { c.name.clone() } else { self.expr(&c) });
+                    outs.push(if self.rng.chance(40) {
+                        c.name.clone()
+                    } else {
+                        self.expr(&c)
+                    });
                 }
                 let filter = if self.rng.chance(60) {
                     format!(" WHERE {}", self.predicate(&t))
@@ -717,19 +802,32 @@ impl Gen {
                 let dir = *self.rng.pick(&["", " DESC"]);
                 let limit = match self.rng.range(0, 4) {
                     0 => format!(" LIMIT {}", self.rng.range(0, 3)),
-                    1 => format!(" LIMIT {} OFFSET {}", self.rng.range(1, 3), self.rng.range(0, 2)),
+                    1 => format!(
+                        " LIMIT {} OFFSET {}",
+                        self.rng.range(1, 3),
+                        self.rng.range(0, 2)
+                    ),
                     _ => String::new(),
                 };
-                format!("SELECT {} FROM {}{filter} ORDER BY id{dir}{limit};", outs.join(", "), t.name)
+                format!(
+                    "SELECT {} FROM {}{filter} ORDER BY id{dir}{limit};",
+                    outs.join(", "),
+                    t.name
+                )
             }
             2 => {
                 let mut outs = vec!["count(*)".to_string()];
                 for c in t.cols.iter().take(3) {
                     outs.push(match c.ty {
                         Ty::Int | Ty::SmallInt | Ty::BigInt => {
-                            (*self.rng.pick(&["sum", "avg", "max", "min"])).to_string() + "(" + &c.name + ")"
+                            (*self.rng.pick(&["sum", "avg", "max", "min"])).to_string()
+                                + "("
+                                + &c.name
+                                + ")"
                         }
-                        Ty::Numeric(..) => format!("{}({})", self.rng.pick(&["sum", "avg", "max"]), c.name),
+                        Ty::Numeric(..) => {
+                            format!("{}({})", self.rng.pick(&["sum", "avg", "max"]), c.name)
+                        }
                         Ty::Bool => format!("count({})", c.name),
                         _ => format!("{}({})", self.rng.pick(&["min", "max", "count"]), c.name),
                     });
@@ -752,7 +850,9 @@ impl Gen {
                 } else {
                     String::new()
                 };
-                let nulls = *self.rng.pick(&["", " NULLS FIRST", " DESC", " DESC NULLS LAST"]);
+                let nulls = *self
+                    .rng
+                    .pick(&["", " NULLS FIRST", " DESC", " DESC NULLS LAST"]);
                 format!(
                     "SELECT {0}, count(*), {agg} FROM {1} GROUP BY {0}{having} ORDER BY {0}{nulls};",
                     g.name, t.name
@@ -761,7 +861,10 @@ impl Gen {
             4 => {
                 let c = self.rng.pick(&t.cols).clone();
                 let nulls = *self.rng.pick(&["", " NULLS FIRST", " DESC"]);
-                format!("SELECT DISTINCT {0} FROM {1} ORDER BY {0}{nulls};", c.name, t.name)
+                format!(
+                    "SELECT DISTINCT {0} FROM {1} ORDER BY {0}{nulls};",
+                    c.name, t.name
+                )
             }
             5 | 6 => return self.join(),
             7 => {
@@ -787,7 +890,12 @@ impl Gen {
     }
 
     fn join(&mut self) {
-        let children: Vec<Table> = self.tables.iter().filter(|t| t.fk.is_some()).cloned().collect();
+        let children: Vec<Table> = self
+            .tables
+            .iter()
+            .filter(|t| t.fk.is_some())
+            .cloned()
+            .collect();
         if children.is_empty() {
             return self.select_error();
         }
@@ -835,7 +943,10 @@ impl Gen {
         let stmt = match self.rng.range(0, 11) {
             0 => format!("SELECT {misspelled} FROM {};", t.name),
             1 => format!("SELECT * FROM {};", &t.name[..t.name.len() - 1]),
-            2 => format!("SELECT id, {1}, count(*) FROM {0} GROUP BY {1};", t.name, c.name),
+            2 => format!(
+                "SELECT id, {1}, count(*) FROM {0} GROUP BY {1};",
+                t.name, c.name
+            ),
             3 if c.ty.numeric() => format!("SELECT id FROM {} WHERE {} = 'abc';", t.name, c.name),
             4 if c.ty.stringy() => format!("SELECT {} + 1 FROM {};", c.name, t.name),
             5 => format!("SELECT lenght({}) FROM {};", c.name, t.name),
@@ -857,20 +968,60 @@ impl Gen {
         let stmt = match self.rng.range(0, 14) {
             0 => {
                 let name = self.fresh_name("extra");
-                let ty = *self.rng.pick(&[Ty::Int, Ty::Text, Ty::Bool, Ty::Numeric(6, 2)]);
-                let col = Col { name: name.clone(), ty, not_null: false, unique: false, check: false, default: None };
-                let def = if self.rng.chance(50) { format!(" DEFAULT {}", self.valid(&col)) } else { String::new() };
+                let ty = *self
+                    .rng
+                    .pick(&[Ty::Int, Ty::Text, Ty::Bool, Ty::Numeric(6, 2)]);
+                let col = Col {
+                    name: name.clone(),
+                    ty,
+                    not_null: false,
+                    unique: false,
+                    check: false,
+                    default: None,
+                };
+                let def = if self.rng.chance(50) {
+                    format!(" DEFAULT {}", self.valid(&col))
+                } else {
+                    String::new()
+                };
                 self.tables[ti].cols.push(col);
-                format!("ALTER TABLE {} ADD COLUMN {name} {}{def};", t.name, ty.sql())
+                format!(
+                    "ALTER TABLE {} ADD COLUMN {name} {}{def};",
+                    t.name,
+                    ty.sql()
+                )
             }
-            1 => format!("ALTER TABLE {} ADD COLUMN {} text NOT NULL;", t.name, self.fresh_name("req")),
-            2 => format!("ALTER TABLE {} ALTER COLUMN {} SET NOT NULL;", t.name, c.name),
-            3 => format!("ALTER TABLE {} ALTER COLUMN {} DROP NOT NULL;", t.name, c.name),
-            4 => format!("ALTER TABLE {} ALTER COLUMN {} SET DEFAULT {};", t.name, c.name, self.valid(&c)),
-            5 => format!("ALTER TABLE {} ALTER COLUMN {} DROP DEFAULT;", t.name, c.name),
-            6 => match self.col_where(&t, |c| c.ty.stringy() || c.ty == Ty::Bool || c.ty == Ty::Date) {
+            1 => format!(
+                "ALTER TABLE {} ADD COLUMN {} text NOT NULL;",
+                t.name,
+                self.fresh_name("req")
+            ),
+            2 => format!(
+                "ALTER TABLE {} ALTER COLUMN {} SET NOT NULL;",
+                t.name, c.name
+            ),
+            3 => format!(
+                "ALTER TABLE {} ALTER COLUMN {} DROP NOT NULL;",
+                t.name, c.name
+            ),
+            4 => format!(
+                "ALTER TABLE {} ALTER COLUMN {} SET DEFAULT {};",
+                t.name,
+                c.name,
+                self.valid(&c)
+            ),
+            5 => format!(
+                "ALTER TABLE {} ALTER COLUMN {} DROP DEFAULT;",
+                t.name, c.name
+            ),
+            6 => match self.col_where(&t, |c| {
+                c.ty.stringy() || c.ty == Ty::Bool || c.ty == Ty::Date
+            }) {
                 Some(s) if self.rng.chance(50) => {
-                    format!("ALTER TABLE {} ALTER COLUMN {} TYPE integer;", t.name, s.name)
+                    format!(
+                        "ALTER TABLE {} ALTER COLUMN {} TYPE integer;",
+                        t.name, s.name
+                    )
                 }
                 Some(s) => format!(
                     "ALTER TABLE {} ALTER COLUMN {1} TYPE integer USING {1}::integer;",
@@ -879,8 +1030,14 @@ impl Gen {
                 None => format!("ALTER TABLE {} ALTER COLUMN {} TYPE text;", t.name, c.name),
             },
             7 => match self.col_where(&t, |c| c.ty.stringy()) {
-                Some(s) => format!("ALTER TABLE {} ALTER COLUMN {} TYPE varchar(3);", t.name, s.name),
-                None => format!("ALTER TABLE {} ALTER COLUMN {} TYPE bigint;", t.name, c.name),
+                Some(s) => format!(
+                    "ALTER TABLE {} ALTER COLUMN {} TYPE varchar(3);",
+                    t.name, s.name
+                ),
+                None => format!(
+                    "ALTER TABLE {} ALTER COLUMN {} TYPE bigint;",
+                    t.name, c.name
+                ),
             },
             8 => {
                 let new = self.fresh_name(&c.name);
@@ -900,7 +1057,10 @@ impl Gen {
                 format!("ALTER TABLE {} RENAME COLUMN {} TO {new};", t.name, c.name)
             }
             9 => {
-                let referenced = self.tables.iter().any(|x| x.fk.as_ref().is_some_and(|(_, p)| *p == t.name));
+                let referenced = self
+                    .tables
+                    .iter()
+                    .any(|x| x.fk.as_ref().is_some_and(|(_, p)| *p == t.name));
                 if referenced {
                     format!("ALTER TABLE {} DROP COLUMN id;", t.name)
                 } else {
@@ -913,7 +1073,10 @@ impl Gen {
                 c.name,
                 self.rng.range(10, 300)
             ),
-            11 => format!("ALTER TABLE {0} ADD CONSTRAINT {0}_{1}_uniq UNIQUE ({1});", t.name, c.name),
+            11 => format!(
+                "ALTER TABLE {0} ADD CONSTRAINT {0}_{1}_uniq UNIQUE ({1});",
+                t.name, c.name
+            ),
             12 => format!("ALTER TABLE {} ADD COLUMN {} integer;", t.name, c.name),
             _ => format!("ALTER TABLE {}x ADD COLUMN note text;", t.name),
         };
@@ -923,7 +1086,9 @@ impl Gen {
     // ---- transactions -------------------------------------------------------------------
 
     fn transaction(&mut self) {
-        let begin = *self.rng.pick(&["BEGIN;", "START TRANSACTION;", "BEGIN TRANSACTION;"]);
+        let begin = *self
+            .rng
+            .pick(&["BEGIN;", "START TRANSACTION;", "BEGIN TRANSACTION;"]);
         self.emit(begin.into());
         self.insert_valid();
         if self.rng.chance(50) {
@@ -945,7 +1110,12 @@ impl Gen {
             self.emit(end.into());
         }
         if self.rng.chance(20) {
-            let stray = *self.rng.pick(&["COMMIT;", "ROLLBACK;", "SAVEPOINT sp2;", "RELEASE SAVEPOINT sp1;"]);
+            let stray = *self.rng.pick(&[
+                "COMMIT;",
+                "ROLLBACK;",
+                "SAVEPOINT sp2;",
+                "RELEASE SAVEPOINT sp1;",
+            ]);
             self.emit(stray.into());
         }
     }
@@ -961,7 +1131,9 @@ impl Gen {
             3 => format!("DROP TABLE IF EXISTS {};", self.fresh_name("ghost")),
             4 => {
                 let parent = self.tables.iter().find(|x| {
-                    self.tables.iter().any(|c| c.fk.as_ref().is_some_and(|(_, p)| *p == x.name))
+                    self.tables
+                        .iter()
+                        .any(|c| c.fk.as_ref().is_some_and(|(_, p)| *p == x.name))
                 });
                 match parent {
                     Some(p) => format!("DROP TABLE {};", p.name),
@@ -969,7 +1141,18 @@ impl Gen {
                 }
             }
             5 => "SELECT 2147483647 + 1;".to_string(),
-            6 => format!("SELECT '{}'::date, '12'::integer + 1, CAST('3.14159' AS numeric(4,2));", self.valid(&Col { name: String::new(), ty: Ty::Date, not_null: false, unique: false, check: false, default: None }).trim_matches('\'')),
+            6 => format!(
+                "SELECT '{}'::date, '12'::integer + 1, CAST('3.14159' AS numeric(4,2));",
+                self.valid(&Col {
+                    name: String::new(),
+                    ty: Ty::Date,
+                    not_null: false,
+                    unique: false,
+                    check: false,
+                    default: None
+                })
+                .trim_matches('\'')
+            ),
             _ => format!("TRUNCATE {}x;", t.name),
         };
         self.emit(stmt);
@@ -1019,19 +1202,471 @@ impl Gen {
 
     fn step(&mut self) {
         match self.rng.range(0, 99) {
-            0..=17 => self.insert_valid(),
-            18..=29 => self.insert_violation(),
-            30..=32 => self.insert_shape_errors(),
-            33..=39 => self.update(),
-            40..=44 => self.delete(),
-            45..=64 => self.select(),
-            65..=71 => self.select_error(),
-            72..=80 => self.alter(),
-            81..=86 => self.transaction(),
-            87..=90 => self.misc(),
-            91..=92 => self.create_errors(),
+            0..=13 => self.insert_valid(),
+            14..=22 => self.insert_violation(),
+            23..=24 => self.insert_shape_errors(),
+            25..=30 => self.update(),
+            31..=34 => self.delete(),
+            35..=48 => self.select(),
+            49..=53 => self.select_error(),
+            54..=60 => self.alter(),
+            61..=65 => self.transaction(),
+            66..=68 => self.misc(),
+            69..=70 => self.create_errors(),
+            71..=82 => self.expression_select(),
+            83..=93 => self.more_shapes(),
             _ => self.mutated(),
         }
+    }
+}
+
+/// Expression types of the random expression trees.
+#[derive(Clone, Copy, PartialEq)]
+enum Et {
+    Int,
+    Num,
+    Text,
+    Bool,
+    Date,
+}
+
+impl Et {
+    fn of(ty: Ty) -> Option<Et> {
+        Some(match ty {
+            Ty::Int | Ty::BigInt | Ty::SmallInt => Et::Int,
+            Ty::Numeric(..) => Et::Num,
+            Ty::Text | Ty::Varchar(_) => Et::Text,
+            Ty::Bool => Et::Bool,
+            Ty::Date => Et::Date,
+            Ty::Timestamp | Ty::Uuid => return None,
+        })
+    }
+}
+
+impl Gen {
+    /// A leaf of type `ty`: a column of that type (when `cols` has one), a literal or NULL.
+    fn leaf(&mut self, ty: Et, cols: &[(String, Et)]) -> String {
+        let mine: Vec<&(String, Et)> = cols.iter().filter(|(_, t)| *t == ty).collect();
+        if !mine.is_empty() && self.rng.chance(55) {
+            return self.rng.pick(&mine).0.clone();
+        }
+        if self.rng.chance(4) {
+            return "NULL".into();
+        }
+        match ty {
+            Et::Int => (*self.rng.pick(&[
+                "0",
+                "1",
+                "2",
+                "3",
+                "7",
+                "10",
+                "-4",
+                "42",
+                "100",
+                "2147483647",
+                "-2147483648",
+            ]))
+            .into(),
+            Et::Num => (*self.rng.pick(&[
+                "1.5", "0.1", "-3.125", "12.50", "2.0", "0.333", "1e2", "99.995",
+            ]))
+            .into(),
+            Et::Text => (*self.rng.pick(&[
+                "'abc'",
+                "'Hello World'",
+                "''",
+                "'a_b_c'",
+                "' pad '",
+                "'ÄÖü'",
+                "'x'",
+                "'42'",
+                "'it''s'",
+            ]))
+            .into(),
+            Et::Bool => (*self.rng.pick(&["true", "false", "NULL::boolean"])).into(),
+            Et::Date => {
+                let d = format!(
+                    "'2024-{:02}-{:02}'",
+                    self.rng.range(1, 12),
+                    self.rng.range(1, 28)
+                );
+                if self.rng.chance(50) {
+                    format!("DATE {d}")
+                } else {
+                    format!("{d}::date")
+                }
+            }
+        }
+    }
+
+    /// A random expression of type `ty` (depth-limited); now and then an ill-typed operand.
+    fn gexpr(&mut self, ty: Et, depth: u32, cols: &[(String, Et)]) -> String {
+        if depth == 0 || self.rng.chance(25) {
+            return self.leaf(ty, cols);
+        }
+        let d = depth - 1;
+        if self.rng.chance(4) {
+            // An operand of the wrong type: PostgreSQL's type resolution decides what happens.
+            let wrong = *self
+                .rng
+                .pick(&[Et::Int, Et::Text, Et::Bool, Et::Num, Et::Date]);
+            if wrong != ty {
+                let (a, b) = (self.gexpr(ty, d, cols), self.gexpr(wrong, d, cols));
+                return match ty {
+                    Et::Int | Et::Num => format!("({a} + {b})"),
+                    Et::Text => format!("upper({b})"),
+                    Et::Bool => format!("({a} AND {b})"),
+                    Et::Date => format!("({a} + {b})"),
+                };
+            }
+        }
+        match ty {
+            Et::Int => match self.rng.range(0, 15) {
+                0 => format!(
+                    "({} + {})",
+                    self.gexpr(Et::Int, d, cols),
+                    self.gexpr(Et::Int, d, cols)
+                ),
+                1 => format!(
+                    "({} - {})",
+                    self.gexpr(Et::Int, d, cols),
+                    self.gexpr(Et::Int, d, cols)
+                ),
+                2 => format!(
+                    "({} * {})",
+                    self.gexpr(Et::Int, d, cols),
+                    self.gexpr(Et::Int, d, cols)
+                ),
+                3 => format!(
+                    "({} / {})",
+                    self.gexpr(Et::Int, d, cols),
+                    self.gexpr(Et::Int, d, cols)
+                ),
+                4 => format!(
+                    "({} % {})",
+                    self.gexpr(Et::Int, d, cols),
+                    self.gexpr(Et::Int, d, cols)
+                ),
+                5 => format!("abs({})", self.gexpr(Et::Int, d, cols)),
+                6 => format!("-({})", self.gexpr(Et::Int, d, cols)),
+                7 => format!("length({})", self.gexpr(Et::Text, d, cols)),
+                8 => format!("strpos({}, 'b')", self.gexpr(Et::Text, d, cols)),
+                9 => format!("({})::integer", self.gexpr(Et::Num, d, cols)),
+                10 => format!(
+                    "CASE WHEN {} THEN {} ELSE {} END",
+                    self.gexpr(Et::Bool, d, cols),
+                    self.gexpr(Et::Int, d, cols),
+                    self.gexpr(Et::Int, d, cols)
+                ),
+                11 => format!(
+                    "coalesce({}, {})",
+                    self.gexpr(Et::Int, d, cols),
+                    self.gexpr(Et::Int, d, cols)
+                ),
+                12 => format!(
+                    "greatest({}, {})",
+                    self.gexpr(Et::Int, d, cols),
+                    self.gexpr(Et::Int, d, cols)
+                ),
+                13 => format!(
+                    "({} - {})",
+                    self.gexpr(Et::Date, d, cols),
+                    self.gexpr(Et::Date, d, cols)
+                ),
+                14 => format!("({})::integer", self.gexpr(Et::Text, d, cols)),
+                _ => format!(
+                    "mod({}, {})",
+                    self.gexpr(Et::Int, d, cols),
+                    self.gexpr(Et::Int, d, cols)
+                ),
+            },
+            Et::Num => match self.rng.range(0, 12) {
+                0 => format!(
+                    "({} * {})",
+                    self.gexpr(Et::Num, d, cols),
+                    self.gexpr(Et::Int, d, cols)
+                ),
+                1 => format!(
+                    "({} + {})",
+                    self.gexpr(Et::Num, d, cols),
+                    self.gexpr(Et::Num, d, cols)
+                ),
+                2 => format!(
+                    "round({}, {})",
+                    self.gexpr(Et::Num, d, cols),
+                    self.rng.range(0, 3)
+                ),
+                3 => format!("trunc({})", self.gexpr(Et::Num, d, cols)),
+                4 => format!("ceil({})", self.gexpr(Et::Num, d, cols)),
+                5 => format!("floor({})", self.gexpr(Et::Num, d, cols)),
+                6 => format!(
+                    "({} / {})",
+                    self.gexpr(Et::Num, d, cols),
+                    self.gexpr(Et::Num, d, cols)
+                ),
+                7 => format!("({})::numeric(6,2)", self.gexpr(Et::Num, d, cols)),
+                8 => format!("({})::numeric", self.gexpr(Et::Int, d, cols)),
+                9 => format!("abs({})", self.gexpr(Et::Num, d, cols)),
+                10 => format!("extract(day from {})", self.gexpr(Et::Date, d, cols)),
+                11 => format!(
+                    "least({}, {})",
+                    self.gexpr(Et::Num, d, cols),
+                    self.gexpr(Et::Int, d, cols)
+                ),
+                _ => format!("nullif({}, 1.5)", self.gexpr(Et::Num, d, cols)),
+            },
+            Et::Text => match self.rng.range(0, 17) {
+                0 => format!(
+                    "({} || {})",
+                    self.gexpr(Et::Text, d, cols),
+                    self.gexpr(Et::Text, d, cols)
+                ),
+                1 => format!("upper({})", self.gexpr(Et::Text, d, cols)),
+                2 => format!("lower({})", self.gexpr(Et::Text, d, cols)),
+                3 => format!(
+                    "substr({}, {}, 3)",
+                    self.gexpr(Et::Text, d, cols),
+                    self.rng.range(0, 3)
+                ),
+                4 => format!("replace({}, 'b', 'XY')", self.gexpr(Et::Text, d, cols)),
+                5 => format!(
+                    "lpad({}, {}, '*')",
+                    self.gexpr(Et::Text, d, cols),
+                    self.rng.range(0, 8)
+                ),
+                6 => format!("trim({})", self.gexpr(Et::Text, d, cols)),
+                7 => format!(
+                    "left({}, {})",
+                    self.gexpr(Et::Text, d, cols),
+                    self.rng.range(-2, 4)
+                ),
+                8 => format!("repeat({}, 2)", self.gexpr(Et::Text, d, cols)),
+                9 => format!("reverse({})", self.gexpr(Et::Text, d, cols)),
+                10 => format!("split_part({}, '_', 2)", self.gexpr(Et::Text, d, cols)),
+                11 => format!(
+                    "concat({}, {}, {})",
+                    self.gexpr(Et::Text, d, cols),
+                    self.gexpr(Et::Int, d, cols),
+                    self.gexpr(Et::Bool, d, cols)
+                ),
+                12 => format!(
+                    "concat_ws('-', {}, {})",
+                    self.gexpr(Et::Text, d, cols),
+                    self.gexpr(Et::Num, d, cols)
+                ),
+                13 => format!("({})::text", self.gexpr(Et::Int, d, cols)),
+                14 => format!(
+                    "({} || {})",
+                    self.gexpr(Et::Text, d, cols),
+                    self.gexpr(Et::Int, d, cols)
+                ),
+                15 => format!(
+                    "CASE WHEN {} THEN {} END",
+                    self.gexpr(Et::Bool, d, cols),
+                    self.gexpr(Et::Text, d, cols)
+                ),
+                16 => format!("({})::text", self.gexpr(Et::Date, d, cols)),
+                _ => format!("initcap({})", self.gexpr(Et::Text, d, cols)),
+            },
+            Et::Bool => match self.rng.range(0, 13) {
+                0 => format!(
+                    "{} < {}",
+                    self.gexpr(Et::Int, d, cols),
+                    self.gexpr(Et::Int, d, cols)
+                ),
+                1 => format!(
+                    "{} = {}",
+                    self.gexpr(Et::Num, d, cols),
+                    self.gexpr(Et::Int, d, cols)
+                ),
+                2 => format!(
+                    "{} >= {}",
+                    self.gexpr(Et::Text, d, cols),
+                    self.gexpr(Et::Text, d, cols)
+                ),
+                3 => format!("NOT {}", self.gexpr(Et::Bool, d, cols)),
+                4 => format!(
+                    "({} AND {})",
+                    self.gexpr(Et::Bool, d, cols),
+                    self.gexpr(Et::Bool, d, cols)
+                ),
+                5 => format!(
+                    "({} OR {})",
+                    self.gexpr(Et::Bool, d, cols),
+                    self.gexpr(Et::Bool, d, cols)
+                ),
+                6 => format!("{} IS NULL", self.gexpr(Et::Text, d, cols)),
+                7 => format!(
+                    "{} BETWEEN {} AND {}",
+                    self.gexpr(Et::Int, d, cols),
+                    self.gexpr(Et::Int, d, cols),
+                    self.gexpr(Et::Int, d, cols)
+                ),
+                8 => format!(
+                    "{} IN ({}, {}, NULL)",
+                    self.gexpr(Et::Int, d, cols),
+                    self.gexpr(Et::Int, d, cols),
+                    self.gexpr(Et::Int, d, cols)
+                ),
+                9 => format!("{} LIKE '%b%'", self.gexpr(Et::Text, d, cols)),
+                10 => format!("{} ILIKE 'H%'", self.gexpr(Et::Text, d, cols)),
+                11 => format!(
+                    "{} IS DISTINCT FROM {}",
+                    self.gexpr(Et::Int, d, cols),
+                    self.gexpr(Et::Int, d, cols)
+                ),
+                12 => format!(
+                    "{} < {}",
+                    self.gexpr(Et::Date, d, cols),
+                    self.gexpr(Et::Date, d, cols)
+                ),
+                _ => format!(
+                    "{} <> {}",
+                    self.gexpr(Et::Bool, d, cols),
+                    self.gexpr(Et::Bool, d, cols)
+                ),
+            },
+            Et::Date => match self.rng.range(0, 3) {
+                0 => format!(
+                    "({} + {})",
+                    self.gexpr(Et::Date, d, cols),
+                    self.rng.range(-40, 400)
+                ),
+                1 => format!(
+                    "({} - {})",
+                    self.gexpr(Et::Date, d, cols),
+                    self.rng.range(0, 60)
+                ),
+                2 => format!("({})::date", self.gexpr(Et::Text, d, cols)),
+                _ => self.leaf(Et::Date, cols),
+            },
+        }
+    }
+
+    /// `SELECT` of random expression trees, with or without a table.
+    fn expression_select(&mut self) {
+        let tys = [
+            Et::Int,
+            Et::Num,
+            Et::Text,
+            Et::Bool,
+            Et::Date,
+            Et::Int,
+            Et::Text,
+        ];
+        let n = self.rng.range(1, 3);
+        if self.rng.chance(50) {
+            let outs: Vec<String> = (0..n)
+                .map(|_| {
+                    let ty = *self.rng.pick(&tys);
+                    self.gexpr(ty, 3, &[])
+                })
+                .collect();
+            self.emit(format!("SELECT {};", outs.join(", ")));
+        } else {
+            let t = self.table();
+            let cols: Vec<(String, Et)> = t
+                .cols
+                .iter()
+                .filter_map(|c| Et::of(c.ty).map(|e| (c.name.clone(), e)))
+                .collect();
+            let outs: Vec<String> = (0..n)
+                .map(|_| {
+                    let ty = *self.rng.pick(&tys);
+                    self.gexpr(ty, 2, &cols)
+                })
+                .collect();
+            let filter = if self.rng.chance(40) {
+                format!(" WHERE {}", self.gexpr(Et::Bool, 2, &cols))
+            } else {
+                String::new()
+            };
+            self.emit(format!(
+                "SELECT id, {} FROM {}{filter} ORDER BY id;",
+                outs.join(", "),
+                t.name
+            ));
+        }
+    }
+
+    /// Statement shapes beyond the basics: upserts, set operations, INSERT ... SELECT,
+    /// DISTINCT aggregates, subqueries in UPDATE/DELETE.
+    fn more_shapes(&mut self) {
+        let ti = self.table_index();
+        let t = self.tables[ti].clone();
+        let c = self.rng.pick(&t.cols).clone();
+        let stmt = match self.rng.range(0, 11) {
+            0 => {
+                let (names, vals) = self.row(ti, Some(("id", "1".into())));
+                format!(
+                    "INSERT INTO {} ({}) VALUES ({}) ON CONFLICT (id) DO NOTHING;",
+                    t.name,
+                    names.join(", "),
+                    vals.join(", ")
+                )
+            }
+            1 => {
+                let id = self.rng.range(1, 4).to_string();
+                let (names, vals) = self.row(ti, Some(("id", id)));
+                format!(
+                    "INSERT INTO {} ({}) VALUES ({}) ON CONFLICT (id) DO UPDATE SET {} = EXCLUDED.{} RETURNING id, {};",
+                    t.name,
+                    names.join(", "),
+                    vals.join(", "),
+                    c.name,
+                    c.name,
+                    c.name
+                )
+            }
+            2 => format!(
+                "SELECT {0} FROM {1} WHERE id <= 2 {2} SELECT {0} FROM {1} WHERE id >= 2 ORDER BY 1;",
+                c.name,
+                t.name,
+                self.rng.pick(&["UNION", "UNION ALL", "EXCEPT", "INTERSECT"])
+            ),
+            3 => {
+                let other = self.table();
+                format!("SELECT id FROM {} UNION SELECT {} FROM {} ORDER BY 1;", t.name, c.name, other.name)
+            }
+            4 => format!(
+                "SELECT count(DISTINCT {0}), count({0}), count(*) FROM {1};",
+                c.name, t.name
+            ),
+            5 => format!(
+                "SELECT string_agg({0}::text, ',' ORDER BY {0}::text) FROM {1};",
+                c.name, t.name
+            ),
+            6 => format!(
+                "UPDATE {0} SET {1} = (SELECT {1} FROM {0} WHERE id = 1) WHERE id = {2} RETURNING *;",
+                t.name,
+                c.name,
+                self.any_id(&t)
+            ),
+            7 => format!(
+                "DELETE FROM {0} WHERE id IN (SELECT id FROM {0} WHERE {1}) RETURNING id;",
+                t.name,
+                self.predicate(&t)
+            ),
+            8 => {
+                let n = self.fresh_name(&t.name);
+                let col = Col { name: c.name.clone(), ..c.clone() };
+                let mut copy = Table { name: n.clone(), serial: false, cols: vec![col], fk: None, ids: 0, used: Vec::new() };
+                copy.cols[0].unique = false;
+                self.tables.push(copy);
+                self.emit(format!("CREATE TABLE {n} (id integer PRIMARY KEY, {} {});", c.name, c.ty.sql()));
+                format!("INSERT INTO {n} SELECT id, {} FROM {} WHERE id < 5;", c.name, t.name)
+            }
+            9 => format!(
+                "SELECT id, {0} FROM {1} ORDER BY {0} IS NULL, {0} DESC, id LIMIT 4;",
+                c.name, t.name
+            ),
+            _ => format!(
+                "SELECT {0} AS k, count(*) AS n FROM {1} GROUP BY k ORDER BY n DESC, k NULLS LAST;",
+                c.name, t.name
+            ),
+        };
+        self.emit(stmt);
     }
 }
 
@@ -1077,7 +1712,7 @@ fn main() {
         process::exit(2);
     };
     let num = |i: usize, d: u64| args.get(i).and_then(|s| s.parse().ok()).unwrap_or(d);
-    let (first, files, target) = (num(1, 1), num(2, 8), num(3, 80) as usize);
+    let (first, files, target) = (num(1, 1), num(2, 10), num(3, 100) as usize);
     if let Err(e) = fs::create_dir_all(&dir) {
         eprintln!("sqlgen: {}: {e}", dir.display());
         process::exit(1);

@@ -16,7 +16,7 @@ su postgres -c "psql -tAc \"SELECT 1 FROM pg_roles WHERE rolname = 'fid_runner'\
 # The seeded generator's sessions (differential testing): regenerate, then record them
 # with the corpus's own recorder alongside the hand-written scenarios.
 rm -f tests/fidelity/pg/generated/scenarios/*.sql
-cargo run --quiet --example sqlgen -- tests/fidelity/pg/generated/scenarios "${SQLGEN_SEED:-1}" "${SQLGEN_FILES:-8}" "${SQLGEN_STATEMENTS:-80}"
+cargo run --quiet --example sqlgen -- tests/fidelity/pg/generated/scenarios "${SQLGEN_SEED:-1}" "${SQLGEN_FILES:-10}" "${SQLGEN_STATEMENTS:-100}"
 (cd tests/fidelity/pg && python3 run_corpus.py "$@" &&
   python3 run_corpus.py --root extra "$@" &&
   python3 run_corpus.py --root generated "$@")

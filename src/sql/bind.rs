@@ -7,7 +7,7 @@
 
 use super::ast::*;
 use super::catalog::{Relation, SeqId};
-use super::error::SqlError;
+use super::error::{SqlError, SqlState};
 use super::numeric::Decimal;
 use super::plan::*;
 use super::types::{cast_value, parse_input, Category, SqlType, Value};
@@ -433,6 +433,7 @@ impl<'a> Planner<'a> {
                 distinct,
                 star,
             } => self.bind_function(name, args, *distinct, *star, e.pos)?,
+            ExprKind::AggOrder(call, order) => self.bind_ordered_aggregate(call, order)?,
             ExprKind::Special(s) => match s.as_str() {
                 "current_timestamp" => Typed::new(
                     BExpr::Func(Func::Now, vec![], SqlType::TimestampTz),
@@ -774,6 +775,23 @@ impl<'a> Planner<'a> {
         ))
     }
 
+    /// An argument rendered by its type's output function, as `concat` does: unlike the
+    /// cast to text (`true`), a boolean prints `t` / `f`.
+    fn output_text(&mut self, t: Typed, pos: usize) -> R<BExpr> {
+        if t.ty != SqlType::Bool {
+            return Ok(self.bind_cast(unpad(t), SqlType::Text, pos)?.expr);
+        }
+        let text = |s: &str| BExpr::Const(Value::Text(s.into()));
+        Ok(BExpr::Case {
+            operand: None,
+            whens: vec![
+                (t.expr.clone(), text("t")),
+                (BExpr::Not(Box::new(t.expr)), text("f")),
+            ],
+            else_: None,
+        })
+    }
+
     fn bind_args(&mut self, args: &[Expr]) -> R<Vec<Typed>> {
         args.iter().map(|a| self.bind(a)).collect()
     }
@@ -786,23 +804,8 @@ impl<'a> Planner<'a> {
         star: bool,
         pos: usize,
     ) -> R<Typed> {
-        let agg = match name {
-            "count" => Some(if star {
-                AggFunc::CountStar
-            } else {
-                AggFunc::Count
-            }),
-            "sum" => Some(AggFunc::Sum),
-            "avg" => Some(AggFunc::Avg),
-            "min" => Some(AggFunc::Min),
-            "max" => Some(AggFunc::Max),
-            "bool_and" | "every" => Some(AggFunc::BoolAnd),
-            "bool_or" => Some(AggFunc::BoolOr),
-            "string_agg" => Some(AggFunc::StringAgg),
-            _ => None,
-        };
-        if let Some(f) = agg {
-            return self.bind_aggregate(f, name, args, distinct, pos);
+        if let Some(f) = aggregate_named(name, star) {
+            return self.bind_aggregate(f, name, args, distinct, &[], pos);
         }
         if star {
             return Err(SqlError::syntax(format!(
@@ -925,14 +928,14 @@ impl<'a> Planner<'a> {
             ("concat", _) => {
                 let mut a = Vec::new();
                 for t in ts {
-                    a.push(self.bind_cast(unpad(t), SqlType::Text, pos)?.expr);
+                    a.push(self.output_text(t, pos)?);
                 }
                 f(Func::Concat, a, SqlType::Text)
             }
             ("concat_ws", n) if n >= 1 => {
                 let mut a = Vec::new();
                 for t in ts {
-                    a.push(self.bind_cast(unpad(t), SqlType::Text, pos)?.expr);
+                    a.push(self.output_text(t, pos)?);
                 }
                 f(Func::ConcatWs, a, SqlType::Text)
             }
@@ -1136,12 +1139,34 @@ impl<'a> Planner<'a> {
         }
     }
 
+    /// An aggregate call with ORDER BY inside its parentheses.
+    fn bind_ordered_aggregate(&mut self, call: &Expr, order: &[OrderItem]) -> R<Typed> {
+        let ExprKind::Function {
+            name,
+            args,
+            distinct,
+            star,
+        } = &call.kind
+        else {
+            return Err(SqlError::internal("ORDER BY on a non-call"));
+        };
+        match aggregate_named(name, *star) {
+            Some(f) => self.bind_aggregate(f, name, args, *distinct, order, call.pos),
+            None => Err(SqlError::new(
+                SqlState::WrongObjectType,
+                format!("ORDER BY specified, but {name} is not an aggregate function"),
+            )
+            .at(at(call.pos))),
+        }
+    }
+
     fn bind_aggregate(
         &mut self,
         func: AggFunc,
         name: &str,
         args: &[Expr],
         distinct: bool,
+        order: &[OrderItem],
         pos: usize,
     ) -> R<Typed> {
         match self.agg_mode {
@@ -1153,8 +1178,20 @@ impl<'a> Planner<'a> {
         }
         self.in_agg = true;
         let r = self.bind_args(args);
+        let keys = order
+            .iter()
+            .map(|o| {
+                let t = self.bind(&o.expr)?;
+                let key = match t.ty {
+                    SqlType::Unknown => coerce_to(t, &SqlType::Text)?.expr,
+                    _ => t.expr,
+                };
+                Ok((key, o.desc, o.nulls_first.unwrap_or(o.desc)))
+            })
+            .collect::<R<Vec<_>>>();
         self.in_agg = false;
         let ts = r?;
+        let keys = keys?;
         let types: Vec<&str> = ts.iter().map(|t| t.ty.base_name()).collect();
         let undefined = || SqlError::undefined_function(name, &types.join(", ")).at(at(pos));
         let expected = match func {
@@ -1183,7 +1220,10 @@ impl<'a> Planner<'a> {
             },
             AggFunc::Min | AggFunc::Max => match &arg_ty {
                 SqlType::Unknown => SqlType::Text,
-                SqlType::Bool | SqlType::Json | SqlType::Jsonb => return Err(undefined()),
+                // PostgreSQL 15 has no min/max over boolean, json(b) or uuid.
+                SqlType::Bool | SqlType::Json | SqlType::Jsonb | SqlType::Uuid => {
+                    return Err(undefined())
+                }
                 SqlType::Varchar(_) | SqlType::Char(_) => SqlType::Text,
                 t => t.without_modifier(),
             },
@@ -1215,6 +1255,7 @@ impl<'a> Planner<'a> {
             distinct,
             arg_ty,
             ty: ty.clone(),
+            order: keys,
         };
         let idx = match self.aggs.iter().position(|a| *a == spec) {
             Some(i) => i,
@@ -1225,4 +1266,20 @@ impl<'a> Planner<'a> {
         };
         Ok(Typed::new(BExpr::Agg(idx), ty))
     }
+}
+
+/// The aggregate a function name calls, if it is one.
+fn aggregate_named(name: &str, star: bool) -> Option<AggFunc> {
+    Some(match name {
+        "count" if star => AggFunc::CountStar,
+        "count" => AggFunc::Count,
+        "sum" => AggFunc::Sum,
+        "avg" => AggFunc::Avg,
+        "min" => AggFunc::Min,
+        "max" => AggFunc::Max,
+        "bool_and" | "every" => AggFunc::BoolAnd,
+        "bool_or" => AggFunc::BoolOr,
+        "string_agg" => AggFunc::StringAgg,
+        _ => return None,
+    })
 }

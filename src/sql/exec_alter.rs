@@ -118,18 +118,6 @@ fn alter_action(
                     }
                 }
             }
-            let iname = t
-                .meta
-                .constraints
-                .iter()
-                .find(|c| match &c.kind {
-                    ConstraintKind::PrimaryKey(cols) | ConstraintKind::Unique(cols) => {
-                        cols.contains(&ci)
-                    }
-                    _ => false,
-                })
-                .map(|c| c.name.clone())
-                .unwrap_or_default();
             let dropped_indexes: Vec<String> = t
                 .meta
                 .indexes
@@ -143,7 +131,7 @@ fn alter_action(
                         .iter()
                         .map(|(c, n)| {
                             format!(
-                                "constraint {n} on table {} depends on index {iname}",
+                                "constraint {n} on table {} depends on column {name} of table {tname}",
                                 describe_table(ctx.cat, *c, ctx.search_path)
                             )
                         })

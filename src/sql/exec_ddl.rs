@@ -307,6 +307,10 @@ fn for_each_column(e: &mut Expr, f: &mut dyn FnMut(&mut String)) {
             }
         }
         ExprKind::Function { args, .. } | ExprKind::Row(args) => args.iter_mut().for_each(rec),
+        ExprKind::AggOrder(call, order) => {
+            rec(call);
+            order.iter_mut().for_each(|o| rec(&mut o.expr));
+        }
     }
 }
 

@@ -85,11 +85,7 @@ pub fn plan_returning(
 }
 
 fn returning_name(e: &Expr) -> String {
-    match &e.kind {
-        ExprKind::Column(parts) => parts.last().cloned().unwrap_or_default(),
-        ExprKind::Function { name, .. } => name.clone(),
-        _ => "?column?".into(),
-    }
+    super::plan::output_name(e)
 }
 
 /// The table's constraints bound for row checks.

@@ -779,9 +779,11 @@ fn build_table_primary(p: Pair<Rule>) -> R<TableRef> {
     let mut alias = None;
     let mut columns = Vec::new();
     let mut nested = None;
+    let mut special = None;
     for x in p.into_inner() {
         match x.as_rule() {
             Rule::object_name => name = Some(build_object_name(x)),
+            Rule::special_func => special = Some((fold(x.as_str()), x.as_span().start())),
             Rule::query => query = Some(build_query(x)?),
             Rule::table_alias => {
                 if let Some(l) = find(&x, Rule::ident_list) {
@@ -805,6 +807,35 @@ fn build_table_primary(p: Pair<Rule>) -> R<TableRef> {
     }
     if let Some(n) = nested {
         return Ok(n);
+    }
+    if let Some((func, pos)) = special {
+        // A function in FROM is a one-row table whose column is named after the alias, else
+        // after the function (`SELECT * FROM user` → column "user").
+        let column = alias.clone().unwrap_or_else(|| func.clone());
+        let select = Select {
+            distinct: false,
+            items: vec![SelectItem::Expr {
+                expr: Expr {
+                    kind: ExprKind::Special(func.clone()),
+                    pos,
+                },
+                alias: Some(column),
+            }],
+            from: Vec::new(),
+            where_: None,
+            group_by: Vec::new(),
+            having: None,
+        };
+        return Ok(TableRef::Subquery {
+            query: Box::new(Query {
+                body: SetExpr::Select(Box::new(select)),
+                order_by: Vec::new(),
+                limit: None,
+                offset: None,
+            }),
+            alias: Some(alias.unwrap_or(func)),
+            columns,
+        });
     }
     match name {
         Some(name) => Ok(TableRef::Table { name, alias }),
@@ -1191,6 +1222,7 @@ fn build_func_call(p: Pair<Rule>) -> R<Expr> {
             let mut args = Vec::new();
             let mut distinct = false;
             let mut star = false;
+            let mut order = Vec::new();
             for x in p.into_inner() {
                 match x.as_rule() {
                     Rule::func_name => {
@@ -1212,6 +1244,7 @@ fn build_func_call(p: Pair<Rule>) -> R<Expr> {
                                 Rule::expr_list => {
                                     args = a.into_inner().map(build_expr).collect::<R<Vec<_>>>()?
                                 }
+                                Rule::order_by => order = build_order_by(a)?,
                                 _ => {}
                             }
                         }
@@ -1219,13 +1252,20 @@ fn build_func_call(p: Pair<Rule>) -> R<Expr> {
                     _ => {}
                 }
             }
-            Ok(Expr {
+            let call = Expr {
                 kind: ExprKind::Function {
                     name,
                     args,
                     distinct,
                     star,
                 },
+                pos,
+            };
+            if order.is_empty() {
+                return Ok(call);
+            }
+            Ok(Expr {
+                kind: ExprKind::AggOrder(Box::new(call), order),
                 pos,
             })
         }
