@@ -74,7 +74,7 @@ pub fn execute(ctx: &mut ExecCtx, stmt: &Statement) -> R<QueryResult> {
                         )),
                     ]));
                 }
-                return Err(SqlError::duplicate_relation(&name.name).at(at(name.pos)));
+                return Err(SqlError::duplicate_relation(&name.name));
             }
             let inc = increment.unwrap_or(1);
             if inc == 0 {
@@ -447,7 +447,7 @@ fn create_table(ctx: &mut ExecCtx, ct: &CreateTable) -> R<QueryResult> {
     // Columns (MergeAttributes: duplicates, then types).
     for (i, c) in ct.columns.iter().enumerate() {
         if ct.columns[..i].iter().any(|d| d.name == c.name) {
-            return Err(SqlError::duplicate_column_in_create(&c.name).at(at(c.pos)));
+            return Err(SqlError::duplicate_column_in_create(&c.name));
         }
     }
     let id = ctx.cat.new_id();
@@ -487,7 +487,7 @@ fn create_table(ctx: &mut ExecCtx, ct: &CreateTable) -> R<QueryResult> {
     }
     // The relation is created only now, after its columns' types resolved (as DefineRelation).
     if ctx.cat.relation(&schema, &tname).is_some() {
-        return Err(SqlError::duplicate_relation(&tname).at(at(ct.name.pos)));
+        return Err(SqlError::duplicate_relation(&tname));
     }
     // Sequences for serial columns.
     let mut taken: Vec<String> = Vec::new();

@@ -662,6 +662,29 @@ mod tests {
     use super::*;
 
     #[test]
+    fn duplicate_object_errors_carry_no_position() {
+        // Recorded from PostgreSQL 15: these errors have no statement position (so clients
+        // print no LINE excerpt), unlike a repeated column in an INSERT's target list.
+        let mut s = Session::new();
+        s.execute("CREATE TABLE t (a integer)").expect("create");
+        for sql in [
+            "CREATE TABLE t (a integer)",
+            "CREATE TABLE u (a integer, a integer)",
+            "ALTER TABLE t ADD COLUMN a integer",
+            "CREATE SEQUENCE t",
+            "CREATE INDEX t ON t (a)",
+            "ALTER TABLE t RENAME COLUMN a TO a",
+        ] {
+            let e = s.execute(sql).expect_err(sql);
+            assert_eq!(e.position, None, "{sql}: {}", e.message);
+        }
+        let e = s
+            .execute("INSERT INTO t (a, a) VALUES (1, 2)")
+            .expect_err("insert");
+        assert_eq!(e.position, Some(19));
+    }
+
+    #[test]
     fn scripts_split_like_psql() {
         for (sql, n) in [
             ("SELECT 1; SELECT 2;", 2),
