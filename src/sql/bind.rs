@@ -1102,6 +1102,21 @@ impl<'a> Planner<'a> {
                     )
                 }
             }
+            ("to_regclass", 1) if strish(&ts[0]) => match &ts[0].expr {
+                BExpr::Const(Value::Text(name)) => {
+                    let v = self
+                        .regclass_name(name)
+                        .map_err(|e| e.at(at(pos)))?
+                        .map_or(Value::Null, Value::Text);
+                    Typed::new(BExpr::Const(v), SqlType::Regclass)
+                }
+                BExpr::Const(Value::Null) => {
+                    Typed::new(BExpr::Const(Value::Null), SqlType::Regclass)
+                }
+                _ => {
+                    return Err(SqlError::not_supported("a non-constant relation name").at(at(pos)))
+                }
+            },
             ("setval", 2 | 3) => {
                 let mut it = ts.into_iter();
                 let t = it.next().ok_or_else(undefined)?;
@@ -1117,6 +1132,50 @@ impl<'a> Planner<'a> {
             }
             _ => return Err(undefined()),
         })
+    }
+
+    /// `to_regclass`: the relation a (possibly qualified, possibly quoted) name denotes, as
+    /// regclass prints it (qualified only when the search path does not find it), or None.
+    fn regclass_name(&self, text: &str) -> R<Option<String>> {
+        let parts = split_qualified_name(text)
+            .ok_or_else(|| SqlError::new(SqlState::InvalidName, "invalid name syntax"))?;
+        let (schema, name) = match parts.as_slice() {
+            [n] => (None, n.clone()),
+            [s, n] => (Some(s.clone()), n.clone()),
+            [_, _, _] => {
+                return Err(SqlError::new(
+                    SqlState::FeatureNotSupported,
+                    format!(
+                        "cross-database references are not implemented: \"{}\"",
+                        parts.join(".")
+                    ),
+                ))
+            }
+            _ => {
+                return Err(SqlError::syntax(format!(
+                    "improper relation name (too many dotted names): {}",
+                    parts.join(".")
+                )))
+            }
+        };
+        let on = ObjectName {
+            schema,
+            name: name.clone(),
+            pos: 0,
+        };
+        let Some((found_in, rel)) = self.lookup_relation(&on) else {
+            return Ok(None);
+        };
+        let visible = self
+            .search_path
+            .iter()
+            .find_map(|s| self.cat.relation(s, &name))
+            == Some(rel);
+        Ok(Some(if visible {
+            quote_ident(&name)
+        } else {
+            format!("{}.{}", quote_ident(&found_in), quote_ident(&name))
+        }))
     }
 
     fn sequence_arg(&self, t: &Typed, pos: usize) -> R<SeqId> {
@@ -1282,4 +1341,64 @@ fn aggregate_named(name: &str, star: bool) -> Option<AggFunc> {
         "string_agg" => AggFunc::StringAgg,
         _ => return None,
     })
+}
+
+/// Splits `schema.name` as PostgreSQL reads a qualified name from text: unquoted parts fold
+/// to lower case, `"quoted"` parts keep their case (`""` is a quote). None if malformed.
+fn split_qualified_name(text: &str) -> Option<Vec<String>> {
+    let mut parts = Vec::new();
+    let mut chars = text.trim().chars().peekable();
+    loop {
+        let mut part = String::new();
+        if chars.peek() == Some(&'"') {
+            chars.next();
+            loop {
+                match chars.next()? {
+                    '"' if chars.peek() == Some(&'"') => {
+                        chars.next();
+                        part.push('"');
+                    }
+                    '"' => break,
+                    c => part.push(c),
+                }
+            }
+        } else {
+            while let Some(&c) = chars.peek() {
+                if c == '.' || c.is_whitespace() {
+                    break;
+                }
+                part.extend(c.to_lowercase());
+                chars.next();
+            }
+        }
+        if part.is_empty() {
+            return None;
+        }
+        parts.push(part);
+        while chars.peek().is_some_and(|c| c.is_whitespace()) {
+            chars.next();
+        }
+        match chars.next() {
+            None => return Some(parts),
+            Some('.') => {}
+            Some(_) => return None,
+        }
+    }
+}
+
+/// An identifier as PostgreSQL's `quote_identifier` prints it.
+fn quote_ident(name: &str) -> String {
+    let plain = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '$')
+        && !super::fastpath::RESERVED.contains(&name);
+    if plain {
+        name.to_string()
+    } else {
+        format!("\"{}\"", name.replace('"', "\"\""))
+    }
 }
