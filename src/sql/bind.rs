@@ -218,11 +218,9 @@ impl<'a> Planner<'a> {
             }
             ExprKind::Neg(x) => {
                 let t = self.bind(x)?;
-                let t = if t.ty == SqlType::Unknown {
-                    coerce_to(t, &SqlType::Numeric(None))?
-                } else {
-                    t
-                };
+                if t.ty == SqlType::Unknown {
+                    return Err(ambiguous_operator("- unknown").at(at(e.pos)));
+                }
                 if t.ty.category() != Category::Numeric {
                     return Err(
                         SqlError::undefined_operator(None, "-", t.ty.base_name()).at(at(e.pos))
@@ -630,7 +628,7 @@ impl<'a> Planner<'a> {
                 // Date arithmetic.
                 match (&l.ty, &r.ty, op) {
                     (SqlType::Date, t, BinOp::Add) | (SqlType::Date, t, BinOp::Sub)
-                        if t.is_integer() || *t == SqlType::Unknown =>
+                        if t.is_integer() =>
                     {
                         let r = coerce_to(r, &SqlType::Int4)?;
                         let a = if op == BinOp::Add {
@@ -641,6 +639,32 @@ impl<'a> Planner<'a> {
                         return Ok(Typed::new(
                             BExpr::Arith(a, Box::new(l.expr), Box::new(r.expr), SqlType::Date),
                             SqlType::Date,
+                        ));
+                    }
+                    // With one unknown operand PostgreSQL first tries the other operand's
+                    // type on both sides: date - date exists, date + date does not and
+                    // several `+` operators take a date.
+                    (SqlType::Date, SqlType::Unknown, BinOp::Add)
+                    | (SqlType::Unknown, SqlType::Date, BinOp::Add) => {
+                        return Err(ambiguous_operator(&format!(
+                            "{} + {}",
+                            l.ty.base_name(),
+                            r.ty.base_name()
+                        ))
+                        .at(at(pos)));
+                    }
+                    (SqlType::Date, SqlType::Unknown, BinOp::Sub)
+                    | (SqlType::Unknown, SqlType::Date, BinOp::Sub) => {
+                        let l = coerce_to(l, &SqlType::Date)?;
+                        let r = coerce_to(r, &SqlType::Date)?;
+                        return Ok(Typed::new(
+                            BExpr::Arith(
+                                Arith::DateDiff,
+                                Box::new(l.expr),
+                                Box::new(r.expr),
+                                SqlType::Int4,
+                            ),
+                            SqlType::Int4,
                         ));
                     }
                     (t, SqlType::Date, BinOp::Add) if t.is_integer() => {
@@ -1014,6 +1038,17 @@ impl<'a> Planner<'a> {
                 if !(t.ty.category() == Category::Numeric || t.ty == SqlType::Unknown) {
                     return Err(undefined());
                 }
+                if name == "trunc" && n == 1 && t.ty == SqlType::Unknown {
+                    // trunc also takes macaddr and macaddr8: no best candidate for unknown.
+                    return Err(SqlError::new(
+                        SqlState::AmbiguousFunction,
+                        "function trunc(unknown) is not unique",
+                    )
+                    .with_hint(
+                        "Could not choose a best candidate function. You might need to add explicit type casts.",
+                    )
+                    .at(at(pos)));
+                }
                 let func = if name == "round" {
                     Func::Round
                 } else {
@@ -1047,6 +1082,15 @@ impl<'a> Planner<'a> {
                 let mut it = ts.into_iter();
                 let a = it.next().ok_or_else(undefined)?;
                 let b = it.next().ok_or_else(undefined)?;
+                // Two unknowns resolve to the preferred numeric type, double precision.
+                let (a, b) = if a.ty == SqlType::Unknown && b.ty == SqlType::Unknown {
+                    (
+                        coerce_to(a, &SqlType::Float8)?,
+                        coerce_to(b, &SqlType::Float8)?,
+                    )
+                } else {
+                    (a, b)
+                };
                 return self.bind_binary_typed(BinOp::Pow, a, b, pos);
             }
             ("now" | "transaction_timestamp" | "statement_timestamp" | "clock_timestamp", 0) => {
@@ -1101,6 +1145,11 @@ impl<'a> Planner<'a> {
                         SqlType::Int8,
                     )
                 }
+            }
+            ("pg_typeof", 1) => {
+                // regtype prints the type's name without its modifier.
+                let name = ts[0].ty.base_name().to_string();
+                Typed::new(BExpr::Const(Value::Text(name)), SqlType::Text)
             }
             ("to_regclass", 1) if strish(&ts[0]) => match &ts[0].expr {
                 BExpr::Const(Value::Text(name)) => {
@@ -1401,4 +1450,15 @@ fn quote_ident(name: &str) -> String {
     } else {
         format!("\"{}\"", name.replace('"', "\"\""))
     }
+}
+
+/// 42725: several operators fit an operand of unknown type.
+fn ambiguous_operator(signature: &str) -> SqlError {
+    SqlError::new(
+        SqlState::AmbiguousFunction,
+        format!("operator is not unique: {signature}"),
+    )
+    .with_hint(
+        "Could not choose a best candidate operator. You might need to add explicit type casts.",
+    )
 }

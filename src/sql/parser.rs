@@ -870,11 +870,38 @@ fn build_order_by(p: Pair<Rule>) -> R<Vec<OrderItem>> {
 
 // ---------------------------------------------------------------- expressions
 
+/// Comparison operators do not associate in PostgreSQL's grammar (`%nonassoc`): a second
+/// comparison at the same level (`a < b < c`, `a = b <> c`) is a syntax error at the second
+/// operator. Operators of lower precedence (AND, OR, NOT, IS) start a new level.
+fn check_comparisons_do_not_chain(pairs: &Pairs<Rule>) -> R<()> {
+    let mut seen = false;
+    for p in pairs.clone() {
+        match p.as_rule() {
+            Rule::cmp_op if seen => {
+                return Err(SqlError::syntax_error_at(
+                    p.as_str(),
+                    p.as_span().start() + 1,
+                ));
+            }
+            Rule::cmp_op => seen = true,
+            Rule::or_op
+            | Rule::and_op
+            | Rule::not_op
+            | Rule::is_op
+            | Rule::isnull_op
+            | Rule::notnull_op => seen = false,
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
 fn build_expr(p: Pair<Rule>) -> R<Expr> {
     build_pratt(p.into_inner())
 }
 
 fn build_pratt(pairs: Pairs<Rule>) -> R<Expr> {
+    check_comparisons_do_not_chain(&pairs)?;
     PRATT
         .map_primary(build_primary)
         .map_prefix(|op, rhs| {
@@ -931,14 +958,20 @@ fn build_pratt(pairs: Pairs<Rule>) -> R<Expr> {
 }
 
 /// `-5` is a negative literal, not negation of 5 (matters for range checks).
+/// A minus sign before a number literal belongs to the literal (PostgreSQL's `doNegate`):
+/// `-(-5)` is the literal 5, and `-(-2147483648)` the bigint 2147483648.
 fn negate(rhs: Expr, pos: usize) -> Expr {
+    let flip = |s: String| match s.strip_prefix('-') {
+        Some(positive) => positive.to_string(),
+        None => format!("-{s}"),
+    };
     match rhs.kind {
         ExprKind::Literal(Literal::Integer(s)) => Expr {
-            kind: ExprKind::Literal(Literal::Integer(format!("-{s}"))),
+            kind: ExprKind::Literal(Literal::Integer(flip(s))),
             pos,
         },
         ExprKind::Literal(Literal::Decimal(s)) => Expr {
-            kind: ExprKind::Literal(Literal::Decimal(format!("-{s}"))),
+            kind: ExprKind::Literal(Literal::Decimal(flip(s))),
             pos,
         },
         other => Expr {
