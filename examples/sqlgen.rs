@@ -30,8 +30,11 @@ impl Rng {
         z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
         z ^ (z >> 31)
     }
-    /// A number in `lo..=hi`.
+    /// A number in `lo..=hi` (`lo` when the range is empty).
     fn range(&mut self, lo: i64, hi: i64) -> i64 {
+        if hi < lo {
+            return lo;
+        }
         lo + (self.next() % ((hi - lo + 1) as u64)) as i64
     }
     fn chance(&mut self, percent: u64) -> bool {

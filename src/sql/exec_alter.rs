@@ -765,7 +765,33 @@ fn alter_type(
             }
         }
     };
-    // Convert every row, then the default.
+    // The default must convert before any row does (PostgreSQL checks it in an earlier
+    // phase than the table rewrite).
+    let default_ok = {
+        let t = ctx
+            .cat
+            .table(tid)
+            .ok_or_else(|| SqlError::internal("table vanished"))?;
+        match &t.meta.columns[ci].default {
+            Some(d) => {
+                let mut p = Planner::new(ctx.cat, ctx.search_path);
+                let b = p.bind_in_scope(Scope::default(), &d.expr)?;
+                // A stored default already has the column's type ('papa' is 'papa'::text).
+                let ty = if b.ty == SqlType::Unknown {
+                    &from
+                } else {
+                    &b.ty
+                };
+                if !to.assignable_from(ty) {
+                    return Err(SqlError::new(SqlState::DatatypeMismatch, format!("default for column \"{column}\" cannot be cast automatically to type {}", to.base_name())));
+                }
+                true
+            }
+            None => true,
+        }
+    };
+    let _ = default_ok;
+    // Convert every row.
     let mut new_vals = Vec::new();
     {
         let env = env_for(ctx);
@@ -785,24 +811,6 @@ fn alter_type(
             .ok_or_else(|| SqlError::internal("table vanished"))?;
         cast_value(t.meta.columns[ci].missing.clone(), &from, &to, false).unwrap_or(Value::Null)
     };
-    let default_ok = {
-        let t = ctx
-            .cat
-            .table(tid)
-            .ok_or_else(|| SqlError::internal("table vanished"))?;
-        match &t.meta.columns[ci].default {
-            Some(d) => {
-                let mut p = Planner::new(ctx.cat, ctx.search_path);
-                let b = p.bind_in_scope(Scope::default(), &d.expr)?;
-                if !to.assignable_from(&b.ty) {
-                    return Err(SqlError::new(SqlState::DatatypeMismatch, format!("default for column \"{column}\" cannot be cast automatically to type {}", to.base_name())));
-                }
-                true
-            }
-            None => true,
-        }
-    };
-    let _ = default_ok;
     let t = ctx
         .cat
         .table_for_rewrite(tid)

@@ -811,12 +811,13 @@ impl<'a> Planner<'a> {
                 (body, cols, order)
             }
         };
-        let limit = match &q.limit {
-            Some(e) => Some(self.bind_limit(e, "LIMIT")?),
-            None => None,
-        };
+        // PostgreSQL transforms OFFSET before LIMIT: with both wrong, OFFSET's error shows.
         let offset = match &q.offset {
             Some(e) => Some(self.bind_limit(e, "OFFSET")?),
+            None => None,
+        };
+        let limit = match &q.limit {
+            Some(e) => Some(self.bind_limit(e, "LIMIT")?),
             None => None,
         };
         Ok(QueryPlan {
@@ -1269,9 +1270,32 @@ impl<'a> Planner<'a> {
             };
         }
         self.scopes.push(scope);
-        let r = self.plan_select_in_scope(s, order_by, from);
+        let r = self
+            .plan_select_in_scope(s, order_by, from)
+            .map_err(|e| self.first_target_error(s).unwrap_or(e));
         self.scopes.pop();
         r
+    }
+
+    /// PostgreSQL analyses the select list before WHERE and GROUP BY, so when a statement
+    /// has errors in several clauses the select list's is the one reported. Planning binds
+    /// WHERE and GROUP BY first (the select list needs the grouping); on failure this finds
+    /// the select list's own error, if it has one.
+    fn first_target_error(&mut self, s: &Select) -> Option<SqlError> {
+        let saved_mode = std::mem::replace(&mut self.agg_mode, AggMode::Collect);
+        let saved_aggs = std::mem::take(&mut self.aggs);
+        let mut found = None;
+        for item in &s.items {
+            if let SelectItem::Expr { expr, .. } = item {
+                if let Err(e) = self.bind(expr) {
+                    found = Some(e);
+                    break;
+                }
+            }
+        }
+        self.agg_mode = saved_mode;
+        self.aggs = saved_aggs;
+        found
     }
 
     fn plan_select_in_scope(
