@@ -995,13 +995,18 @@ impl<'a> Planner<'a> {
                 let mut it = ts.into_iter();
                 let a = it.next().ok_or_else(undefined)?;
                 let b = it.next().ok_or_else(undefined)?;
-                let ty = if a.ty == SqlType::Unknown {
-                    SqlType::Text
-                } else {
-                    a.ty.clone()
+                // NULLIF(a, b) returns the left input type of the `=` it resolves: an unknown
+                // `a` takes `b`'s type (varchar compares, and so returns, as text).
+                let ty = match (&a.ty, &b.ty) {
+                    (SqlType::Unknown, SqlType::Unknown) => SqlType::Text,
+                    (SqlType::Unknown, SqlType::Varchar(_)) => SqlType::Text,
+                    (SqlType::Unknown, SqlType::Char(_)) => SqlType::Text,
+                    (SqlType::Unknown, known) => known.without_modifier(),
+                    (known, _) => known.clone(),
                 };
                 let a = coerce_to(a, &ty)?;
-                let b = coerce_to(b, &ty)?;
+                // character(n) compares without its trailing blanks.
+                let b = coerce_to(unpad(b), &ty)?;
                 f(Func::Nullif, vec![a.expr, b.expr], ty)
             }
             ("abs" | "ceil" | "ceiling" | "floor" | "sign" | "sqrt", 1) => {
@@ -1110,7 +1115,23 @@ impl<'a> Planner<'a> {
                 let mut it = ts.into_iter();
                 let field = coerce_to(it.next().ok_or_else(undefined)?, &SqlType::Text)?.expr;
                 let src = it.next().ok_or_else(undefined)?;
-                if src.ty.category() != Category::DateTime && src.ty != SqlType::Unknown {
+                if src.ty == SqlType::Unknown {
+                    // date, time, timestamp(tz) and interval all fit an unknown source.
+                    let shown = if name == "extract" {
+                        "pg_catalog.extract"
+                    } else {
+                        name
+                    };
+                    return Err(SqlError::new(
+                        SqlState::AmbiguousFunction,
+                        format!("function {shown}(unknown, unknown) is not unique"),
+                    )
+                    .with_hint(
+                        "Could not choose a best candidate function. You might need to add explicit type casts.",
+                    )
+                    .at(at(pos)));
+                }
+                if src.ty.category() != Category::DateTime {
                     return Err(undefined());
                 }
                 let src = coerce_to(src, &SqlType::Timestamp)?.expr;
