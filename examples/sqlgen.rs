@@ -1123,6 +1123,161 @@ impl Gen {
         }
     }
 
+    // ---- other objects and types ----------------------------------------------------------
+
+    /// Schemas, sequences, indexes, jsonb, char(n) and floating point, TRUNCATE and DROP …
+    /// CASCADE: each call writes a short self-contained group of statements.
+    fn objects(&mut self) {
+        let n = self.fresh;
+        self.fresh += 1;
+        let t = self.table();
+        let c = self.rng.pick(&t.cols).clone();
+        match self.rng.range(0, 9) {
+            0 => {
+                let s = format!("s{n}");
+                self.emit(format!("CREATE SCHEMA {s};"));
+                self.emit(format!(
+                    "CREATE TABLE {s}.{} (id integer PRIMARY KEY, v text);",
+                    t.name
+                ));
+                self.emit(format!("INSERT INTO {s}.{} VALUES (1, 'in {s}');", t.name));
+                self.emit(format!("SELECT * FROM {s}.{};", t.name));
+                if self.rng.chance(50) {
+                    self.emit(format!("DROP SCHEMA {s};"));
+                }
+                let drop = *self.rng.pick(&[
+                    "DROP SCHEMA {s} CASCADE;",
+                    "DROP SCHEMA IF EXISTS {s} CASCADE;",
+                ]);
+                self.emit(drop.replace("{s}", &s));
+            }
+            1 => {
+                let q = format!("seq{n}");
+                let start = self.rng.range(1, 50);
+                self.emit(format!("CREATE SEQUENCE {q} START {start};"));
+                self.emit(format!("SELECT currval('{q}');"));
+                self.emit(format!("SELECT nextval('{q}'), nextval('{q}');"));
+                let v = self.rng.range(1, 90);
+                self.emit(format!("SELECT setval('{q}', {v}), currval('{q}');"));
+                self.emit(format!("SELECT nextval('{q}x');"));
+                self.emit(format!("DROP SEQUENCE {q};"));
+            }
+            2 => {
+                let idx = format!("{}_{}_idx{n}", t.name, c.name);
+                let unique = if self.rng.chance(50) { "UNIQUE " } else { "" };
+                self.emit(format!(
+                    "CREATE {unique}INDEX {idx} ON {} ({});",
+                    t.name, c.name
+                ));
+                self.emit(format!("CREATE INDEX {idx} ON {} (id);", t.name));
+                self.emit(format!(
+                    "CREATE INDEX IF NOT EXISTS {idx} ON {} (id);",
+                    t.name
+                ));
+                self.emit(format!("DROP INDEX {idx};"));
+                self.emit(format!("DROP INDEX IF EXISTS {idx};"));
+            }
+            3 => {
+                let j = format!("docs{n}");
+                self.emit(format!(
+                    "CREATE TABLE {j} (id serial PRIMARY KEY, body jsonb NOT NULL);"
+                ));
+                let docs = [
+                    r#"'{"name": "ann", "tags": ["a", "b"], "age": 31}'"#,
+                    r#"'{"name": "bob", "age": null, "nested": {"k": 1}}'"#,
+                    r#"'{"b": 2, "a": 1, "a": 3}'"#,
+                    r#"'[1, 2, {"x": true}]'"#,
+                    r#"'{"name": 'bad'}'"#,
+                    r#"'{"unterminated": '"#,
+                    "'42'",
+                ];
+                for _ in 0..self.rng.range(2, 4) {
+                    let d = *self.rng.pick(&docs);
+                    self.emit(format!("INSERT INTO {j} (body) VALUES ({d});"));
+                }
+                let q = *self.rng.pick(&[
+                    "SELECT id, body->>'name', body->'age', body->'tags'->0 FROM {j} ORDER BY id;",
+                    "SELECT id FROM {j} WHERE body @> '{\"name\": \"ann\"}' ORDER BY id;",
+                    "SELECT body FROM {j} ORDER BY id;",
+                    "SELECT jsonb_typeof(body), jsonb_typeof(body->'age') FROM {j} ORDER BY id;",
+                    "SELECT body->>'age' + 1 FROM {j};",
+                ]);
+                self.emit(q.replace("{j}", &j));
+            }
+            4 => {
+                let f = format!("m{n}");
+                self.emit(format!("CREATE TABLE {f} (id integer PRIMARY KEY, code char(3), r real, d double precision);"));
+                self.emit(format!("INSERT INTO {f} VALUES (1, 'ab', 1.5, 0.1), (2, 'abc', 3.14159, 1e-7), (3, NULL, 100000000, 2.5e20);"));
+                let q = *self.rng.pick(&[
+                    "SELECT code, length(code), code || '|', r, d FROM {f} ORDER BY id;",
+                    "SELECT r * 2, d / 3, r + d, round(d::numeric, 3) FROM {f} ORDER BY id;",
+                    "INSERT INTO {f} VALUES (4, 'abcd', 1, 1);",
+                    "SELECT sum(r), avg(d), max(code) FROM {f};",
+                    "SELECT * FROM {f} WHERE code = 'ab' ORDER BY id;",
+                ]);
+                self.emit(q.replace("{f}", &f));
+            }
+            5 => {
+                let parent = self.tables.iter().find(|x| {
+                    self.tables
+                        .iter()
+                        .any(|c| c.fk.as_ref().is_some_and(|(_, p)| *p == x.name))
+                });
+                match parent {
+                    Some(p) => {
+                        let name = p.name.clone();
+                        self.emit(format!("TRUNCATE {name};"));
+                        self.emit("BEGIN;".into());
+                        self.emit(format!("DROP TABLE {name} CASCADE;"));
+                        self.emit(format!("SELECT count(*) FROM {name};"));
+                        self.emit("ROLLBACK;".into());
+                    }
+                    None => self.emit(format!("TRUNCATE {};", t.name)),
+                }
+            }
+            6 => {
+                self.emit(format!(
+                    "ALTER TABLE {0} ADD CONSTRAINT {0}_{1}_check{n} CHECK ({1} IS NOT NULL);",
+                    t.name, c.name
+                ));
+                self.emit(format!(
+                    "ALTER TABLE {0} DROP CONSTRAINT {0}_{1}_check{n};",
+                    t.name, c.name
+                ));
+                self.emit(format!(
+                    "ALTER TABLE {0} DROP CONSTRAINT IF EXISTS {0}_{1}_check{n};",
+                    t.name, c.name
+                ));
+            }
+            7 => {
+                let other = self.table();
+                self.emit(format!(
+                    "ALTER TABLE {} ADD COLUMN ref{n} integer REFERENCES {} (id);",
+                    t.name, other.name
+                ));
+                self.emit(format!("UPDATE {} SET ref{n} = id;", t.name));
+                self.emit(format!("ALTER TABLE {} DROP COLUMN ref{n};", t.name));
+            }
+            _ => {
+                let tmp = format!("tx{n}");
+                self.emit("BEGIN;".into());
+                self.emit(format!(
+                    "CREATE TABLE {tmp} (id integer PRIMARY KEY, {} {});",
+                    c.name,
+                    c.ty.sql()
+                ));
+                self.emit(format!(
+                    "INSERT INTO {tmp} SELECT id, {} FROM {} ORDER BY id LIMIT 3;",
+                    c.name, t.name
+                ));
+                self.emit(format!("SELECT count(*) FROM {tmp};"));
+                let end = *self.rng.pick(&["ROLLBACK;", "COMMIT;"]);
+                self.emit(end.into());
+                self.emit(format!("SELECT * FROM {tmp} ORDER BY id;"));
+            }
+        }
+    }
+
     // ---- misc ---------------------------------------------------------------------------
 
     fn misc(&mut self) {
@@ -1217,7 +1372,8 @@ impl Gen {
             66..=68 => self.misc(),
             69..=70 => self.create_errors(),
             71..=82 => self.expression_select(),
-            83..=93 => self.more_shapes(),
+            83..=88 => self.more_shapes(),
+            89..=93 => self.objects(),
             _ => self.mutated(),
         }
     }

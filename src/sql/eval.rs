@@ -1111,6 +1111,10 @@ fn call(f: Func, args: &[BExpr], ty: &SqlType, row: &[Value], env: &Env) -> R<Va
             }
             seq.last_value.set(v);
             seq.is_called.set(called);
+            // setval(…, true) is what currval reports next in this session.
+            if called {
+                env.currval.borrow_mut().insert(id, v);
+            }
             Value::Int(v)
         }
         Func::Unsupported => return Err(SqlError::not_supported("this function")),
