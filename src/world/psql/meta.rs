@@ -61,7 +61,7 @@ impl Client {
                 let text = match (name, args.first()) {
                     ("dn", _) => list_schemas(catalog, &self.user),
                     ("d", Some(target)) => describe(catalog, target),
-                    (kind, _) => list_relations(catalog, kind, &self.user),
+                    (kind, pattern) => list_relations(catalog, kind, &self.user, pattern.copied()),
                 };
                 match text {
                     Ok(text) => out.push(Stream::Stdout, &text),
@@ -176,16 +176,36 @@ fn list_schemas(catalog: &Catalog, user: &str) -> Result<String, String> {
 }
 
 /// `\d`, `\dt`, `\di`, `\ds`: relations of the schemas on the search path.
-fn list_relations(catalog: &Catalog, kind: &str, user: &str) -> Result<String, String> {
+fn list_relations(
+    catalog: &Catalog,
+    kind: &str,
+    user: &str,
+    pattern: Option<&str>,
+) -> Result<String, String> {
+    let globs = pattern.map(name_pattern);
+    let chars = |s: &str| s.chars().collect::<Vec<char>>();
     let mut rows: Vec<Vec<Option<String>>> = Vec::new();
     for schema_name in catalog.schema_names() {
         let Some(schema) = catalog.schema(&schema_name) else {
             continue;
         };
-        if schema_name != "public" {
+        let wanted_schema = match &globs {
+            Some((Some(g), _)) => {
+                glob_matches(g, &chars(&schema_name))
+                    && !schema_name.starts_with("pg_")
+                    && schema_name != "information_schema"
+            }
+            _ => schema_name == "public",
+        };
+        if !wanted_schema {
             continue;
         }
         for (name, relation) in &schema.relations {
+            if let Some((_, g)) = &globs {
+                if !glob_matches(g, &chars(name)) {
+                    continue;
+                }
+            }
             let (type_name, table) = match relation {
                 Relation::Table(_) => ("table", None),
                 Relation::Sequence(_) => ("sequence", None),
@@ -213,7 +233,10 @@ fn list_relations(catalog: &Catalog, kind: &str, user: &str) -> Result<String, S
         }
     }
     if rows.is_empty() {
-        return Err("Did not find any relations.\n".to_string());
+        return Err(match pattern {
+            Some(p) => format!("Did not find any relation named \"{p}\".\n"),
+            None => "Did not find any relations.\n".to_string(),
+        });
     }
     let mut columns = vec!["Schema", "Name", "Type", "Owner"];
     if kind == "di" {
