@@ -1481,7 +1481,11 @@ impl Gen {
             }
         }
         match ty {
-            Et::Int => match self.rng.range(0, 15) {
+            Et::Int => match self.rng.range(0, 19) {
+                15 => format!("({})::smallint", self.gexpr(Et::Int, d, cols)),
+                16 => format!("position('b' in {})", self.gexpr(Et::Text, d, cols)),
+                17 => format!("octet_length({})", self.gexpr(Et::Text, d, cols)),
+                18 => format!("sign({})::integer", self.gexpr(Et::Int, d, cols)),
                 0 => format!(
                     "({} + {})",
                     self.gexpr(Et::Int, d, cols),
@@ -1540,7 +1544,19 @@ impl Gen {
                     self.gexpr(Et::Int, d, cols)
                 ),
             },
-            Et::Num => match self.rng.range(0, 12) {
+            Et::Num => match self.rng.range(0, 17) {
+                12 => format!("power({}, 2)", self.gexpr(Et::Num, d, cols)),
+                13 => format!("sqrt(abs({}))", self.gexpr(Et::Num, d, cols)),
+                14 => format!(
+                    "({} % {})",
+                    self.gexpr(Et::Num, d, cols),
+                    self.gexpr(Et::Num, d, cols)
+                ),
+                15 => format!("round({})", self.gexpr(Et::Num, d, cols)),
+                16 => format!(
+                    "(({})::double precision / 3)::numeric(10,4)",
+                    self.gexpr(Et::Num, d, cols)
+                ),
                 0 => format!(
                     "({} * {})",
                     self.gexpr(Et::Num, d, cols),
@@ -1575,7 +1591,30 @@ impl Gen {
                 ),
                 _ => format!("nullif({}, 1.5)", self.gexpr(Et::Num, d, cols)),
             },
-            Et::Text => match self.rng.range(0, 17) {
+            Et::Text => match self.rng.range(0, 24) {
+                17 => format!(
+                    "rpad({}, {}, 'ab')",
+                    self.gexpr(Et::Text, d, cols),
+                    self.rng.range(-1, 7)
+                ),
+                18 => format!(
+                    "right({}, {})",
+                    self.gexpr(Et::Text, d, cols),
+                    self.rng.range(-3, 4)
+                ),
+                19 => format!("btrim({}, ' x')", self.gexpr(Et::Text, d, cols)),
+                20 => format!(
+                    "substring({} from {} for 2)",
+                    self.gexpr(Et::Text, d, cols),
+                    self.rng.range(-1, 3)
+                ),
+                21 => format!("md5({})", self.gexpr(Et::Text, d, cols)),
+                22 => format!(
+                    "split_part({}, '_', {})",
+                    self.gexpr(Et::Text, d, cols),
+                    self.rng.range(-2, 3)
+                ),
+                23 => format!("({})::varchar(4)", self.gexpr(Et::Text, d, cols)),
                 0 => format!(
                     "({} || {})",
                     self.gexpr(Et::Text, d, cols),

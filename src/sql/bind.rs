@@ -839,7 +839,13 @@ impl<'a> Planner<'a> {
         }
         let ts = self.bind_args(args)?;
         let types: Vec<String> = ts.iter().map(|t| t.ty.base_name().to_string()).collect();
-        let undefined = || SqlError::undefined_function(name, &types.join(", ")).at(at(pos));
+        // The EXTRACT syntax calls pg_catalog.extract, and says so when nothing matches.
+        let shown = if name == "extract" {
+            "pg_catalog.extract"
+        } else {
+            name
+        };
+        let undefined = || SqlError::undefined_function(shown, &types.join(", ")).at(at(pos));
         let n = ts.len();
         let text = SqlType::Text;
         let strish = |t: &Typed| matches!(t.ty.category(), Category::String | Category::Unknown);
@@ -870,7 +876,7 @@ impl<'a> Planner<'a> {
                     "lower" => Func::Lower,
                     "initcap" => Func::Initcap,
                     "reverse" => Func::Reverse,
-                    _ => Func::Unsupported,
+                    _ => Func::Md5,
                 };
                 f(
                     func,
@@ -1081,7 +1087,14 @@ impl<'a> Planner<'a> {
                 let mut it = ts.into_iter();
                 let a = it.next().ok_or_else(undefined)?;
                 let b = it.next().ok_or_else(undefined)?;
-                return self.bind_binary_typed(BinOp::Mod, a, b, pos);
+                // mod() is a function: no match is "function mod(...) does not exist".
+                return self.bind_binary_typed(BinOp::Mod, a, b, pos).map_err(|e| {
+                    if e.code() == "42883" {
+                        undefined()
+                    } else {
+                        e
+                    }
+                });
             }
             ("power" | "pow", 2) => {
                 let mut it = ts.into_iter();
@@ -1096,7 +1109,13 @@ impl<'a> Planner<'a> {
                 } else {
                     (a, b)
                 };
-                return self.bind_binary_typed(BinOp::Pow, a, b, pos);
+                return self.bind_binary_typed(BinOp::Pow, a, b, pos).map_err(|e| {
+                    if e.code() == "42883" {
+                        undefined()
+                    } else {
+                        e
+                    }
+                });
             }
             ("now" | "transaction_timestamp" | "statement_timestamp" | "clock_timestamp", 0) => {
                 f(Func::Now, vec![], SqlType::TimestampTz)

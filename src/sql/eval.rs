@@ -740,6 +740,7 @@ fn call(f: Func, args: &[BExpr], ty: &SqlType, row: &[Value], env: &Env) -> R<Va
             Value::Text(out)
         }
         Func::Reverse => Value::Text(t0.chars().rev().collect()),
+        Func::Md5 => Value::Text(super::md5::hex_digest(t0.as_bytes())),
         Func::Btrim | Func::Ltrim | Func::Rtrim => {
             let set: Vec<char> = vals
                 .get(1)
@@ -1117,7 +1118,6 @@ fn call(f: Func, args: &[BExpr], ty: &SqlType, row: &[Value], env: &Env) -> R<Va
             }
             Value::Int(v)
         }
-        Func::Unsupported => return Err(SqlError::not_supported("this function")),
         Func::Coalesce
         | Func::Now
         | Func::LocalTimestamp

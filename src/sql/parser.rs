@@ -1303,11 +1303,18 @@ fn build_func_call(p: Pair<Rule>) -> R<Expr> {
             })
         }
         Rule::substring_call => {
-            let args = p
-                .into_inner()
+            let inner: Vec<Pair<Rule>> = p.into_inner().collect();
+            let for_only = inner.iter().any(|x| x.as_rule() == Rule::FOR)
+                && !inner.iter().any(|x| x.as_rule() == Rule::FROM);
+            let mut args = inner
+                .into_iter()
                 .filter(|x| x.as_rule() == Rule::expr)
                 .map(build_expr)
                 .collect::<R<Vec<_>>>()?;
+            if for_only && args.len() == 2 {
+                // substring(x FOR n) starts at 1.
+                args.insert(1, lit(Literal::Integer("1".into()), pos));
+            }
             Ok(func("substring", args, pos))
         }
         Rule::position_call => {

@@ -81,6 +81,8 @@ pub enum Func {
     Rpad,
     /// reverse
     Reverse,
+    /// md5
+    Md5,
     /// repeat
     Repeat,
     /// split_part
@@ -109,8 +111,6 @@ pub enum Func {
     CurrentSchema,
     /// current_database
     CurrentDatabase,
-    /// md5 — not implemented (returns error)
-    Unsupported,
 }
 
 /// Aggregate functions.
