@@ -791,6 +791,28 @@ fn alter_type(
         }
     };
     let _ = default_ok;
+    // CHECK constraints are analysed again for the new type before any row converts
+    // (PostgreSQL rebuilds them in an earlier phase than the table rewrite).
+    {
+        let mut scope = Scope::for_table(ctx.cat, tid, None);
+        if let Some(c) = scope
+            .entries
+            .first_mut()
+            .and_then(|e| e.columns.get_mut(ci))
+        {
+            c.1 = to.clone();
+        }
+        let t = ctx
+            .cat
+            .table(tid)
+            .ok_or_else(|| SqlError::internal("table vanished"))?;
+        for c in &t.meta.constraints {
+            if let ConstraintKind::Check { expr, .. } = &c.kind {
+                let mut p = Planner::new(ctx.cat, ctx.search_path);
+                p.bind_condition_in_scope(scope.clone(), expr, "CHECK", "check constraints")?;
+            }
+        }
+    }
     // Convert every row.
     let mut new_vals = Vec::new();
     {
