@@ -704,6 +704,10 @@ impl<'a> Planner<'a> {
                     (a, b) if num(a) && num(b) => SqlType::numeric_common(a, b),
                     (a, b) => return Err(undefined(a, b)),
                 };
+                // There is no % for real or double precision.
+                if op == BinOp::Mod && matches!(ty, SqlType::Float4 | SqlType::Float8) {
+                    return Err(undefined(&lt, &rt));
+                }
                 let ty = ty.without_modifier();
                 let ty = if op == BinOp::Pow && ty.is_integer() {
                     SqlType::Float8
@@ -763,8 +767,9 @@ impl<'a> Planner<'a> {
             Some(e) => Some(self.bind(e)?),
             None => None,
         };
+        // PostgreSQL weighs the ELSE result first, then the THEN results in order.
         let mut ty = SqlType::Unknown;
-        for t in results.iter().chain(else_t.iter()) {
+        for t in else_t.iter().chain(results.iter()) {
             ty = common_type(&ty, &t.ty).ok_or_else(|| {
                 SqlError::cannot_match_types("CASE", ty.base_name(), t.ty.base_name())
             })?;
@@ -1087,14 +1092,14 @@ impl<'a> Planner<'a> {
                 let mut it = ts.into_iter();
                 let a = it.next().ok_or_else(undefined)?;
                 let b = it.next().ok_or_else(undefined)?;
-                // mod() is a function: no match is "function mod(...) does not exist".
-                return self.bind_binary_typed(BinOp::Mod, a, b, pos).map_err(|e| {
-                    if e.code() == "42883" {
-                        undefined()
-                    } else {
-                        e
-                    }
-                });
+                // mod() is a function: its errors name the function, not the operator.
+                return self
+                    .bind_binary_typed(BinOp::Mod, a, b, pos)
+                    .map_err(|e| match e.code() {
+                        "42883" => undefined(),
+                        "42725" => ambiguous_function(name, &types.join(", ")).at(at(pos)),
+                        _ => e,
+                    });
             }
             ("power" | "pow", 2) => {
                 let mut it = ts.into_iter();
@@ -1500,5 +1505,16 @@ fn ambiguous_operator(signature: &str) -> SqlError {
     )
     .with_hint(
         "Could not choose a best candidate operator. You might need to add explicit type casts.",
+    )
+}
+
+/// 42725: several functions fit arguments of unknown type.
+fn ambiguous_function(name: &str, args: &str) -> SqlError {
+    SqlError::new(
+        SqlState::AmbiguousFunction,
+        format!("function {name}({args}) is not unique"),
+    )
+    .with_hint(
+        "Could not choose a best candidate function. You might need to add explicit type casts.",
     )
 }
