@@ -456,6 +456,13 @@ fn add_column(
         .table(tid)
         .ok_or_else(|| SqlError::internal("table vanished"))?;
     let tname = t.meta.name.clone();
+    let says = |k: &ColumnConstraintKind| def.constraints.iter().any(|x| x.kind == *k);
+    if says(&ColumnConstraintKind::Null) && says(&ColumnConstraintKind::NotNull) {
+        return Err(SqlError::syntax(format!(
+            "conflicting NULL/NOT NULL declarations for column \"{}\" of table \"{tname}\"",
+            def.name
+        )));
+    }
     let schema = t.meta.schema.clone();
     if t.meta.column_index(&def.name).is_some() {
         if if_not_exists {

@@ -359,6 +359,16 @@ fn create_table(ctx: &mut ExecCtx, ct: &CreateTable) -> R<QueryResult> {
             ))]),
         );
     }
+    // Column definitions first (transformColumnDefinition): NULL and NOT NULL conflict.
+    for c in &ct.columns {
+        let says = |k: &ColumnConstraintKind| c.constraints.iter().any(|x| x.kind == *k);
+        if says(&ColumnConstraintKind::Null) && says(&ColumnConstraintKind::NotNull) {
+            return Err(SqlError::syntax(format!(
+                "conflicting NULL/NOT NULL declarations for column \"{}\" of table \"{tname}\"",
+                c.name
+            )));
+        }
+    }
     // Gather constraints (PostgreSQL's transformCreateStmt).
     let mut pk: Option<KeySpec> = None;
     let mut uniques: Vec<KeySpec> = Vec::new();

@@ -1166,6 +1166,7 @@ fn build_primary(p: Pair<Rule>) -> R<Expr> {
             for x in p.into_inner() {
                 match x.as_rule() {
                     Rule::timestamp_type => ty = Some(build_timestamp_type(x)),
+                    Rule::literal_type => ty = Some(build_type_name(x)),
                     Rule::date_kw => {
                         ty = Some(TypeName {
                             name: "date".into(),
