@@ -26,6 +26,8 @@ pub struct Env<'a> {
     pub clock: i64,
     /// The database name, for current_database().
     pub database: &'a str,
+    /// The connected role, for current_user.
+    pub user: &'a str,
     /// The first schema of the search path, for current_schema().
     pub schema: Option<&'a str>,
     /// Rows of enclosing queries, innermost last.
@@ -697,7 +699,7 @@ fn call(f: Func, args: &[BExpr], ty: &SqlType, row: &[Value], env: &Env) -> R<Va
                     .into(),
             ))
         }
-        Func::CurrentUser => return Ok(Value::Text("postgres".into())),
+        Func::CurrentUser => return Ok(Value::Text(env.user.to_string())),
         Func::CurrentDatabase => return Ok(Value::Text(env.database.to_string())),
         Func::CurrentSchema => {
             return Ok(env

@@ -743,6 +743,7 @@ pub(super) fn env_for<'a>(ctx: &'a ExecCtx) -> Env<'a> {
         cat: ctx.cat,
         clock: ctx.clock,
         database: ctx.database,
+        user: ctx.user,
         schema: None,
         outer: Vec::new(),
         aggs: Vec::new(),

@@ -273,6 +273,7 @@ fn env<'a>(ctx: &'a ExecCtx, cat: &'a Catalog) -> Env<'a> {
         cat,
         clock: ctx.clock,
         database: ctx.database,
+        user: ctx.user,
         schema: ctx.current_schema,
         outer: Vec::new(),
         aggs: Vec::new(),
