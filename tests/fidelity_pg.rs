@@ -39,6 +39,11 @@ fn mismatch(expected: &Value, actual: &Value) -> Option<String> {
 
 /// Replays every scenario of `dir` and returns the mismatches (printing a summary).
 fn replay(dir: &Path) -> Vec<String> {
+    replay_counted(dir).2
+}
+
+/// Replays every scenario of `dir`: (statements matched, statements, mismatches).
+fn replay_counted(dir: &Path) -> (usize, usize, Vec<String>) {
     let mut names: Vec<_> = fs::read_dir(dir.join("scenarios"))
         .expect("scenarios dir")
         .filter_map(|e| e.ok())
@@ -83,7 +88,7 @@ fn replay(dir: &Path) -> Vec<String> {
     for f in &failures {
         println!("MISMATCH {f}");
     }
-    failures
+    (matched, total, failures)
 }
 
 #[test]
@@ -135,4 +140,49 @@ fn run_json_reproduces_recordings_byte_for_byte() {
         }
         assert_eq!(ours.lines().count(), expected.lines().count(), "{stem}");
     }
+}
+
+/// Mismatches of the generated sessions that are out of the engine's scope, each
+/// `(scenario stem, statement)` with the reason in a comment. Keep it short: every other
+/// difference is a bug to fix in the engine.
+const KNOWN_GENERATED: &[(&str, &str)] = &[
+    // PostgreSQL writes an updated row as a new version at the end of the heap, so a later
+    // scan (a DELETE's or an UPDATE's RETURNING here) meets updated rows last; the engine
+    // updates rows in place and keeps insertion order. Left for the storage work on the
+    // catalog's row store and undo log.
+    (
+        "305_gen_seed5",
+        "DELETE FROM shops WHERE id IN (SELECT id FROM shops WHERE token <> 3) RETURNING id;",
+    ),
+    (
+        "307_gen_seed7",
+        "UPDATE students SET name = upper(name) WHERE email IN (TRUE, TRUE) RETURNING id, name;",
+    ),
+];
+
+#[test]
+fn generated_sessions_match_postgres() {
+    // Sessions from the seeded generator (examples/sqlgen.rs), recorded by `make record-pg`.
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fidelity/pg/generated");
+    let (matched, total, failures) = replay_counted(&dir);
+    let rate = 100.0 * matched as f64 / total.max(1) as f64;
+    println!("generated sessions: {matched}/{total} statements match ({rate:.1} %)");
+    assert!(
+        total >= 300,
+        "the generator should give several hundred statements"
+    );
+    let unknown: Vec<&String> = failures
+        .iter()
+        .filter(|f| {
+            !KNOWN_GENERATED
+                .iter()
+                .any(|(stem, sql)| f.starts_with(&format!("{stem}: {sql}\n")))
+        })
+        .collect();
+    assert!(rate >= 95.0, "match rate {rate:.1} % is below 95 %");
+    assert!(
+        unknown.is_empty(),
+        "{} statements differ from PostgreSQL and are not listed as known",
+        unknown.len()
+    );
 }

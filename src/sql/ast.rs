@@ -757,6 +757,8 @@ pub enum ExprKind {
     },
     /// A parameterless SQL-standard function (CURRENT_DATE, CURRENT_TIMESTAMP, …).
     Special(String),
+    /// An aggregate call with ORDER BY inside its parentheses: `string_agg(x, ',' ORDER BY x)`.
+    AggOrder(Box<Expr>, Vec<OrderItem>),
     /// ARRAY[…] or row constructor (unsupported beyond parsing).
     Row(Vec<Expr>),
 }

@@ -7,7 +7,7 @@
 
 use super::ast::*;
 use super::catalog::{Relation, SeqId};
-use super::error::SqlError;
+use super::error::{SqlError, SqlState};
 use super::numeric::Decimal;
 use super::plan::*;
 use super::types::{cast_value, parse_input, Category, SqlType, Value};
@@ -218,11 +218,9 @@ impl<'a> Planner<'a> {
             }
             ExprKind::Neg(x) => {
                 let t = self.bind(x)?;
-                let t = if t.ty == SqlType::Unknown {
-                    coerce_to(t, &SqlType::Numeric(None))?
-                } else {
-                    t
-                };
+                if t.ty == SqlType::Unknown {
+                    return Err(ambiguous_operator("- unknown").at(at(e.pos)));
+                }
                 if t.ty.category() != Category::Numeric {
                     return Err(
                         SqlError::undefined_operator(None, "-", t.ty.base_name()).at(at(e.pos))
@@ -433,6 +431,7 @@ impl<'a> Planner<'a> {
                 distinct,
                 star,
             } => self.bind_function(name, args, *distinct, *star, e.pos)?,
+            ExprKind::AggOrder(call, order) => self.bind_ordered_aggregate(call, order)?,
             ExprKind::Special(s) => match s.as_str() {
                 "current_timestamp" => Typed::new(
                     BExpr::Func(Func::Now, vec![], SqlType::TimestampTz),
@@ -629,7 +628,7 @@ impl<'a> Planner<'a> {
                 // Date arithmetic.
                 match (&l.ty, &r.ty, op) {
                     (SqlType::Date, t, BinOp::Add) | (SqlType::Date, t, BinOp::Sub)
-                        if t.is_integer() || *t == SqlType::Unknown =>
+                        if t.is_integer() =>
                     {
                         let r = coerce_to(r, &SqlType::Int4)?;
                         let a = if op == BinOp::Add {
@@ -640,6 +639,32 @@ impl<'a> Planner<'a> {
                         return Ok(Typed::new(
                             BExpr::Arith(a, Box::new(l.expr), Box::new(r.expr), SqlType::Date),
                             SqlType::Date,
+                        ));
+                    }
+                    // With one unknown operand PostgreSQL first tries the other operand's
+                    // type on both sides: date - date exists, date + date does not and
+                    // several `+` operators take a date.
+                    (SqlType::Date, SqlType::Unknown, BinOp::Add)
+                    | (SqlType::Unknown, SqlType::Date, BinOp::Add) => {
+                        return Err(ambiguous_operator(&format!(
+                            "{} + {}",
+                            l.ty.base_name(),
+                            r.ty.base_name()
+                        ))
+                        .at(at(pos)));
+                    }
+                    (SqlType::Date, SqlType::Unknown, BinOp::Sub)
+                    | (SqlType::Unknown, SqlType::Date, BinOp::Sub) => {
+                        let l = coerce_to(l, &SqlType::Date)?;
+                        let r = coerce_to(r, &SqlType::Date)?;
+                        return Ok(Typed::new(
+                            BExpr::Arith(
+                                Arith::DateDiff,
+                                Box::new(l.expr),
+                                Box::new(r.expr),
+                                SqlType::Int4,
+                            ),
+                            SqlType::Int4,
                         ));
                     }
                     (t, SqlType::Date, BinOp::Add) if t.is_integer() => {
@@ -679,6 +704,10 @@ impl<'a> Planner<'a> {
                     (a, b) if num(a) && num(b) => SqlType::numeric_common(a, b),
                     (a, b) => return Err(undefined(a, b)),
                 };
+                // There is no % for real or double precision.
+                if op == BinOp::Mod && matches!(ty, SqlType::Float4 | SqlType::Float8) {
+                    return Err(undefined(&lt, &rt));
+                }
                 let ty = ty.without_modifier();
                 let ty = if op == BinOp::Pow && ty.is_integer() {
                     SqlType::Float8
@@ -738,8 +767,9 @@ impl<'a> Planner<'a> {
             Some(e) => Some(self.bind(e)?),
             None => None,
         };
+        // PostgreSQL weighs the ELSE result first, then the THEN results in order.
         let mut ty = SqlType::Unknown;
-        for t in results.iter().chain(else_t.iter()) {
+        for t in else_t.iter().chain(results.iter()) {
             ty = common_type(&ty, &t.ty).ok_or_else(|| {
                 SqlError::cannot_match_types("CASE", ty.base_name(), t.ty.base_name())
             })?;
@@ -774,6 +804,23 @@ impl<'a> Planner<'a> {
         ))
     }
 
+    /// An argument rendered by its type's output function, as `concat` does: unlike the
+    /// cast to text (`true`), a boolean prints `t` / `f`.
+    fn output_text(&mut self, t: Typed, pos: usize) -> R<BExpr> {
+        if t.ty != SqlType::Bool {
+            return Ok(self.bind_cast(unpad(t), SqlType::Text, pos)?.expr);
+        }
+        let text = |s: &str| BExpr::Const(Value::Text(s.into()));
+        Ok(BExpr::Case {
+            operand: None,
+            whens: vec![
+                (t.expr.clone(), text("t")),
+                (BExpr::Not(Box::new(t.expr)), text("f")),
+            ],
+            else_: None,
+        })
+    }
+
     fn bind_args(&mut self, args: &[Expr]) -> R<Vec<Typed>> {
         args.iter().map(|a| self.bind(a)).collect()
     }
@@ -786,23 +833,8 @@ impl<'a> Planner<'a> {
         star: bool,
         pos: usize,
     ) -> R<Typed> {
-        let agg = match name {
-            "count" => Some(if star {
-                AggFunc::CountStar
-            } else {
-                AggFunc::Count
-            }),
-            "sum" => Some(AggFunc::Sum),
-            "avg" => Some(AggFunc::Avg),
-            "min" => Some(AggFunc::Min),
-            "max" => Some(AggFunc::Max),
-            "bool_and" | "every" => Some(AggFunc::BoolAnd),
-            "bool_or" => Some(AggFunc::BoolOr),
-            "string_agg" => Some(AggFunc::StringAgg),
-            _ => None,
-        };
-        if let Some(f) = agg {
-            return self.bind_aggregate(f, name, args, distinct, pos);
+        if let Some(f) = aggregate_named(name, star) {
+            return self.bind_aggregate(f, name, args, distinct, &[], pos);
         }
         if star {
             return Err(SqlError::syntax(format!(
@@ -812,7 +844,13 @@ impl<'a> Planner<'a> {
         }
         let ts = self.bind_args(args)?;
         let types: Vec<String> = ts.iter().map(|t| t.ty.base_name().to_string()).collect();
-        let undefined = || SqlError::undefined_function(name, &types.join(", ")).at(at(pos));
+        // The EXTRACT syntax calls pg_catalog.extract, and says so when nothing matches.
+        let shown = if name == "extract" {
+            "pg_catalog.extract"
+        } else {
+            name
+        };
+        let undefined = || SqlError::undefined_function(shown, &types.join(", ")).at(at(pos));
         let n = ts.len();
         let text = SqlType::Text;
         let strish = |t: &Typed| matches!(t.ty.category(), Category::String | Category::Unknown);
@@ -843,7 +881,7 @@ impl<'a> Planner<'a> {
                     "lower" => Func::Lower,
                     "initcap" => Func::Initcap,
                     "reverse" => Func::Reverse,
-                    _ => Func::Unsupported,
+                    _ => Func::Md5,
                 };
                 f(
                     func,
@@ -925,14 +963,14 @@ impl<'a> Planner<'a> {
             ("concat", _) => {
                 let mut a = Vec::new();
                 for t in ts {
-                    a.push(self.bind_cast(unpad(t), SqlType::Text, pos)?.expr);
+                    a.push(self.output_text(t, pos)?);
                 }
                 f(Func::Concat, a, SqlType::Text)
             }
             ("concat_ws", n) if n >= 1 => {
                 let mut a = Vec::new();
                 for t in ts {
-                    a.push(self.bind_cast(unpad(t), SqlType::Text, pos)?.expr);
+                    a.push(self.output_text(t, pos)?);
                 }
                 f(Func::ConcatWs, a, SqlType::Text)
             }
@@ -968,13 +1006,18 @@ impl<'a> Planner<'a> {
                 let mut it = ts.into_iter();
                 let a = it.next().ok_or_else(undefined)?;
                 let b = it.next().ok_or_else(undefined)?;
-                let ty = if a.ty == SqlType::Unknown {
-                    SqlType::Text
-                } else {
-                    a.ty.clone()
+                // NULLIF(a, b) returns the left input type of the `=` it resolves: an unknown
+                // `a` takes `b`'s type (varchar compares, and so returns, as text).
+                let ty = match (&a.ty, &b.ty) {
+                    (SqlType::Unknown, SqlType::Unknown) => SqlType::Text,
+                    (SqlType::Unknown, SqlType::Varchar(_)) => SqlType::Text,
+                    (SqlType::Unknown, SqlType::Char(_)) => SqlType::Text,
+                    (SqlType::Unknown, known) => known.without_modifier(),
+                    (known, _) => known.clone(),
                 };
                 let a = coerce_to(a, &ty)?;
-                let b = coerce_to(b, &ty)?;
+                // character(n) compares without its trailing blanks.
+                let b = coerce_to(unpad(b), &ty)?;
                 f(Func::Nullif, vec![a.expr, b.expr], ty)
             }
             ("abs" | "ceil" | "ceiling" | "floor" | "sign" | "sqrt", 1) => {
@@ -1011,6 +1054,17 @@ impl<'a> Planner<'a> {
                 if !(t.ty.category() == Category::Numeric || t.ty == SqlType::Unknown) {
                     return Err(undefined());
                 }
+                if name == "trunc" && n == 1 && t.ty == SqlType::Unknown {
+                    // trunc also takes macaddr and macaddr8: no best candidate for unknown.
+                    return Err(SqlError::new(
+                        SqlState::AmbiguousFunction,
+                        "function trunc(unknown) is not unique",
+                    )
+                    .with_hint(
+                        "Could not choose a best candidate function. You might need to add explicit type casts.",
+                    )
+                    .at(at(pos)));
+                }
                 let func = if name == "round" {
                     Func::Round
                 } else {
@@ -1038,13 +1092,35 @@ impl<'a> Planner<'a> {
                 let mut it = ts.into_iter();
                 let a = it.next().ok_or_else(undefined)?;
                 let b = it.next().ok_or_else(undefined)?;
-                return self.bind_binary_typed(BinOp::Mod, a, b, pos);
+                // mod() is a function: its errors name the function, not the operator.
+                return self
+                    .bind_binary_typed(BinOp::Mod, a, b, pos)
+                    .map_err(|e| match e.code() {
+                        "42883" => undefined(),
+                        "42725" => ambiguous_function(name, &types.join(", ")).at(at(pos)),
+                        _ => e,
+                    });
             }
             ("power" | "pow", 2) => {
                 let mut it = ts.into_iter();
                 let a = it.next().ok_or_else(undefined)?;
                 let b = it.next().ok_or_else(undefined)?;
-                return self.bind_binary_typed(BinOp::Pow, a, b, pos);
+                // Two unknowns resolve to the preferred numeric type, double precision.
+                let (a, b) = if a.ty == SqlType::Unknown && b.ty == SqlType::Unknown {
+                    (
+                        coerce_to(a, &SqlType::Float8)?,
+                        coerce_to(b, &SqlType::Float8)?,
+                    )
+                } else {
+                    (a, b)
+                };
+                return self.bind_binary_typed(BinOp::Pow, a, b, pos).map_err(|e| {
+                    if e.code() == "42883" {
+                        undefined()
+                    } else {
+                        e
+                    }
+                });
             }
             ("now" | "transaction_timestamp" | "statement_timestamp" | "clock_timestamp", 0) => {
                 f(Func::Now, vec![], SqlType::TimestampTz)
@@ -1063,7 +1139,23 @@ impl<'a> Planner<'a> {
                 let mut it = ts.into_iter();
                 let field = coerce_to(it.next().ok_or_else(undefined)?, &SqlType::Text)?.expr;
                 let src = it.next().ok_or_else(undefined)?;
-                if src.ty.category() != Category::DateTime && src.ty != SqlType::Unknown {
+                if src.ty == SqlType::Unknown {
+                    // date, time, timestamp(tz) and interval all fit an unknown source.
+                    let shown = if name == "extract" {
+                        "pg_catalog.extract"
+                    } else {
+                        name
+                    };
+                    return Err(SqlError::new(
+                        SqlState::AmbiguousFunction,
+                        format!("function {shown}(unknown, unknown) is not unique"),
+                    )
+                    .with_hint(
+                        "Could not choose a best candidate function. You might need to add explicit type casts.",
+                    )
+                    .at(at(pos)));
+                }
+                if src.ty.category() != Category::DateTime {
                     return Err(undefined());
                 }
                 let src = coerce_to(src, &SqlType::Timestamp)?.expr;
@@ -1099,6 +1191,26 @@ impl<'a> Planner<'a> {
                     )
                 }
             }
+            ("pg_typeof", 1) => {
+                // regtype prints the type's name without its modifier.
+                let name = ts[0].ty.base_name().to_string();
+                Typed::new(BExpr::Const(Value::Text(name)), SqlType::Text)
+            }
+            ("to_regclass", 1) if strish(&ts[0]) => match &ts[0].expr {
+                BExpr::Const(Value::Text(name)) => {
+                    let v = self
+                        .regclass_name(name)
+                        .map_err(|e| e.at(at(pos)))?
+                        .map_or(Value::Null, Value::Text);
+                    Typed::new(BExpr::Const(v), SqlType::Regclass)
+                }
+                BExpr::Const(Value::Null) => {
+                    Typed::new(BExpr::Const(Value::Null), SqlType::Regclass)
+                }
+                _ => {
+                    return Err(SqlError::not_supported("a non-constant relation name").at(at(pos)))
+                }
+            },
             ("setval", 2 | 3) => {
                 let mut it = ts.into_iter();
                 let t = it.next().ok_or_else(undefined)?;
@@ -1114,6 +1226,50 @@ impl<'a> Planner<'a> {
             }
             _ => return Err(undefined()),
         })
+    }
+
+    /// `to_regclass`: the relation a (possibly qualified, possibly quoted) name denotes, as
+    /// regclass prints it (qualified only when the search path does not find it), or None.
+    fn regclass_name(&self, text: &str) -> R<Option<String>> {
+        let parts = split_qualified_name(text)
+            .ok_or_else(|| SqlError::new(SqlState::InvalidName, "invalid name syntax"))?;
+        let (schema, name) = match parts.as_slice() {
+            [n] => (None, n.clone()),
+            [s, n] => (Some(s.clone()), n.clone()),
+            [_, _, _] => {
+                return Err(SqlError::new(
+                    SqlState::FeatureNotSupported,
+                    format!(
+                        "cross-database references are not implemented: \"{}\"",
+                        parts.join(".")
+                    ),
+                ))
+            }
+            _ => {
+                return Err(SqlError::syntax(format!(
+                    "improper relation name (too many dotted names): {}",
+                    parts.join(".")
+                )))
+            }
+        };
+        let on = ObjectName {
+            schema,
+            name: name.clone(),
+            pos: 0,
+        };
+        let Some((found_in, rel)) = self.lookup_relation(&on) else {
+            return Ok(None);
+        };
+        let visible = self
+            .search_path
+            .iter()
+            .find_map(|s| self.cat.relation(s, &name))
+            == Some(rel);
+        Ok(Some(if visible {
+            quote_ident(&name)
+        } else {
+            format!("{}.{}", quote_ident(&found_in), quote_ident(&name))
+        }))
     }
 
     fn sequence_arg(&self, t: &Typed, pos: usize) -> R<SeqId> {
@@ -1136,12 +1292,34 @@ impl<'a> Planner<'a> {
         }
     }
 
+    /// An aggregate call with ORDER BY inside its parentheses.
+    fn bind_ordered_aggregate(&mut self, call: &Expr, order: &[OrderItem]) -> R<Typed> {
+        let ExprKind::Function {
+            name,
+            args,
+            distinct,
+            star,
+        } = &call.kind
+        else {
+            return Err(SqlError::internal("ORDER BY on a non-call"));
+        };
+        match aggregate_named(name, *star) {
+            Some(f) => self.bind_aggregate(f, name, args, *distinct, order, call.pos),
+            None => Err(SqlError::new(
+                SqlState::WrongObjectType,
+                format!("ORDER BY specified, but {name} is not an aggregate function"),
+            )
+            .at(at(call.pos))),
+        }
+    }
+
     fn bind_aggregate(
         &mut self,
         func: AggFunc,
         name: &str,
         args: &[Expr],
         distinct: bool,
+        order: &[OrderItem],
         pos: usize,
     ) -> R<Typed> {
         match self.agg_mode {
@@ -1153,8 +1331,20 @@ impl<'a> Planner<'a> {
         }
         self.in_agg = true;
         let r = self.bind_args(args);
+        let keys = order
+            .iter()
+            .map(|o| {
+                let t = self.bind(&o.expr)?;
+                let key = match t.ty {
+                    SqlType::Unknown => coerce_to(t, &SqlType::Text)?.expr,
+                    _ => t.expr,
+                };
+                Ok((key, o.desc, o.nulls_first.unwrap_or(o.desc)))
+            })
+            .collect::<R<Vec<_>>>();
         self.in_agg = false;
         let ts = r?;
+        let keys = keys?;
         let types: Vec<&str> = ts.iter().map(|t| t.ty.base_name()).collect();
         let undefined = || SqlError::undefined_function(name, &types.join(", ")).at(at(pos));
         let expected = match func {
@@ -1183,7 +1373,10 @@ impl<'a> Planner<'a> {
             },
             AggFunc::Min | AggFunc::Max => match &arg_ty {
                 SqlType::Unknown => SqlType::Text,
-                SqlType::Bool | SqlType::Json | SqlType::Jsonb => return Err(undefined()),
+                // PostgreSQL 15 has no min/max over boolean, json(b) or uuid.
+                SqlType::Bool | SqlType::Json | SqlType::Jsonb | SqlType::Uuid => {
+                    return Err(undefined())
+                }
                 SqlType::Varchar(_) | SqlType::Char(_) => SqlType::Text,
                 t => t.without_modifier(),
             },
@@ -1215,6 +1408,7 @@ impl<'a> Planner<'a> {
             distinct,
             arg_ty,
             ty: ty.clone(),
+            order: keys,
         };
         let idx = match self.aggs.iter().position(|a| *a == spec) {
             Some(i) => i,
@@ -1225,4 +1419,102 @@ impl<'a> Planner<'a> {
         };
         Ok(Typed::new(BExpr::Agg(idx), ty))
     }
+}
+
+/// The aggregate a function name calls, if it is one.
+fn aggregate_named(name: &str, star: bool) -> Option<AggFunc> {
+    Some(match name {
+        "count" if star => AggFunc::CountStar,
+        "count" => AggFunc::Count,
+        "sum" => AggFunc::Sum,
+        "avg" => AggFunc::Avg,
+        "min" => AggFunc::Min,
+        "max" => AggFunc::Max,
+        "bool_and" | "every" => AggFunc::BoolAnd,
+        "bool_or" => AggFunc::BoolOr,
+        "string_agg" => AggFunc::StringAgg,
+        _ => return None,
+    })
+}
+
+/// Splits `schema.name` as PostgreSQL reads a qualified name from text: unquoted parts fold
+/// to lower case, `"quoted"` parts keep their case (`""` is a quote). None if malformed.
+fn split_qualified_name(text: &str) -> Option<Vec<String>> {
+    let mut parts = Vec::new();
+    let mut chars = text.trim().chars().peekable();
+    loop {
+        let mut part = String::new();
+        if chars.peek() == Some(&'"') {
+            chars.next();
+            loop {
+                match chars.next()? {
+                    '"' if chars.peek() == Some(&'"') => {
+                        chars.next();
+                        part.push('"');
+                    }
+                    '"' => break,
+                    c => part.push(c),
+                }
+            }
+        } else {
+            while let Some(&c) = chars.peek() {
+                if c == '.' || c.is_whitespace() {
+                    break;
+                }
+                part.extend(c.to_lowercase());
+                chars.next();
+            }
+        }
+        if part.is_empty() {
+            return None;
+        }
+        parts.push(part);
+        while chars.peek().is_some_and(|c| c.is_whitespace()) {
+            chars.next();
+        }
+        match chars.next() {
+            None => return Some(parts),
+            Some('.') => {}
+            Some(_) => return None,
+        }
+    }
+}
+
+/// An identifier as PostgreSQL's `quote_identifier` prints it.
+fn quote_ident(name: &str) -> String {
+    let plain = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '$')
+        && !super::fastpath::RESERVED.contains(&name);
+    if plain {
+        name.to_string()
+    } else {
+        format!("\"{}\"", name.replace('"', "\"\""))
+    }
+}
+
+/// 42725: several operators fit an operand of unknown type.
+fn ambiguous_operator(signature: &str) -> SqlError {
+    SqlError::new(
+        SqlState::AmbiguousFunction,
+        format!("operator is not unique: {signature}"),
+    )
+    .with_hint(
+        "Could not choose a best candidate operator. You might need to add explicit type casts.",
+    )
+}
+
+/// 42725: several functions fit arguments of unknown type.
+fn ambiguous_function(name: &str, args: &str) -> SqlError {
+    SqlError::new(
+        SqlState::AmbiguousFunction,
+        format!("function {name}({args}) is not unique"),
+    )
+    .with_hint(
+        "Could not choose a best candidate function. You might need to add explicit type casts.",
+    )
 }

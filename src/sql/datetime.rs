@@ -105,8 +105,32 @@ fn parse_ymd(s: &str) -> Result<(i64, u32, u32), DateErr> {
         s.split('-').collect()
     } else if s.contains('/') {
         s.split('/').collect()
-    } else if s.len() == 8 && s.bytes().all(|b| b.is_ascii_digit()) {
-        vec![&s[0..4], &s[4..6], &s[6..8]]
+    } else if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
+        // A lone number (PostgreSQL's DecodeNumber / DecodeNumberField, DateStyle MDY):
+        // one or two digits are a month with nothing else, 8 are YYYYMMDD, 6 YYMMDD, 3 to 5
+        // a bare year; any other length overflows.
+        match s.len() {
+            1 | 2 => {
+                let month: u32 = s.parse().unwrap_or(0);
+                return Err(if (1..=12).contains(&month) {
+                    DateErr::Syntax
+                } else {
+                    DateErr::RangeDatestyle
+                });
+            }
+            3..=5 => return Err(DateErr::Syntax),
+            6 => {
+                let yy: i64 = s[0..2].parse().unwrap_or(0);
+                let year = if yy < 70 { 2000 + yy } else { 1900 + yy };
+                return validate_ymd(
+                    year,
+                    s[2..4].parse().unwrap_or(0),
+                    s[4..6].parse().unwrap_or(0),
+                );
+            }
+            8 => vec![&s[0..4], &s[4..6], &s[6..8]],
+            _ => return Err(DateErr::RangeDatestyle),
+        }
     } else {
         return Err(DateErr::Syntax);
     };
@@ -127,12 +151,14 @@ fn parse_ymd(s: &str) -> Result<(i64, u32, u32), DateErr> {
     } else {
         (nums[2], nums[0], nums[1])
     };
+    validate_ymd(y, m, d)
+}
+
+/// A date's fields checked as ValidateDate does: a month out of range suggests another
+/// DateStyle.
+fn validate_ymd(y: i64, m: i64, d: i64) -> Result<(i64, u32, u32), DateErr> {
     if !(1..=12).contains(&m) {
-        return Err(if m > 12 && d <= 12 {
-            DateErr::RangeDatestyle
-        } else {
-            DateErr::Range
-        });
+        return Err(DateErr::RangeDatestyle);
     }
     if y > 5_874_897 {
         return Err(DateErr::Range);

@@ -26,6 +26,8 @@ pub struct Env<'a> {
     pub clock: i64,
     /// The database name, for current_database().
     pub database: &'a str,
+    /// The connected role, for current_user.
+    pub user: &'a str,
     /// The first schema of the search path, for current_schema().
     pub schema: Option<&'a str>,
     /// Rows of enclosing queries, innermost last.
@@ -697,7 +699,7 @@ fn call(f: Func, args: &[BExpr], ty: &SqlType, row: &[Value], env: &Env) -> R<Va
                     .into(),
             ))
         }
-        Func::CurrentUser => return Ok(Value::Text("postgres".into())),
+        Func::CurrentUser => return Ok(Value::Text(env.user.to_string())),
         Func::CurrentDatabase => return Ok(Value::Text(env.database.to_string())),
         Func::CurrentSchema => {
             return Ok(env
@@ -740,6 +742,7 @@ fn call(f: Func, args: &[BExpr], ty: &SqlType, row: &[Value], env: &Env) -> R<Va
             Value::Text(out)
         }
         Func::Reverse => Value::Text(t0.chars().rev().collect()),
+        Func::Md5 => Value::Text(super::md5::hex_digest(t0.as_bytes())),
         Func::Btrim | Func::Ltrim | Func::Rtrim => {
             let set: Vec<char> = vals
                 .get(1)
@@ -1111,9 +1114,12 @@ fn call(f: Func, args: &[BExpr], ty: &SqlType, row: &[Value], env: &Env) -> R<Va
             }
             seq.last_value.set(v);
             seq.is_called.set(called);
+            // setval(…, true) is what currval reports next in this session.
+            if called {
+                env.currval.borrow_mut().insert(id, v);
+            }
             Value::Int(v)
         }
-        Func::Unsupported => return Err(SqlError::not_supported("this function")),
         Func::Coalesce
         | Func::Now
         | Func::LocalTimestamp

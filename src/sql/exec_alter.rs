@@ -118,18 +118,6 @@ fn alter_action(
                     }
                 }
             }
-            let iname = t
-                .meta
-                .constraints
-                .iter()
-                .find(|c| match &c.kind {
-                    ConstraintKind::PrimaryKey(cols) | ConstraintKind::Unique(cols) => {
-                        cols.contains(&ci)
-                    }
-                    _ => false,
-                })
-                .map(|c| c.name.clone())
-                .unwrap_or_default();
             let dropped_indexes: Vec<String> = t
                 .meta
                 .indexes
@@ -143,7 +131,7 @@ fn alter_action(
                         .iter()
                         .map(|(c, n)| {
                             format!(
-                                "constraint {n} on table {} depends on index {iname}",
+                                "constraint {n} on table {} depends on column {name} of table {tname}",
                                 describe_table(ctx.cat, *c, ctx.search_path)
                             )
                         })
@@ -468,6 +456,13 @@ fn add_column(
         .table(tid)
         .ok_or_else(|| SqlError::internal("table vanished"))?;
     let tname = t.meta.name.clone();
+    let says = |k: &ColumnConstraintKind| def.constraints.iter().any(|x| x.kind == *k);
+    if says(&ColumnConstraintKind::Null) && says(&ColumnConstraintKind::NotNull) {
+        return Err(SqlError::syntax(format!(
+            "conflicting NULL/NOT NULL declarations for column \"{}\" of table \"{tname}\"",
+            def.name
+        )));
+    }
     let schema = t.meta.schema.clone();
     if t.meta.column_index(&def.name).is_some() {
         if if_not_exists {
@@ -777,7 +772,55 @@ fn alter_type(
             }
         }
     };
-    // Convert every row, then the default.
+    // The default must convert before any row does (PostgreSQL checks it in an earlier
+    // phase than the table rewrite).
+    let default_ok = {
+        let t = ctx
+            .cat
+            .table(tid)
+            .ok_or_else(|| SqlError::internal("table vanished"))?;
+        match &t.meta.columns[ci].default {
+            Some(d) => {
+                let mut p = Planner::new(ctx.cat, ctx.search_path);
+                let b = p.bind_in_scope(Scope::default(), &d.expr)?;
+                // A stored default already has the column's type ('papa' is 'papa'::text).
+                let ty = if b.ty == SqlType::Unknown {
+                    &from
+                } else {
+                    &b.ty
+                };
+                if !to.assignable_from(ty) {
+                    return Err(SqlError::new(SqlState::DatatypeMismatch, format!("default for column \"{column}\" cannot be cast automatically to type {}", to.base_name())));
+                }
+                true
+            }
+            None => true,
+        }
+    };
+    let _ = default_ok;
+    // CHECK constraints are analysed again for the new type before any row converts
+    // (PostgreSQL rebuilds them in an earlier phase than the table rewrite).
+    {
+        let mut scope = Scope::for_table(ctx.cat, tid, None);
+        if let Some(c) = scope
+            .entries
+            .first_mut()
+            .and_then(|e| e.columns.get_mut(ci))
+        {
+            c.1 = to.clone();
+        }
+        let t = ctx
+            .cat
+            .table(tid)
+            .ok_or_else(|| SqlError::internal("table vanished"))?;
+        for c in &t.meta.constraints {
+            if let ConstraintKind::Check { expr, .. } = &c.kind {
+                let mut p = Planner::new(ctx.cat, ctx.search_path);
+                p.bind_condition_in_scope(scope.clone(), expr, "CHECK", "check constraints")?;
+            }
+        }
+    }
+    // Convert every row.
     let mut new_vals = Vec::new();
     {
         let env = env_for(ctx);
@@ -797,24 +840,6 @@ fn alter_type(
             .ok_or_else(|| SqlError::internal("table vanished"))?;
         cast_value(t.meta.columns[ci].missing.clone(), &from, &to, false).unwrap_or(Value::Null)
     };
-    let default_ok = {
-        let t = ctx
-            .cat
-            .table(tid)
-            .ok_or_else(|| SqlError::internal("table vanished"))?;
-        match &t.meta.columns[ci].default {
-            Some(d) => {
-                let mut p = Planner::new(ctx.cat, ctx.search_path);
-                let b = p.bind_in_scope(Scope::default(), &d.expr)?;
-                if !to.assignable_from(&b.ty) {
-                    return Err(SqlError::new(SqlState::DatatypeMismatch, format!("default for column \"{column}\" cannot be cast automatically to type {}", to.base_name())));
-                }
-                true
-            }
-            None => true,
-        }
-    };
-    let _ = default_ok;
     let t = ctx
         .cat
         .table_for_rewrite(tid)

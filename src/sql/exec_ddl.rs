@@ -74,7 +74,7 @@ pub fn execute(ctx: &mut ExecCtx, stmt: &Statement) -> R<QueryResult> {
                         )),
                     ]));
                 }
-                return Err(SqlError::duplicate_relation(&name.name).at(at(name.pos)));
+                return Err(SqlError::duplicate_relation(&name.name));
             }
             let inc = increment.unwrap_or(1);
             if inc == 0 {
@@ -307,6 +307,10 @@ fn for_each_column(e: &mut Expr, f: &mut dyn FnMut(&mut String)) {
             }
         }
         ExprKind::Function { args, .. } | ExprKind::Row(args) => args.iter_mut().for_each(rec),
+        ExprKind::AggOrder(call, order) => {
+            rec(call);
+            order.iter_mut().for_each(|o| rec(&mut o.expr));
+        }
     }
 }
 
@@ -354,6 +358,16 @@ fn create_table(ctx: &mut ExecCtx, ct: &CreateTable) -> R<QueryResult> {
                 "relation \"{tname}\" already exists, skipping"
             ))]),
         );
+    }
+    // Column definitions first (transformColumnDefinition): NULL and NOT NULL conflict.
+    for c in &ct.columns {
+        let says = |k: &ColumnConstraintKind| c.constraints.iter().any(|x| x.kind == *k);
+        if says(&ColumnConstraintKind::Null) && says(&ColumnConstraintKind::NotNull) {
+            return Err(SqlError::syntax(format!(
+                "conflicting NULL/NOT NULL declarations for column \"{}\" of table \"{tname}\"",
+                c.name
+            )));
+        }
     }
     // Gather constraints (PostgreSQL's transformCreateStmt).
     let mut pk: Option<KeySpec> = None;
@@ -443,7 +457,7 @@ fn create_table(ctx: &mut ExecCtx, ct: &CreateTable) -> R<QueryResult> {
     // Columns (MergeAttributes: duplicates, then types).
     for (i, c) in ct.columns.iter().enumerate() {
         if ct.columns[..i].iter().any(|d| d.name == c.name) {
-            return Err(SqlError::duplicate_column_in_create(&c.name).at(at(c.pos)));
+            return Err(SqlError::duplicate_column_in_create(&c.name));
         }
     }
     let id = ctx.cat.new_id();
@@ -483,7 +497,7 @@ fn create_table(ctx: &mut ExecCtx, ct: &CreateTable) -> R<QueryResult> {
     }
     // The relation is created only now, after its columns' types resolved (as DefineRelation).
     if ctx.cat.relation(&schema, &tname).is_some() {
-        return Err(SqlError::duplicate_relation(&tname).at(at(ct.name.pos)));
+        return Err(SqlError::duplicate_relation(&tname));
     }
     // Sequences for serial columns.
     let mut taken: Vec<String> = Vec::new();
@@ -729,6 +743,7 @@ pub(super) fn env_for<'a>(ctx: &'a ExecCtx) -> Env<'a> {
         cat: ctx.cat,
         clock: ctx.clock,
         database: ctx.database,
+        user: ctx.user,
         schema: None,
         outer: Vec::new(),
         aggs: Vec::new(),

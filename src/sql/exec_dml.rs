@@ -85,11 +85,7 @@ pub fn plan_returning(
 }
 
 fn returning_name(e: &Expr) -> String {
-    match &e.kind {
-        ExprKind::Column(parts) => parts.last().cloned().unwrap_or_default(),
-        ExprKind::Function { name, .. } => name.clone(),
-        _ => "?column?".into(),
-    }
+    super::plan::output_name(e)
 }
 
 /// The table's constraints bound for row checks.
@@ -277,6 +273,7 @@ fn env<'a>(ctx: &'a ExecCtx, cat: &'a Catalog) -> Env<'a> {
         cat,
         clock: ctx.clock,
         database: ctx.database,
+        user: ctx.user,
         schema: ctx.current_schema,
         outer: Vec::new(),
         aggs: Vec::new(),
@@ -346,6 +343,51 @@ enum Source {
 
 /// INSERT INTO …
 pub fn insert(ctx: &mut ExecCtx, ins: &Insert) -> R<QueryResult> {
+    insert_rows(ctx, ins).map_err(|e| hint_target_column(ctx, ins, e))
+}
+
+/// A VALUES list or INSERT's SELECT that names one of the target table's columns gets
+/// PostgreSQL's hint: the column exists but cannot be referenced from there.
+fn hint_target_column(ctx: &ExecCtx, ins: &Insert, mut e: SqlError) -> SqlError {
+    let target = ins.table.name.as_str();
+    if e.code() == "42P01"
+        && e.hint.is_none()
+        && e.message == format!("missing FROM-clause entry for table \"{target}\"")
+    {
+        e.message = format!("invalid reference to FROM-clause entry for table \"{target}\"");
+        return e.with_hint(format!(
+            "There is an entry for table \"{target}\", but it cannot be referenced from this part of the query."
+        ));
+    }
+    if e.code() != "42703" || e.hint.is_some() {
+        return e;
+    }
+    let Some(name) = e
+        .message
+        .strip_prefix("column \"")
+        .and_then(|m| m.strip_suffix("\" does not exist"))
+        .map(|n| n.replace("\"\"", "\""))
+    else {
+        return e;
+    };
+    let p = Planner::new(ctx.cat, ctx.search_path);
+    let Some(t) = p
+        .resolve_table(&ins.table)
+        .ok()
+        .and_then(|id| ctx.cat.table(id))
+    else {
+        return e;
+    };
+    if t.meta.column_index(&name).is_none() {
+        return e;
+    }
+    let table = t.meta.name.clone();
+    e.with_hint(format!(
+        "There is a column named \"{name}\" in table \"{table}\", but it cannot be referenced from this part of the query."
+    ))
+}
+
+fn insert_rows(ctx: &mut ExecCtx, ins: &Insert) -> R<QueryResult> {
     let cat: &Catalog = ctx.cat;
     let mut p = Planner::new(cat, ctx.search_path);
     let table = p.resolve_table(&ins.table)?;

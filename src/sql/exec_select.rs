@@ -372,6 +372,8 @@ enum AggState {
     MinMax(Option<Value>),
     Bool(Option<bool>),
     Str(Option<String>),
+    /// `string_agg(… ORDER BY …)`: (sort keys, value, delimiter) per row, joined at the end.
+    OrderedStr(Vec<(Vec<Value>, String, Option<String>)>),
 }
 
 struct Group {
@@ -388,6 +390,7 @@ fn new_states(aggs: &[AggSpec]) -> Vec<AggState> {
             AggFunc::Avg => AggState::Avg(None, 0),
             AggFunc::Min | AggFunc::Max => AggState::MinMax(None),
             AggFunc::BoolAnd | AggFunc::BoolOr => AggState::Bool(None),
+            AggFunc::StringAgg if !a.order.is_empty() => AggState::OrderedStr(Vec::new()),
             AggFunc::StringAgg => AggState::Str(None),
         })
         .collect()
@@ -495,8 +498,59 @@ fn accumulate(
                 }
             }
         }
+        AggState::OrderedStr(pieces) => {
+            let Value::Text(s) = v else { return Ok(()) };
+            let sep = match spec.args.get(1) {
+                Some(e) => eval(e, row, env)?.to_text(),
+                None => None,
+            };
+            let keys = spec
+                .order
+                .iter()
+                .map(|(k, _, _)| eval(k, row, env))
+                .collect::<R<Vec<_>>>()?;
+            pieces.push((keys, s, sep));
+        }
     }
     Ok(())
+}
+
+/// The pieces of an ordered `string_agg` joined in the call's ORDER BY order (stable, as
+/// PostgreSQL's sort keeps input order among equal keys only by chance; the corpus always
+/// orders fully). Each piece after the first is preceded by its own delimiter.
+fn join_ordered(spec: &AggSpec, pieces: &[(Vec<Value>, String, Option<String>)]) -> Value {
+    let mut sorted: Vec<&(Vec<Value>, String, Option<String>)> = pieces.iter().collect();
+    sorted.sort_by(|a, b| {
+        for (i, &(_, desc, nulls_first)) in spec.order.iter().enumerate() {
+            let (x, y) = (&a.0[i], &b.0[i]);
+            let o = match (x.is_null(), y.is_null()) {
+                (true, true) => Ordering::Equal,
+                (true, false) if nulls_first => Ordering::Less,
+                (true, false) => Ordering::Greater,
+                (false, true) if nulls_first => Ordering::Greater,
+                (false, true) => Ordering::Less,
+                _ if desc => x.total_cmp(y).reverse(),
+                _ => x.total_cmp(y),
+            };
+            if o != Ordering::Equal {
+                return o;
+            }
+        }
+        Ordering::Equal
+    });
+    let mut out: Option<String> = None;
+    for (_, s, sep) in sorted {
+        match &mut out {
+            None => out = Some(s.clone()),
+            Some(a) => {
+                if let Some(sep) = sep {
+                    a.push_str(sep);
+                }
+                a.push_str(s);
+            }
+        }
+    }
+    out.map_or(Value::Null, Value::Text)
 }
 
 fn finish(spec: &AggSpec, state: &AggState) -> R<Value> {
@@ -519,6 +573,7 @@ fn finish(spec: &AggSpec, state: &AggState) -> R<Value> {
         AggState::MinMax(m) => m.clone().unwrap_or(Value::Null),
         AggState::Bool(b) => b.map_or(Value::Null, Value::Bool),
         AggState::Str(s) => s.clone().map_or(Value::Null, Value::Text),
+        AggState::OrderedStr(pieces) => join_ordered(spec, pieces),
     })
 }
 

@@ -16,7 +16,7 @@ enum Tok<'a> {
 }
 
 /// Words the grammar refuses as bare identifiers (kept in step with `reserved` in grammar.pest).
-const RESERVED: &[&str] = &[
+pub(super) const RESERVED: &[&str] = &[
     "all",
     "analyse",
     "analyze",

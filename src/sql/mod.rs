@@ -40,6 +40,7 @@ mod exec_select;
 mod fastpath;
 pub mod fidelity;
 mod json;
+mod md5;
 mod numeric;
 mod parser;
 mod plan;

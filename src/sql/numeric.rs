@@ -228,8 +228,9 @@ impl Decimal {
         }
         let (w1, f1) = self.weight_and_first();
         let (w2, f2) = b.weight_and_first();
+        // Equal first digit groups: PostgreSQL cannot tell and assumes a < b.
         let mut qweight = w1 - w2;
-        if f1 < f2 {
+        if f1 <= f2 {
             qweight -= 1;
         }
         let mut rscale = 16 - qweight * 4;

@@ -779,9 +779,11 @@ fn build_table_primary(p: Pair<Rule>) -> R<TableRef> {
     let mut alias = None;
     let mut columns = Vec::new();
     let mut nested = None;
+    let mut special = None;
     for x in p.into_inner() {
         match x.as_rule() {
             Rule::object_name => name = Some(build_object_name(x)),
+            Rule::special_func => special = Some((fold(x.as_str()), x.as_span().start())),
             Rule::query => query = Some(build_query(x)?),
             Rule::table_alias => {
                 if let Some(l) = find(&x, Rule::ident_list) {
@@ -805,6 +807,35 @@ fn build_table_primary(p: Pair<Rule>) -> R<TableRef> {
     }
     if let Some(n) = nested {
         return Ok(n);
+    }
+    if let Some((func, pos)) = special {
+        // A function in FROM is a one-row table whose column is named after the alias, else
+        // after the function (`SELECT * FROM user` → column "user").
+        let column = alias.clone().unwrap_or_else(|| func.clone());
+        let select = Select {
+            distinct: false,
+            items: vec![SelectItem::Expr {
+                expr: Expr {
+                    kind: ExprKind::Special(func.clone()),
+                    pos,
+                },
+                alias: Some(column),
+            }],
+            from: Vec::new(),
+            where_: None,
+            group_by: Vec::new(),
+            having: None,
+        };
+        return Ok(TableRef::Subquery {
+            query: Box::new(Query {
+                body: SetExpr::Select(Box::new(select)),
+                order_by: Vec::new(),
+                limit: None,
+                offset: None,
+            }),
+            alias: Some(alias.unwrap_or(func)),
+            columns,
+        });
     }
     match name {
         Some(name) => Ok(TableRef::Table { name, alias }),
@@ -839,11 +870,38 @@ fn build_order_by(p: Pair<Rule>) -> R<Vec<OrderItem>> {
 
 // ---------------------------------------------------------------- expressions
 
+/// Comparison operators do not associate in PostgreSQL's grammar (`%nonassoc`): a second
+/// comparison at the same level (`a < b < c`, `a = b <> c`) is a syntax error at the second
+/// operator. Operators of lower precedence (AND, OR, NOT, IS) start a new level.
+fn check_comparisons_do_not_chain(pairs: &Pairs<Rule>) -> R<()> {
+    let mut seen = false;
+    for p in pairs.clone() {
+        match p.as_rule() {
+            Rule::cmp_op if seen => {
+                return Err(SqlError::syntax_error_at(
+                    p.as_str(),
+                    p.as_span().start() + 1,
+                ));
+            }
+            Rule::cmp_op => seen = true,
+            Rule::or_op
+            | Rule::and_op
+            | Rule::not_op
+            | Rule::is_op
+            | Rule::isnull_op
+            | Rule::notnull_op => seen = false,
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
 fn build_expr(p: Pair<Rule>) -> R<Expr> {
     build_pratt(p.into_inner())
 }
 
 fn build_pratt(pairs: Pairs<Rule>) -> R<Expr> {
+    check_comparisons_do_not_chain(&pairs)?;
     PRATT
         .map_primary(build_primary)
         .map_prefix(|op, rhs| {
@@ -900,14 +958,20 @@ fn build_pratt(pairs: Pairs<Rule>) -> R<Expr> {
 }
 
 /// `-5` is a negative literal, not negation of 5 (matters for range checks).
+/// A minus sign before a number literal belongs to the literal (PostgreSQL's `doNegate`):
+/// `-(-5)` is the literal 5, and `-(-2147483648)` the bigint 2147483648.
 fn negate(rhs: Expr, pos: usize) -> Expr {
+    let flip = |s: String| match s.strip_prefix('-') {
+        Some(positive) => positive.to_string(),
+        None => format!("-{s}"),
+    };
     match rhs.kind {
         ExprKind::Literal(Literal::Integer(s)) => Expr {
-            kind: ExprKind::Literal(Literal::Integer(format!("-{s}"))),
+            kind: ExprKind::Literal(Literal::Integer(flip(s))),
             pos,
         },
         ExprKind::Literal(Literal::Decimal(s)) => Expr {
-            kind: ExprKind::Literal(Literal::Decimal(format!("-{s}"))),
+            kind: ExprKind::Literal(Literal::Decimal(flip(s))),
             pos,
         },
         other => Expr {
@@ -1102,6 +1166,7 @@ fn build_primary(p: Pair<Rule>) -> R<Expr> {
             for x in p.into_inner() {
                 match x.as_rule() {
                     Rule::timestamp_type => ty = Some(build_timestamp_type(x)),
+                    Rule::literal_type => ty = Some(build_type_name(x)),
                     Rule::date_kw => {
                         ty = Some(TypeName {
                             name: "date".into(),
@@ -1191,6 +1256,7 @@ fn build_func_call(p: Pair<Rule>) -> R<Expr> {
             let mut args = Vec::new();
             let mut distinct = false;
             let mut star = false;
+            let mut order = Vec::new();
             for x in p.into_inner() {
                 match x.as_rule() {
                     Rule::func_name => {
@@ -1212,6 +1278,7 @@ fn build_func_call(p: Pair<Rule>) -> R<Expr> {
                                 Rule::expr_list => {
                                     args = a.into_inner().map(build_expr).collect::<R<Vec<_>>>()?
                                 }
+                                Rule::order_by => order = build_order_by(a)?,
                                 _ => {}
                             }
                         }
@@ -1219,7 +1286,7 @@ fn build_func_call(p: Pair<Rule>) -> R<Expr> {
                     _ => {}
                 }
             }
-            Ok(Expr {
+            let call = Expr {
                 kind: ExprKind::Function {
                     name,
                     args,
@@ -1227,14 +1294,28 @@ fn build_func_call(p: Pair<Rule>) -> R<Expr> {
                     star,
                 },
                 pos,
+            };
+            if order.is_empty() {
+                return Ok(call);
+            }
+            Ok(Expr {
+                kind: ExprKind::AggOrder(Box::new(call), order),
+                pos,
             })
         }
         Rule::substring_call => {
-            let args = p
-                .into_inner()
+            let inner: Vec<Pair<Rule>> = p.into_inner().collect();
+            let for_only = inner.iter().any(|x| x.as_rule() == Rule::FOR)
+                && !inner.iter().any(|x| x.as_rule() == Rule::FROM);
+            let mut args = inner
+                .into_iter()
                 .filter(|x| x.as_rule() == Rule::expr)
                 .map(build_expr)
                 .collect::<R<Vec<_>>>()?;
+            if for_only && args.len() == 2 {
+                // substring(x FOR n) starts at 1.
+                args.insert(1, lit(Literal::Integer("1".into()), pos));
+            }
             Ok(func("substring", args, pos))
         }
         Rule::position_call => {

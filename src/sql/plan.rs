@@ -81,6 +81,8 @@ pub enum Func {
     Rpad,
     /// reverse
     Reverse,
+    /// md5
+    Md5,
     /// repeat
     Repeat,
     /// split_part
@@ -109,8 +111,6 @@ pub enum Func {
     CurrentSchema,
     /// current_database
     CurrentDatabase,
-    /// md5 — not implemented (returns error)
-    Unsupported,
 }
 
 /// Aggregate functions.
@@ -149,6 +149,8 @@ pub struct AggSpec {
     pub arg_ty: SqlType,
     /// Result type.
     pub ty: SqlType,
+    /// ORDER BY inside the call: (key, descending, nulls first), bound in the input scope.
+    pub order: Vec<(BExpr, bool, bool)>,
 }
 
 /// Arithmetic operators after type resolution.
@@ -680,40 +682,43 @@ pub(super) fn common_type(a: &SqlType, b: &SqlType) -> Option<SqlType> {
 }
 
 pub(super) fn output_name(e: &Expr) -> String {
+    figure_colname(e).map_or_else(|| "?column?".into(), |(name, _)| name)
+}
+
+/// PostgreSQL's `FigureColnameInternal`: a result column's default name with its strength
+/// (2: a column, function or keyword name; 1: a fallback, a cast's type name or `case`).
+/// A stronger name inside a cast or in a CASE's ELSE wins over the fallback.
+fn figure_colname(e: &Expr) -> Option<(String, u8)> {
     match &e.kind {
-        ExprKind::Column(parts) => parts.last().cloned().unwrap_or_default(),
-        ExprKind::Function { name, .. } => match name.as_str() {
-            "btrim" | "ltrim" | "rtrim" if false => name.clone(),
-            "extract" => "extract".into(),
-            _ => name.clone(),
+        ExprKind::Column(parts) => parts.last().map(|n| (n.clone(), 2)),
+        ExprKind::Function { name, .. } => Some((name.clone(), 2)),
+        ExprKind::AggOrder(call, _) => figure_colname(call),
+        ExprKind::Cast(inner, t) => match figure_colname(inner) {
+            Some(strong @ (_, 2)) => Some(strong),
+            _ => Some((
+                match resolve_type(t) {
+                    Ok(ty) => ty.internal_name().to_string(),
+                    Err(_) => t.name.clone(),
+                },
+                1,
+            )),
         },
-        ExprKind::Cast(inner, t) => {
-            let n = output_name(inner);
-            if n != "?column?" {
-                return n;
-            }
-            match resolve_type(t) {
-                Ok(ty) => ty.internal_name().to_string(),
-                Err(_) => t.name.clone(),
-            }
-        }
-        ExprKind::Case { .. } => "case".into(),
-        ExprKind::Exists(..) => "exists".into(),
+        ExprKind::Case { else_, .. } => match else_.as_deref().and_then(figure_colname) {
+            Some(strong @ (_, 2)) => Some(strong),
+            _ => Some(("case".into(), 1)),
+        },
+        ExprKind::Exists(_, false) => Some(("exists".into(), 2)),
+        ExprKind::Row(_) => Some(("row".into(), 2)),
         ExprKind::Subquery(q) => match &q.body {
             SetExpr::Select(s) => match s.items.first() {
-                Some(SelectItem::Expr { alias: Some(a), .. }) => a.clone(),
-                Some(SelectItem::Expr { expr, .. }) => output_name(expr),
-                _ => "?column?".into(),
+                Some(SelectItem::Expr { alias: Some(a), .. }) => Some((a.clone(), 2)),
+                Some(SelectItem::Expr { expr, .. }) => Some((output_name(expr), 2)),
+                _ => None,
             },
-            _ => "?column?".into(),
+            _ => None,
         },
-        ExprKind::Special(s) => match s.as_str() {
-            "current_timestamp" => "current_timestamp".into(),
-            "current_date" => "current_date".into(),
-            "user" => "current_user".into(),
-            other => other.to_string(),
-        },
-        _ => "?column?".into(),
+        ExprKind::Special(s) => Some((s.clone(), 2)),
+        _ => None,
     }
 }
 
@@ -806,12 +811,13 @@ impl<'a> Planner<'a> {
                 (body, cols, order)
             }
         };
-        let limit = match &q.limit {
-            Some(e) => Some(self.bind_limit(e, "LIMIT")?),
-            None => None,
-        };
+        // PostgreSQL transforms OFFSET before LIMIT: with both wrong, OFFSET's error shows.
         let offset = match &q.offset {
             Some(e) => Some(self.bind_limit(e, "OFFSET")?),
+            None => None,
+        };
+        let limit = match &q.limit {
+            Some(e) => Some(self.bind_limit(e, "LIMIT")?),
             None => None,
         };
         Ok(QueryPlan {
@@ -1264,9 +1270,32 @@ impl<'a> Planner<'a> {
             };
         }
         self.scopes.push(scope);
-        let r = self.plan_select_in_scope(s, order_by, from);
+        let r = self
+            .plan_select_in_scope(s, order_by, from)
+            .map_err(|e| self.first_target_error(s).unwrap_or(e));
         self.scopes.pop();
         r
+    }
+
+    /// PostgreSQL analyses the select list before WHERE and GROUP BY, so when a statement
+    /// has errors in several clauses the select list's is the one reported. Planning binds
+    /// WHERE and GROUP BY first (the select list needs the grouping); on failure this finds
+    /// the select list's own error, if it has one.
+    fn first_target_error(&mut self, s: &Select) -> Option<SqlError> {
+        let saved_mode = std::mem::replace(&mut self.agg_mode, AggMode::Collect);
+        let saved_aggs = std::mem::take(&mut self.aggs);
+        let mut found = None;
+        for item in &s.items {
+            if let SelectItem::Expr { expr, .. } = item {
+                if let Err(e) = self.bind(expr) {
+                    found = Some(e);
+                    break;
+                }
+            }
+        }
+        self.agg_mode = saved_mode;
+        self.aggs = saved_aggs;
+        found
     }
 
     fn plan_select_in_scope(

@@ -120,6 +120,8 @@ pub struct ExecCtx<'a> {
     pub clock: i64,
     /// Database name.
     pub database: &'a str,
+    /// The connected role, for current_user.
+    pub user: &'a str,
     /// currval() memory.
     pub currval: &'a RefCell<BTreeMap<u32, i64>>,
     /// Notices raised so far.
@@ -142,6 +144,8 @@ pub struct Session {
     tx_settings: Option<BTreeMap<String, String>>,
     clock: i64,
     database: String,
+    /// The role connected (`current_user`, `SELECT * FROM user`).
+    user: String,
     currval: RefCell<BTreeMap<u32, i64>>,
     /// The effective search path, recomputed whenever settings change.
     path: Vec<String>,
@@ -157,6 +161,7 @@ impl Default for Session {
             tx_settings: None,
             clock: DEFAULT_CLOCK,
             database: "postgres".into(),
+            user: "postgres".into(),
             currval: RefCell::new(BTreeMap::new()),
             path: vec!["public".to_string()],
         }
@@ -223,6 +228,12 @@ impl Session {
     /// The database name.
     pub fn database(&self) -> &str {
         &self.database
+    }
+
+    /// Connects as `user`: what `current_user`, `session_user` and `user` return
+    /// (`postgres` until a client says otherwise).
+    pub fn set_user(&mut self, user: &str) {
+        self.user = user.to_string();
     }
 
     /// The transaction state psql shows in its prompt.
@@ -481,6 +492,7 @@ impl Session {
                     cat: &self.catalog,
                     clock: self.clock,
                     database: &self.database,
+                    user: &self.user,
                     schema: search_path
                         .iter()
                         .find(|s| self.catalog.has_schema(s))
@@ -505,6 +517,7 @@ impl Session {
                     search_path,
                     clock: self.clock,
                     database: &self.database,
+                    user: &self.user,
                     currval: &self.currval,
                     notices: Vec::new(),
                 };
@@ -660,6 +673,29 @@ fn is_blank(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn duplicate_object_errors_carry_no_position() {
+        // Recorded from PostgreSQL 15: these errors have no statement position (so clients
+        // print no LINE excerpt), unlike a repeated column in an INSERT's target list.
+        let mut s = Session::new();
+        s.execute("CREATE TABLE t (a integer)").expect("create");
+        for sql in [
+            "CREATE TABLE t (a integer)",
+            "CREATE TABLE u (a integer, a integer)",
+            "ALTER TABLE t ADD COLUMN a integer",
+            "CREATE SEQUENCE t",
+            "CREATE INDEX t ON t (a)",
+            "ALTER TABLE t RENAME COLUMN a TO a",
+        ] {
+            let e = s.execute(sql).expect_err(sql);
+            assert_eq!(e.position, None, "{sql}: {}", e.message);
+        }
+        let e = s
+            .execute("INSERT INTO t (a, a) VALUES (1, 2)")
+            .expect_err("insert");
+        assert_eq!(e.position, Some(19));
+    }
 
     #[test]
     fn scripts_split_like_psql() {

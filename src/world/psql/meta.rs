@@ -10,9 +10,9 @@ use crate::world::output::{Output, Stream};
 impl Client {
     /// Runs one meta-command (the text after the backslash).
     pub(super) fn meta(&mut self, cluster: &mut Cluster, command: &str, out: &mut Output) -> Flow {
-        let mut words = command.split_whitespace();
-        let name = words.next().unwrap_or_default();
-        let args: Vec<&str> = words.collect();
+        let words = split_words(command);
+        let name = words.first().copied().unwrap_or_default();
+        let args: Vec<&str> = words.iter().skip(1).copied().collect();
         match name {
             "q" => return Flow::Quit,
             "x" => {
@@ -52,7 +52,7 @@ impl Client {
                     self.expanded = expanded;
                 }
             }
-            "?" => out.push(Stream::Stdout, HELP),
+            "?" => out.push(Stream::Stdout, &self.help()),
             "dn" | "dt" | "di" | "ds" | "d" => {
                 let Some(session) = cluster.session(&self.database) else {
                     return Flow::Continue;
@@ -61,7 +61,7 @@ impl Client {
                 let text = match (name, args.first()) {
                     ("dn", _) => list_schemas(catalog, &self.user),
                     ("d", Some(target)) => describe(catalog, target),
-                    (kind, _) => list_relations(catalog, kind, &self.user),
+                    (kind, pattern) => list_relations(catalog, kind, &self.user, pattern.copied()),
                 };
                 match text {
                     Ok(text) => out.push(Stream::Stdout, &text),
@@ -74,6 +74,12 @@ impl Client {
             ),
         }
         Flow::Continue
+    }
+
+    /// `\?`: psql 15's help on backslash commands, with the current settings filled in.
+    fn help(&self) -> String {
+        HELP.replace("@EXPANDED@", if self.expanded { "on" } else { "off" })
+            .replace("@DATABASE@", &self.database)
     }
 
     fn connect(&mut self, cluster: &mut Cluster, target: Option<&str>, out: &mut Output) {
@@ -170,16 +176,36 @@ fn list_schemas(catalog: &Catalog, user: &str) -> Result<String, String> {
 }
 
 /// `\d`, `\dt`, `\di`, `\ds`: relations of the schemas on the search path.
-fn list_relations(catalog: &Catalog, kind: &str, user: &str) -> Result<String, String> {
+fn list_relations(
+    catalog: &Catalog,
+    kind: &str,
+    user: &str,
+    pattern: Option<&str>,
+) -> Result<String, String> {
+    let globs = pattern.map(name_pattern);
+    let chars = |s: &str| s.chars().collect::<Vec<char>>();
     let mut rows: Vec<Vec<Option<String>>> = Vec::new();
     for schema_name in catalog.schema_names() {
         let Some(schema) = catalog.schema(&schema_name) else {
             continue;
         };
-        if schema_name != "public" {
+        let wanted_schema = match &globs {
+            Some((Some(g), _)) => {
+                glob_matches(g, &chars(&schema_name))
+                    && !schema_name.starts_with("pg_")
+                    && schema_name != "information_schema"
+            }
+            _ => schema_name == "public",
+        };
+        if !wanted_schema {
             continue;
         }
         for (name, relation) in &schema.relations {
+            if let Some((_, g)) = &globs {
+                if !glob_matches(g, &chars(name)) {
+                    continue;
+                }
+            }
             let (type_name, table) = match relation {
                 Relation::Table(_) => ("table", None),
                 Relation::Sequence(_) => ("sequence", None),
@@ -207,7 +233,10 @@ fn list_relations(catalog: &Catalog, kind: &str, user: &str) -> Result<String, S
         }
     }
     if rows.is_empty() {
-        return Err("Did not find any relations.\n".to_string());
+        return Err(match pattern {
+            Some(p) => format!("Did not find any relation named \"{p}\".\n"),
+            None => "Did not find any relations.\n".to_string(),
+        });
     }
     let mut columns = vec!["Schema", "Name", "Type", "Owner"];
     if kind == "di" {
@@ -225,16 +254,110 @@ fn list_relations(catalog: &Catalog, kind: &str, user: &str) -> Result<String, S
     ))
 }
 
-/// `\d NAME`: a table's columns, indexes and constraints.
+/// A meta-command's words: split at blanks outside double quotes, which are kept (psql
+/// leaves them for the pattern, where they protect case and wildcards).
+fn split_words(command: &str) -> Vec<&str> {
+    let mut words = Vec::new();
+    let mut start = None;
+    let mut quoted = false;
+    for (i, c) in command.char_indices() {
+        if c == '"' {
+            quoted = !quoted;
+        }
+        if c.is_whitespace() && !quoted {
+            if let Some(s) = start.take() {
+                words.push(&command[s..i]);
+            }
+        } else if start.is_none() {
+            start = Some(i);
+        }
+    }
+    if let Some(s) = start {
+        words.push(&command[s..]);
+    }
+    words
+}
+
+/// One character of a psql name pattern.
+#[derive(Clone, Copy, PartialEq)]
+enum Glob {
+    Char(char),
+    /// `*`
+    Any,
+    /// `?`
+    One,
+}
+
+/// psql's `processSQLNamePattern`: `[schema.]name` where unquoted letters fold to lower
+/// case, `*` and `?` are wildcards, and double quotes keep case and wildcards literal.
+fn name_pattern(pattern: &str) -> (Option<Vec<Glob>>, Vec<Glob>) {
+    let mut parts = vec![Vec::new()];
+    let mut quoted = false;
+    let mut chars = pattern.chars().peekable();
+    while let Some(c) = chars.next() {
+        let part = parts.last_mut().expect("one part");
+        match c {
+            '"' if quoted && chars.peek() == Some(&'"') => {
+                chars.next();
+                part.push(Glob::Char('"'));
+            }
+            '"' => quoted = !quoted,
+            c if quoted => part.push(Glob::Char(c)),
+            '.' => parts.push(Vec::new()),
+            '*' => part.push(Glob::Any),
+            '?' => part.push(Glob::One),
+            c => part.extend(c.to_lowercase().map(Glob::Char)),
+        }
+    }
+    let name = parts.pop().unwrap_or_default();
+    (parts.pop(), name)
+}
+
+fn glob_matches(glob: &[Glob], text: &[char]) -> bool {
+    match glob.split_first() {
+        None => text.is_empty(),
+        Some((Glob::Any, rest)) => (0..=text.len()).any(|i| glob_matches(rest, &text[i..])),
+        Some((Glob::One, rest)) => !text.is_empty() && glob_matches(rest, &text[1..]),
+        Some((Glob::Char(c), rest)) => text.first() == Some(c) && glob_matches(rest, &text[1..]),
+    }
+}
+
+/// `\d PATTERN`: every table the pattern names (without a schema, those visible through
+/// the search path), each described in turn.
 fn describe(catalog: &Catalog, target: &str) -> Result<String, String> {
-    let (schema, name) = match target.split_once('.') {
-        Some((s, n)) => (s.to_string(), n.to_string()),
-        None => ("public".to_string(), target.to_string()),
-    };
-    let not_found = || format!("Did not find any relation named \"{target}\".\n");
-    let Some(Relation::Table(id)) = catalog.relation(&schema, &name) else {
-        return Err(not_found());
-    };
+    let (schema_glob, name_glob) = name_pattern(target);
+    let chars = |s: &str| s.chars().collect::<Vec<char>>();
+    let mut found = Vec::new();
+    for schema_name in catalog.schema_names() {
+        let wanted_schema = match &schema_glob {
+            Some(g) => glob_matches(g, &chars(&schema_name)),
+            None => schema_name == "public",
+        };
+        let Some(schema) = catalog.schema(&schema_name).filter(|_| wanted_schema) else {
+            continue;
+        };
+        for (name, relation) in &schema.relations {
+            if let Relation::Table(id) = relation {
+                if glob_matches(&name_glob, &chars(name)) {
+                    found.push((schema_name.clone(), name.clone(), *id));
+                }
+            }
+        }
+    }
+    found.sort();
+    if found.is_empty() {
+        return Err(format!("Did not find any relation named \"{target}\".\n"));
+    }
+    let mut text = String::new();
+    for (_, _, id) in found {
+        text.push_str(&describe_table(catalog, id)?);
+    }
+    Ok(text)
+}
+
+/// A table's columns, indexes and constraints.
+fn describe_table(catalog: &Catalog, id: u32) -> Result<String, String> {
+    let not_found = || "Did not find the relation.\n".to_string();
     let table = catalog.table(id).ok_or_else(not_found)?;
     let meta = &table.meta;
     let rows: Vec<Vec<Option<String>>> = meta
@@ -358,34 +481,6 @@ fn section(text: &mut String, heading: &str, lines: Vec<String>) {
     }
 }
 
-const HELP: &str = "General
-  \\q                     quit psql
-  \\g                     execute query; \\g with no arguments is equivalent to a semicolon
-  \\gx                    as \\g, but forces expanded output mode
-
-Help
-  \\? [commands]          show help on backslash commands
-
-Query Buffer
-  \\r                     reset (clear) the query buffer
-
-Informational
-  (options: S = show system objects, + = additional detail)
-  \\d[S+]                 list tables, views, and sequences
-  \\d[S+]  NAME           describe table, view, sequence, or index
-  \\di[S+] [PATTERN]      list indexes
-  \\dn[S+] [PATTERN]      list schemas
-  \\ds[S+] [PATTERN]      list sequences
-  \\dt[S+] [PATTERN]      list tables
-  \\l[+]   [PATTERN]      list databases
-
-Formatting
-  \\x [on|off|auto]       toggle expanded output (currently off)
-
-Connection
-  \\c[onnect] {[DBNAME|- USER|- HOST|- PORT|-] | conninfo}
-                         connect to new database (currently \"app\")
-  \\conninfo              display information about current connection
-
-(SchemaLab's psql knows the commands above; real psql has many more.)
-";
+/// psql 15's `\\?` text, recorded from psql (tests/fidelity/psql/sessions/help.out), with
+/// `@EXPANDED@` and `@DATABASE@` standing for the settings it reports.
+const HELP: &str = include_str!("help.txt");

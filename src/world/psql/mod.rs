@@ -115,6 +115,7 @@ impl Client {
         let Some(session) = cluster.session_mut(&self.database) else {
             return;
         };
+        session.set_user(&self.user);
         for result in session.execute_script(text) {
             let failed = result.is_err();
             self.report(result, text, out);
@@ -139,6 +140,8 @@ impl Client {
             );
             return;
         };
+        // The statement runs as the role psql connected as (current_user, FROM user).
+        session.set_user(&self.user);
         let result = session.execute(statement);
         self.report(result, statement, out);
     }

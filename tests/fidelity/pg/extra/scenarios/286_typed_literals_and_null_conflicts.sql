@@ -1,0 +1,12 @@
+CREATE TABLE a (id integer, active boolean, s text);
+INSERT INTO a VALUES (1, true, 'x');
+SELECT id FROM a WHERE active 'f';
+SELECT int4 '5', text 'x', integer '7', boolean 't', varchar '12', numeric '1.50', double precision '2.5', character varying 'ab', char 'z';
+SELECT nosuch 'x';
+SELECT int4 'x';
+SELECT pg_catalog.int4 '5';
+SELECT s FROM a WHERE s LIKE 'x' AND s ILIKE 'X' AND s NOT LIKE 'y';
+CREATE TABLE b (id integer NOT NULL NULL);
+CREATE TABLE a (id integer NULL NOT NULL);
+CREATE TABLE c (id integer NULL, v text NOT NULL);
+ALTER TABLE c ADD COLUMN w integer NOT NULL NULL;

@@ -1,0 +1,10 @@
+CREATE TABLE t (id integer, name text, "Odd" text);
+CREATE TABLE u (k integer);
+INSERT INTO t (id, name) VALUES (1, name);
+INSERT INTO t SELECT id, 'x' FROM u;
+INSERT INTO t (id) SELECT k FROM u WHERE name = 'x';
+INSERT INTO t (id) VALUES (nosuch);
+INSERT INTO t ("Odd") VALUES ("Odd");
+INSERT INTO t (id) VALUES (1) RETURNING nosuch;
+INSERT INTO t (id) SELECT id FROM u u2;
+INSERT INTO t (id) VALUES (t.id);

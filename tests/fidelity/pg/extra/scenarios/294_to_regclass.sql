@@ -1,0 +1,13 @@
+CREATE TABLE "user" (id serial PRIMARY KEY);
+CREATE TABLE Users (id integer);
+CREATE TABLE "Mixed" (id integer);
+CREATE SCHEMA app;
+CREATE TABLE app.orders (id integer);
+SELECT to_regclass('user'), to_regclass('"user"'), to_regclass('users'), to_regclass('USERS'), to_regclass('"Mixed"'), to_regclass('Mixed');
+SELECT to_regclass('app.orders'), to_regclass('orders'), to_regclass('public.users'), to_regclass('user_pkey'), to_regclass('user_id_seq'), to_regclass(NULL);
+SELECT to_regclass('nosuch') IS NULL AS missing, to_regclass('nosuch.x'), to_regclass('');
+SELECT to_regclass(1);
+SELECT to_regclass('nosuch.x');
+SELECT to_regclass('a.b.c');
+SELECT to_regclass('a b');
+SELECT to_regclass('"unterminated');

@@ -1,0 +1,13 @@
+SELECT * FROM user WHERE false;
+SELECT u = current_user FROM user u;
+SELECT * FROM user AS u(x) WHERE x IS NULL;
+SELECT * FROM current_user WHERE current_user <> session_user;
+SELECT count(*) FROM user, session_user;
+CREATE TABLE user (id integer);
+CREATE TABLE "user" (id serial PRIMARY KEY, name text);
+INSERT INTO "user" (name) VALUES ('ann'), ('bob');
+SELECT * FROM "user" ORDER BY id;
+SELECT count(*) FROM user;
+SELECT name FROM user;
+SELECT "user".name FROM "user" WHERE id = 2;
+INSERT INTO user (name) VALUES ('x');

@@ -1,0 +1,13 @@
+CREATE TABLE t (id integer, s text, g integer);
+INSERT INTO t VALUES (1, 'b', 1), (2, 'a', 1), (3, NULL, 2), (4, 'c', 2), (5, 'a', 2);
+SELECT string_agg(s, ',' ORDER BY s), string_agg(s, '-' ORDER BY s DESC), string_agg(s, ',' ORDER BY id DESC) FROM t;
+SELECT g, string_agg(s, ',' ORDER BY s NULLS FIRST) FROM t GROUP BY g ORDER BY g;
+SELECT count(* ORDER BY id) FROM t;
+SELECT lower('A' ORDER BY 1);
+SELECT sum(id ORDER BY s) FROM t;
+SELECT string_agg(id::text, ',' ORDER BY s, id DESC) FROM t;
+SELECT CASE WHEN false THEN 1 ELSE greatest(1,2) END, (CASE WHEN true THEN NULL END)::date, 'x'::text, 1::integer, '1'::varchar(3), (SELECT 1), NOT EXISTS (SELECT 1);
+SELECT CASE WHEN true THEN s END, CASE WHEN true THEN 1 ELSE s::integer END, s::text, (s || 'x')::text, coalesce(s, 'z')::varchar(2) FROM t WHERE id = 1;
+SELECT concat('', 3, false), concat_ws('-', true, 1.50), concat(NULL::boolean, 'x');
+UPDATE t SET s = upper(s) WHERE id = 1 RETURNING s::text, CASE WHEN g > 0 THEN g END, coalesce(s, 'n');
+SELECT min(NULL::uuid), max(s::uuid) FROM t WHERE false;
