@@ -72,8 +72,31 @@ impl ProjectFiles for MachineFiles<'_> {
 }
 
 fn flask(ctx: &mut Ctx, args: &[String]) -> i32 {
+    // The group's own options come before the command: `flask --app app.py --debug run`.
+    let mut args = args;
+    loop {
+        match args {
+            [flag, rest @ ..] if flag == "--debug" || flag == "--no-debug" => {
+                let value = if flag == "--debug" { "1" } else { "0" };
+                ctx.overlay
+                    .push(("FLASK_DEBUG".to_string(), value.to_string()));
+                args = rest;
+            }
+            [flag, value, rest @ ..] if flag == "--app" || flag == "-A" => {
+                ctx.overlay.push(("FLASK_APP".to_string(), value.clone()));
+                args = rest;
+            }
+            [flag, rest @ ..] if flag.starts_with("--app=") => {
+                let value = flag.trim_start_matches("--app=").to_string();
+                ctx.overlay.push(("FLASK_APP".to_string(), value));
+                args = rest;
+            }
+            _ => break,
+        }
+    }
     match args.first().map(String::as_str) {
         Some("db") => db(ctx, &args[1..]),
+        Some("run") => super::flask_run::run(ctx, &args[1..]),
         Some(other) if !other.starts_with('-') => ctx.fail(
             &format!(
                 "Usage: flask [OPTIONS] COMMAND [ARGS]...\nTry 'flask --help' for help.\n\nError: No such command '{other}'."

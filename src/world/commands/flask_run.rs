@@ -1,0 +1,164 @@
+//! `flask run`: Werkzeug's development server, in Flask 3.1's and Werkzeug 3.1's words
+//! (recorded in `tests/fidelity/server/flask-run*.txt`).
+//!
+//! The server starts in the background of the machine, as `flask run &` would: its start-up
+//! lines print, the prompt comes back, and it serves `curl` until `kill` stops it. It imports
+//! the app when it starts and keeps that code; a later edit needs a restart.
+
+use crate::world::ctx::Ctx;
+use crate::world::process::{Process, Server, ServerKind};
+use crate::world::serve;
+
+/// Werkzeug's warning on every start.
+const WARNING: &str = "WARNING: This is a development server. Do not use it in a production deployment. Use a production WSGI server instead.\n";
+
+/// Options of `flask run` that matter here.
+struct Options {
+    host: String,
+    port: u16,
+    debug: bool,
+}
+
+fn usage_error(ctx: &mut Ctx, message: &str) -> i32 {
+    ctx.fail(
+        &format!(
+            "Usage: flask run [OPTIONS]\nTry 'flask run --help' for help.\n\nError: {message}"
+        ),
+        2,
+    )
+}
+
+fn parse(ctx: &Ctx, args: &[String]) -> Result<Options, String> {
+    let debug = ctx
+        .getenv("FLASK_DEBUG")
+        .is_some_and(|v| !matches!(v.to_lowercase().as_str(), "" | "0" | "false" | "no"));
+    let mut options = Options {
+        host: ctx
+            .getenv("FLASK_RUN_HOST")
+            .unwrap_or_else(|| "127.0.0.1".to_string()),
+        port: 5000,
+        debug,
+    };
+    let mut port = ctx.getenv("FLASK_RUN_PORT");
+    let mut i = 0;
+    while i < args.len() {
+        let arg = args[i].as_str();
+        let (name, inline) = match arg.split_once('=') {
+            Some((n, v)) if n.starts_with("--") => (n, Some(v.to_string())),
+            _ => (arg, None),
+        };
+        let mut value = |label: &str| -> Result<String, String> {
+            if let Some(v) = inline.clone() {
+                return Ok(v);
+            }
+            i += 1;
+            args.get(i)
+                .cloned()
+                .ok_or_else(|| format!("Option '{label}' requires an argument."))
+        };
+        match name {
+            "-h" | "--host" => options.host = value(name)?,
+            "-p" | "--port" => port = Some(value(name)?),
+            "--debug" => options.debug = true,
+            "--no-debug" => options.debug = false,
+            "--reload" | "--no-reload" | "--debugger" | "--no-debugger" | "--with-threads"
+            | "--without-threads" => {}
+            _ if name.starts_with('-') => return Err(format!("No such option: {name}")),
+            _ => return Err(format!("Got unexpected extra argument ({arg})")),
+        }
+        i += 1;
+    }
+    if let Some(p) = port {
+        options.port = p.parse().map_err(|_| {
+            format!("Invalid value for '--port' / '-p': '{p}' is not a valid integer.")
+        })?;
+    }
+    Ok(options)
+}
+
+/// `flask run [--host H] [--port P] [--debug]`.
+pub fn run(ctx: &mut Ctx, args: &[String]) -> i32 {
+    let options = match parse(ctx, args) {
+        Ok(o) => o,
+        Err(message) => return usage_error(ctx, &message),
+    };
+    let app = match serve::import_app(ctx, None) {
+        Ok(app) => app,
+        Err(failure) => {
+            // Flask reports an app it cannot locate or import as a usage error of `run`.
+            if failure.exit_code == 2 {
+                let message = failure.output.strip_suffix('\n').unwrap_or(&failure.output);
+                return usage_error(ctx, message);
+            }
+            ctx.eprint(&failure.output);
+            return failure.exit_code;
+        }
+    };
+    let mut banner = String::new();
+    if let Some(name) = ctx.getenv("FLASK_APP").filter(|v| !v.is_empty()) {
+        banner.push_str(&format!(" * Serving Flask app '{name}'\n"));
+    }
+    let mode = if options.debug { "on" } else { "off" };
+    banner.push_str(&format!(" * Debug mode: {mode}\n"));
+    ctx.print(&banner);
+    if ctx
+        .machine_ref()
+        .processes
+        .listening(options.port)
+        .is_some()
+    {
+        let port = options.port;
+        return ctx.fail(&format!("Address already in use\nPort {port} is in use by another program. Either identify and stop that program, or start the server with a different port."), 1);
+    }
+    let port = options.port;
+    let mut started = WARNING.to_string();
+    if options.host == "0.0.0.0" {
+        let address = serve::address_of(&ctx.machine_ref().name);
+        started.push_str(&format!(
+            " * Running on all addresses (0.0.0.0)\n * Running on http://127.0.0.1:{port}\n * Running on http://{address}:{port}\n"
+        ));
+    } else {
+        started.push_str(&format!(" * Running on http://{}:{port}\n", options.host));
+    }
+    started.push_str("Press CTRL+C to quit\n");
+    if options.debug {
+        let pin = ctx.world.ids.next_u64();
+        started.push_str(&format!(
+            " * Restarting with stat\n * Debugger is active!\n * Debugger PIN: {:03}-{:03}-{:03}\n",
+            pin % 1000,
+            pin / 1000 % 1000,
+            pin / 1_000_000 % 1000
+        ));
+    }
+    ctx.eprint(&started);
+    let now = ctx.now();
+    let mut line = vec!["flask".to_string(), "run".to_string()];
+    line.extend(args.iter().cloned());
+    let job_line = line.join(" ");
+    let processes = &mut ctx.machine().processes;
+    let pid = processes.allocate();
+    let job = processes.next_job();
+    let ppid = processes.shell_pid;
+    processes.table.insert(
+        pid,
+        Process {
+            pid,
+            ppid,
+            comm: "flask".to_string(),
+            args: format!("/usr/local/bin/python3 /usr/local/bin/{job_line}"),
+            server: Some(Server {
+                kind: ServerKind::Werkzeug,
+                host: options.host,
+                port,
+                app,
+                worker: None,
+                journeys: Vec::new(),
+            }),
+            job: Some(job),
+            job_line,
+            log: format!("{banner}{started}"),
+            started: now,
+        },
+    );
+    0
+}

@@ -1,0 +1,217 @@
+//! `gunicorn`: the production server, in gunicorn 23.0's words (recorded in
+//! `tests/fidelity/server/gunicorn.txt`, `import-error.txt`, `entrypoint.txt`).
+//!
+//! The master binds, boots its sync workers and serves in the background of the machine. A
+//! worker imports the app; when the import fails the worker exits with code 3 and the master
+//! shuts down ("Worker failed to boot."). A port in use is retried as gunicorn does, five
+//! times a second apart, before it gives up.
+
+use super::Command;
+use crate::world::ctx::Ctx;
+use crate::world::process::{Process, Server, ServerKind};
+use crate::world::serve::{self, gunicorn_time};
+
+/// `gunicorn [OPTIONS] [APP_MODULE]`
+pub const GUNICORN: Command = Command {
+    name: "gunicorn",
+    synopsis: "gunicorn [-b ADDRESS] [-w WORKERS] APP_MODULE",
+    summary: "Start the production web server (gunicorn 23) on the app, e.g. `gunicorn -b 0.0.0.0:8000 app:app`.",
+    run: gunicorn,
+};
+
+const USAGE: &str = "usage: gunicorn [OPTIONS] [APP_MODULE]\n";
+
+struct Options {
+    host: String,
+    port: u16,
+    workers: u32,
+    module: String,
+}
+
+fn parse(args: &[String]) -> Result<Options, String> {
+    let mut bind = "127.0.0.1:8000".to_string();
+    let mut workers = 1;
+    let mut module = None;
+    let mut i = 0;
+    while i < args.len() {
+        let arg = args[i].as_str();
+        let (name, inline) = match arg.split_once('=') {
+            Some((n, v)) if n.starts_with("--") => (n, Some(v.to_string())),
+            _ => (arg, None),
+        };
+        let mut value = || -> Result<String, String> {
+            if let Some(v) = inline.clone() {
+                return Ok(v);
+            }
+            i += 1;
+            args.get(i)
+                .cloned()
+                .ok_or_else(|| format!("argument {name}: expected one argument"))
+        };
+        match name {
+            "-b" | "--bind" => bind = value()?,
+            "-w" | "--workers" => {
+                let v = value()?;
+                workers = v
+                    .parse()
+                    .map_err(|_| format!("argument -w/--workers: invalid int value: '{v}'"))?;
+            }
+            "--reload" | "--preload" => {}
+            _ if name.starts_with('-') => {
+                return Err(format!("unrecognized arguments: {arg}"));
+            }
+            _ if module.is_none() => module = Some(arg.to_string()),
+            _ => return Err(format!("unrecognized arguments: {arg}")),
+        }
+        i += 1;
+    }
+    let module = module.ok_or("No application module specified.")?;
+    let (host, port) = match bind.rsplit_once(':') {
+        Some((h, p)) => (if h.is_empty() { "0.0.0.0" } else { h }, p),
+        None => (bind.as_str(), "8000"),
+    };
+    let port = port
+        .parse()
+        .map_err(|_| format!("'{port}' is not a valid port number."))?;
+    Ok(Options {
+        host: host.to_string(),
+        port,
+        workers: workers.max(1),
+        module,
+    })
+}
+
+fn gunicorn(ctx: &mut Ctx, args: &[String]) -> i32 {
+    let options = match parse(args) {
+        Ok(o) => o,
+        Err(message) => {
+            ctx.eprint(USAGE);
+            return ctx.fail(&format!("gunicorn: error: {message}"), 2);
+        }
+    };
+    let now = ctx.now();
+    let time = gunicorn_time(now);
+    let exec = ctx.machine().processes.exec.take();
+    let (pid, job_line) = match exec {
+        Some((pid, line)) => (pid, line),
+        None => {
+            let mut line = vec!["gunicorn".to_string()];
+            line.extend(args.iter().cloned());
+            (ctx.machine().processes.allocate(), line.join(" "))
+        }
+    };
+    let mut log = format!("[{time}] [{pid}] [INFO] Starting gunicorn 23.0.0\n");
+    let address = format!("('{}', {})", options.host, options.port);
+    if ctx
+        .machine_ref()
+        .processes
+        .listening(options.port)
+        .is_some()
+    {
+        for second in 0..5 {
+            let t = gunicorn_time(now + second);
+            log.push_str(&format!(
+                "[{t}] [{pid}] [ERROR] Connection in use: {address}\n[{t}] [{pid}] [ERROR] connection to {address} failed: [Errno 98] Address already in use\n"
+            ));
+        }
+        let t = gunicorn_time(now + 5);
+        log.push_str(&format!(
+            "[{t}] [{pid}] [ERROR] Can't connect to {address}\n"
+        ));
+        ctx.eprint(&log);
+        return 1;
+    }
+    log.push_str(&format!(
+        "[{time}] [{pid}] [INFO] Listening at: http://{}:{} ({pid})\n[{time}] [{pid}] [INFO] Using worker: sync\n",
+        options.host, options.port
+    ));
+    let module = options
+        .module
+        .split(':')
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    let mut workers = Vec::new();
+    for _ in 0..options.workers {
+        let worker = ctx.machine().processes.allocate();
+        log.push_str(&format!(
+            "[{time}] [{worker}] [INFO] Booting worker with pid: {worker}\n"
+        ));
+        workers.push(worker);
+    }
+    let app = match serve::import_app(ctx, Some(module)) {
+        Ok(app) => app,
+        Err(failure) => {
+            let worker = workers[0];
+            let traceback = failure
+                .output
+                .find("Traceback (most recent call last):")
+                .map_or(failure.output.as_str(), |at| &failure.output[at..]);
+            log.push_str(&format!(
+                "[{time}] [{worker}] [ERROR] Exception in worker process\n{traceback}[{time}] [{worker}] [INFO] Worker exiting (pid: {worker})\n[{time}] [{pid}] [ERROR] Worker (pid:{worker}) exited with code 3\n[{time}] [{pid}] [ERROR] Shutting down: Master\n[{time}] [{pid}] [ERROR] Reason: Worker failed to boot.\n"
+            ));
+            ctx.eprint(&log);
+            return 3;
+        }
+    };
+    ctx.eprint(&log);
+    let processes = &mut ctx.machine().processes;
+    let job = processes.next_job();
+    let ppid = processes.shell_pid;
+    let command = format!(
+        "/usr/local/bin/python3 /usr/local/bin/gunicorn {}",
+        args.join(" ")
+    );
+    for worker in &workers {
+        processes.table.insert(
+            *worker,
+            Process {
+                pid: *worker,
+                ppid: pid,
+                comm: "gunicorn".to_string(),
+                args: command.clone(),
+                server: None,
+                job: None,
+                job_line: String::new(),
+                log: String::new(),
+                started: now,
+            },
+        );
+    }
+    processes.table.insert(
+        pid,
+        Process {
+            pid,
+            ppid,
+            comm: "gunicorn".to_string(),
+            args: command,
+            server: Some(Server {
+                kind: ServerKind::Gunicorn,
+                host: options.host,
+                port: options.port,
+                app,
+                worker: workers.first().copied(),
+                journeys: Vec::new(),
+            }),
+            job: Some(job),
+            job_line,
+            log,
+            started: now,
+        },
+    );
+    0
+}
+
+/// What gunicorn prints when its master gets SIGTERM (`kill`): the master handles the
+/// signal, the workers exit, the master shuts down.
+pub fn stop_lines(master: u32, workers: &[u32], now: i64) -> String {
+    let t = gunicorn_time(now);
+    let mut out = format!("[{t}] [{master}] [INFO] Handling signal: term\n");
+    for worker in workers {
+        out.push_str(&format!(
+            "[{t}] [{worker}] [INFO] Worker exiting (pid: {worker})\n"
+        ));
+    }
+    out.push_str(&format!("[{t}] [{master}] [INFO] Shutting down: Master\n"));
+    out
+}
