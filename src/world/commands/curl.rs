@@ -317,30 +317,30 @@ fn curl(ctx: &mut Ctx, args: &[String]) -> i32 {
             ),
         );
     };
-    if !exchange.server_output.is_empty() {
-        ctx.eprint(&exchange.server_output);
-    }
-    if url.scheme == "https" {
-        if o.verbose {
-            ctx.eprint(&format!(
-                "* Connected to {} ({ip}) port {} (#0)\n",
-                url.host, url.port
-            ));
-        }
-        return fail(ctx, 35, "error:0A00010B:SSL routines::wrong version number");
-    }
-    let response = exchange.response;
     if o.verbose {
-        let mut v = format!(
+        ctx.eprint(&format!(
             "* Connected to {} ({ip}) port {} (#0)\n",
             url.host, url.port
-        );
-        v.push_str(&format!("> {} {} HTTP/1.1\n", request.method, request.path));
+        ));
+    }
+    if url.scheme == "https" {
+        return fail(ctx, 35, "error:0A00010B:SSL routines::wrong version number");
+    }
+    if o.verbose {
+        let mut v = format!("> {} {} HTTP/1.1\n", request.method, request.path);
         for (name, value) in &request.headers {
             v.push_str(&format!("> {name}: {value}\n"));
         }
         v.push_str("> \n");
-        v.push_str(&format!("< {}\n", status_line(&response)));
+        ctx.eprint(&v);
+    }
+    // The server writes its log before the response leaves.
+    if !exchange.server_output.is_empty() {
+        ctx.eprint(&exchange.server_output);
+    }
+    let response = exchange.response;
+    if o.verbose {
+        let mut v = format!("< {}\n", status_line(&response));
         for (name, value) in &response.headers {
             v.push_str(&format!("< {name}: {value}\n"));
         }

@@ -332,7 +332,7 @@ fn pkill(ctx: &mut Ctx, args: &[String]) -> i32 {
                 Some(s) => sig = s,
                 None => {
                     return ctx.fail(
-                        &format!("pkill: invalid option -- '{}'\n\nUsage:\n pkill [options] <pattern>\n\nFor more details see pgrep(1).", &a[1..2]),
+                        &format!("pkill: invalid option -- '{}'\n\nUsage:\n pkill [options] <pattern>\n\nFor more details see pgrep(1).", a.chars().nth(1).unwrap_or('-')),
                         2,
                     )
                 }
