@@ -103,6 +103,9 @@ pub struct Processes {
     pub services: BTreeMap<String, Service>,
     /// Set by a script's `exec`: the pid the next program takes over and the job's line.
     pub exec: Option<(u32, String)>,
+    /// True while a list written with `&` runs: a server it starts announces its job
+    /// (`[1] 1599`) as bash does.
+    pub background: bool,
     /// The scripts running now, innermost last.
     pub frames: Vec<Frame>,
 }
@@ -132,6 +135,7 @@ impl Processes {
             shell_pid,
             services: BTreeMap::new(),
             exec: None,
+            background: false,
             frames: Vec::new(),
         }
     }
@@ -178,6 +182,17 @@ impl Processes {
             removed.extend(self.remove_tree(child));
         }
         removed
+    }
+
+    /// For a program started with `&` at the prompt: allocates its pid now and returns bash's
+    /// announcement (`[1] 1599`), its job number and its pid.
+    pub fn announce(&mut self) -> Option<(String, u32, u32)> {
+        if !self.background || !self.frames.is_empty() {
+            return None;
+        }
+        let job = self.next_job();
+        let pid = self.allocate();
+        Some((format!("[{job}] {pid}\n"), job, pid))
     }
 
     /// The pid of the job `n` (`%n`).

@@ -78,6 +78,27 @@ fn parse(ctx: &Ctx, args: &[String]) -> Result<Options, String> {
 
 /// `flask run [--host H] [--port P] [--debug]`.
 pub fn run(ctx: &mut Ctx, args: &[String]) -> i32 {
+    let announced = ctx.machine().processes.announce();
+    let mut line = vec!["flask".to_string(), "run".to_string()];
+    line.extend(args.iter().cloned());
+    let job_line = line.join(" ");
+    if let Some((text, _, _)) = &announced {
+        ctx.eprint(text);
+    }
+    let slot = announced.as_ref().map(|(_, job, pid)| (*job, *pid));
+    let status = serve(ctx, args, slot, &job_line);
+    if let (Some((job, _)), true) = (slot, status != 0) {
+        ctx.eprint(&super::processes::job_line(
+            job,
+            '+',
+            &format!("Exit {status}"),
+            &job_line,
+        ));
+    }
+    status
+}
+
+fn serve(ctx: &mut Ctx, args: &[String], announced: Option<(u32, u32)>, job_line: &str) -> i32 {
     let options = match parse(ctx, args) {
         Ok(o) => o,
         Err(message) => return usage_error(ctx, &message),
@@ -132,12 +153,9 @@ pub fn run(ctx: &mut Ctx, args: &[String]) -> i32 {
     }
     ctx.eprint(&started);
     let now = ctx.now();
-    let mut line = vec!["flask".to_string(), "run".to_string()];
-    line.extend(args.iter().cloned());
-    let job_line = line.join(" ");
+    let job_line = job_line.to_string();
     let processes = &mut ctx.machine().processes;
-    let pid = processes.allocate();
-    let job = processes.next_job();
+    let (job, pid) = announced.unwrap_or_else(|| (processes.next_job(), processes.allocate()));
     let ppid = processes.shell_pid;
     processes.table.insert(
         pid,

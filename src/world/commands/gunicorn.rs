@@ -82,6 +82,25 @@ fn parse(args: &[String]) -> Result<Options, String> {
 }
 
 fn gunicorn(ctx: &mut Ctx, args: &[String]) -> i32 {
+    let announced = ctx.machine().processes.announce();
+    if let Some((text, _, _)) = &announced {
+        ctx.eprint(text);
+    }
+    let slot = announced.as_ref().map(|(_, job, pid)| (*job, *pid));
+    let status = serve(ctx, args, slot);
+    if let (Some((job, _)), true) = (slot, status != 0) {
+        let line = format!("gunicorn {}", args.join(" "));
+        ctx.eprint(&super::processes::job_line(
+            job,
+            '+',
+            &format!("Exit {status}"),
+            &line,
+        ));
+    }
+    status
+}
+
+fn serve(ctx: &mut Ctx, args: &[String], announced: Option<(u32, u32)>) -> i32 {
     let options = match parse(args) {
         Ok(o) => o,
         Err(message) => {
@@ -97,7 +116,11 @@ fn gunicorn(ctx: &mut Ctx, args: &[String]) -> i32 {
         None => {
             let mut line = vec!["gunicorn".to_string()];
             line.extend(args.iter().cloned());
-            (ctx.machine().processes.allocate(), line.join(" "))
+            let pid = match announced {
+                Some((_, pid)) => pid,
+                None => ctx.machine().processes.allocate(),
+            };
+            (pid, line.join(" "))
         }
     };
     let mut log = format!("[{time}] [{pid}] [INFO] Starting gunicorn 23.0.0\n");
@@ -156,7 +179,7 @@ fn gunicorn(ctx: &mut Ctx, args: &[String]) -> i32 {
     };
     ctx.eprint(&log);
     let processes = &mut ctx.machine().processes;
-    let job = processes.next_job();
+    let job = announced.map_or_else(|| processes.next_job(), |(job, _)| job);
     let ppid = processes.shell_pid;
     let command = format!(
         "/usr/local/bin/python3 /usr/local/bin/gunicorn {}",

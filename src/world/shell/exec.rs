@@ -28,6 +28,25 @@ pub fn run_script(world: &mut World, script: &Script, line: &str, out: &mut Outp
 
 /// Runs one and-or list; returns its status.
 fn run_list(world: &mut World, script: &Script, list: &AndOr, line: &str, out: &mut Output) -> i32 {
+    world.machine_mut().processes.background = list.background;
+    let status = run_list_now(world, script, list, line, out);
+    world.machine_mut().processes.background = false;
+    // A background job's status is not `$?`: starting it succeeded.
+    if list.background {
+        world.machine_mut().last_status = 0;
+        0
+    } else {
+        status
+    }
+}
+
+fn run_list_now(
+    world: &mut World,
+    script: &Script,
+    list: &AndOr,
+    line: &str,
+    out: &mut Output,
+) -> i32 {
     let mut status = run_pipeline(world, script, &list.first, line, out);
     world.machine_mut().last_status = status;
     for (connector, pipeline) in &list.rest {

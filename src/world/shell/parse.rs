@@ -121,9 +121,11 @@ impl Parser {
                     self.next()?;
                 }
                 _ => {
-                    let list = self.parse_and_or()?;
+                    let mut list = self.parse_and_or()?;
+                    let next = self.peek()?;
+                    list.background = next == Token::Op("&");
                     self.script.lists.push(list);
-                    match self.peek()? {
+                    match next {
                         Token::Op(";") | Token::Op("&") => {
                             self.next()?;
                             if let Token::Op(op @ (";" | "&")) = self.peek()? {
@@ -162,7 +164,11 @@ impl Parser {
             self.skip_newlines()?;
             rest.push((connector, self.parse_pipeline()?));
         }
-        Ok(AndOr { first, rest })
+        Ok(AndOr {
+            first,
+            rest,
+            background: false,
+        })
     }
 
     fn parse_pipeline(&mut self) -> Result<Pipeline, Error> {
