@@ -39,9 +39,9 @@ mod script;
 mod versions;
 
 pub use app::{load_app, App, UriSource};
-pub use autogen::{compare, Block, Diff};
+pub use autogen::{compare, create_all_statements, Block, Diff};
 pub use cli::split_args;
-pub use error::{Error, ErrorKind};
+pub use error::{psycopg2_class, sqlalchemy_class, Error, ErrorKind};
 pub use graph::Graph;
 pub use layout::{layout, Edge, Node, Pointer, Timeline};
 pub use models::{default_table_name, Model};

@@ -1141,8 +1141,18 @@ fn code_block(
                 }
             }
             Rule::for_header => {
-                let target = inner.first().cloned().map(py_targets).unwrap_or(Py::None);
-                let iter = inner.get(1).cloned().map(py_expr_list).unwrap_or(Py::None);
+                let target = inner
+                    .iter()
+                    .find(|p| p.as_rule() == Rule::targets)
+                    .cloned()
+                    .map(py_targets)
+                    .unwrap_or(Py::None);
+                let iter = inner
+                    .iter()
+                    .find(|p| p.as_rule() == Rule::expr_list)
+                    .cloned()
+                    .map(py_expr_list)
+                    .unwrap_or(Py::None);
                 PyKind::For(target, iter, block)
             }
             Rule::block_header if word == "else" => match body.last_mut() {

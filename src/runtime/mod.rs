@@ -21,10 +21,38 @@
 //!    request-flow panel; errors produce Flask's log (`ERROR in app: Exception on …` and the
 //!    traceback, [`Handled::log`]) and Werkzeug's 500 page for the client.
 //!
+//! # `flask shell`
+//!
+//! [`FlaskShell`] imports the app the same way and reads Python lines as the interactive
+//! console does, over the same session: `u = User(name=…)`, `db.session.add(u)` (staged, no
+//! SQL), `db.session.commit()`, `db.session.rollback()`, `User.query.all()`,
+//! `db.create_all()`. `world::commands::flask` starts it as a foreground program.
+//!
+//! # What the recorded stack showed
+//!
+//! `tests/fidelity/flask/` holds the real Flask 3.1.3 / Flask-SQLAlchemy 3.1.1 / SQLAlchemy
+//! 2.1.9 transcripts this module is checked against. Flask-SQLAlchemy removes the session at
+//! the end of every request, so a request after a failed one does *not* see
+//! `PendingRollbackError`: it starts clean (and fails again on its own if the model is still
+//! ahead of the table). `PendingRollbackError` appears when the same session is used after a
+//! failed flush: in `flask shell`, or later in the same request.
+//!
 //! Architecture invariant: no clock, randomness or files here: the caller passes the project
 //! files ([`ProjectFiles`](crate::migrate::ProjectFiles)), the environment and the log
 //! timestamp text.
 
+mod exc;
+mod interp;
+mod orm;
 mod process;
+mod shell;
+mod value;
 
-pub use process::{AppProcess, Handled, Journey, Request, Response, StartFailure, Step, StepKind};
+pub use exc::PyErr;
+pub use process::{
+    reason, AppProcess, Handled, Journey, Request, Response, Route, StartFailure, Step, StepKind,
+};
+pub use shell::{banner, FlaskShell, ShellReply};
+
+#[cfg(test)]
+mod tests;

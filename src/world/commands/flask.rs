@@ -1,14 +1,17 @@
 //! `flask`: Flask's command line. `flask db …` runs Flask-Migrate through
 //! [`migrate::Runner`](crate::migrate::Runner) over the machine's files and its PostgreSQL
-//! server; the other Flask commands are not simulated yet and answer as Flask does for a
-//! command it does not know.
+//! server; `flask shell` starts [`runtime::FlaskShell`](crate::runtime::FlaskShell) as the
+//! foreground program; the other Flask commands answer as Flask does for a command it does
+//! not know.
 
 use super::Command;
 use crate::migrate::{Config, ProjectFiles, Runner, Stream};
+use crate::runtime::FlaskShell;
 use crate::world::ctx::Ctx;
 use crate::world::fs::{Fs, Node};
 use crate::world::ids::DateTime;
 use crate::world::output::Event;
+use crate::world::Foreground;
 
 /// `flask db COMMAND [ARGS]...`
 pub const FLASK: Command = Command {
@@ -97,6 +100,7 @@ fn flask(ctx: &mut Ctx, args: &[String]) -> i32 {
     match args.first().map(String::as_str) {
         Some("db") => db(ctx, &args[1..]),
         Some("run") => super::flask_run::run(ctx, &args[1..]),
+        Some("shell") => shell(ctx, &args[1..]),
         Some(other) if !other.starts_with('-') => ctx.fail(
             &format!(
                 "Usage: flask [OPTIONS] COMMAND [ARGS]...\nTry 'flask --help' for help.\n\nError: No such command '{other}'."
@@ -106,6 +110,45 @@ fn flask(ctx: &mut Ctx, args: &[String]) -> i32 {
         _ => {
             ctx.print(FLASK_HELP);
             0
+        }
+    }
+}
+
+/// `flask shell`: imports the app and gives the terminal to Python's console.
+fn shell(ctx: &mut Ctx, args: &[String]) -> i32 {
+    if let Some(a) = args.first() {
+        return ctx.fail(
+            &format!(
+                "Usage: flask shell [OPTIONS]\nTry 'flask shell --help' for help.\n\nError: Got unexpected extra argument ({a})"
+            ),
+            2,
+        );
+    }
+    let env: Vec<(String, String)> = ["DATABASE_URL", "FLASK_APP"]
+        .iter()
+        .filter_map(|n| ctx.getenv(n).map(|v| (n.to_string(), v)))
+        .collect();
+    let lookup = |name: &str| env.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+    let now = ctx.now();
+    let started = {
+        let machine = ctx.machine();
+        let root = machine.cwd.clone();
+        let files = MachineFiles {
+            fs: &mut machine.fs,
+            root: root.clone(),
+            now,
+        };
+        FlaskShell::start(&files, &root, &lookup)
+    };
+    match started {
+        Ok(shell) => {
+            ctx.eprint(&shell.banner());
+            ctx.world.foreground = Some(Foreground::FlaskShell(Box::new(shell)));
+            0
+        }
+        Err(failure) => {
+            ctx.eprint(&failure.output);
+            failure.exit_code
         }
     }
 }

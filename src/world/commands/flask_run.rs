@@ -106,11 +106,6 @@ fn serve(ctx: &mut Ctx, args: &[String], announced: Option<(u32, u32)>, job_line
     let app = match serve::import_app(ctx, None) {
         Ok(app) => app,
         Err(failure) => {
-            // Flask reports an app it cannot locate or import as a usage error of `run`.
-            if failure.exit_code == 2 {
-                let message = failure.output.strip_suffix('\n').unwrap_or(&failure.output);
-                return usage_error(ctx, message);
-            }
             ctx.eprint(&failure.output);
             return failure.exit_code;
         }

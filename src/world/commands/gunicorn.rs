@@ -7,6 +7,7 @@
 //! times a second apart, before it gives up.
 
 use super::Command;
+use crate::runtime::StartFailure;
 use crate::world::ctx::Ctx;
 use crate::world::process::{Process, Server, ServerKind};
 use crate::world::serve::{self, gunicorn_time};
@@ -162,14 +163,11 @@ fn serve(ctx: &mut Ctx, args: &[String], announced: Option<(u32, u32)>) -> i32 {
         ));
         workers.push(worker);
     }
-    let app = match serve::import_app(ctx, Some(module)) {
+    let app = match serve::import_app(ctx, Some(module.clone())) {
         Ok(app) => app,
         Err(failure) => {
             let worker = workers[0];
-            let traceback = failure
-                .output
-                .find("Traceback (most recent call last):")
-                .map_or(failure.output.as_str(), |at| &failure.output[at..]);
+            let traceback = worker_traceback(&failure, &module);
             log.push_str(&format!(
                 "[{time}] [{worker}] [ERROR] Exception in worker process\n{traceback}[{time}] [{worker}] [INFO] Worker exiting (pid: {worker})\n[{time}] [{pid}] [ERROR] Worker (pid:{worker}) exited with code 3\n[{time}] [{pid}] [ERROR] Shutting down: Master\n[{time}] [{pid}] [ERROR] Reason: Worker failed to boot.\n"
             ));
@@ -223,6 +221,60 @@ fn serve(ctx: &mut Ctx, args: &[String], announced: Option<(u32, u32)>) -> i32 {
         },
     );
     0
+}
+
+/// The worker's frames from spawning it to importing the app module (gunicorn 23 on
+/// Python 3.11, recorded in `tests/fidelity/server/import-error.txt`).
+const WORKER_FRAMES: &str = "Traceback (most recent call last):
+  File \"/usr/local/lib/python3.11/site-packages/gunicorn/arbiter.py\", line 608, in spawn_worker
+    worker.init_process()
+  File \"/usr/local/lib/python3.11/site-packages/gunicorn/workers/base.py\", line 135, in init_process
+    self.load_wsgi()
+  File \"/usr/local/lib/python3.11/site-packages/gunicorn/workers/base.py\", line 147, in load_wsgi
+    self.wsgi = self.app.wsgi()
+                ^^^^^^^^^^^^^^^
+  File \"/usr/local/lib/python3.11/site-packages/gunicorn/app/base.py\", line 66, in wsgi
+    self.callable = self.load()
+                    ^^^^^^^^^^^
+  File \"/usr/local/lib/python3.11/site-packages/gunicorn/app/wsgiapp.py\", line 57, in load
+    return self.load_wsgiapp()
+           ^^^^^^^^^^^^^^^^^^^
+  File \"/usr/local/lib/python3.11/site-packages/gunicorn/app/wsgiapp.py\", line 47, in load_wsgiapp
+    return util.import_app(self.app_uri)
+           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+  File \"/usr/local/lib/python3.11/site-packages/gunicorn/util.py\", line 370, in import_app
+    mod = importlib.import_module(module)
+          ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+  File \"/usr/local/lib/python3.11/importlib/__init__.py\", line 126, in import_module
+    return _bootstrap._gcd_import(name[level:], package, level)
+           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+  File \"<frozen importlib._bootstrap>\", line 1204, in _gcd_import
+  File \"<frozen importlib._bootstrap>\", line 1176, in _find_and_load
+";
+
+/// importlib's frames between finding a module and running its code.
+const EXEC_FRAMES: &str =
+    "  File \"<frozen importlib._bootstrap>\", line 1147, in _find_and_load_unlocked
+  File \"<frozen importlib._bootstrap>\", line 690, in _load_unlocked
+  File \"<frozen importlib._bootstrap_external>\", line 940, in exec_module
+  File \"<frozen importlib._bootstrap>\", line 241, in _call_with_frames_removed
+";
+
+/// What a worker prints when importing the app fails: the app's own frames under gunicorn's,
+/// or `ModuleNotFoundError` when the module is missing.
+fn worker_traceback(failure: &StartFailure, module: &str) -> String {
+    if !failure.import_error.is_empty() {
+        return format!("{WORKER_FRAMES}{EXEC_FRAMES}{}", failure.import_error);
+    }
+    // Flask's ImportError report: keep the frames below flask's `locate_app`.
+    let locate = "in locate_app\n    __import__(module_name)\n";
+    if let Some(at) = failure.output.find(locate) {
+        let rest = failure.output[at + locate.len()..].trim_end();
+        return format!("{WORKER_FRAMES}{EXEC_FRAMES}{rest}\n");
+    }
+    format!(
+        "{WORKER_FRAMES}  File \"<frozen importlib._bootstrap>\", line 1140, in _find_and_load_unlocked\nModuleNotFoundError: No module named '{module}'\n"
+    )
 }
 
 /// What gunicorn prints when its master gets SIGTERM (`kill`): the master handles the

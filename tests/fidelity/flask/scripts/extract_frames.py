@@ -77,6 +77,23 @@ for l in tb:
         break
     disp.append(l)
 segs["flask_dispatch"] = disp
+# A database that does not exist: libpq's error on first use.
+text = open(os.path.join(ROOT, "09_no_database.txt")).read()
+for prompt, name in (("User.query.all()", "connect_query_all"), ("db.session.commit()", "connect_commit"), ("db.create_all()", "connect_create_all")):
+    segs[name] = after_console(outer_traceback("09_no_database.txt", prompt, 0))
+block = text.split(">>> User.query.all()\n")[1]
+inner = block.split("Traceback (most recent call last):\n")[1].split("\n")
+segs["connect_cause"] = [l for l in inner if l.startswith("  ")]
+# Importing the app from `flask shell` / `flask run`: the launcher frames before app.py's.
+text = open(os.path.join(ROOT, "10_no_database_url.txt")).read()
+for cmd, name in (("$ flask shell\n", "import_shell"), ("$ flask run\n", "import_run")):
+    tb = text.split(cmd)[1].split("Traceback (most recent call last):\n")[1].split("\n")
+    frames = []
+    for l in tb:
+        if "/tmp/rtgt/app/app.py" in l:
+            break
+        frames.append(l)
+    segs[name] = [l.replace("/tmp/flaskvenv/bin/flask", "/usr/local/bin/flask") for l in frames]
 for k, v in segs.items():
     save(k, v)
 print(sorted(segs))

@@ -1,0 +1,268 @@
+//! Unit tests of the runtime: requests against the seed's app, checked against the
+//! recorded real stack (`tests/fidelity/flask/`).
+
+use std::collections::BTreeMap;
+
+use super::*;
+use crate::migrate::ProjectFiles;
+use crate::sql::Cluster;
+
+/// A project in memory.
+pub(crate) struct Files(pub BTreeMap<String, String>);
+
+impl ProjectFiles for Files {
+    fn read(&self, path: &str) -> Option<String> {
+        self.0.get(path).cloned()
+    }
+    fn write(&mut self, path: &str, content: &str) -> Result<(), String> {
+        self.0.insert(path.into(), content.into());
+        Ok(())
+    }
+    fn list(&self, _dir: &str) -> Option<Vec<String>> {
+        None
+    }
+    fn mkdir(&mut self, _dir: &str) -> Result<(), String> {
+        Ok(())
+    }
+}
+
+pub(crate) fn seed(models_extra: &str, app_edit: Option<(&str, &str)>) -> Files {
+    let mut app = crate::world::project::APP_PY.to_string();
+    if let Some((from, to)) = app_edit {
+        app = app.replace(from, to);
+    }
+    Files(BTreeMap::from([
+        ("app.py".to_string(), app),
+        (
+            "models.py".to_string(),
+            format!("{}{models_extra}", crate::world::project::MODELS_PY),
+        ),
+    ]))
+}
+
+fn env(name: &str) -> Option<String> {
+    (name == "DATABASE_URL").then(|| "postgresql+psycopg2://localhost/app".to_string())
+}
+
+fn cluster_with_users() -> Cluster {
+    let mut c = Cluster::new();
+    c.create_database("app").unwrap();
+    c.execute(
+        "app",
+        "CREATE TABLE users (id SERIAL NOT NULL, name VARCHAR(80) NOT NULL, email VARCHAR(120) NOT NULL, PRIMARY KEY (id), UNIQUE (email))",
+    )
+    .unwrap();
+    c
+}
+
+fn post(path: &str, form: &[(&str, &str)]) -> Request {
+    Request {
+        method: "POST".into(),
+        path: path.into(),
+        form: form
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+        headers: Vec::new(),
+    }
+}
+
+fn get(path: &str) -> Request {
+    Request {
+        method: "GET".into(),
+        path: path.into(),
+        ..Request::default()
+    }
+}
+
+#[test]
+fn register_then_list_answers_like_flask() {
+    let mut cluster = cluster_with_users();
+    let mut app = AppProcess::start(&seed("", None), "/home/learner/app", &env).unwrap();
+    let h = app.handle(
+        &mut cluster,
+        &post(
+            "/register",
+            &[("name", "Ann"), ("email", "ann@example.com")],
+        ),
+    );
+    assert_eq!(h.log, "");
+    assert_eq!(
+        (h.response.status, h.response.reason.as_str()),
+        (201, "CREATED")
+    );
+    assert_eq!(h.response.body, "{\"id\":1}\n");
+    assert_eq!(
+        h.response.headers,
+        vec![
+            ("Content-Type".to_string(), "application/json".to_string()),
+            ("Content-Length".to_string(), "9".to_string())
+        ]
+    );
+    let kinds: Vec<StepKind> = h.journey.steps.iter().map(|s| s.kind).collect();
+    use StepKind::*;
+    assert_eq!(
+        kinds,
+        vec![
+            AppContext,
+            RequestContext,
+            Route,
+            Staged,
+            Flush,
+            PoolCheckout,
+            Sql,
+            Sql,
+            Commit,
+            PoolReturn,
+            PoolCheckout,
+            Sql,
+            Sql,
+            Respond,
+            Teardown,
+            Rollback,
+            PoolReturn
+        ],
+        "{:#?}",
+        h.journey.steps
+    );
+    let insert = &h.journey.steps[7];
+    assert_eq!(
+        insert.sql,
+        vec![
+            "INSERT INTO users (name, email) VALUES (%(name)s, %(email)s) RETURNING users.id",
+            "[parameters: {'name': 'Ann', 'email': 'ann@example.com'}]"
+        ]
+    );
+    let h = app.handle(&mut cluster, &get("/users"));
+    assert_eq!(
+        h.response.body,
+        "[{\"email\":\"ann@example.com\",\"id\":1,\"name\":\"Ann\"}]\n"
+    );
+    assert_eq!(h.response.headers[1].1, "50");
+}
+
+#[test]
+fn http_errors_are_werkzeug_pages() {
+    let mut cluster = cluster_with_users();
+    let mut app = AppProcess::start(&seed("", None), "/p", &env).unwrap();
+    let h = app.handle(&mut cluster, &post("/register", &[("name", "Bob")]));
+    assert_eq!(h.response.status, 400);
+    assert_eq!(h.response.headers[1].1, "167");
+    assert_eq!(h.log, "");
+    let h = app.handle(&mut cluster, &get("/nope"));
+    assert_eq!(
+        (h.response.status, h.response.headers[1].1.as_str()),
+        (404, "207")
+    );
+    let h = app.handle(&mut cluster, &get("/register"));
+    assert_eq!(h.response.status, 405);
+    assert_eq!(
+        h.response.headers[1],
+        ("Allow".into(), "POST, OPTIONS".into())
+    );
+    assert_eq!(h.response.headers[2].1, "153");
+    let mut del = get("/users");
+    del.method = "DELETE".into();
+    let h = app.handle(&mut cluster, &del);
+    assert_eq!(h.response.headers[1].1, "OPTIONS, GET, HEAD");
+}
+
+#[test]
+fn a_duplicate_email_is_a_500_and_the_next_request_is_fine() {
+    let mut cluster = cluster_with_users();
+    let mut app = AppProcess::start(&seed("", None), "/p", &env).unwrap();
+    app.handle(
+        &mut cluster,
+        &post("/register", &[("name", "Ann"), ("email", "a@x")]),
+    );
+    let h = app.handle(
+        &mut cluster,
+        &post("/register", &[("name", "Ann2"), ("email", "a@x")]),
+    );
+    assert_eq!(
+        (h.response.status, h.response.headers[1].1.as_str()),
+        (500, "265")
+    );
+    let recorded = include_str!("../../tests/fidelity/flask/07_http_server.log");
+    let real = recorded
+        .split("ERROR in app: Exception on /register [POST]\n")
+        .nth(1)
+        .unwrap()
+        .split("127.0.0.1 - -")
+        .next()
+        .unwrap()
+        .replace(
+            "/tmp/flaskvenv/lib/python3.11/site-packages",
+            "/usr/local/lib/python3.11/site-packages",
+        )
+        .replace("/tmp/rtgt/app", "/p")
+        .replace("ann@example.com", "a@x");
+    let ours = h.log.split_once('\n').unwrap().1;
+    assert_eq!(ours, real);
+    assert!(h
+        .log
+        .starts_with("[<timestamp>] ERROR in app: Exception on /register [POST]\n"));
+    // Flask-SQLAlchemy removed the session at teardown: no PendingRollbackError here.
+    let h = app.handle(&mut cluster, &get("/users"));
+    assert_eq!(h.response.status, 200);
+}
+
+#[test]
+fn a_model_ahead_of_its_table_fails_like_the_real_stack() {
+    let mut cluster = cluster_with_users();
+    let files = seed(
+        "    age = db.Column(db.Integer)\n",
+        Some((
+            "email=request.form[\"email\"])",
+            "email=request.form[\"email\"], age=request.form.get(\"age\"))",
+        )),
+    );
+    let mut app = AppProcess::start(&files, "/tmp/rtgt/app", &env).unwrap();
+    let recorded = include_str!("../../tests/fidelity/flask/07_http_server.log").replace(
+        "/tmp/flaskvenv/lib/python3.11/site-packages",
+        "/usr/local/lib/python3.11/site-packages",
+    );
+    let real_tb = |header: &str| {
+        recorded
+            .split(header)
+            .nth(1)
+            .unwrap()
+            .split("127.0.0.1 - -")
+            .next()
+            .unwrap()
+            .to_string()
+    };
+    let h = app.handle(
+        &mut cluster,
+        &post(
+            "/register",
+            &[("name", "Cid"), ("email", "cid@example.com"), ("age", "30")],
+        ),
+    );
+    assert_eq!(h.response.status, 500);
+    let real = real_tb("11:45:56,427] ERROR in app: Exception on /register [POST]\n");
+    assert_eq!(h.log.split_once('\n').unwrap().1, real);
+    let h = app.handle(&mut cluster, &get("/users"));
+    let real = real_tb("ERROR in app: Exception on /users [GET]\n");
+    assert_eq!(h.log.split_once('\n').unwrap().1, real);
+}
+
+#[test]
+fn a_missing_database_url_fails_at_start_like_flask_run() {
+    let e = AppProcess::start(&seed("", None), "/tmp/rtgt/app", &|_| None).unwrap_err();
+    let recorded = include_str!("../../tests/fidelity/flask/10_no_database_url.txt");
+    let real = recorded
+        .split("$ flask run\n")
+        .nth(1)
+        .unwrap()
+        .split("(exit 1)")
+        .next()
+        .unwrap()
+        .replace(
+            "/tmp/flaskvenv/lib/python3.11/site-packages",
+            "/usr/local/lib/python3.11/site-packages",
+        )
+        .replace("/tmp/flaskvenv/bin/flask", "/usr/local/bin/flask");
+    assert_eq!(e.output, real);
+    assert_eq!(e.exit_code, 1);
+}
