@@ -58,9 +58,14 @@ fn the_service_runs_after_a_good_upgrade_and_is_down_after_kill() {
     assert!(processes.table[&pid]
         .log
         .contains("Starting gunicorn 23.0.0"));
-    // Reachable from the laptop by name.
+    // Reachable from the laptop by name; the request's journey is kept for the panel.
     world.run("exit");
     assert_eq!(world.run("curl -s http://prod:8000/users").exit_code, 0);
+    let journey = world.machines()[2].processes.last_journey().cloned();
+    assert_eq!(
+        journey.map(|j| (j.method, j.path, j.status)),
+        Some(("GET".into(), "/users".into(), 200))
+    );
     world.run("ssh prod");
     let out = world.run(&format!("kill {pid}"));
     assert!(out.output.text().contains("Shutting down: Master"));

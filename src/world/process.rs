@@ -36,8 +36,9 @@ pub struct Server {
     pub app: AppProcess,
     /// The worker's pid (gunicorn), which prints the app's errors.
     pub worker: Option<u32>,
-    /// Every request served, oldest first, for the request-flow panel.
-    pub journeys: Vec<Journey>,
+    /// Every request served, oldest first, with the world's time it was served at, for the
+    /// request-flow panel.
+    pub journeys: Vec<(i64, Journey)>,
 }
 
 /// One process of a machine.
@@ -209,6 +210,7 @@ impl Processes {
             .values()
             .filter_map(|p| p.server.as_ref())
             .filter_map(|s| s.journeys.last())
-            .next_back()
+            .max_by_key(|(at, _)| *at)
+            .map(|(_, journey)| journey)
     }
 }

@@ -121,7 +121,7 @@ pub fn exchange(
     if request.method == "HEAD" {
         response.body.clear();
     }
-    server.journeys.push(handled.journey);
+    server.journeys.push((now, handled.journey));
     process.log.push_str(&log);
     let server_output = if target == here { log } else { String::new() };
     Some(Exchange {
