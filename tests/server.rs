@@ -134,3 +134,20 @@ fn no_input_to_the_new_commands_panics() {
         world.run(input);
     }
 }
+
+#[test]
+fn an_app_that_cannot_import_leaves_the_service_down_with_gunicorns_reason() {
+    let mut world = on_prod();
+    world.run("echo 'exec gunicorn -b 0.0.0.0:8000 app:app' > serve.sh");
+    world.run("echo 'x = (' >> models.py");
+    let out = world.run("sh serve.sh");
+    assert_eq!(out.exit_code, 3);
+    assert!(out.output.text().contains("[ERROR] Exception in worker process\nTraceback (most recent call last):\n  File \"/usr/local/lib/python3.11/site-packages/gunicorn/arbiter.py\""));
+    let status = world.machines()[2].processes.services["/home/learner/app/serve.sh"]
+        .status
+        .clone();
+    assert_eq!(
+        status.describe(),
+        "down: `gunicorn -b 0.0.0.0:8000 app:app` failed (exit status 3): [2026-01-05 09:02:20 +0000] [1437] [ERROR] Reason: Worker failed to boot."
+    );
+}

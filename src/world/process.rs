@@ -83,6 +83,19 @@ pub enum ServiceStatus {
     },
 }
 
+impl ServiceStatus {
+    /// One line for a panel: `running on port 8000 (pid 1437)`, or `down: <reason>: <detail>`.
+    pub fn describe(&self) -> String {
+        match self {
+            ServiceStatus::Running { pid, port } => format!("running on port {port} (pid {pid})"),
+            ServiceStatus::Down { reason, detail } if detail.is_empty() => {
+                format!("down: {reason}")
+            }
+            ServiceStatus::Down { reason, detail } => format!("down: {reason}: {detail}"),
+        }
+    }
+}
+
 /// A long-running program started by a script (`./entrypoint.sh`), as a panel reports it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Service {

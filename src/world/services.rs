@@ -44,7 +44,12 @@ pub fn record(world: &mut World, path: &str, frame: &Frame, status: i32, errors:
             port,
         },
         None => {
-            let step = frame.last_argv.join(" ");
+            // `exec gunicorn …` failed as gunicorn.
+            let argv = match frame.last_argv.split_first() {
+                Some((first, rest)) if first == "exec" && !rest.is_empty() => rest,
+                _ => &frame.last_argv[..],
+            };
+            let step = argv.join(" ");
             let reason = if status == 0 {
                 format!("`{step}` ended without starting a server")
             } else {
