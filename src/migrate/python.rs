@@ -1291,7 +1291,11 @@ fn py_expr(pair: Pair<Rule>) -> Py {
             _ => {}
         }
     }
-    if operands.len() != ops.len() + 1 {
+    // Bounded so evaluating the tree cannot exhaust the stack.
+    if operands.len() != ops.len() + 1
+        || ops.len() > MAX_NESTING
+        || operands.iter().any(|(p, _)| p.len() > MAX_NESTING)
+    {
         return Py::Unsupported(text);
     }
     let values: Vec<Py> = operands
@@ -1582,7 +1586,7 @@ mod tests {
 
     #[test]
     fn reads_the_seed_routes_as_code() {
-        let src = crate::world::project::APP_PY;
+        let src = "from flask import Flask, jsonify, request\n\napp = Flask(__name__)\n\n\n@app.post(\"/register\")\ndef register():\n    user = User(name=request.form[\"name\"], email=request.form[\"email\"])\n    db.session.add(user)\n    db.session.commit()\n    return jsonify(id=user.id), 201\n\n\n@app.get(\"/users\")\ndef users():\n    return jsonify([{\"id\": u.id, \"name\": u.name, \"email\": u.email} for u in User.query.all()])\n";
         let code = parse_code("/p/app.py", src).unwrap();
         let defs: Vec<_> = code
             .iter()

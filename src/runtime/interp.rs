@@ -21,6 +21,10 @@ use super::value::{repr_float, repr_str, to_json, Thing, Value};
 /// Loops stop after this many iterations (no input may hang the world).
 const MAX_STEPS: usize = 100_000;
 
+/// Deepest call nesting before `RecursionError` (far below CPython's 1000, to stay within the
+/// host's stack).
+const MAX_DEPTH: usize = 40;
+
 /// A function the code defined.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Func {
@@ -62,6 +66,7 @@ pub struct Interp<'a> {
     /// What `print` wrote.
     pub stdout: String,
     steps: usize,
+    depth: usize,
 }
 
 /// Where a statement runs: for traceback frames.
@@ -95,6 +100,7 @@ impl<'a> Interp<'a> {
             request,
             stdout: String::new(),
             steps: 0,
+            depth: 0,
         }
     }
 
@@ -136,6 +142,11 @@ impl<'a> Interp<'a> {
                 args.len()
             )));
         }
+        if self.depth >= MAX_DEPTH {
+            return Err(PyErr::new(
+                "RecursionError: maximum recursion depth exceeded",
+            ));
+        }
         let locals: BTreeMap<String, Value> = f.params.iter().cloned().zip(args).collect();
         let mut frame = Frame {
             file: &f.file,
@@ -144,7 +155,10 @@ impl<'a> Interp<'a> {
             locals: Some(locals),
             line: 0,
         };
-        match self.block(&f.body, &mut frame)? {
+        self.depth += 1;
+        let flow = self.block(&f.body, &mut frame);
+        self.depth -= 1;
+        match flow? {
             Flow::Return(v) => Ok(v),
             Flow::Normal => Ok(Value::None),
         }
@@ -645,6 +659,7 @@ impl<'a> Interp<'a> {
                 Thing::Environ => "environ({...})".into(),
             },
             Value::Json(_) => "<Response 0 bytes [200 OK]>".into(),
+            Value::Shown(text) => text.clone(),
         }
     }
 
@@ -666,10 +681,15 @@ impl<'a> Interp<'a> {
                 "add" | "add_all" | "commit" | "rollback" | "flush" | "get" | "close" | "remove"
                 | "query",
             ) => method(v),
-            (Value::Thing(Thing::Session), "new") => Ok(Value::Method(
-                Box::new(Value::Thing(Thing::Session)),
-                "__new_set__".into(),
-            )),
+            (Value::Thing(Thing::Session), "new") => {
+                let items: Vec<String> = self
+                    .orm
+                    .pending()
+                    .iter()
+                    .map(|id| self.orm.repr(*id))
+                    .collect();
+                Ok(Value::Shown(format!("IdentitySet([{}])", items.join(", "))))
+            }
             (Value::Thing(Thing::Request), _) => {
                 let Some(req) = self.request else {
                     return Err(PyErr::new("RuntimeError: Working outside of request context.\n\nThis typically means that you attempted to use functionality that needed\nan active HTTP request. Consult the documentation on testing for\ninformation about how to avoid this problem."));
@@ -1039,15 +1059,6 @@ impl<'a> Interp<'a> {
                 self.orm.flush(self.cluster, Op::Commit)?;
                 Ok(Value::None)
             }
-            (Value::Thing(Thing::Session), "__new_set__") => {
-                let items: Vec<String> = self
-                    .orm
-                    .pending()
-                    .iter()
-                    .map(|id| self.orm.repr(*id))
-                    .collect();
-                Ok(Value::Str(format!("IdentitySet([{}])", items.join(", "))))
-            }
             (Value::Thing(Thing::Session), "get") => match args.as_slice() {
                 [Value::Class(c), key] => {
                     let (c, key) = (c.clone(), key.clone());
@@ -1330,11 +1341,7 @@ fn binary(a: &Value, op: &str, b: &Value) -> Result<Value, PyErr> {
     match op {
         "==" => return Ok(Value::Bool(equal(a, b))),
         "!=" => return Ok(Value::Bool(!equal(a, b))),
-        "is" => {
-            return Ok(Value::Bool(
-                a == b && matches!(a, Value::None | Value::Bool(_)) || a == b,
-            ))
-        }
+        "is" => return Ok(Value::Bool(a == b)),
         "is not" => return Ok(Value::Bool(a != b)),
         "<" | ">" | "<=" | ">=" => {
             let o = compare(a, b).map_err(|_| {

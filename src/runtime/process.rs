@@ -222,13 +222,13 @@ fn url_decode(s: &str) -> String {
     while i < bytes.len() {
         match bytes[i] {
             b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() + 0 && i + 2 <= bytes.len() - 1 => {
-                match u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                    Ok(b) => {
+            b'%' if i + 2 < bytes.len() => {
+                match s.get(i + 1..i + 3).map(|h| u8::from_str_radix(h, 16)) {
+                    Some(Ok(b)) => {
                         out.push(b);
                         i += 2;
                     }
-                    Err(_) => out.push(b'%'),
+                    _ => out.push(b'%'),
                 }
             }
             b => out.push(b),
@@ -469,7 +469,7 @@ impl AppProcess {
             return html_error(404, Vec::new());
         }
         let found = matching.iter().find(|(r, _)| {
-            r.methods.iter().any(|m| *m == data.method)
+            r.methods.contains(&data.method)
                 || (data.method == "HEAD" && r.methods.iter().any(|m| m == "GET"))
         });
         let Some((route, view_args)) = found.cloned() else {

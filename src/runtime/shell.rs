@@ -144,14 +144,7 @@ impl FlaskShell {
             );
             let r = interp.run_console(&code);
             let shown = match &r {
-                Ok(Some(v)) if *v != Value::None => {
-                    let text = match v {
-                        // `db.session.new` prints its IdentitySet as text.
-                        Value::Str(s) if s.starts_with("IdentitySet([") => s.clone(),
-                        other => interp.repr(other),
-                    };
-                    Some(text)
-                }
+                Ok(Some(v)) if *v != Value::None => Some(interp.repr(v)),
                 _ => None,
             };
             (r, std::mem::take(&mut interp.stdout), shown)

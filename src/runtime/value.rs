@@ -56,6 +56,8 @@ pub enum Value {
     Thing(Thing),
     /// What `jsonify(...)` returns: the JSON body.
     Json(String),
+    /// An object known by its `repr` only (`db.session.new`'s `IdentitySet([...])`).
+    Shown(String),
 }
 
 impl Value {
@@ -100,6 +102,7 @@ impl Value {
             }
             .into(),
             Value::Json(_) => "Response".into(),
+            Value::Shown(_) => "IdentitySet".into(),
         }
     }
 }
