@@ -36,6 +36,8 @@ pub struct Server {
     pub app: AppProcess,
     /// The worker's pid (gunicorn), which prints the app's errors.
     pub worker: Option<u32>,
+    /// gunicorn's `--access-logfile -`: one line per request on the terminal.
+    pub access_log: bool,
     /// Every request served, oldest first, with the world's time it was served at, for the
     /// request-flow panel.
     pub journeys: Vec<(i64, Journey)>,

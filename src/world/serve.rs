@@ -101,6 +101,9 @@ pub fn exchange(
     let handled = server.app.handle(&mut machine.postgres, request);
     let mut log = handled.log.replace("<timestamp>", &flask_log_time(now));
     let mut response = handled.response;
+    if request.method == "HEAD" {
+        response.body.clear();
+    }
     let mut headers = Vec::new();
     match server.kind {
         ServerKind::Werkzeug => {
@@ -115,12 +118,30 @@ pub fn exchange(
             headers.push(("Date".to_string(), http_date(now)));
             headers.push(("Connection".to_string(), "close".to_string()));
             headers.append(&mut response.headers);
+            if server.access_log {
+                let length = response.body.len();
+                let agent = request
+                    .headers
+                    .iter()
+                    .find(|(n, _)| n.eq_ignore_ascii_case("User-Agent"))
+                    .map_or("-", |(_, v)| v.as_str());
+                let t = DateTime::from_unix(now);
+                log.push_str(&format!(
+                    "{client_ip} - - [{:02}/{}/{}:{:02}:{:02}:{:02} +0000] \"{} {} HTTP/1.1\" {} {length} \"-\" \"{agent}\"\n",
+                    t.day,
+                    t.month_abbrev(),
+                    t.year,
+                    t.hour,
+                    t.minute,
+                    t.second,
+                    request.method,
+                    request.path,
+                    response.status
+                ));
+            }
         }
     }
     response.headers = headers;
-    if request.method == "HEAD" {
-        response.body.clear();
-    }
     server.journeys.push((now, handled.journey));
     process.log.push_str(&log);
     let server_output = if target == here { log } else { String::new() };

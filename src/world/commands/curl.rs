@@ -22,6 +22,8 @@ pub const CURL: Command = Command {
 
 /// The `User-Agent` curl sends.
 const USER_AGENT: &str = "curl/7.88.1";
+/// The multipart boundary (curl draws 16 random hex digits; the world has no randomness).
+const BOUNDARY: &str = "------------------------d74496d66958873e";
 const TRY: &str = "curl: try 'curl --help' or 'curl --manual' for more information";
 
 #[derive(Default)]
@@ -424,15 +426,22 @@ fn build_request(o: &Options, url: &Url) -> Request {
     ];
     let mut form = Vec::new();
     if !o.multipart.is_empty() {
+        // The body curl builds: one part per field between boundary lines.
         let length: usize = o
             .multipart
             .iter()
-            .map(|(n, v)| n.len() + v.len() + 150)
-            .sum();
+            .map(|(n, v)| {
+                format!(
+                    "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{n}\"\r\n\r\n{v}\r\n"
+                )
+                .len()
+            })
+            .sum::<usize>()
+            + format!("--{BOUNDARY}--\r\n").len();
         headers.push(("Content-Length".to_string(), length.to_string()));
         headers.push((
             "Content-Type".to_string(),
-            "multipart/form-data; boundary=------------------------d74496d66958873e".to_string(),
+            format!("multipart/form-data; boundary={BOUNDARY}"),
         ));
         form = o.multipart.clone();
     } else if !o.data.is_empty() {

@@ -165,6 +165,7 @@ fn serve(ctx: &mut Ctx, args: &[String], announced: Option<(u32, u32)>, job_line
                 port,
                 app,
                 worker: None,
+                access_log: false,
                 journeys: Vec::new(),
             }),
             job: Some(job),

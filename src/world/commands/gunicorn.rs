@@ -27,12 +27,14 @@ struct Options {
     port: u16,
     workers: u32,
     module: String,
+    access_log: bool,
 }
 
 fn parse(args: &[String]) -> Result<Options, String> {
     let mut bind = "127.0.0.1:8000".to_string();
     let mut workers = 1;
     let mut module = None;
+    let mut access_log = false;
     let mut i = 0;
     while i < args.len() {
         let arg = args[i].as_str();
@@ -57,6 +59,10 @@ fn parse(args: &[String]) -> Result<Options, String> {
                     .parse()
                     .map_err(|_| format!("argument -w/--workers: invalid int value: '{v}'"))?;
             }
+            "--access-logfile" => access_log = value()? == "-",
+            "--error-logfile" | "--log-level" | "-k" | "--worker-class" | "-t" | "--timeout" => {
+                value()?;
+            }
             "--reload" | "--preload" => {}
             _ if name.starts_with('-') => {
                 return Err(format!("unrecognized arguments: {arg}"));
@@ -79,6 +85,7 @@ fn parse(args: &[String]) -> Result<Options, String> {
         port,
         workers: workers.max(1),
         module,
+        access_log,
     })
 }
 
@@ -212,6 +219,7 @@ fn serve(ctx: &mut Ctx, args: &[String], announced: Option<(u32, u32)>) -> i32 {
                 port: options.port,
                 app,
                 worker: workers.first().copied(),
+                access_log: options.access_log,
                 journeys: Vec::new(),
             }),
             job: Some(job),

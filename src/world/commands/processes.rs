@@ -157,6 +157,11 @@ fn signal(spec: &str) -> Option<&'static str> {
     }
 }
 
+/// The signals gunicorn's processes handle by shutting down cleanly.
+fn graceful_signal(sig: &str) -> bool {
+    matches!(sig, "TERM" | "INT" | "QUIT")
+}
+
 /// bash's job-status line: `[1]+  Terminated              flask run`.
 pub fn job_line(job: u32, mark: char, state: &str, line: &str) -> String {
     format!("[{job}]{mark}  {state:<24}{line}\n")
@@ -186,9 +191,17 @@ pub fn terminate(ctx: &mut Ctx, pid: u32, sig: &str) -> bool {
                 ..m
             });
             let t = crate::world::serve::gunicorn_time(now);
-            let text = format!(
-                "[{t}] [{pid}] [INFO] Worker exiting (pid: {pid})\n[{t}] [{master}] [ERROR] Worker (pid:{pid}) was sent SIG{sig}!\n[{t}] [{new}] [INFO] Booting worker with pid: {new}\n"
-            );
+            let ended = if graceful_signal(sig) {
+                format!("[{t}] [{pid}] [INFO] Worker exiting (pid: {pid})\n")
+            } else {
+                let oom = if sig == "KILL" {
+                    " Perhaps out of memory?"
+                } else {
+                    ""
+                };
+                format!("[{t}] [{master}] [ERROR] Worker (pid:{pid}) was sent SIG{sig}!{oom}\n")
+            };
+            let text = format!("{ended}[{t}] [{new}] [INFO] Booting worker with pid: {new}\n");
             if let Some(w) = worker.take() {
                 processes.table.insert(new, w);
             }
@@ -207,7 +220,7 @@ pub fn terminate(ctx: &mut Ctx, pid: u32, sig: &str) -> bool {
         return false;
     };
     let workers: Vec<u32> = removed.iter().skip(1).map(|p| p.pid).collect();
-    let graceful = matches!(sig, "TERM" | "INT" | "QUIT");
+    let graceful = graceful_signal(sig);
     let kind = main.server.as_ref().map(|s| s.kind);
     let mut text = String::new();
     let state = match (kind, graceful) {

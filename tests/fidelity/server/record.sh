@@ -65,6 +65,20 @@ sleep 2
 kill -TERM "$G"; sleep 2
 { echo "--- the first gunicorn's stderr (TERM at the end)"; cat "$WORK/g.err"; } >> "$HERE/gunicorn.txt"
 
+gunicorn --access-logfile - -b 127.0.0.1:8011 app:app > "$WORK/acc.out" 2> /dev/null & A=$!
+sleep 2
+{
+  echo "--- curl -v -F name=a -F email=b (request headers)"
+  curl -sv -F name=a -F email=b localhost:8011/register 2>&1 | grep -E "^> "
+  curl -s localhost:8011/users > /dev/null; curl -s -I localhost:8011/users > /dev/null
+  kill "$A"; sleep 1
+  echo "--- gunicorn --access-logfile - (stdout)"; cat "$WORK/acc.out"
+} > "$HERE/gunicorn-access-log.txt" 2>&1
+
+gunicorn -w 2 -b 127.0.0.1:8012 app:app > /dev/null 2> "$WORK/w.err" & M=$!
+sleep 2; kill "$(pgrep -P "$M" | head -1)"; sleep 2; kill -9 "$(pgrep -P "$M" | head -1)"; sleep 2; kill "$M"; sleep 2
+{ echo "--- gunicorn -w 2; kill WORKER; kill -9 WORKER; kill MASTER (stderr)"; cat "$WORK/w.err"; } > "$HERE/gunicorn-workers.txt"
+
 cp -r "$WORK/app" "$WORK/bad"; rm -rf "$WORK/bad/migrations"; echo "import nosuchmodule" >> "$WORK/bad/models.py"
 ( cd "$WORK/bad" && { echo "--- flask run"; timeout 5 flask run --port 5003; echo "[exit $?]"; echo "--- gunicorn"; timeout 8 gunicorn -b 0.0.0.0:8001 app:app; echo "[exit $?]"; } > "$HERE/import-error.txt" 2>&1 )
 
