@@ -36,11 +36,26 @@ pub struct Server {
     pub app: AppProcess,
     /// The worker's pid (gunicorn), which prints the app's errors.
     pub worker: Option<u32>,
+    /// `flask run --debug`: what the reloader needs to re-import the app.
+    pub debug: Option<Reloader>,
     /// gunicorn's `--access-logfile -`: one line per request on the terminal.
     pub access_log: bool,
     /// Every request served, oldest first, with the world's time it was served at, for the
     /// request-flow panel.
     pub journeys: Vec<(i64, Journey)>,
+}
+
+/// Werkzeug's reloader state for a debug server.
+#[derive(Clone, Debug)]
+pub struct Reloader {
+    /// The project directory the app was imported from.
+    pub project_dir: String,
+    /// The environment the app was started with (`DATABASE_URL`, `FLASK_APP`).
+    pub env: Vec<(String, String)>,
+    /// When the app was last imported; a file modified later triggers a reload.
+    pub loaded_at: i64,
+    /// The debugger PIN it prints (`125-257-133`).
+    pub pin: String,
 }
 
 /// One process of a machine.

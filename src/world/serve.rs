@@ -262,6 +262,59 @@ pub fn import_app(ctx: &Ctx, flask_app: Option<String>) -> Result<AppProcess, St
     AppProcess::start(&view, &machine.cwd, &env)
 }
 
+/// Werkzeug's reloader (`flask run --debug`): after each command, a debug server whose
+/// project's top-level `.py` files changed since it loaded them re-imports the app and prints
+/// what the reloader prints. A failing re-import prints its traceback and the server keeps
+/// the code it had.
+pub fn reload_changed(world: &mut World, out: &mut super::output::Output) {
+    let now = world.clock.now;
+    let machine = world.machine_mut();
+    let fs = &machine.fs;
+    let mut printed = String::new();
+    for process in machine.processes.table.values_mut() {
+        let Some(server) = process.server.as_mut() else {
+            continue;
+        };
+        let Some(debug) = server.debug.as_mut() else {
+            continue;
+        };
+        let changed = fs
+            .files_below(&debug.project_dir)
+            .into_iter()
+            .filter(|p| p.ends_with(".py") && super::fs::parent(p) == debug.project_dir)
+            .find(|p| fs.get(p).is_some_and(|n| n.mtime() > debug.loaded_at))
+            .map(str::to_string);
+        let Some(path) = changed else {
+            continue;
+        };
+        debug.loaded_at = now;
+        let mut text =
+            format!(" * Detected change in '{path}', reloading\n * Restarting with stat\n");
+        let view = ProjectView {
+            fs,
+            root: debug.project_dir.clone(),
+        };
+        let env = |name: &str| {
+            debug
+                .env
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, v)| v.clone())
+        };
+        match AppProcess::start(&view, &debug.project_dir, &env) {
+            Ok(app) => server.app = app,
+            Err(failure) => text.push_str(&failure.output),
+        }
+        text.push_str(&format!(
+            " * Debugger is active!\n * Debugger PIN: {}\n",
+            debug.pin
+        ));
+        process.log.push_str(&text);
+        printed.push_str(&text);
+    }
+    out.push(super::output::Stream::Stderr, &printed);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

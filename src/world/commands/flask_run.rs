@@ -6,7 +6,7 @@
 //! the app when it starts and keeps that code; a later edit needs a restart.
 
 use crate::world::ctx::Ctx;
-use crate::world::process::{Process, Server, ServerKind};
+use crate::world::process::{Process, Reloader, Server, ServerKind};
 use crate::world::serve;
 
 /// Werkzeug's warning on every start.
@@ -137,15 +137,27 @@ fn serve(ctx: &mut Ctx, args: &[String], announced: Option<(u32, u32)>, job_line
         started.push_str(&format!(" * Running on http://{}:{port}\n", options.host));
     }
     started.push_str("Press CTRL+C to quit\n");
-    if options.debug {
+    let debug = options.debug.then(|| {
         let pin = ctx.world.ids.next_u64();
-        started.push_str(&format!(
-            " * Restarting with stat\n * Debugger is active!\n * Debugger PIN: {:03}-{:03}-{:03}\n",
+        let pin = format!(
+            "{:03}-{:03}-{:03}",
             pin % 1000,
             pin / 1000 % 1000,
             pin / 1_000_000 % 1000
+        );
+        started.push_str(&format!(
+            " * Restarting with stat\n * Debugger is active!\n * Debugger PIN: {pin}\n"
         ));
-    }
+        Reloader {
+            project_dir: ctx.machine_ref().cwd.clone(),
+            env: ["DATABASE_URL", "FLASK_APP"]
+                .iter()
+                .filter_map(|n| ctx.getenv(n).map(|v| (n.to_string(), v)))
+                .collect(),
+            loaded_at: ctx.now(),
+            pin,
+        }
+    });
     ctx.eprint(&started);
     let now = ctx.now();
     let job_line = job_line.to_string();
@@ -165,6 +177,7 @@ fn serve(ctx: &mut Ctx, args: &[String], announced: Option<(u32, u32)>, job_line
                 port,
                 app,
                 worker: None,
+                debug,
                 access_log: false,
                 journeys: Vec::new(),
             }),

@@ -219,6 +219,7 @@ fn serve(ctx: &mut Ctx, args: &[String], announced: Option<(u32, u32)>) -> i32 {
                 port: options.port,
                 app,
                 worker: workers.first().copied(),
+                debug: None,
                 access_log: options.access_log,
                 journeys: Vec::new(),
             }),

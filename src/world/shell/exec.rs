@@ -31,6 +31,7 @@ fn run_list(world: &mut World, script: &Script, list: &AndOr, line: &str, out: &
     world.machine_mut().processes.background = list.background;
     let status = run_list_now(world, script, list, line, out);
     world.machine_mut().processes.background = false;
+    crate::world::serve::reload_changed(world, out);
     // A background job's status is not `$?`: starting it succeeded.
     if list.background {
         world.machine_mut().last_status = 0;

@@ -79,6 +79,13 @@ gunicorn -w 2 -b 127.0.0.1:8012 app:app > /dev/null 2> "$WORK/w.err" & M=$!
 sleep 2; kill "$(pgrep -P "$M" | head -1)"; sleep 2; kill -9 "$(pgrep -P "$M" | head -1)"; sleep 2; kill "$M"; sleep 2
 { echo "--- gunicorn -w 2; kill WORKER; kill -9 WORKER; kill MASTER (stderr)"; cat "$WORK/w.err"; } > "$HERE/gunicorn-workers.txt"
 
+cp -r "$WORK/app" "$WORK/dbg"
+( cd "$WORK/dbg" && flask run --debug --port 5013 > "$WORK/dbg.out" 2> "$WORK/dbg.err" & echo $! > "$WORK/dbg.pid" )
+sleep 3; echo "    nickname = db.Column(db.String(40))" >> "$WORK/dbg/models.py"; sleep 3
+curl -s localhost:5013/users > /dev/null; curl -s -i localhost:5013/users > /dev/null
+kill "$(cat "$WORK/dbg.pid")"; sleep 1
+{ echo "--- flask run --debug; a line appended to models.py; curl localhost:5013/users twice (stdout, then stderr)"; cat "$WORK/dbg.out"; clean < "$WORK/dbg.err"; } > "$HERE/flask-run-debug-reload.txt"
+
 cp -r "$WORK/app" "$WORK/bad"; rm -rf "$WORK/bad/migrations"; echo "import nosuchmodule" >> "$WORK/bad/models.py"
 ( cd "$WORK/bad" && { echo "--- flask run"; timeout 5 flask run --port 5003; echo "[exit $?]"; echo "--- gunicorn"; timeout 8 gunicorn -b 0.0.0.0:8001 app:app; echo "[exit $?]"; } > "$HERE/import-error.txt" 2>&1 )
 
