@@ -46,7 +46,7 @@ fn project(models_extra: &str) -> Files {
 /// Types `lines` into a shell and returns the terminal text as the recorder shows it.
 fn session(files: &Files, cluster: &mut Cluster, url: &str, lines: &str) -> String {
     let env = |n: &str| (n == "DATABASE_URL").then(|| url.to_string());
-    let mut shell = FlaskShell::start(files, PROJECT, &env).unwrap();
+    let mut shell = FlaskShell::start(files, PROJECT, &env, cluster).unwrap();
     let mut out = shell.banner();
     for line in lines.lines() {
         out.push_str(shell.prompt());
@@ -90,6 +90,12 @@ fn normalise(text: &str) -> String {
                     &line[end + 1..]
                 );
             }
+        }
+        if let Some(at) = line.find(" at 0x7f") {
+            let end = line[at + 6..]
+                .find(|c: char| !c.is_ascii_hexdigit())
+                .map_or(line.len(), |e| at + 6 + e);
+            line = format!("{} at ADDR{}", &line[..at], &line[end..]);
         }
         if let Some(at) = line.find(" object at 0x") {
             line = format!("{} object at ADDR>", &line[..at]);
@@ -218,4 +224,16 @@ fn ctrl_d_matches_the_real_shell() {
         &lines("05_ctrl_d"),
     );
     check("05_ctrl_d", &ours);
+}
+
+#[test]
+fn changing_and_deleting_saved_objects_match_the_real_shell() {
+    let mut c = cluster();
+    let ours = session(
+        &project(""),
+        &mut c,
+        "postgresql+psycopg2://localhost/app",
+        &lines("12_update_conflict"),
+    );
+    check("12_update_conflict", &ours);
 }

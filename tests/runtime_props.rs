@@ -86,7 +86,7 @@ proptest! {
     ) {
         let mut cluster = Cluster::new();
         cluster.create_database("app").unwrap();
-        let mut shell = FlaskShell::start(&files(APP_PY), "/p", &env).unwrap();
+        let mut shell = FlaskShell::start(&files(APP_PY), "/p", &env, &mut cluster).unwrap();
         for (i, cut, splice, flip, mutated) in picks {
             let line = if mutated { mutate(LINES[i], cut, &splice, flip) } else { LINES[i].to_string() };
             let reply = shell.input(&mut cluster, &line);
@@ -120,7 +120,7 @@ proptest! {
 fn deep_code_is_refused_not_a_crash() {
     let mut cluster = Cluster::new();
     cluster.create_database("app").unwrap();
-    let mut shell = FlaskShell::start(&files(APP_PY), "/p", &env).unwrap();
+    let mut shell = FlaskShell::start(&files(APP_PY), "/p", &env, &mut cluster).unwrap();
     for line in ["def f():", "    return f()", "", "f()"] {
         shell.input(&mut cluster, line);
     }

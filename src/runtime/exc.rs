@@ -13,6 +13,10 @@ pub mod frames {
     pub const COMMIT_INSERT: &str = include_str!("frames/commit_insert.txt");
     /// `session.commit()` flushing several objects in one batched INSERT.
     pub const COMMIT_INSERT_BATCH: &str = include_str!("frames/commit_insert_batch.txt");
+    /// `session.commit()` flushing a changed object (UPDATE).
+    pub const COMMIT_UPDATE: &str = include_str!("frames/commit_update.txt");
+    /// `session.delete()` of an object that was never saved.
+    pub const DELETE_TRANSIENT: &str = include_str!("frames/delete_transient.txt");
     /// `Query.all()` flushing pending objects first (autoflush).
     pub const AUTOFLUSH_QUERY_ALL: &str = include_str!("frames/autoflush_query_all.txt");
     /// `Query.all()`.
@@ -47,6 +51,9 @@ pub mod frames {
     pub const CONNECT_COMMIT: &str = include_str!("frames/connect_commit.txt");
     /// Connecting on `db.create_all()`.
     pub const CONNECT_CREATE_ALL: &str = include_str!("frames/connect_create_all.txt");
+    /// `db.create_all()` at import, outside an application context.
+    pub const CREATE_ALL_OUTSIDE_CONTEXT: &str =
+        include_str!("frames/create_all_outside_context.txt");
     /// Flask dispatching a request to a view function.
     pub const FLASK_DISPATCH: &str = include_str!("frames/flask_dispatch.txt");
     /// `flask shell` importing the app.
@@ -81,6 +88,9 @@ pub struct PyErr {
     pub user: Vec<String>,
     /// The source text of the call that raised in the innermost frame not yet recorded.
     pub caret: Option<String>,
+    /// True once the frame being unwound has been recorded (outer blocks of the same
+    /// function add nothing).
+    pub framed: bool,
 }
 
 impl PyErr {
@@ -93,6 +103,7 @@ impl PyErr {
             cause: None,
             user: Vec::new(),
             caret: None,
+            framed: false,
         }
     }
 

@@ -67,6 +67,8 @@ pub struct Interp<'a> {
     pub stdout: String,
     steps: usize,
     depth: usize,
+    /// False while a module is imported outside `with app.app_context():`.
+    app_context: bool,
 }
 
 /// Where a statement runs: for traceback frames.
@@ -101,6 +103,7 @@ impl<'a> Interp<'a> {
             stdout: String::new(),
             steps: 0,
             depth: 0,
+            app_context: true,
         }
     }
 
@@ -127,6 +130,22 @@ impl<'a> Interp<'a> {
         }
         self.block(code, &mut frame)?;
         Ok(None)
+    }
+
+    /// Runs a module's top-level statements as an import does (no application context until
+    /// `with app.app_context():`).
+    pub fn run_module(&mut self, file: &str, source: &str, code: &[PyStmt]) -> Result<(), PyErr> {
+        let mut frame = Frame {
+            file,
+            func: "<module>",
+            source,
+            locals: None,
+            line: 1,
+        };
+        self.app_context = false;
+        let r = self.block(code, &mut frame);
+        self.app_context = true;
+        r.map(|_| ())
     }
 
     /// Calls a function the code defined, with arguments by name.
@@ -156,7 +175,11 @@ impl<'a> Interp<'a> {
             line: 0,
         };
         self.depth += 1;
-        let flow = self.block(&f.body, &mut frame);
+        let flow = self.block(&f.body, &mut frame).map_err(|mut e| {
+            // The caller's frame is recorded next.
+            e.framed = false;
+            e
+        });
         self.depth -= 1;
         match flow? {
             Flow::Return(v) => Ok(v),
@@ -171,16 +194,12 @@ impl<'a> Interp<'a> {
                 Ok(Flow::Normal) => {}
                 Ok(ret) => return Ok(ret),
                 Err(mut e) => {
-                    if e.kind != ErrKind::Exit
-                        && !e.user.iter().any(|f| {
-                            f.contains(&format!("line {}, in {}\n", s.line, frame.func))
-                                && f.contains(frame.file)
-                        })
-                    {
+                    if e.kind != ErrKind::Exit && !e.framed {
                         let text = (frame.file != "<console>")
                             .then(|| frame.source.lines().nth(s.line.saturating_sub(1)))
                             .flatten();
                         e.push_frame(frame.file, s.line, frame.func, text);
+                        e.framed = true;
                     }
                     return Err(e);
                 }
@@ -271,7 +290,10 @@ impl<'a> Interp<'a> {
                         if *recv == Value::Thing(Thing::App) && m == "app_context" => {}
                     _ => return Err(PyErr::unsupported("this 'with' statement")),
                 }
-                return self.block(body, frame);
+                let outer = std::mem::replace(&mut self.app_context, true);
+                let r = self.block(body, frame);
+                self.app_context = outer;
+                return r;
             }
             PyKind::Import(mods) => {
                 for m in mods {
@@ -359,17 +381,7 @@ impl<'a> Interp<'a> {
             }
             Py::Attr(obj, attr) => match self.eval(obj, frame)? {
                 Value::Obj(id) => {
-                    let class = self.orm.objects[id].class.clone();
-                    let is_col = self
-                        .orm
-                        .model(&class)
-                        .is_some_and(|m| m.columns.iter().any(|c| &c.name == attr));
-                    if is_col && self.orm.objects[id].state == super::orm::State::Persistent {
-                        return Err(PyErr::unsupported(
-                            "changing a saved object (an UPDATE on flush)",
-                        ));
-                    }
-                    self.orm.objects[id].values.insert(attr.clone(), v);
+                    self.orm.set_attribute(id, attr, v);
                     Ok(())
                 }
                 other => Err(PyErr::new(format!(
@@ -679,8 +691,17 @@ impl<'a> Interp<'a> {
             (
                 Value::Thing(Thing::Session),
                 "add" | "add_all" | "commit" | "rollback" | "flush" | "get" | "close" | "remove"
-                | "query",
+                | "query" | "delete",
             ) => method(v),
+            (Value::Thing(Thing::Session), "dirty") => {
+                let items: Vec<String> = self
+                    .orm
+                    .dirty()
+                    .iter()
+                    .map(|id| self.orm.repr(*id))
+                    .collect();
+                Ok(Value::Shown(format!("IdentitySet([{}])", items.join(", "))))
+            }
             (Value::Thing(Thing::Session), "new") => {
                 let items: Vec<String> = self
                     .orm
@@ -1043,6 +1064,17 @@ impl<'a> Interp<'a> {
                 }
                 Ok(Value::None)
             }
+            (Value::Thing(Thing::Session), "delete") => match args.as_slice() {
+                [Value::Obj(id)] => {
+                    self.orm.delete(*id)?;
+                    Ok(Value::None)
+                }
+                [other] => Err(unmapped(other)),
+                _ => Err(PyErr::type_error(format!(
+                    "Session.delete() takes 2 positional arguments but {} were given",
+                    args.len() + 1
+                ))),
+            },
             (Value::Thing(Thing::Session), "commit") => {
                 self.orm.commit(self.cluster)?;
                 Ok(Value::None)
@@ -1078,6 +1110,9 @@ impl<'a> Interp<'a> {
                 )),
             },
             (Value::Thing(Thing::Db), "create_all") => {
+                if !self.app_context {
+                    return Err(PyErr::new("RuntimeError: Working outside of application context.\n\nThis typically means that you attempted to use functionality that needed\nthe current application. To solve this, set up an application context\nwith app.app_context(). See the documentation for more information.").with_frames(super::exc::frames::CREATE_ALL_OUTSIDE_CONTEXT));
+                }
                 self.orm.create_all(self.cluster)?;
                 Ok(Value::None)
             }

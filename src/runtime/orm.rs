@@ -112,6 +112,8 @@ pub struct Instance {
     pub expired: bool,
     /// The number `repr` shows for objects without identity (`id()` in CPython).
     pub addr: u64,
+    /// Columns changed since the row was loaded or flushed (an UPDATE at the next flush).
+    pub dirty: Vec<String>,
 }
 
 /// The session's transaction.
@@ -177,6 +179,8 @@ pub struct Orm {
     pub objects: Vec<Instance>,
     /// Pending objects in `add` order.
     new: Vec<ObjId>,
+    /// Objects marked for deletion, in `delete` order.
+    deleted: Vec<ObjId>,
     /// Persistent objects by (class, primary key).
     identity: BTreeMap<(String, i64), ObjId>,
     tx: Tx,
@@ -280,6 +284,7 @@ impl Orm {
             models,
             objects: Vec::new(),
             new: Vec::new(),
+            deleted: Vec::new(),
             identity: BTreeMap::new(),
             tx: Tx::Idle,
             changed_while_failed: false,
@@ -312,6 +317,7 @@ impl Orm {
             state: State::Transient,
             expired: false,
             addr: 140_000_000_000_000 + 48 * id as u64 + 0x7f3a_0000,
+            dirty: Vec::new(),
         });
         id
     }
@@ -357,6 +363,53 @@ impl Orm {
             State::Detached => o.state = State::Persistent,
             _ => {}
         }
+    }
+
+    /// Sets an attribute; a saved object's column change waits for the next flush.
+    pub fn set_attribute(&mut self, id: ObjId, attr: &str, v: Value) {
+        let is_column = self
+            .objects
+            .get(id)
+            .and_then(|o| self.model(&o.class))
+            .is_some_and(|m| m.columns.iter().any(|c| c.name == attr));
+        let Some(o) = self.objects.get_mut(id) else {
+            return;
+        };
+        o.values.insert(attr.to_string(), v);
+        if is_column && o.state == State::Persistent && !o.dirty.iter().any(|d| d == attr) {
+            o.dirty.push(attr.to_string());
+        }
+    }
+
+    /// The objects with unflushed changes, for `db.session.dirty`.
+    pub fn dirty(&self) -> Vec<ObjId> {
+        (0..self.objects.len())
+            .filter(|i| {
+                let o = &self.objects[*i];
+                o.state == State::Persistent && !o.dirty.is_empty()
+            })
+            .collect()
+    }
+
+    /// `session.delete(obj)`: a saved object's row goes at the next flush.
+    pub fn delete(&mut self, id: ObjId) -> Result<(), PyErr> {
+        let Some(o) = self.objects.get(id) else {
+            return Ok(());
+        };
+        if o.state != State::Persistent {
+            return Err(PyErr::new(format!(
+                "sqlalchemy.exc.InvalidRequestError: Instance '<{} at 0x{:x}>' is not persisted",
+                o.class, o.addr
+            ))
+            .with_frames(frames::DELETE_TRANSIENT));
+        }
+        if !self.deleted.contains(&id) {
+            self.deleted.push(id);
+            let label = format!("db.session.delete({}): marked, no SQL sent", self.repr(id));
+            self.steps
+                .push(step(StepKind::Staged, label, Vec::new(), true));
+        }
+        Ok(())
     }
 
     /// Sends one statement in the session's transaction, beginning it (and checking a
@@ -476,7 +529,8 @@ impl Orm {
         if let Tx::Failed(original) = &self.tx {
             return Err(exc::pending_rollback(original, op.pending_frames()));
         }
-        if self.new.is_empty() {
+        let dirty = self.dirty();
+        if self.new.is_empty() && dirty.is_empty() && self.deleted.is_empty() {
             return Ok(());
         }
         let autoflush = op != Op::Commit;
@@ -484,8 +538,10 @@ impl Orm {
         self.steps.push(step(
             StepKind::Flush,
             format!(
-                "flush: {} pending object(s){}",
+                "flush: {} new, {} changed, {} deleted{}",
                 pending.len(),
+                dirty.len(),
+                self.deleted.len(),
                 if autoflush {
                     " (autoflush before a query)"
                 } else {
@@ -505,8 +561,31 @@ impl Orm {
                 _ => groups.push((class, cols, vec![*id])),
             }
         }
+        let mut result = Ok(());
         for (class, cols, ids) in groups {
-            if let Err(e) = self.insert(cluster, &class, &cols, &ids, op) {
+            result = self.insert(cluster, &class, &cols, &ids, op);
+            if result.is_err() {
+                break;
+            }
+        }
+        if result.is_ok() {
+            for id in &dirty {
+                result = self.update(cluster, *id, op);
+                if result.is_err() {
+                    break;
+                }
+            }
+        }
+        if result.is_ok() {
+            for id in std::mem::take(&mut self.deleted) {
+                result = self.remove(cluster, id, op);
+                if result.is_err() {
+                    break;
+                }
+            }
+        }
+        {
+            if let Err(e) = result {
                 // The flush failed: SQLAlchemy rolls the transaction back at once.
                 let db = self.database();
                 if let Some(s) = cluster.session_mut(&db) {
@@ -536,6 +615,89 @@ impl Orm {
                 }
                 return Err(e);
             }
+        }
+        Ok(())
+    }
+
+    fn key_of(&self, id: ObjId) -> (Model, ColumnDef, Value) {
+        let o = &self.objects[id];
+        let model = self.model(&o.class).cloned().unwrap_or(Model {
+            class: o.class.clone(),
+            table: String::new(),
+            columns: Vec::new(),
+        });
+        let pk = model
+            .columns
+            .iter()
+            .find(|c| c.primary_key)
+            .cloned()
+            .unwrap_or_else(|| {
+                ColumnDef::new("id", crate::migrate::ColType::generic(BaseType::Integer))
+            });
+        let key = o.values.get(&pk.name).cloned().unwrap_or(Value::None);
+        (model, pk, key)
+    }
+
+    /// `UPDATE users SET name=%(name)s WHERE users.id = %(users_id)s` for a changed object.
+    fn update(&mut self, cluster: &mut Cluster, id: ObjId, op: Op) -> Result<(), PyErr> {
+        let (model, pk, key) = self.key_of(id);
+        let t = &model.table;
+        let o = &self.objects[id];
+        let changed: Vec<&ColumnDef> = model
+            .columns
+            .iter()
+            .filter(|c| o.dirty.contains(&c.name))
+            .collect();
+        let sets: Vec<String> = changed
+            .iter()
+            .map(|c| format!("{}=%({})s", c.name, c.name))
+            .collect();
+        let key_param = format!("{t}_{}", pk.name);
+        let sql = format!(
+            "UPDATE {t} SET {} WHERE {t}.{} = %({key_param})s",
+            sets.join(", "),
+            pk.name
+        );
+        let mut params: Vec<(String, Value)> = changed
+            .iter()
+            .map(|c| {
+                (
+                    c.name.clone(),
+                    o.values.get(&c.name).cloned().unwrap_or(Value::None),
+                )
+            })
+            .collect();
+        params.push((key_param, key));
+        let entry = if op == Op::Commit {
+            frames::COMMIT_UPDATE
+        } else {
+            frames::AUTOFLUSH_QUERY_ALL
+        };
+        self.send(cluster, &sql, &params, Op::Commit, entry)?;
+        self.objects[id].dirty.clear();
+        Ok(())
+    }
+
+    /// `DELETE FROM users WHERE users.id = %(id)s` for a deleted object.
+    fn remove(&mut self, cluster: &mut Cluster, id: ObjId, op: Op) -> Result<(), PyErr> {
+        let (model, pk, key) = self.key_of(id);
+        let t = &model.table;
+        let sql = format!("DELETE FROM {t} WHERE {t}.{} = %({})s", pk.name, pk.name);
+        let entry = if op == Op::Commit {
+            frames::COMMIT_UPDATE
+        } else {
+            frames::AUTOFLUSH_QUERY_ALL
+        };
+        self.send(
+            cluster,
+            &sql,
+            &[(pk.name.clone(), key.clone())],
+            Op::Commit,
+            entry,
+        )?;
+        self.objects[id].state = State::Detached;
+        if let Value::Int(k) = key {
+            self.identity.remove(&(model.class.clone(), k));
         }
         Ok(())
     }
@@ -772,9 +934,11 @@ impl Orm {
         for id in std::mem::take(&mut self.new) {
             self.objects[id].state = State::Transient;
         }
+        self.deleted.clear();
         for o in &mut self.objects {
             if o.state == State::Persistent {
                 o.expired = true;
+                o.dirty.clear();
             }
         }
     }

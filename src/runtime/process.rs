@@ -4,7 +4,9 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::migrate::{load_app, parse_code, App, ErrorKind, ProjectFiles, Py, PyKind, UriSource};
+use crate::migrate::{
+    load_app, parse_code, App, ErrorKind, ProjectFiles, Py, PyKind, PyStmt, UriSource,
+};
 use crate::sql::Cluster;
 
 use super::exc::{frames, ErrKind, PyErr};
@@ -145,6 +147,10 @@ pub struct AppProcess {
     pub(crate) orm: Orm,
     pub(crate) globals: BTreeMap<String, Value>,
     pub(crate) funcs: BTreeMap<String, Func>,
+    /// `with app.app_context():` blocks at the app module's top level, run at every start.
+    startup: Vec<PyStmt>,
+    app_path: String,
+    app_source: String,
 }
 
 /// Werkzeug's reason phrase for a status, upper-cased as its dev server sends it.
@@ -338,7 +344,29 @@ impl AppProcess {
         }
         let mut funcs = BTreeMap::new();
         let mut routes = Vec::new();
+        let mut startup = Vec::new();
         for stmt in &code {
+            match &stmt.kind {
+                PyKind::With(..) => startup.push(stmt.clone()),
+                PyKind::Expr(Py::Call { func, .. })
+                    if matches!(func.as_ref(), Py::Attr(obj, m)
+                        if matches!(obj.as_ref(), Py::Name(n) if n == "db")
+                            && (m == "create_all" || m == "drop_all")) =>
+                {
+                    // Flask-SQLAlchemy needs an application context: the import fails.
+                    let mut e = PyErr::new("RuntimeError: Working outside of application context.\n\nThis typically means that you attempted to use functionality that needed\nthe current application. To solve this, set up an application context\nwith app.app_context(). See the documentation for more information.")
+                        .with_frames(frames::CREATE_ALL_OUTSIDE_CONTEXT);
+                    let text = source.lines().nth(stmt.line.saturating_sub(1));
+                    e.push_frame(&app_path, stmt.line, "<module>", text);
+                    let import_error = e.render("");
+                    let import_error = import_error
+                        .strip_prefix("Traceback (most recent call last):\n")
+                        .unwrap_or(&import_error)
+                        .to_string();
+                    return Err(fail(import_error));
+                }
+                _ => {}
+            }
             let PyKind::Def {
                 name,
                 params,
@@ -370,7 +398,60 @@ impl AppProcess {
             routes,
             globals,
             funcs,
+            startup,
+            app_path,
+            app_source: source,
         })
+    }
+
+    /// Runs what the app module does against the database while it is imported: its
+    /// `with app.app_context():` blocks (`db.create_all()` there creates missing tables at
+    /// every start, past any migration). Call it once after [`AppProcess::start`], with the
+    /// machine's server; `Ok` holds the steps (SQL sent), `Err` what the server prints before
+    /// it exits (the import failed: a missing database, a SQL error).
+    pub fn run_startup(&mut self, cluster: &mut Cluster) -> Result<Vec<Step>, StartFailure> {
+        self.run_startup_as(cluster, frames::IMPORT_RUN)
+    }
+
+    pub(crate) fn run_startup_as(
+        &mut self,
+        cluster: &mut Cluster,
+        launcher: &str,
+    ) -> Result<Vec<Step>, StartFailure> {
+        self.orm.steps.clear();
+        if self.startup.is_empty() {
+            return Ok(Vec::new());
+        }
+        let startup = self.startup.clone();
+        let (path, source) = (self.app_path.clone(), self.app_source.clone());
+        let r = {
+            let mut interp = Interp::new(
+                &mut self.orm,
+                cluster,
+                &mut self.globals,
+                &mut self.funcs,
+                None,
+            );
+            interp.run_module(&path, &source, &startup)
+        };
+        // The app context ends: its session is removed.
+        self.orm.close(cluster);
+        let steps = std::mem::take(&mut self.orm.steps);
+        match r {
+            Ok(()) => Ok(steps),
+            Err(e) => {
+                let output = e.render(launcher);
+                let import_error = e.render("");
+                Err(StartFailure {
+                    output,
+                    exit_code: 1,
+                    import_error: import_error
+                        .strip_prefix("Traceback (most recent call last):\n")
+                        .unwrap_or(&import_error)
+                        .to_string(),
+                })
+            }
+        }
     }
 
     /// The project directory the app was started in.

@@ -52,13 +52,17 @@ pub struct FlaskShell {
 const MAX_BUFFER: usize = 500;
 
 impl FlaskShell {
-    /// Imports the app as `flask shell` does; Err with what it prints when the import fails.
+    /// Imports the app as `flask shell` does (running its import-time database code on
+    /// `cluster`); Err with what it prints when the import fails.
     pub fn start(
         files: &dyn ProjectFiles,
         project_dir: &str,
         env: &dyn Fn(&str) -> Option<String>,
+        cluster: &mut Cluster,
     ) -> Result<FlaskShell, StartFailure> {
-        let process = AppProcess::import(files, project_dir, env, frames::IMPORT_SHELL, "shell")?;
+        let mut process =
+            AppProcess::import(files, project_dir, env, frames::IMPORT_SHELL, "shell")?;
+        process.run_startup_as(cluster, frames::IMPORT_SHELL)?;
         let mut globals = process.globals.clone();
         globals.remove("request");
         globals.remove("jsonify");

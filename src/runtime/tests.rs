@@ -266,3 +266,144 @@ fn a_missing_database_url_fails_at_start_like_flask_run() {
     assert_eq!(e.output, real);
     assert_eq!(e.exit_code, 1);
 }
+
+/// The SQL each shell line sends, as SQLAlchemy's engine log printed it (`04_echo.txt`,
+/// `11_update_delete.txt`).
+#[test]
+fn shell_steps_carry_the_sql_sqlalchemy_logs() {
+    let mut cluster = Cluster::new();
+    cluster.create_database("app").unwrap();
+    let mut shell = FlaskShell::start(&seed("", None), "/p", &env, &mut cluster).unwrap();
+    let mut sent = |line: &str| {
+        let r = shell.input(&mut cluster, line);
+        assert_eq!(r.stderr, "", "{line}");
+        shell
+            .last_steps()
+            .iter()
+            .flat_map(|s| s.sql.iter().cloned())
+            .filter(|s| !s.starts_with("SELECT pg_catalog"))
+            .collect::<Vec<String>>()
+    };
+    let create = sent("db.create_all()");
+    assert_eq!(create[0], "BEGIN (implicit)");
+    assert_eq!(create[1], "\nCREATE TABLE users (\n\tid SERIAL NOT NULL, \n\tname VARCHAR(80) NOT NULL, \n\temail VARCHAR(120) NOT NULL, \n\tPRIMARY KEY (id), \n\tUNIQUE (email)\n)\n\n");
+    assert_eq!(create[2], "COMMIT");
+    assert!(sent("db.create_all()").len() == 2);
+    assert_eq!(
+        sent("u = User(name=\"Ann\", email=\"ann@example.com\")"),
+        Vec::<String>::new()
+    );
+    assert_eq!(sent("db.session.add(u)"), Vec::<String>::new());
+    assert_eq!(
+        sent("db.session.commit()"),
+        vec![
+            "BEGIN (implicit)",
+            "INSERT INTO users (name, email) VALUES (%(name)s, %(email)s) RETURNING users.id",
+            "[parameters: {'name': 'Ann', 'email': 'ann@example.com'}]",
+            "COMMIT"
+        ]
+    );
+    assert_eq!(
+        sent("u.name"),
+        vec![
+            "BEGIN (implicit)",
+            "SELECT users.id, users.name, users.email \nFROM users \nWHERE users.id = %(pk_1)s",
+            "[parameters: {'pk_1': 1}]"
+        ]
+    );
+    assert_eq!(
+        sent("User.query.filter_by(name=\"Ann\").first()"),
+        vec![
+            "SELECT users.id AS users_id, users.name AS users_name, users.email AS users_email \nFROM users \nWHERE users.name = %(name_1)s \n LIMIT %(param_1)s",
+            "[parameters: {'name_1': 'Ann', 'param_1': 1}]"
+        ]
+    );
+    assert_eq!(sent("db.session.get(User, 1)"), Vec::<String>::new());
+    assert_eq!(
+        sent("User.query.count()"),
+        vec!["SELECT count(*) AS count_1 \nFROM (SELECT users.id AS users_id, users.name AS users_name, users.email AS users_email \nFROM users) AS anon_1"]
+    );
+    sent("u.email = \"bob@example.com\"");
+    sent("u.name = \"Anna\"");
+    assert_eq!(
+        sent("db.session.commit()"),
+        vec![
+            "UPDATE users SET name=%(name)s, email=%(email)s WHERE users.id = %(users_id)s",
+            "[parameters: {'name': 'Anna', 'email': 'bob@example.com', 'users_id': 1}]",
+            "COMMIT"
+        ]
+    );
+    sent("b = db.session.get(User, 1)");
+    sent("db.session.delete(b)");
+    assert_eq!(
+        sent("db.session.commit()"),
+        vec![
+            "DELETE FROM users WHERE users.id = %(id)s",
+            "[parameters: {'id': 1}]",
+            "COMMIT"
+        ]
+    );
+}
+
+#[test]
+fn create_all_at_import_needs_an_app_context_like_flask() {
+    let files = seed(
+        "",
+        Some((
+            "from models import User  # noqa: E402\n",
+            "from models import User  # noqa: E402\n\ndb.create_all()\n",
+        )),
+    );
+    let e = AppProcess::start(&files, "/tmp/rtgt/app", &env).unwrap_err();
+    let recorded = include_str!("../../tests/fidelity/flask/13_create_all_at_import.txt");
+    let real = recorded
+        .split("$ flask run --port 5056\n")
+        .nth(1)
+        .unwrap()
+        .split("(exit 1)")
+        .next()
+        .unwrap()
+        .replace(
+            "/tmp/flaskvenv/lib/python3.11/site-packages",
+            "/usr/local/lib/python3.11/site-packages",
+        )
+        .replace("/tmp/flaskvenv/bin/flask", "/usr/local/bin/flask")
+        .replace("line 27, in <module>", "line 15, in <module>");
+    assert_eq!(e.output, real);
+}
+
+#[test]
+fn create_all_in_an_app_context_runs_at_every_start() {
+    let files = seed("", Some(("from models import User  # noqa: E402\n", "from models import User  # noqa: E402\n\nwith app.app_context():\n    db.create_all()\n")));
+    let mut cluster = Cluster::new();
+    cluster.create_database("app").unwrap();
+    let mut first = AppProcess::start(&files, "/p", &env).unwrap();
+    let steps = first.run_startup(&mut cluster).unwrap();
+    assert_eq!(steps[0].label, "db.create_all(): created users");
+    let h = first.handle(
+        &mut cluster,
+        &post("/register", &[("name", "Ann"), ("email", "a@x")]),
+    );
+    assert_eq!(h.response.status, 201);
+    // A second worker importing the same app finds the table and creates nothing.
+    let mut second = AppProcess::start(&files, "/p", &env).unwrap();
+    let steps = second.run_startup(&mut cluster).unwrap();
+    assert_eq!(
+        steps[0].label,
+        "db.create_all(): every table exists, nothing created"
+    );
+    let mut gone = Cluster::new();
+    let e = second.run_startup(&mut gone).unwrap_err();
+    assert!(
+        e.output
+            .ends_with("(Background on this error at: https://sqlalche.me/e/21/e3q8)\n"),
+        "{}",
+        e.output
+    );
+    assert!(
+        e.import_error
+            .contains("  File \"/p/app.py\", line 16, in <module>\n    db.create_all()\n"),
+        "{}",
+        e.import_error
+    );
+}

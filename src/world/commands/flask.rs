@@ -138,7 +138,7 @@ fn shell(ctx: &mut Ctx, args: &[String]) -> i32 {
             root: root.clone(),
             now,
         };
-        FlaskShell::start(&files, &root, &lookup)
+        FlaskShell::start(&files, &root, &lookup, &mut machine.postgres)
     };
     match started {
         Ok(shell) => {

@@ -94,6 +94,22 @@ for cmd, name in (("$ flask shell\n", "import_shell"), ("$ flask run\n", "import
             break
         frames.append(l)
     segs[name] = [l.replace("/tmp/flaskvenv/bin/flask", "/usr/local/bin/flask") for l in frames]
+# Changing and deleting saved objects (12).
+f = after_console(outer_traceback("12_update_conflict.txt", "db.session.commit()", 1))
+segs["commit_update"], t = cut(f); assert t == tail
+segs["delete_transient"] = after_console(outer_traceback("12_update_conflict.txt", 'db.session.delete(User(name="x"))', 0))
+# db.create_all() at import, outside an app context (13): Flask-SQLAlchemy's frames.
+text = open(os.path.join(ROOT, "13_create_all_at_import.txt")).read()
+tb = text.split("Traceback (most recent call last):\n")[1].split("\n")
+frames, seen_app = [], False
+for l in tb:
+    if not l.startswith("  "):
+        break
+    if seen_app and not l.startswith("    db.create_all()"):
+        frames.append(l)
+    if "/tmp/rtgt/app/app.py" in l:
+        seen_app = True
+segs["create_all_outside_context"] = frames
 for k, v in segs.items():
     save(k, v)
 print(sorted(segs))
