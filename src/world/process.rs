@@ -154,6 +154,12 @@ pub struct Frame {
     pub exec_done: bool,
     /// The last command it ran, for saying which step failed.
     pub last_argv: Vec<String>,
+    /// The name errors call it by (`./entrypoint.sh`, `entrypoint.sh`); empty for `sh -c`.
+    pub name: String,
+    /// True when dash runs it (`#!/bin/sh`, `sh FILE`), which words errors its own way.
+    pub dash: bool,
+    /// The line of the script being run.
+    pub line_no: usize,
 }
 
 impl Processes {

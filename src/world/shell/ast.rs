@@ -20,6 +20,8 @@ pub struct AndOr {
     pub rest: Vec<(Connector, Pipeline)>,
     /// True when the list ends with `&`: bash runs it as a background job.
     pub background: bool,
+    /// The line of the input it starts on, from 1 (a script's errors name it).
+    pub line: usize,
 }
 
 /// How a pipeline is joined to the one before it.

@@ -92,16 +92,37 @@ pub fn run_file(
         services::stop_previous(world, path, out);
     }
     let pid = world.machine_mut().processes.allocate();
+    let first = shown.split_whitespace().next().unwrap_or_default();
+    let (name, dash) = match first {
+        "sh" | "bash" => (
+            shown
+                .split_whitespace()
+                .last()
+                .unwrap_or_default()
+                .to_string(),
+            first == "sh",
+        ),
+        _ => (
+            shown.to_string(),
+            !text.starts_with("#!/bin/bash") && !text.starts_with("#!/usr/bin/env bash"),
+        ),
+    };
     world.machine_mut().processes.frames.push(Frame {
         pid,
         line: shown.to_string(),
         errexit,
         exec_done: false,
         last_argv: Vec::new(),
+        name: if path.is_empty() { String::new() } else { name },
+        dash,
+        line_no: 0,
     });
     let printed_before = out.chunks.len();
     let mut status = 0;
     for list in &script.lists {
+        if let Some(frame) = world.machine_mut().processes.frames.last_mut() {
+            frame.line_no = list.line;
+        }
         status = run_list(world, &script, list, shown, out);
         let frame = world
             .machine()
@@ -376,6 +397,19 @@ fn not_found(ctx: &mut Ctx, name: &str, line: &str) -> i32 {
             126
         };
         return ctx.fail(&format!("bash: {name}: {reason}"), status);
+    }
+    if let Some(frame) = ctx.machine_ref().processes.frames.last().cloned() {
+        if !frame.name.is_empty() {
+            let message = if frame.dash {
+                format!("{}: {}: {name}: not found", frame.name, frame.line_no)
+            } else {
+                format!(
+                    "{}: line {}: {name}: command not found",
+                    frame.name, frame.line_no
+                )
+            };
+            return ctx.fail(&message, 127);
+        }
     }
     ctx.eprint(&format!("bash: {name}: command not found\n"));
     if let Some(hint) = hint::habit(line) {

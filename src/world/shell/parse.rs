@@ -152,6 +152,7 @@ impl Parser {
     }
 
     fn parse_and_or(&mut self) -> Result<AndOr, Error> {
+        let line = self.line;
         let first = self.parse_pipeline()?;
         let mut rest = Vec::new();
         loop {
@@ -168,6 +169,7 @@ impl Parser {
             first,
             rest,
             background: false,
+            line,
         })
     }
 
