@@ -90,4 +90,9 @@ cp -r "$WORK/app" "$WORK/bad"; rm -rf "$WORK/bad/migrations"; echo "import nosuc
 ( cd "$WORK/bad" && { echo "--- flask run"; timeout 5 flask run --port 5003; echo "[exit $?]"; echo "--- gunicorn"; timeout 8 gunicorn -b 0.0.0.0:8001 app:app; echo "[exit $?]"; } > "$HERE/import-error.txt" 2>&1 )
 
 script -qc 'bash --norc -i -c "./entrypoint.sh; echo [exit \$?]; sh entrypoint.sh & sleep 3; ps; kill %1; sleep 1; jobs; echo; sleep 1"' /dev/null | clean > "$HERE/entrypoint.txt"
+( cd "$WORK" && printf '#!/bin/sh\nset -e\nfla db upgrade\necho after\n' > bad.sh && chmod +x bad.sh \
+  && printf '#!/bin/bash\nfla x\n' > bad2.sh && chmod +x bad2.sh \
+  && { echo '--- bad.sh: #!/bin/sh, set -e, line 3: fla db upgrade'
+       for c in ./bad.sh "sh bad.sh" "bash bad.sh"; do echo "\$ $c"; $c 2>&1; echo "[exit $?]"; done
+       echo '--- bad2.sh: #!/bin/bash, line 2: fla x'; ./bad2.sh 2>&1; echo "[exit $?]"; } > "$HERE/script-errors.txt" )
 rm -rf "$WORK"
