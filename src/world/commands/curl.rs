@@ -4,8 +4,7 @@
 //! Options a learner uses: `-X`, `-d`/`--data` (repeatable, joined with `&`, `@file`),
 //! `--data-urlencode`, `--json`, `-F`, `-H`, `-i`, `-I`, `-s`, `-S`, `-v`, `-o`, `-w`, `-f`,
 //! `-L`. Headers print with `\n` line ends (curl sends `\r\n`; a terminal shows the same).
-//! curl's progress meter, which it draws only when the body goes to a file or a pipe, is left
-//! out.
+//! The progress meter, drawn when the body goes to a file or a pipe, shows its last line only.
 
 use super::Command;
 use crate::runtime::{Request, Response};
@@ -269,6 +268,10 @@ fn curl(ctx: &mut Ctx, args: &[String]) -> i32 {
         return ctx.fail(&format!("curl: no URL specified!\n{TRY}"), 2);
     };
     let show_errors = !o.silent || o.show_error;
+    // curl draws its progress meter on stderr when the body does not go to the terminal.
+    let meter = !o.silent
+        && !o.verbose
+        && (o.output.as_deref().is_some_and(|p| p != "-") || !ctx.stdout_is_terminal);
     let fail = |ctx: &mut Ctx, code: i32, message: &str| -> i32 {
         if show_errors {
             ctx.eprint(&format!("curl: ({code}) {message}\n"));
@@ -285,6 +288,9 @@ fn curl(ctx: &mut Ctx, args: &[String]) -> i32 {
                 "* Could not resolve host: {}\n* Closing connection 0\n",
                 url.host
             ));
+        }
+        if meter {
+            ctx.eprint(&format!("{METER_HEADER}{}", meter_line(0, 0, 0)));
         }
         return fail(ctx, 6, &format!("Could not resolve host: {}", url.host));
     };
@@ -309,6 +315,9 @@ fn curl(ctx: &mut Ctx, args: &[String]) -> i32 {
                 "* connect to {ip} port {} failed: Connection refused\n* Failed to connect to {} port {} after {ms} ms: Couldn't connect to server\n* Closing connection 0\n",
                 url.port, url.host, url.port
             ));
+        }
+        if meter {
+            ctx.eprint(&format!("{METER_HEADER}{}\n", meter_line(0, 0, 0)));
         }
         return fail(
             ctx,
@@ -392,11 +401,60 @@ fn curl(ctx: &mut Ctx, args: &[String]) -> i32 {
     if o.verbose {
         ctx.eprint("* Closing connection 0\n");
     }
+    if meter {
+        let sent = request
+            .headers
+            .iter()
+            .find(|(n, _)| n == "Content-Length")
+            .and_then(|(_, v)| v.parse().ok())
+            .unwrap_or(0);
+        let received = if o.head { 0 } else { response.body.len() };
+        ctx.eprint(&format!(
+            "{METER_HEADER}{}\n",
+            meter_line(received, received, sent)
+        ));
+    }
     if let Some(format) = &o.write_out {
         let text = write_out(format, &response, &raw_url);
         ctx.print(&text);
     }
     0
+}
+
+/// The progress meter's two heading lines.
+const METER_HEADER: &str = "  % Total    % Received % Xferd  Average Speed   Time    Time     Time  Current\n                                 Dload  Upload   Total   Spent    Left  Speed\n";
+
+/// The meter's last line for a transfer that took about 2 ms (the world has no clock that
+/// fine): sizes, percentages and speeds as curl prints them.
+fn meter_line(total: usize, received: usize, sent: usize) -> String {
+    let percent = |n: usize| if n > 0 { 100 } else { 0 };
+    let whole = total + sent;
+    format!(
+        "{:>3} {}  {:>3} {}  {:>3} {}  {}  {} --:--:-- --:--:-- --:--:-- {}",
+        percent(whole),
+        max5(whole),
+        percent(received),
+        max5(received),
+        percent(sent),
+        max5(sent),
+        max5(received * 500),
+        max5(sent * 500),
+        max5(received * 500),
+    )
+}
+
+/// curl's `max5data`: a number in at most five characters.
+fn max5(n: usize) -> String {
+    const K: usize = 1024;
+    if n < 100_000 {
+        format!("{n:>5}")
+    } else if n < 10_000 * K {
+        format!("{:>4}k", n / K)
+    } else if n < 100 * K * K {
+        format!("{:>2}.{}M", n / (K * K), (n % (K * K)) / (K * K / 10))
+    } else {
+        format!("{:>4}M", n / (K * K))
+    }
 }
 
 fn build_request(o: &Options, url: &Url) -> Request {
