@@ -2,7 +2,7 @@
 //! workers, the shell's jobs, and the services a panel reports on.
 //!
 //! A server keeps the app as it was imported when it started
-//! ([`AppProcess`](crate::runtime::AppProcess)): editing `models.py` changes nothing until it
+//! ([`AppProcess`]): editing `models.py` changes nothing until it
 //! restarts. Everything a server writes (start-up lines, access log, tracebacks) is kept in
 //! [`Process::log`] for the page; the shell also shows it on the terminal of the server's
 //! machine, as a background job writing to the terminal does.
