@@ -743,7 +743,15 @@ impl<'a> Interp<'a> {
                 let id = *id;
                 match self.orm.attribute(self.cluster, id, attr)? {
                     Some(v) => Ok(v),
-                    None => Err(PyErr::no_attribute(&self.orm.objects[id].class, attr)),
+                    None => Err(PyErr::no_attribute(
+                        &self
+                            .orm
+                            .objects
+                            .get(id)
+                            .map(|o| o.class.clone())
+                            .unwrap_or_default(),
+                        attr,
+                    )),
                 }
             }
             (
@@ -1028,7 +1036,7 @@ impl<'a> Interp<'a> {
                     }
                 };
                 let orm = &*self.orm;
-                let body = to_json(&value, &|id| orm.objects[id].class.clone())
+                let body = to_json(&value, &|id| orm.objects.get(id).map(|o| o.class.clone()).unwrap_or_default())
                     .map_err(PyErr::type_error)?;
                 Ok(Value::Json(format!("{body}\n")))
             }

@@ -21,6 +21,18 @@
 //!    request-flow panel; errors produce Flask's log (`ERROR in app: Exception on …` and the
 //!    traceback, [`Handled::log`]) and Werkzeug's 500 page for the client.
 //!
+//! A typical journey (`POST /register` on the seed's app): `AppContext`, `RequestContext`,
+//! `Route`, `Staged` (`db.session.add`, no SQL), `Flush`, `PoolCheckout`, `Sql`
+//! (`BEGIN (implicit)`), `Sql` (the INSERT), `Commit`, `PoolReturn`; then reading `user.id`
+//! after the commit loads the expired row again (`PoolCheckout`, `BEGIN (implicit)`,
+//! `SELECT … WHERE users.id = %(pk_1)s`); `Respond` (`201 CREATED`), `Teardown` and the
+//! session's `Rollback` of that read-only transaction, `PoolReturn`. A failed statement adds
+//! an `Error` step and, for a failed flush, the `Rollback` SQLAlchemy sends at once.
+//!
+//! Start-up: after [`AppProcess::start`], [`AppProcess::run_startup`] runs what `app.py` does
+//! against the database while it is imported (`with app.app_context(): db.create_all()`),
+//! as every worker does when it starts.
+//!
 //! # `flask shell`
 //!
 //! [`FlaskShell`] imports the app the same way and reads Python lines as the interactive

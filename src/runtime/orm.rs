@@ -955,6 +955,14 @@ impl Orm {
         self.identity.clear();
     }
 
+    /// Drops every instance (after a request: no name refers to them any more).
+    pub fn forget_objects(&mut self) {
+        self.objects.clear();
+        self.new.clear();
+        self.deleted.clear();
+        self.identity.clear();
+    }
+
     fn select_list(model: &Model, labels: bool) -> String {
         let t = &model.table;
         model
@@ -1120,6 +1128,11 @@ impl Orm {
         id: ObjId,
         attr: &str,
     ) -> Result<Option<Value>, PyErr> {
+        if id >= self.objects.len() {
+            return Err(PyErr::new(
+                "sqlalchemy.orm.exc.DetachedInstanceError: Instance is not bound to a Session; attribute refresh operation cannot proceed (Background on this error at: https://sqlalche.me/e/21/bhk3)",
+            ));
+        }
         let (class, expired, state) = {
             let o = &self.objects[id];
             (o.class.clone(), o.expired, o.state)

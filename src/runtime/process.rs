@@ -137,6 +137,13 @@ pub struct Route {
     pub endpoint: String,
 }
 
+impl Handled {
+    /// [`Handled::log`] with Flask's log timestamp filled in (`2026-11-24 03:02:51,283`).
+    pub fn log_at(&self, timestamp: &str) -> String {
+        self.log.replace("<timestamp>", timestamp)
+    }
+}
+
 /// A started app: the code as it was imported at start-up (models, routes), its engine and
 /// its session. `handle` serves one request at a time against the machine's server.
 #[derive(Clone, Debug)]
@@ -522,6 +529,8 @@ impl AppProcess {
             "teardown: db.session.remove(), request and app contexts popped",
         ));
         self.orm.close(cluster);
+        // Nothing outlives a request: its objects go with its session.
+        self.orm.forget_objects();
         let journey = Journey {
             method,
             path: request.path.clone(),
@@ -640,7 +649,7 @@ fn make_response(interp: &Interp, endpoint: &str, v: Value) -> Result<Response, 
         Value::Str(s) => Ok(response(status, "text/html; charset=utf-8", s, Vec::new())),
         v @ (Value::Dict(_) | Value::List(_)) => {
             let orm = &*interp.orm;
-            let text = super::value::to_json(&v, &|id| orm.objects[id].class.clone())
+            let text = super::value::to_json(&v, &|id| orm.objects.get(id).map(|o| o.class.clone()).unwrap_or_default())
                 .map_err(PyErr::type_error)?;
             Ok(response(status, "application/json", format!("{text}\n"), Vec::new()))
         }
