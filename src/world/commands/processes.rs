@@ -144,6 +144,9 @@ fn ps(ctx: &mut Ctx, args: &[String]) -> i32 {
     0
 }
 
+/// `kill -l` as bash 5.2 prints it on Linux (recorded with `bash -c 'kill -l'`).
+const SIGNALS: &str = include_str!("kill-l.txt");
+
 /// The signals people send, by name and number.
 fn signal(spec: &str) -> Option<&'static str> {
     let name = spec.trim_start_matches("SIG").to_uppercase();
@@ -257,7 +260,7 @@ pub fn terminate(ctx: &mut Ctx, pid: u32, sig: &str) -> bool {
 }
 
 fn kill(ctx: &mut Ctx, args: &[String]) -> i32 {
-    let usage = "bash: kill: usage: kill [-s sigspec | -n signum | -sigspec] pid | jobspec ... or kill -l [sigspec]";
+    let usage = "kill: usage: kill [-s sigspec | -n signum | -sigspec] pid | jobspec ... or kill -l [sigspec]";
     let mut sig = "TERM";
     let mut rest = args;
     match rest {
@@ -275,7 +278,7 @@ fn kill(ctx: &mut Ctx, args: &[String]) -> i32 {
         }
         [flag, tail @ ..] if flag == "-l" => {
             let _ = tail;
-            ctx.print(" 1) SIGHUP\t 2) SIGINT\t 3) SIGQUIT\t 4) SIGILL\t 5) SIGTRAP\n 6) SIGABRT\t 7) SIGBUS\t 8) SIGFPE\t 9) SIGKILL\t10) SIGUSR1\n11) SIGSEGV\t12) SIGUSR2\t13) SIGPIPE\t14) SIGALRM\t15) SIGTERM\n");
+            ctx.print(SIGNALS);
             return 0;
         }
         [flag, tail @ ..] if flag.starts_with('-') && flag.len() > 1 => {
