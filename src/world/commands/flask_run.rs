@@ -28,7 +28,13 @@ fn usage_error(ctx: &mut Ctx, message: &str) -> i32 {
     )
 }
 
-fn parse(ctx: &Ctx, args: &[String]) -> Result<Options, String> {
+/// How click reports bad options: with the usage lines, or (a missing value) without.
+enum Invalid {
+    Usage(String),
+    Bare(String),
+}
+
+fn parse(ctx: &Ctx, args: &[String]) -> Result<Options, Invalid> {
     let debug = ctx
         .getenv("FLASK_DEBUG")
         .is_some_and(|v| !matches!(v.to_lowercase().as_str(), "" | "0" | "false" | "no"));
@@ -47,14 +53,14 @@ fn parse(ctx: &Ctx, args: &[String]) -> Result<Options, String> {
             Some((n, v)) if n.starts_with("--") => (n, Some(v.to_string())),
             _ => (arg, None),
         };
-        let mut value = |label: &str| -> Result<String, String> {
+        let mut value = |label: &str| -> Result<String, Invalid> {
             if let Some(v) = inline.clone() {
                 return Ok(v);
             }
             i += 1;
             args.get(i)
                 .cloned()
-                .ok_or_else(|| format!("Option '{label}' requires an argument."))
+                .ok_or_else(|| Invalid::Bare(format!("Option '{label}' requires an argument.")))
         };
         match name {
             "-h" | "--host" => options.host = value(name)?,
@@ -63,14 +69,22 @@ fn parse(ctx: &Ctx, args: &[String]) -> Result<Options, String> {
             "--no-debug" => options.debug = false,
             "--reload" | "--no-reload" | "--debugger" | "--no-debugger" | "--with-threads"
             | "--without-threads" => {}
-            _ if name.starts_with('-') => return Err(format!("No such option: {name}")),
-            _ => return Err(format!("Got unexpected extra argument ({arg})")),
+            _ if name.starts_with('-') => {
+                return Err(Invalid::Usage(format!("No such option '{name}'.")))
+            }
+            _ => {
+                return Err(Invalid::Usage(format!(
+                    "Got unexpected extra argument ({arg})"
+                )))
+            }
         }
         i += 1;
     }
     if let Some(p) = port {
         options.port = p.parse().map_err(|_| {
-            format!("Invalid value for '--port' / '-p': '{p}' is not a valid integer.")
+            Invalid::Usage(format!(
+                "Invalid value for '--port' / '-p': '{p}' is not a valid integer."
+            ))
         })?;
     }
     Ok(options)
@@ -101,7 +115,9 @@ pub fn run(ctx: &mut Ctx, args: &[String]) -> i32 {
 fn serve(ctx: &mut Ctx, args: &[String], announced: Option<(u32, u32)>, job_line: &str) -> i32 {
     let options = match parse(ctx, args) {
         Ok(o) => o,
-        Err(message) => return usage_error(ctx, &message),
+        // click reports a missing option value without the usage lines.
+        Err(Invalid::Bare(message)) => return ctx.fail(&format!("Error: {message}"), 2),
+        Err(Invalid::Usage(message)) => return usage_error(ctx, &message),
     };
     let app = match serve::import_app(ctx, None) {
         Ok(app) => app,

@@ -30,7 +30,35 @@ struct Options {
     access_log: bool,
 }
 
-fn parse(args: &[String]) -> Result<Options, String> {
+/// argparse's name for an option in its errors (`-b/--bind`).
+fn long_name(name: &str) -> &str {
+    match name {
+        "-b" | "--bind" => "-b/--bind",
+        "-w" | "--workers" => "-w/--workers",
+        "-k" | "--worker-class" => "-k/--worker-class",
+        "-t" | "--timeout" => "-t/--timeout",
+        other => other,
+    }
+}
+
+/// Why the options cannot be used: argparse's usage error, or gunicorn's own.
+enum Invalid {
+    Usage(String),
+    Config(String),
+}
+
+fn parse(args: &[String]) -> Result<Options, Invalid> {
+    parse_args(args)
+        .map_err(Invalid::Usage)
+        .and_then(|o| match o {
+            Some(o) => Ok(o),
+            None => Err(Invalid::Config(
+                "No application module specified.".to_string(),
+            )),
+        })
+}
+
+fn parse_args(args: &[String]) -> Result<Option<Options>, String> {
     let mut bind = "127.0.0.1:8000".to_string();
     let mut workers = 1;
     let mut module = None;
@@ -49,7 +77,7 @@ fn parse(args: &[String]) -> Result<Options, String> {
             i += 1;
             args.get(i)
                 .cloned()
-                .ok_or_else(|| format!("argument {name}: expected one argument"))
+                .ok_or_else(|| format!("argument {}: expected one argument", long_name(name)))
         };
         match name {
             "-b" | "--bind" => bind = value()?,
@@ -72,7 +100,9 @@ fn parse(args: &[String]) -> Result<Options, String> {
         }
         i += 1;
     }
-    let module = module.ok_or("No application module specified.")?;
+    let Some(module) = module else {
+        return Ok(None);
+    };
     let (host, port) = match bind.rsplit_once(':') {
         Some((h, p)) => (if h.is_empty() { "0.0.0.0" } else { h }, p),
         None => (bind.as_str(), "8000"),
@@ -80,13 +110,13 @@ fn parse(args: &[String]) -> Result<Options, String> {
     let port = port
         .parse()
         .map_err(|_| format!("'{port}' is not a valid port number."))?;
-    Ok(Options {
+    Ok(Some(Options {
         host: host.to_string(),
         port,
         workers: workers.max(1),
         module,
         access_log,
-    })
+    }))
 }
 
 fn gunicorn(ctx: &mut Ctx, args: &[String]) -> i32 {
@@ -111,10 +141,11 @@ fn gunicorn(ctx: &mut Ctx, args: &[String]) -> i32 {
 fn serve(ctx: &mut Ctx, args: &[String], announced: Option<(u32, u32)>) -> i32 {
     let options = match parse(args) {
         Ok(o) => o,
-        Err(message) => {
+        Err(Invalid::Usage(message)) => {
             ctx.eprint(USAGE);
             return ctx.fail(&format!("gunicorn: error: {message}"), 2);
         }
+        Err(Invalid::Config(message)) => return ctx.fail(&format!("\nError: {message}"), 1),
     };
     let now = ctx.now();
     let time = gunicorn_time(now);

@@ -132,7 +132,7 @@ fn ps(ctx: &mut Ctx, args: &[String]) -> i32 {
             let kind = if style.starts_with('-') {
                 "unsupported SysV option"
             } else {
-                "unsupported option (BSD syntax)"
+                "process ID list syntax error"
             };
             return ctx.fail(
                 &format!("error: {kind}\n\nUsage:\n ps [options]\n\n Try 'ps --help <simple|list|output|threads|misc|all>'\n  or 'ps --help <s|l|o|t|m|a>'\n for additional help text.\n\nFor more details see ps(1)."),

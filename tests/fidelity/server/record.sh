@@ -95,4 +95,10 @@ script -qc 'bash --norc -i -c "./entrypoint.sh; echo [exit \$?]; sh entrypoint.s
   && { echo '--- bad.sh: #!/bin/sh, set -e, line 3: fla db upgrade'
        for c in ./bad.sh "sh bad.sh" "bash bad.sh"; do echo "\$ $c"; $c 2>&1; echo "[exit $?]"; done
        echo '--- bad2.sh: #!/bin/bash, line 2: fla x'; ./bad2.sh 2>&1; echo "[exit $?]"; } > "$HERE/script-errors.txt" )
+( cd "$WORK/app" && for c in "pkill" "ps -z" "ps qqq" "chmod" "chmod +x" "chmod +x nope.sh" "chmod 99999 x" \
+    "sh missing.sh" "bash missing.sh" "gunicorn" "gunicorn --frobnicate app:app" "gunicorn -w x app:app" \
+    "gunicorn -b" "flask run --port x" "flask run -x" "flask run extra" "flask run --port" "curl -w" \
+    "kill -s BOGUS 1" "kill 99999" "kill abc" "kill" "kill %1"; do
+    echo "\$ $c"; bash -c "$c" 2>&1 | sed 's/^bash: line 1: /bash: /'; echo "[exit ${PIPESTATUS[0]}]"
+  done > "$HERE/option-errors.txt" 2>&1 )
 rm -rf "$WORK"
