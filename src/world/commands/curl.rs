@@ -308,6 +308,25 @@ fn curl(ctx: &mut Ctx, args: &[String]) -> i32 {
     if o.verbose {
         ctx.eprint(&format!("*   Trying {ip}:{}...\n", url.port));
     }
+    // PostgreSQL listens on localhost:5432 (Debian's listen_addresses); it drops a
+    // connection that does not start with its own protocol.
+    if route == Route::Loopback && url.port == 5432 {
+        if o.verbose {
+            let mut v = format!(
+                "* Connected to {} ({ip}) port {} (#0)\n> {} {} HTTP/1.1\n",
+                url.host, url.port, request.method, request.path
+            );
+            for (name, value) in &request.headers {
+                v.push_str(&format!("> {name}: {value}\n"));
+            }
+            v.push_str("> \n* Empty reply from server\n* Closing connection 0\n");
+            ctx.eprint(&v);
+        }
+        if meter {
+            ctx.eprint(&format!("{METER_HEADER}{}\n", meter_line(0, 0, 0)));
+        }
+        return fail(ctx, 52, "Empty reply from server");
+    }
     let Some(exchange) = serve::exchange(ctx.world, &route, url.port, &request) else {
         let ms = if local { 0 } else { 1 };
         if o.verbose {

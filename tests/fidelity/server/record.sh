@@ -30,6 +30,7 @@ printf '#!/bin/sh\nset -e\nflask db upgrade\nexec gunicorn -b 0.0.0.0:8000 app:a
   tty "curl http://nope:5000/"
   tty "curl -s http://127.0.0.1:5000/users"
 } > "$HERE/curl-errors.txt" 2>&1
+{ echo '$ curl localhost:5432/  (PostgreSQL 15 on localhost; stdout not a terminal)'; curl localhost:5432/ 2>&1; echo "[exit $?]"; } > "$HERE/curl-postgres-port.txt"
 
 flask run > "$WORK/dev.out" 2> "$WORK/dev.err" & DEV=$!
 sleep 2
