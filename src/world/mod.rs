@@ -140,6 +140,7 @@ impl World {
         self.logins.push(self.current);
         self.current = index;
         let machine = self.machine_mut();
+        machine.processes.new_login();
         machine.cwd = machine.home();
         let home = machine.cwd.clone();
         machine.vars.set("PWD", &home);

@@ -177,6 +177,19 @@ impl Processes {
         }
     }
 
+    /// A new login shell (`ssh`): what the old shell started keeps running, reparented to
+    /// init, but is no job of the new shell.
+    pub fn new_login(&mut self) {
+        let old = self.shell_pid;
+        for process in self.table.values_mut() {
+            process.job = None;
+            if process.ppid == old {
+                process.ppid = 1;
+            }
+        }
+        self.shell_pid = self.allocate();
+    }
+
     /// The next free pid.
     pub fn allocate(&mut self) -> u32 {
         let pid = self.next_pid;
