@@ -148,6 +148,6 @@ fn an_app_that_cannot_import_leaves_the_service_down_with_gunicorns_reason() {
         .clone();
     assert_eq!(
         status.describe(),
-        "down: `gunicorn -b 0.0.0.0:8000 app:app` failed (exit status 3): [2026-01-05 09:02:20 +0000] [1437] [ERROR] Reason: Worker failed to boot."
+        "down: `gunicorn -b 0.0.0.0:8000 app:app` failed (exit status 3): [2026-01-05 09:02:20 +0000] [1438] [ERROR] Reason: Worker failed to boot."
     );
 }
