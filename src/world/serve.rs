@@ -91,10 +91,17 @@ pub fn exchange(
     };
     let now = world.clock.now;
     let machine = world.machine_at_mut(target);
+    let own = (machine.name.clone(), address_of(&machine.name));
+    // A server answers on the address it is bound to: all of them, loopback, or the network.
+    let answers = |host: &str| match host {
+        "0.0.0.0" => true,
+        "127.0.0.1" | "localhost" => loopback,
+        other => !loopback && (other == own.1 || other == own.0),
+    };
     let reachable = |p: &&mut Process| {
         p.server
             .as_ref()
-            .is_some_and(|s| s.port == port && (s.host == "0.0.0.0" || loopback))
+            .is_some_and(|s| s.port == port && answers(&s.host))
     };
     let process = machine.processes.table.values_mut().find(reachable)?;
     let server = process.server.as_mut()?;
