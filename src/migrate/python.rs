@@ -985,6 +985,15 @@ pub enum PyKind {
     },
     /// `with expr as alias:`
     With(Py, Option<String>, Vec<PyStmt>),
+    /// `try:` with its `except` clauses and `finally:` body.
+    Try {
+        /// The guarded statements.
+        body: Vec<PyStmt>,
+        /// The `except` clauses in order.
+        handlers: Vec<Handler>,
+        /// The `finally:` statements.
+        finally: Vec<PyStmt>,
+    },
     /// `import a.b` (the modules).
     Import(Vec<String>),
     /// `from m import a, b`
@@ -993,6 +1002,17 @@ pub enum PyKind {
     Pass,
     /// Valid Python outside the subset (`try`, `del`, `raise`…): its first word.
     Unsupported(String),
+}
+
+/// One `except` clause.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Handler {
+    /// The exception class names it names, without their modules (empty: a bare `except:`).
+    pub types: Vec<String>,
+    /// The `as` name.
+    pub alias: Option<String>,
+    /// Its statements.
+    pub body: Vec<PyStmt>,
 }
 
 /// Reads a whole file (or one console input) for the interpreter.
@@ -1164,6 +1184,46 @@ fn code_block(
                     continue;
                 }
                 _ => PyKind::Unsupported("else".into()),
+            },
+            Rule::block_header if word == "try" => PyKind::Try {
+                body: block,
+                handlers: Vec::new(),
+                finally: Vec::new(),
+            },
+            Rule::block_header if word == "except" || word == "finally" => match body.last_mut() {
+                Some(PyStmt {
+                    kind:
+                        PyKind::Try {
+                            handlers, finally, ..
+                        },
+                    ..
+                }) if finally.is_empty() => {
+                    if word == "finally" {
+                        *finally = block;
+                    } else {
+                        let clause = text["except".len()..]
+                            .split(':')
+                            .next()
+                            .unwrap_or("")
+                            .trim();
+                        let (types, alias) = match clause.split_once(" as ") {
+                            Some((t, a)) => (t, Some(a.trim().to_string())),
+                            None => (clause, None),
+                        };
+                        handlers.push(Handler {
+                            types: types
+                                .trim_matches(|c| c == '(' || c == ')')
+                                .split(',')
+                                .map(|t| t.trim().rsplit('.').next().unwrap_or("").to_string())
+                                .filter(|t| !t.is_empty())
+                                .collect(),
+                            alias,
+                            body: block,
+                        });
+                    }
+                    continue;
+                }
+                _ => return Err(syntax(path, source, l.line, l.indent, "invalid syntax")),
             },
             Rule::block_header => PyKind::Unsupported(word),
             _ => py_simple_rule(rule, &text, inner),

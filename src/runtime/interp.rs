@@ -310,6 +310,9 @@ impl<'a> Interp<'a> {
                     let v = match (module.as_str(), n.as_str()) {
                         ("flask", "jsonify") => Value::Func("jsonify".into()),
                         ("flask", "request") => Value::Thing(Thing::Request),
+                        (m, name) if exception_module(m) => {
+                            Value::ExcClass(m.to_string(), name.to_string())
+                        }
                         _ => match self.globals.get(n) {
                             Some(v) => v.clone(),
                             None => {
@@ -321,6 +324,36 @@ impl<'a> Interp<'a> {
                     };
                     self.set_name(n, v, frame);
                 }
+            }
+            PyKind::Try {
+                body,
+                handlers,
+                finally,
+            } => {
+                let r = match self.block(body, frame) {
+                    Err(e) if e.kind != ErrKind::Exit => {
+                        let handler = handlers
+                            .iter()
+                            .find(|h| h.types.is_empty() || h.types.iter().any(|t| catches(t, &e)));
+                        match handler {
+                            Some(h) => {
+                                if let Some(alias) = &h.alias {
+                                    let msg = e.line.split_once(": ").map_or("", |(_, m)| m);
+                                    self.set_name(alias, Value::Str(msg.to_string()), frame);
+                                }
+                                self.block(&h.body, frame)
+                            }
+                            None => Err(e),
+                        }
+                    }
+                    other => other,
+                };
+                if !finally.is_empty() {
+                    if let Flow::Return(v) = self.block(finally, frame)? {
+                        return Ok(Flow::Return(v));
+                    }
+                }
+                return r;
             }
             PyKind::Pass => {}
             PyKind::Class { name, .. } => {
@@ -672,6 +705,7 @@ impl<'a> Interp<'a> {
             },
             Value::Json(_) => "<Response 0 bytes [200 OK]>".into(),
             Value::Shown(text) => text.clone(),
+            Value::ExcClass(module, name) => format!("<class '{module}.{name}'>"),
         }
     }
 
@@ -1295,6 +1329,40 @@ impl<'a> Interp<'a> {
             _ => Err(PyErr::unsupported(&format!("{}.{m}()", recv.type_name()))),
         }
     }
+}
+
+/// True for the modules whose names `except` clauses use.
+pub fn exception_module(module: &str) -> bool {
+    matches!(
+        module,
+        "sqlalchemy.exc" | "sqlalchemy.orm.exc" | "werkzeug.exceptions" | "psycopg2.errors"
+    )
+}
+
+/// Whether `except NAME:` catches the exception, after the classes' hierarchy.
+fn catches(name: &str, e: &PyErr) -> bool {
+    let qualified = e.line.split(':').next().unwrap_or("");
+    let class = qualified.rsplit('.').next().unwrap_or("");
+    let dbapi = matches!(
+        class,
+        "IntegrityError"
+            | "ProgrammingError"
+            | "OperationalError"
+            | "DataError"
+            | "InternalError"
+            | "NotSupportedError"
+    );
+    name == class
+        || name == "Exception"
+        || name == "BaseException"
+        || (name == "SQLAlchemyError" && qualified.starts_with("sqlalchemy."))
+        || ((name == "DBAPIError" || name == "StatementError") && dbapi)
+        || (name == "InvalidRequestError" && class == "PendingRollbackError")
+        || (name == "KeyError" && class == "BadRequestKeyError")
+        || (name == "LookupError"
+            && matches!(class, "KeyError" | "IndexError" | "BadRequestKeyError"))
+        || (matches!(name, "HTTPException" | "BadRequest") && class == "BadRequestKeyError")
+        || (name == "ArithmeticError" && class == "ZeroDivisionError")
 }
 
 /// `session.add(5)`: SQLAlchemy's `UnmappedInstanceError`, from the `AttributeError`.

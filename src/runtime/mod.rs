@@ -12,10 +12,16 @@
 //!    ([`StartFailure`]).
 //! 2. [`AppProcess::handle`] serves one [`Request`] against the machine's PostgreSQL server
 //!    (a [`Cluster`](crate::sql::Cluster)): the route's body is interpreted over a small Python
-//!    subset; `db.session` stages objects without SQL, flushes them as SQLAlchemy 2.1 does
-//!    (`INSERT INTO users (name, email) VALUES (%(name)s, %(email)s) RETURNING users.id`, one
-//!    statement per object, every model column but an autoincrement key), commits, and is
-//!    removed at teardown (Flask-SQLAlchemy's `session.remove()`).
+//!    subset (`interp.rs` lists it; code outside it raises `NotImplementedError`, a 500 with
+//!    its traceback, never a panic); `db.session` stages objects without SQL, flushes them as
+//!    SQLAlchemy 2.1 does (`INSERT INTO users (name, email) VALUES (%(name)s, %(email)s)
+//!    RETURNING users.id` for one object, one batched "insertmanyvalues" INSERT for several;
+//!    every model column but an autoincrement key; `UPDATE`/`DELETE` for changed and deleted
+//!    objects), commits, and is removed at teardown (Flask-SQLAlchemy's `session.remove()`).
+//!    [`Request::form`] holds decoded fields; a missing `request.form["x"]` is Werkzeug's 400.
+//!    The [`Response`] carries the app's headers (`Content-Type`, `Allow`, `Content-Length`);
+//!    the server adds its own. [`Handled::log`] leaves `<timestamp>` for the caller
+//!    ([`Handled::log_at`] fills it in).
 //! 3. Every step is recorded in the request's [`Journey`] (pool checkout, contexts, staging,
 //!    flush, each SQL statement, commit or rollback, errors, teardown, pool return) for the
 //!    request-flow panel; errors produce Flask's log (`ERROR in app: Exception on …` and the

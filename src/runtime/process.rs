@@ -124,6 +124,8 @@ pub struct Handled {
     pub log: String,
     /// The steps for the request-flow panel.
     pub journey: Journey,
+    /// What the view wrote with `print()`: the server's stdout, before the access-log line.
+    pub stdout: String,
 }
 
 /// One route: its rule, methods and view function.
@@ -355,6 +357,11 @@ impl AppProcess {
         for stmt in &code {
             match &stmt.kind {
                 PyKind::With(..) => startup.push(stmt.clone()),
+                PyKind::FromImport(module, names) if super::interp::exception_module(module) => {
+                    for n in names {
+                        globals.insert(n.clone(), Value::ExcClass(module.clone(), n.clone()));
+                    }
+                }
                 PyKind::Expr(Py::Call { func, .. })
                     if matches!(func.as_ref(), Py::Attr(obj, m)
                         if matches!(obj.as_ref(), Py::Name(n) if n == "db")
@@ -471,6 +478,69 @@ impl AppProcess {
         &self.routes
     }
 
+    /// `flask routes [-s endpoint|methods|rule|match] [--all-methods]`: the routes with
+    /// Flask's `static` route, as Flask 3.1 prints the table (columns padded; `HEAD` and
+    /// `OPTIONS` shown only with `all_methods`).
+    pub fn routes_table(&self, sort: &str, all_methods: bool) -> String {
+        let statik = Route {
+            rule: "/static/<path:filename>".into(),
+            methods: vec!["GET".into()],
+            endpoint: "static".into(),
+        };
+        let mut rows: Vec<(String, String, String)> = std::iter::once(&statik)
+            .chain(self.routes.iter())
+            .map(|r| {
+                let mut methods: Vec<String> = r.methods.clone();
+                if all_methods {
+                    if methods.iter().any(|m| m == "GET") {
+                        methods.push("HEAD".into());
+                    }
+                    methods.push("OPTIONS".into());
+                } else {
+                    methods.retain(|m| m != "HEAD" && m != "OPTIONS");
+                }
+                methods.sort();
+                methods.dedup();
+                (r.endpoint.clone(), methods.join(", "), r.rule.clone())
+            })
+            .collect();
+        match sort {
+            "match" => {}
+            "methods" => rows.sort_by(|a, b| a.1.cmp(&b.1)),
+            "rule" => rows.sort_by(|a, b| a.2.cmp(&b.2)),
+            _ => rows.sort_by(|a, b| a.0.cmp(&b.0)),
+        }
+        let header = ("Endpoint", "Methods", "Rule");
+        let width = |f: &dyn Fn(&(String, String, String)) -> usize, h: &str| {
+            rows.iter().map(f).max().unwrap_or(0).max(h.len())
+        };
+        let w0 = width(&|r| r.0.chars().count(), header.0);
+        let w1 = width(&|r| r.1.chars().count(), header.1);
+        let w2 = width(&|r| r.2.chars().count(), header.2);
+        let mut out = format!("{:w0$}  {:w1$}  {:w2$}\n", header.0, header.1, header.2);
+        out.push_str(&format!(
+            "{}  {}  {}\n",
+            "-".repeat(w0),
+            "-".repeat(w1),
+            "-".repeat(w2)
+        ));
+        for (e, m, r) in &rows {
+            out.push_str(&format!("{e:w0$}  {m:w1$}  {r:w2$}\n"));
+        }
+        out
+    }
+
+    /// Imports the app for a command that runs in its context (`flask routes`): as
+    /// [`AppProcess::start`], with that command's traceback frames and usage line.
+    pub fn start_for_command(
+        files: &dyn ProjectFiles,
+        project_dir: &str,
+        env: &dyn Fn(&str) -> Option<String>,
+        command: &str,
+    ) -> Result<AppProcess, StartFailure> {
+        Self::import(files, project_dir, env, frames::IMPORT_SHELL, command)
+    }
+
     /// The app module's file, relative to the project (`app.py`).
     pub fn module_file(&self) -> &str {
         &self.app.module_file
@@ -517,7 +587,8 @@ impl AppProcess {
             },
         ));
         let mut log = String::new();
-        let response = self.dispatch(cluster, &data, &mut log);
+        let mut stdout = String::new();
+        let response = self.dispatch(cluster, &data, &mut log, &mut stdout);
         self.orm.steps.push(Step {
             kind: StepKind::Respond,
             label: format!("{} {}", response.status, response.reason),
@@ -541,6 +612,7 @@ impl AppProcess {
             response,
             log,
             journey,
+            stdout,
         }
     }
 
@@ -549,6 +621,7 @@ impl AppProcess {
         cluster: &mut Cluster,
         data: &RequestData,
         log: &mut String,
+        stdout: &mut String,
     ) -> Response {
         let matching: Vec<(Route, Vec<Value>)> = self
             .routes
@@ -596,7 +669,9 @@ impl AppProcess {
                 Some(data),
             );
             let r = interp.call_func(&route.endpoint, view_args);
-            r.and_then(|v| make_response(&interp, &route.endpoint, v))
+            let r = r.and_then(|v| make_response(&interp, &route.endpoint, v));
+            stdout.push_str(&std::mem::take(&mut interp.stdout));
+            r
         };
         match result {
             Ok(r) => r,

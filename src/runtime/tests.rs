@@ -407,3 +407,72 @@ fn create_all_in_an_app_context_runs_at_every_start() {
         e.import_error
     );
 }
+
+#[test]
+fn a_route_can_catch_integrity_error_and_a_reused_session_raises_pending_rollback() {
+    let register = "    db.session.add(user)\n    db.session.commit()\n";
+    let caught = "    db.session.add(user)\n    try:\n        db.session.commit()\n    except IntegrityError:\n        db.session.rollback()\n        return jsonify(error=\"email taken\"), 409\n";
+    let imports = ("from models import User  # noqa: E402\n", "from models import User  # noqa: E402\nfrom sqlalchemy.exc import IntegrityError  # noqa: E402\n");
+    let mut files = seed("", Some((register, caught)));
+    let app = files.0.get("app.py").unwrap().replace(imports.0, imports.1);
+    files.0.insert("app.py".into(), app);
+    let mut cluster = cluster_with_users();
+    let mut process = AppProcess::start(&files, "/p", &env).unwrap();
+    let form = [("name", "Ann"), ("email", "a@x")];
+    assert_eq!(
+        process
+            .handle(&mut cluster, &post("/register", &form))
+            .response
+            .status,
+        201
+    );
+    let h = process.handle(&mut cluster, &post("/register", &form));
+    assert_eq!(
+        (h.response.status, h.response.body.as_str()),
+        (409, "{\"error\":\"email taken\"}\n")
+    );
+    assert_eq!(h.log, "");
+
+    // Without rollback(), the same session used again in the request raises PendingRollbackError.
+    let forgot = caught.replace(
+        "        db.session.rollback()\n        return jsonify(error=\"email taken\"), 409\n",
+        "        return jsonify(count=User.query.count()), 409\n",
+    );
+    let mut files = seed("", Some((register, &forgot)));
+    let app = files.0.get("app.py").unwrap().replace(imports.0, imports.1);
+    files.0.insert("app.py".into(), app);
+    let mut process = AppProcess::start(&files, "/p", &env).unwrap();
+    let h = process.handle(&mut cluster, &post("/register", &form));
+    assert_eq!(h.response.status, 500);
+    assert!(h.log.contains("  File \"/p/app.py\", line 24, in register\n    return jsonify(count=User.query.count()), 409\n                         ^^^^^^^^^^^^^^^^^^\n"), "{}", h.log);
+    assert!(h.log.contains("\nsqlalchemy.exc.PendingRollbackError: This Session's transaction has been rolled back due to a previous exception during flush."), "{}", h.log);
+    // The next request has a fresh session.
+    assert_eq!(
+        process.handle(&mut cluster, &get("/users")).response.status,
+        200
+    );
+}
+
+#[test]
+fn code_outside_the_subset_is_an_honest_500() {
+    let edit = (
+        "    return jsonify([{\"id\": u.id, \"name\": u.name, \"email\": u.email} for u in User.query.all()])\n",
+        "    print(\"listing users\")\n    key = lambda u: u.name\n    return jsonify([])\n",
+    );
+    let mut cluster = cluster_with_users();
+    let mut app = AppProcess::start(&seed("", Some(edit)), "/p", &env).unwrap();
+    let h = app.handle(&mut cluster, &get("/users"));
+    assert_eq!(h.response.status, 500);
+    assert_eq!(h.stdout, "listing users\n");
+    assert!(
+        h.log
+            .contains("  File \"/p/app.py\", line 27, in users\n    key = lambda u: u.name\n"),
+        "{}",
+        h.log
+    );
+    assert!(h.log.ends_with("NotImplementedError: the expression `lambda u: u.name` is outside the Python that SchemaLab runs (assignments, calls, if/for, return, list/dict literals and comprehensions, db.session, Model.query, request.form, jsonify)\n"), "{}", h.log);
+    assert_eq!(
+        h.log_at("2026-11-24 03:02:51,283").lines().next(),
+        Some("[2026-11-24 03:02:51,283] ERROR in app: Exception on /users [GET]")
+    );
+}

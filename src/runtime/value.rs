@@ -58,6 +58,8 @@ pub enum Value {
     Json(String),
     /// An object known by its `repr` only (`db.session.new`'s `IdentitySet([...])`).
     Shown(String),
+    /// An exception class (`IntegrityError` from `sqlalchemy.exc`): its module and name.
+    ExcClass(String, String),
 }
 
 impl Value {
@@ -103,6 +105,7 @@ impl Value {
             .into(),
             Value::Json(_) => "Response".into(),
             Value::Shown(_) => "IdentitySet".into(),
+            Value::ExcClass(..) => "type".into(),
         }
     }
 }

@@ -106,7 +106,8 @@ pub fn exchange(
     let process = machine.processes.table.values_mut().find(reachable)?;
     let server = process.server.as_mut()?;
     let handled = server.app.handle(&mut machine.postgres, request);
-    let mut log = handled.log_at(&flask_log_time(now));
+    // What the view printed comes first, then Flask's error log.
+    let mut log = format!("{}{}", handled.stdout, handled.log_at(&flask_log_time(now)));
     let mut response = handled.response;
     if request.method == "HEAD" {
         response.body.clear();
