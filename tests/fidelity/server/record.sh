@@ -70,7 +70,7 @@ gunicorn --access-logfile - -b 127.0.0.1:8011 app:app > "$WORK/acc.out" 2> /dev/
 sleep 2
 {
   echo "--- curl -v -F name=a -F email=b (request headers)"
-  curl -sv -F name=a -F email=b localhost:8011/register 2>&1 | grep -E "^> "
+  curl -sv -F name=a -F email=b localhost:8011/register 2>&1 | grep -E "^> " | tr -d "\r"
   curl -s localhost:8011/users > /dev/null; curl -s -I localhost:8011/users > /dev/null
   kill "$A"; sleep 1
   echo "--- gunicorn --access-logfile - (stdout)"; cat "$WORK/acc.out"
