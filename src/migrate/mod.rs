@@ -47,8 +47,8 @@ pub use layout::{layout, Edge, Node, Pointer, Timeline};
 pub use models::{default_table_name, Model};
 pub use ops::{Op, TableConstraint};
 pub use python::{
-    parse_code, parse_module, parse_module_with, Expr, Handler, LineCache, Module, Py, PyKind,
-    PyStmt, Stmt, StmtKind,
+    parse_code, parse_module, parse_module_with, Expr, FPart, Handler, LineCache, Module, Py,
+    PyKind, PyStmt, Stmt, StmtKind,
 };
 pub use render::{render_body, render_revision, slug, RevisionFile};
 pub use runner::{Config, Outcome, ProjectFiles, Runner, Stream, SITE_PACKAGES};

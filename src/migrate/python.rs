@@ -935,8 +935,119 @@ pub enum Py {
         /// The conditions.
         conds: Vec<Py>,
     },
-    /// Valid Python the interpreter does not evaluate (lambdas, f-strings, slices…): its text.
+    /// `f"Hello {name}"`: text and values in order.
+    FString(Vec<FPart>),
+    /// Valid Python the interpreter does not evaluate (lambdas, slices…): its text.
     Unsupported(String),
+}
+
+/// A piece of an f-string.
+#[derive(Clone, Debug, PartialEq)]
+pub enum FPart {
+    /// Literal text.
+    Text(String),
+    /// `{expr}` (`{expr!r}` when the flag is true: its `repr`).
+    Value(Py, bool),
+}
+
+/// The pieces of one `f"…"` literal; `None` for what the subset does not format (format
+/// specs, nested quotes, bytes).
+fn f_parts(part: Pair<Rule>) -> Option<Vec<FPart>> {
+    let mut body = String::new();
+    for p in part.into_inner() {
+        match p.as_rule() {
+            Rule::prefix => {
+                let pre = p.as_str().to_ascii_lowercase();
+                if pre.contains('b') || pre.contains('r') {
+                    return None;
+                }
+            }
+            Rule::triple_dq | Rule::triple_sq => {
+                let s = p.as_str();
+                body = s[3..s.len() - 3].to_string();
+            }
+            _ => {
+                let s = p.as_str();
+                body = s[1..s.len() - 1].to_string();
+            }
+        }
+    }
+    let mut out = Vec::new();
+    let mut text = String::new();
+    let mut chars = body.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '{' if chars.peek() == Some(&'{') => {
+                chars.next();
+                text.push('{');
+            }
+            '}' if chars.peek() == Some(&'}') => {
+                chars.next();
+                text.push('}');
+            }
+            '{' => {
+                let mut inner = String::new();
+                for d in chars.by_ref() {
+                    if d == '}' {
+                        break;
+                    }
+                    inner.push(d);
+                }
+                let (expr, repr) = match inner.strip_suffix("!r") {
+                    Some(e) => (e.to_string(), true),
+                    None => (inner, false),
+                };
+                if expr.contains(':') || expr.contains('!') {
+                    return None;
+                }
+                let pairs = PythonParser::parse(Rule::line, expr.trim()).ok()?;
+                let stmt = pairs.into_iter().next()?;
+                if stmt.as_rule() != Rule::small_stmt {
+                    return None;
+                }
+                let mut inner_pairs = stmt.into_inner();
+                let first = inner_pairs.next()?;
+                if inner_pairs.next().is_some() {
+                    return None;
+                }
+                if !text.is_empty() {
+                    out.push(FPart::Text(unescape(&std::mem::take(&mut text))));
+                }
+                out.push(FPart::Value(py_expr_list(first), repr));
+            }
+            c => text.push(c),
+        }
+    }
+    if !text.is_empty() {
+        out.push(FPart::Text(unescape(&text)));
+    }
+    Some(out)
+}
+
+/// Resolves the escapes of a non-raw string body.
+fn unescape(body: &str) -> String {
+    let mut out = String::new();
+    let mut chars = body.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some('t') => out.push('\t'),
+            Some('\\') => out.push('\\'),
+            Some('\'') => out.push('\''),
+            Some('"') => out.push('"'),
+            Some('\n') => {}
+            Some(o) => {
+                out.push('\\');
+                out.push(o);
+            }
+            None => out.push('\\'),
+        }
+    }
+    out
 }
 
 /// A statement with the line it starts on.
@@ -1521,14 +1632,37 @@ fn py_atom(pair: Pair<Rule>) -> Py {
             }
         }
         Rule::string => {
-            let mut out = String::new();
+            let mut parts: Vec<FPart> = Vec::new();
+            let mut formatted = false;
             for part in pair.into_inner() {
+                let is_f = part.clone().into_inner().any(|p| {
+                    p.as_rule() == Rule::prefix && p.as_str().to_ascii_lowercase().contains('f')
+                });
+                if is_f {
+                    formatted = true;
+                    match f_parts(part) {
+                        Some(ps) => parts.extend(ps),
+                        None => return Py::Unsupported(text),
+                    }
+                    continue;
+                }
                 match string_value(part) {
-                    Some(s) => out.push_str(&s),
+                    Some(s) => parts.push(FPart::Text(s)),
                     None => return Py::Unsupported(text),
                 }
             }
-            Py::Str(out)
+            if formatted {
+                return Py::FString(parts);
+            }
+            Py::Str(
+                parts
+                    .into_iter()
+                    .map(|p| match p {
+                        FPart::Text(t) => t,
+                        FPart::Value(..) => String::new(),
+                    })
+                    .collect(),
+            )
         }
         Rule::paren => {
             let mut inner = pair.into_inner();

@@ -11,7 +11,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::migrate::{Py, PyKind, PyStmt};
+use crate::migrate::{FPart, Py, PyKind, PyStmt};
 use crate::sql::Cluster;
 
 use super::exc::{ErrKind, PyErr};
@@ -615,6 +615,23 @@ impl<'a> Interp<'a> {
                     return Err(err);
                 }
                 Ok(Value::List(out))
+            }
+            Py::FString(parts) => {
+                let mut out = String::new();
+                for part in parts {
+                    match part {
+                        FPart::Text(t) => out.push_str(t),
+                        FPart::Value(e, repr) => {
+                            let v = self.eval(e, frame)?;
+                            out.push_str(&if *repr {
+                                self.repr(&v)
+                            } else {
+                                self.to_str(&v)
+                            });
+                        }
+                    }
+                }
+                Ok(Value::Str(out))
             }
             Py::Unsupported(text) => Err(PyErr::unsupported(&format!("the expression `{text}`"))),
         }

@@ -93,7 +93,8 @@ pub struct Step {
     pub kind: StepKind,
     /// A short description for the panel (`INSERT users (staged: User(name='Ann'))`).
     pub label: String,
-    /// The SQL statements sent in this step, as SQLAlchemy logs them.
+    /// The SQL sent in this step, as SQLAlchemy's engine log shows it: the statement with
+    /// `%(name)s` placeholders, then `[parameters: {...}]` when it has any.
     pub sql: Vec<String>,
     /// False when the step failed.
     pub ok: bool,
@@ -588,7 +589,11 @@ impl AppProcess {
         ));
         let mut log = String::new();
         let mut stdout = String::new();
-        let response = self.dispatch(cluster, &data, &mut log, &mut stdout);
+        let mut response = self.dispatch(cluster, &data, &mut log, &mut stdout);
+        if method == "HEAD" {
+            // Werkzeug sends the headers of the GET response without its body.
+            response.body.clear();
+        }
         self.orm.steps.push(Step {
             kind: StepKind::Respond,
             label: format!("{} {}", response.status, response.reason),
@@ -636,9 +641,6 @@ impl AppProcess {
                 || (data.method == "HEAD" && r.methods.iter().any(|m| m == "GET"))
         });
         let Some((route, view_args)) = found.cloned() else {
-            if data.method == "OPTIONS" {
-                return response(200, "text/html; charset=utf-8", String::new(), Vec::new());
-            }
             let mut allowed: Vec<String> = Vec::new();
             for (r, _) in &matching {
                 allowed.extend(r.methods.iter().cloned());
@@ -654,7 +656,12 @@ impl AppProcess {
                 v.push("OPTIONS".into());
                 v
             };
-            return html_error(405, vec![("Allow".into(), allow.join(", "))]);
+            let allow = vec![("Allow".to_string(), allow.join(", "))];
+            if data.method == "OPTIONS" {
+                // Flask answers OPTIONS itself with the allowed methods.
+                return response(200, "text/html; charset=utf-8", String::new(), allow);
+            }
+            return html_error(405, allow);
         };
         self.orm.steps.push(step(
             StepKind::Route,

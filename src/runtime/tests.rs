@@ -476,3 +476,15 @@ fn code_outside_the_subset_is_an_honest_500() {
         Some("[2026-11-24 03:02:51,283] ERROR in app: Exception on /users [GET]")
     );
 }
+
+#[test]
+fn f_strings_format_values() {
+    let mut cluster = Cluster::new();
+    cluster.create_database("app").unwrap();
+    let mut shell = FlaskShell::start(&seed("", None), "/p", &env, &mut cluster).unwrap();
+    shell.input(&mut cluster, "name = \"Ann\"");
+    let r = shell.input(&mut cluster, "f\"Hello {name}! {1 + 1} {name!r} {{x}}\\n\"");
+    assert_eq!(r.stdout, "\"Hello Ann! 2 'Ann' {x}\\n\"\n");
+    let r = shell.input(&mut cluster, "f\"{name:>5}\"");
+    assert!(r.stderr.contains("NotImplementedError"), "{r:?}");
+}
