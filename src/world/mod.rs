@@ -14,8 +14,11 @@ pub mod hint;
 pub mod ids;
 pub mod machine;
 pub mod output;
+pub mod process;
 pub mod project;
 pub mod psql;
+pub mod serve;
+pub mod services;
 pub mod shell;
 pub mod vars;
 
@@ -103,6 +106,26 @@ impl World {
         &mut self.machines[self.current]
     }
 
+    /// The index of the machine the shell is on, in [`World::machine_names`]' order.
+    pub fn current_index(&self) -> usize {
+        self.current
+    }
+
+    /// A machine by index, for changes; the current one when out of range.
+    pub fn machine_at_mut(&mut self, index: usize) -> &mut Machine {
+        let index = if index < self.machines.len() {
+            index
+        } else {
+            self.current
+        };
+        &mut self.machines[index]
+    }
+
+    /// Every machine, in order (`laptop` first).
+    pub fn machines(&self) -> &[Machine] {
+        &self.machines
+    }
+
     /// The names of the machines, in order (`laptop` first).
     pub fn machine_names(&self) -> Vec<&str> {
         self.machines.iter().map(|m| m.name.as_str()).collect()
@@ -116,7 +139,9 @@ impl World {
         };
         self.logins.push(self.current);
         self.current = index;
+        let now = self.clock.now;
         let machine = self.machine_mut();
+        machine.processes.new_login(now);
         machine.cwd = machine.home();
         let home = machine.cwd.clone();
         machine.vars.set("PWD", &home);
