@@ -10,9 +10,7 @@
 //! * sequences are not transactional: `nextval` is never undone.
 
 use std::cell::Cell;
-use std::collections::hash_map::DefaultHasher;
-use std::collections::{BTreeMap, HashMap};
-use std::hash::BuildHasherDefault;
+use std::collections::BTreeMap;
 
 use super::ast::{Expr, FkAction};
 use super::error::SqlError;
@@ -153,9 +151,7 @@ impl TableMeta {
     }
 }
 
-/// A unique index's data: key → row. A hash map with a fixed (unseeded) hasher, so lookups
-/// are cheap and behaviour is deterministic; it is only probed, never iterated into output.
-pub type UniqueIndex = HashMap<Key, RowId, BuildHasherDefault<DefaultHasher>>;
+pub use super::index::UniqueIndex;
 
 /// A table's rows by row id: a slot vector, so lookups by id are O(1) and iteration follows
 /// insertion order. Invariant: `live` counts the occupied slots.
@@ -302,16 +298,21 @@ impl Table {
     }
 
     fn index_remove(&mut self, rid: RowId, row: &Row) {
-        for idx in &self.meta.indexes {
+        let Table { meta, unique, .. } = self;
+        for idx in &meta.indexes {
             if !idx.unique {
                 continue;
             }
-            if let Some(k) = self.key_of(row, &idx.columns) {
-                if let Some(map) = self.unique.get_mut(&idx.name) {
-                    if map.get(&k) == Some(&rid) {
-                        map.remove(&k);
-                    }
-                }
+            // The key's values are borrowed from the row: nothing is cloned.
+            let parts = idx.columns.iter().map(|&c| match row.get(c) {
+                Some(v) => v,
+                None => &meta.columns[c].missing,
+            });
+            if parts.clone().any(Value::is_null) {
+                continue;
+            }
+            if let Some(map) = unique.get_mut(&idx.name) {
+                map.remove_parts(parts, rid);
             }
         }
     }
@@ -865,13 +866,17 @@ impl Catalog {
         let Some(t) = self.tables.get_mut(&id) else {
             return Ok(0);
         };
-        let mut keys: Vec<(usize, Key)> = Vec::new();
+        let mut keys: Vec<(usize, u64, Key)> = Vec::new();
         for (n, idx) in t.meta.indexes.iter().enumerate() {
             if !idx.unique {
                 continue;
             }
             if let Some(k) = t.key_of(&row, &idx.columns) {
-                if t.unique.get(&idx.name).is_some_and(|m| m.contains_key(&k)) {
+                let hash = UniqueIndex::hash(&k);
+                if t.unique
+                    .get(&idx.name)
+                    .is_some_and(|m| m.get_hashed(hash, &k).is_some())
+                {
                     let cols = idx
                         .columns
                         .iter()
@@ -885,14 +890,14 @@ impl Catalog {
                             .join(", ");
                     return Err((idx.name.clone(), cols, vals));
                 }
-                keys.push((n, k));
+                keys.push((n, hash, k));
             }
         }
         let rid = t.next_row;
         t.next_row += 1;
-        for (n, k) in keys {
+        for (n, hash, k) in keys {
             if let Some(map) = t.unique.get_mut(&t.meta.indexes[n].name) {
-                map.insert(k, rid);
+                map.insert_new(hash, k, rid);
             }
         }
         t.rows.insert(rid, row);

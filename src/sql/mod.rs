@@ -39,6 +39,7 @@ mod exec_dml;
 mod exec_select;
 mod fastpath;
 pub mod fidelity;
+mod index;
 mod json;
 mod numeric;
 mod parser;
