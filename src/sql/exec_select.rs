@@ -13,6 +13,7 @@ use super::error::SqlError;
 use super::eval::{eval, eval_pred, Env};
 use super::numeric::Decimal;
 use super::plan::{AggFunc, AggSpec, BExpr, BodyPlan, FromPlan, QueryPlan, SelectPlan};
+use super::pred::Filter;
 use super::types::{Key, SqlType, Value};
 
 type R<T> = Result<T, SqlError>;
@@ -290,17 +291,14 @@ pub fn matching_rows(from: &FromPlan, filter: Option<&BExpr>, env: &Env) -> R<Ve
         .table(*table)
         .ok_or_else(|| SqlError::internal("table vanished"))?;
     let mut out = Vec::new();
+    let filter = Filter::new(filter);
     let mut consider = |rid: RowId, row: &Row| -> R<()> {
         let full = if row.len() == t.meta.columns.len() {
             row.clone()
         } else {
             t.full_row(row)
         };
-        let ok = match filter {
-            Some(c) => eval_pred(c, &full, env)?,
-            None => true,
-        };
-        if ok {
+        if filter.test(&full, env)? {
             out.push((rid, full));
         }
         Ok(())
@@ -334,11 +332,12 @@ pub fn matching_rids(from: &FromPlan, filter: Option<&BExpr>, env: &Env) -> R<Ve
         .ok_or_else(|| SqlError::internal("table vanished"))?;
     let width = t.meta.columns.len();
     let mut out = Vec::new();
+    let filter = Filter::new(filter);
     let mut consider = |rid: RowId, row: &Row| -> R<()> {
         let ok = match filter {
-            None => true,
-            Some(c) if row.len() == width => eval_pred(c, row, env)?,
-            Some(c) => eval_pred(c, &t.full_row(row), env)?,
+            Filter::All => true,
+            _ if row.len() == width => filter.test(row, env)?,
+            _ => filter.test(&t.full_row(row), env)?,
         };
         if ok {
             out.push(rid);
@@ -524,12 +523,11 @@ fn finish(spec: &AggSpec, state: &AggState) -> R<Value> {
 
 fn run_select(sp: &SelectPlan, visible: usize, env: &Env) -> R<Vec<Row>> {
     let mut out: Vec<Row> = Vec::new();
+    let filter = Filter::new(sp.filter.as_ref());
     if !sp.grouped {
         scan(&sp.from, env, &mut |row| {
-            if let Some(f) = &sp.filter {
-                if !eval_pred(f, row, env)? {
-                    return Ok(());
-                }
+            if !filter.test(row, env)? {
+                return Ok(());
             }
             out.push(
                 sp.outputs
@@ -545,10 +543,8 @@ fn run_select(sp: &SelectPlan, visible: usize, env: &Env) -> R<Vec<Row>> {
         let mut width = 0;
         scan(&sp.from, env, &mut |row| {
             width = row.len();
-            if let Some(f) = &sp.filter {
-                if !eval_pred(f, row, env)? {
-                    return Ok(());
-                }
+            if !filter.test(row, env)? {
+                return Ok(());
             }
             // Without GROUP BY every row belongs to the one group: skip the key lookup.
             if sp.group_keys.is_empty() && !groups.is_empty() {
