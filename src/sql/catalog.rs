@@ -14,6 +14,7 @@ use std::collections::BTreeMap;
 
 use super::ast::{Expr, FkAction};
 use super::error::SqlError;
+use super::plan_cache::DefaultsCache;
 use super::types::{Key, SqlType, Value};
 
 /// Identifies a table for the lifetime of the database (never reused).
@@ -439,6 +440,8 @@ pub struct Catalog {
     sequences: BTreeMap<SeqId, Sequence>,
     next_id: u32,
     undo: Vec<Undo>,
+    /// Bound column defaults for INSERT, cleared whenever definitions change.
+    defaults: DefaultsCache,
 }
 
 impl Default for Catalog {
@@ -457,6 +460,7 @@ impl Default for Catalog {
             sequences: BTreeMap::new(),
             next_id: 16384,
             undo: Vec::new(),
+            defaults: DefaultsCache::default(),
         }
     }
 }
@@ -625,10 +629,36 @@ impl Catalog {
         self.undo.clear();
     }
 
+    /// Records how to undo a change of definitions; bound defaults are forgotten.
+    fn push_ddl(&mut self, u: Undo) {
+        self.defaults.clear();
+        self.undo.push(u);
+    }
+
+    /// The INSERT defaults cache (read side).
+    pub fn defaults_cache(&self) -> &DefaultsCache {
+        &self.defaults
+    }
+
+    /// The INSERT defaults cache (write side).
+    pub fn defaults_cache_mut(&mut self) -> &mut DefaultsCache {
+        &mut self.defaults
+    }
+
     /// Undoes every change recorded after `mark`, newest first.
     pub fn rollback_to(&mut self, mark: usize) {
         while self.undo.len() > mark {
             let Some(u) = self.undo.pop() else { break };
+            if !matches!(
+                u,
+                Undo::RowInserted(..)
+                    | Undo::RowDeleted(..)
+                    | Undo::RowUpdated(..)
+                    | Undo::RowPatched(..)
+                    | Undo::RowPatched1(..)
+            ) {
+                self.defaults.clear();
+            }
             match u {
                 Undo::RowInserted(t, rid) => {
                     if let Some(tab) = self.tables.get_mut(&t) {
@@ -708,7 +738,7 @@ impl Catalog {
     // ----- namespace changes -----
 
     fn save_namespace(&mut self) {
-        self.undo.push(Undo::Namespace(self.schemas.clone()));
+        self.push_ddl(Undo::Namespace(self.schemas.clone()));
     }
 
     /// Creates a schema (caller checked it is new).
@@ -770,7 +800,7 @@ impl Catalog {
                 next_row: 1,
             },
         );
-        self.undo.push(Undo::TableCreated(id));
+        self.push_ddl(Undo::TableCreated(id));
         self.bind_name(&schema, &name, Relation::Table(id));
         id
     }
@@ -778,21 +808,21 @@ impl Catalog {
     /// Removes a table entirely (names are unbound by the caller).
     pub fn remove_table(&mut self, id: TableId) {
         if let Some(t) = self.tables.remove(&id) {
-            self.undo.push(Undo::TableRestored(Box::new(t)));
+            self.push_ddl(Undo::TableRestored(Box::new(t)));
         }
     }
 
     /// Saves the whole table for undo before a rewrite, then gives mutable access.
     pub fn table_for_rewrite(&mut self, id: TableId) -> Option<&mut Table> {
         let t = self.tables.get(&id)?.clone();
-        self.undo.push(Undo::TableRestored(Box::new(t)));
+        self.push_ddl(Undo::TableRestored(Box::new(t)));
         self.tables.get_mut(&id)
     }
 
     /// Saves the table's definition for undo, then gives mutable access to it.
     pub fn meta_mut(&mut self, id: TableId) -> Option<&mut TableMeta> {
         let m = self.tables.get(&id)?.meta.clone();
-        self.undo.push(Undo::Meta(Box::new(m)));
+        self.push_ddl(Undo::Meta(Box::new(m)));
         self.tables.get_mut(&id).map(|t| &mut t.meta)
     }
 
@@ -800,7 +830,7 @@ impl Catalog {
     pub fn add_unique_data(&mut self, id: TableId, name: &str, data: UniqueIndex) {
         if let Some(t) = self.tables.get_mut(&id) {
             t.unique.insert(name.to_string(), data);
-            self.undo.push(Undo::UniqueAdded(id, name.to_string()));
+            self.push_ddl(Undo::UniqueAdded(id, name.to_string()));
         }
     }
 
@@ -808,7 +838,7 @@ impl Catalog {
     pub fn drop_unique_data(&mut self, id: TableId, name: &str) {
         if let Some(t) = self.tables.get_mut(&id) {
             if let Some(d) = t.unique.remove(name) {
-                self.undo.push(Undo::UniqueDropped(id, name.to_string(), d));
+                self.push_ddl(Undo::UniqueDropped(id, name.to_string(), d));
             }
         }
     }
@@ -818,7 +848,7 @@ impl Catalog {
         let id = seq.id;
         let (schema, name) = (seq.schema.clone(), seq.name.clone());
         self.sequences.insert(id, seq);
-        self.undo.push(Undo::SequenceCreated(id));
+        self.push_ddl(Undo::SequenceCreated(id));
         self.bind_name(&schema, &name, Relation::Sequence(id));
         id
     }
@@ -827,7 +857,7 @@ impl Catalog {
     pub fn remove_sequence(&mut self, id: SeqId) {
         if let Some(s) = self.sequences.remove(&id) {
             let (schema, name) = (s.schema.clone(), s.name.clone());
-            self.undo.push(Undo::SequenceDropped(Box::new(s)));
+            self.push_ddl(Undo::SequenceDropped(Box::new(s)));
             self.unbind_name(&schema, &name);
         }
     }

@@ -44,6 +44,7 @@ mod json;
 mod numeric;
 mod parser;
 mod plan;
+mod plan_cache;
 mod pred;
 mod session;
 mod types;
