@@ -541,7 +541,12 @@ fn run_select(sp: &SelectPlan, visible: usize, env: &Env) -> R<Vec<Row>> {
         let mut groups: Vec<Group> = Vec::new();
         let mut index: BTreeMap<Key, usize> = BTreeMap::new();
         let mut width = 0;
-        scan(&sp.from, env, &mut |row| {
+        // count(*) alone over a table: counted in one pass, and the scan below sees no rows.
+        let fast = count_star_only(sp, &filter, env)?;
+        let none = FromPlan::Rows(Vec::new());
+        let from = if fast.is_some() { &none } else { &sp.from };
+        groups.extend(fast.flatten());
+        scan(from, env, &mut |row| {
             width = row.len();
             if !filter.test(row, env)? {
                 return Ok(());
@@ -611,6 +616,48 @@ fn run_select(sp: &SelectPlan, visible: usize, env: &Env) -> R<Vec<Row>> {
         out.retain(|r| seen.insert(Key(r[..visible.min(r.len())].to_vec())));
     }
     Ok(out)
+}
+
+/// `SELECT count(*), … FROM table [WHERE …]` without GROUP BY: counts the matching rows in
+/// one pass over the table, without the per-row aggregate machinery. Gives the one group the
+/// general path would build (its representative row is the first match), none when no row
+/// matches, or None when the query has another shape.
+fn count_star_only(sp: &SelectPlan, filter: &Filter, env: &Env) -> R<Option<Option<Group>>> {
+    let FromPlan::Scan {
+        table,
+        lookup: None,
+    } = &sp.from
+    else {
+        return Ok(None);
+    };
+    if !sp.group_keys.is_empty() || !sp.aggs.iter().all(|a| a.func == AggFunc::CountStar) {
+        return Ok(None);
+    }
+    let t = env
+        .cat
+        .table(*table)
+        .ok_or_else(|| SqlError::internal("table vanished"))?;
+    let width = t.meta.columns.len();
+    let mut n = 0i64;
+    let mut rep: Option<Row> = None;
+    for row in t.rows.values() {
+        let hit = if row.len() == width {
+            filter.test(row, env)?
+        } else {
+            filter.test(&t.full_row(row), env)?
+        };
+        if hit {
+            if rep.is_none() {
+                rep = Some(t.full_row(row));
+            }
+            n += 1;
+        }
+    }
+    Ok(Some(rep.map(|rep| Group {
+        rep,
+        states: vec![AggState::Count(n); sp.aggs.len()],
+        seen: vec![BTreeSet::new(); sp.aggs.len()],
+    })))
 }
 
 fn from_width(from: &FromPlan, env: &Env) -> usize {
