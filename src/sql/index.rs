@@ -156,7 +156,7 @@ mod tests {
         let mut ix = UniqueIndex::default();
         ix.insert(key(&[Value::Int(1)]), 7);
         let one = Value::Numeric(Decimal::parse("1.00").unwrap().unwrap());
-        assert_eq!(ix.get(&key(&[one.clone()])), Some(&7));
+        assert_eq!(ix.get(&key(std::slice::from_ref(&one))), Some(&7));
         // Removal by borrowed parts checks the row it points at.
         ix.remove_parts([&one].into_iter(), 8);
         assert_eq!(ix.len(), 1);
