@@ -10,12 +10,11 @@
 //! * sequences are not transactional: `nextval` is never undone.
 
 use std::cell::Cell;
-use std::collections::hash_map::DefaultHasher;
-use std::collections::{BTreeMap, HashMap};
-use std::hash::BuildHasherDefault;
+use std::collections::BTreeMap;
 
 use super::ast::{Expr, FkAction};
 use super::error::SqlError;
+use super::plan_cache::DefaultsCache;
 use super::types::{Key, SqlType, Value};
 
 /// Identifies a table for the lifetime of the database (never reused).
@@ -153,9 +152,7 @@ impl TableMeta {
     }
 }
 
-/// A unique index's data: key → row. A hash map with a fixed (unseeded) hasher, so lookups
-/// are cheap and behaviour is deterministic; it is only probed, never iterated into output.
-pub type UniqueIndex = HashMap<Key, RowId, BuildHasherDefault<DefaultHasher>>;
+pub use super::index::UniqueIndex;
 
 /// A table's rows by row id: a slot vector, so lookups by id are O(1) and iteration follows
 /// insertion order. Invariant: `live` counts the occupied slots.
@@ -302,16 +299,21 @@ impl Table {
     }
 
     fn index_remove(&mut self, rid: RowId, row: &Row) {
-        for idx in &self.meta.indexes {
+        let Table { meta, unique, .. } = self;
+        for idx in &meta.indexes {
             if !idx.unique {
                 continue;
             }
-            if let Some(k) = self.key_of(row, &idx.columns) {
-                if let Some(map) = self.unique.get_mut(&idx.name) {
-                    if map.get(&k) == Some(&rid) {
-                        map.remove(&k);
-                    }
-                }
+            // The key's values are borrowed from the row: nothing is cloned.
+            let parts = idx.columns.iter().map(|&c| match row.get(c) {
+                Some(v) => v,
+                None => &meta.columns[c].missing,
+            });
+            if parts.clone().any(Value::is_null) {
+                continue;
+            }
+            if let Some(map) = unique.get_mut(&idx.name) {
+                map.remove_parts(parts, rid);
             }
         }
     }
@@ -438,6 +440,8 @@ pub struct Catalog {
     sequences: BTreeMap<SeqId, Sequence>,
     next_id: u32,
     undo: Vec<Undo>,
+    /// Bound column defaults for INSERT, cleared whenever definitions change.
+    defaults: DefaultsCache,
 }
 
 impl Default for Catalog {
@@ -456,6 +460,7 @@ impl Default for Catalog {
             sequences: BTreeMap::new(),
             next_id: 16384,
             undo: Vec::new(),
+            defaults: DefaultsCache::default(),
         }
     }
 }
@@ -624,10 +629,36 @@ impl Catalog {
         self.undo.clear();
     }
 
+    /// Records how to undo a change of definitions; bound defaults are forgotten.
+    fn push_ddl(&mut self, u: Undo) {
+        self.defaults.clear();
+        self.undo.push(u);
+    }
+
+    /// The INSERT defaults cache (read side).
+    pub fn defaults_cache(&self) -> &DefaultsCache {
+        &self.defaults
+    }
+
+    /// The INSERT defaults cache (write side).
+    pub fn defaults_cache_mut(&mut self) -> &mut DefaultsCache {
+        &mut self.defaults
+    }
+
     /// Undoes every change recorded after `mark`, newest first.
     pub fn rollback_to(&mut self, mark: usize) {
         while self.undo.len() > mark {
             let Some(u) = self.undo.pop() else { break };
+            if !matches!(
+                u,
+                Undo::RowInserted(..)
+                    | Undo::RowDeleted(..)
+                    | Undo::RowUpdated(..)
+                    | Undo::RowPatched(..)
+                    | Undo::RowPatched1(..)
+            ) {
+                self.defaults.clear();
+            }
             match u {
                 Undo::RowInserted(t, rid) => {
                     if let Some(tab) = self.tables.get_mut(&t) {
@@ -707,7 +738,7 @@ impl Catalog {
     // ----- namespace changes -----
 
     fn save_namespace(&mut self) {
-        self.undo.push(Undo::Namespace(self.schemas.clone()));
+        self.push_ddl(Undo::Namespace(self.schemas.clone()));
     }
 
     /// Creates a schema (caller checked it is new).
@@ -769,7 +800,7 @@ impl Catalog {
                 next_row: 1,
             },
         );
-        self.undo.push(Undo::TableCreated(id));
+        self.push_ddl(Undo::TableCreated(id));
         self.bind_name(&schema, &name, Relation::Table(id));
         id
     }
@@ -777,21 +808,21 @@ impl Catalog {
     /// Removes a table entirely (names are unbound by the caller).
     pub fn remove_table(&mut self, id: TableId) {
         if let Some(t) = self.tables.remove(&id) {
-            self.undo.push(Undo::TableRestored(Box::new(t)));
+            self.push_ddl(Undo::TableRestored(Box::new(t)));
         }
     }
 
     /// Saves the whole table for undo before a rewrite, then gives mutable access.
     pub fn table_for_rewrite(&mut self, id: TableId) -> Option<&mut Table> {
         let t = self.tables.get(&id)?.clone();
-        self.undo.push(Undo::TableRestored(Box::new(t)));
+        self.push_ddl(Undo::TableRestored(Box::new(t)));
         self.tables.get_mut(&id)
     }
 
     /// Saves the table's definition for undo, then gives mutable access to it.
     pub fn meta_mut(&mut self, id: TableId) -> Option<&mut TableMeta> {
         let m = self.tables.get(&id)?.meta.clone();
-        self.undo.push(Undo::Meta(Box::new(m)));
+        self.push_ddl(Undo::Meta(Box::new(m)));
         self.tables.get_mut(&id).map(|t| &mut t.meta)
     }
 
@@ -799,7 +830,7 @@ impl Catalog {
     pub fn add_unique_data(&mut self, id: TableId, name: &str, data: UniqueIndex) {
         if let Some(t) = self.tables.get_mut(&id) {
             t.unique.insert(name.to_string(), data);
-            self.undo.push(Undo::UniqueAdded(id, name.to_string()));
+            self.push_ddl(Undo::UniqueAdded(id, name.to_string()));
         }
     }
 
@@ -807,7 +838,7 @@ impl Catalog {
     pub fn drop_unique_data(&mut self, id: TableId, name: &str) {
         if let Some(t) = self.tables.get_mut(&id) {
             if let Some(d) = t.unique.remove(name) {
-                self.undo.push(Undo::UniqueDropped(id, name.to_string(), d));
+                self.push_ddl(Undo::UniqueDropped(id, name.to_string(), d));
             }
         }
     }
@@ -817,7 +848,7 @@ impl Catalog {
         let id = seq.id;
         let (schema, name) = (seq.schema.clone(), seq.name.clone());
         self.sequences.insert(id, seq);
-        self.undo.push(Undo::SequenceCreated(id));
+        self.push_ddl(Undo::SequenceCreated(id));
         self.bind_name(&schema, &name, Relation::Sequence(id));
         id
     }
@@ -826,7 +857,7 @@ impl Catalog {
     pub fn remove_sequence(&mut self, id: SeqId) {
         if let Some(s) = self.sequences.remove(&id) {
             let (schema, name) = (s.schema.clone(), s.name.clone());
-            self.undo.push(Undo::SequenceDropped(Box::new(s)));
+            self.push_ddl(Undo::SequenceDropped(Box::new(s)));
             self.unbind_name(&schema, &name);
         }
     }
@@ -865,13 +896,17 @@ impl Catalog {
         let Some(t) = self.tables.get_mut(&id) else {
             return Ok(0);
         };
-        let mut keys: Vec<(usize, Key)> = Vec::new();
+        let mut keys: Vec<(usize, u64, Key)> = Vec::new();
         for (n, idx) in t.meta.indexes.iter().enumerate() {
             if !idx.unique {
                 continue;
             }
             if let Some(k) = t.key_of(&row, &idx.columns) {
-                if t.unique.get(&idx.name).is_some_and(|m| m.contains_key(&k)) {
+                let hash = UniqueIndex::hash(&k);
+                if t.unique
+                    .get(&idx.name)
+                    .is_some_and(|m| m.get_hashed(hash, &k).is_some())
+                {
                     let cols = idx
                         .columns
                         .iter()
@@ -885,14 +920,14 @@ impl Catalog {
                             .join(", ");
                     return Err((idx.name.clone(), cols, vals));
                 }
-                keys.push((n, k));
+                keys.push((n, hash, k));
             }
         }
         let rid = t.next_row;
         t.next_row += 1;
-        for (n, k) in keys {
+        for (n, hash, k) in keys {
             if let Some(map) = t.unique.get_mut(&t.meta.indexes[n].name) {
-                map.insert(k, rid);
+                map.insert_new(hash, k, rid);
             }
         }
         t.rows.insert(rid, row);

@@ -5,6 +5,7 @@
 //! all of them when any row fails.
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use super::ast::*;
 use super::catalog::{Catalog, ConstraintKind, Row, RowId, TableId};
@@ -514,7 +515,13 @@ fn insert_rows(ctx: &mut ExecCtx, ins: &Insert) -> R<QueryResult> {
             }
         }
     }
-    let defaults = plan_defaults_for(&mut p, table, Some(&needed))?;
+    // Bound defaults are reused until definitions change (the catalog clears the cache).
+    let cached = cat.defaults_cache().get(table, &needed, ctx.search_path);
+    let fresh = cached.is_none();
+    let defaults = match cached {
+        Some(d) => d,
+        None => Arc::new(plan_defaults_for(&mut p, table, Some(&needed))?),
+    };
     let checks = plan_checks(&mut p, table)?;
     // ON CONFLICT
     let mut conflict: Option<ConflictPlan> = None;
@@ -594,6 +601,12 @@ fn insert_rows(ctx: &mut ExecCtx, ins: &Insert) -> R<QueryResult> {
         conflict = Some((arbiter, update));
     }
     drop(p);
+    if fresh {
+        let defaults = Arc::clone(&defaults);
+        ctx.cat
+            .defaults_cache_mut()
+            .put(table, &needed, ctx.search_path, defaults);
+    }
 
     // Execute: each row is built, checked and stored before the next one is evaluated.
     let ncols = col_types.len();

@@ -13,6 +13,7 @@ use super::error::SqlError;
 use super::eval::{eval, eval_pred, Env};
 use super::numeric::Decimal;
 use super::plan::{AggFunc, AggSpec, BExpr, BodyPlan, FromPlan, QueryPlan, SelectPlan};
+use super::pred::Filter;
 use super::types::{Key, SqlType, Value};
 
 type R<T> = Result<T, SqlError>;
@@ -290,17 +291,14 @@ pub fn matching_rows(from: &FromPlan, filter: Option<&BExpr>, env: &Env) -> R<Ve
         .table(*table)
         .ok_or_else(|| SqlError::internal("table vanished"))?;
     let mut out = Vec::new();
+    let filter = Filter::new(filter);
     let mut consider = |rid: RowId, row: &Row| -> R<()> {
         let full = if row.len() == t.meta.columns.len() {
             row.clone()
         } else {
             t.full_row(row)
         };
-        let ok = match filter {
-            Some(c) => eval_pred(c, &full, env)?,
-            None => true,
-        };
-        if ok {
+        if filter.test(&full, env)? {
             out.push((rid, full));
         }
         Ok(())
@@ -334,11 +332,12 @@ pub fn matching_rids(from: &FromPlan, filter: Option<&BExpr>, env: &Env) -> R<Ve
         .ok_or_else(|| SqlError::internal("table vanished"))?;
     let width = t.meta.columns.len();
     let mut out = Vec::new();
+    let filter = Filter::new(filter);
     let mut consider = |rid: RowId, row: &Row| -> R<()> {
         let ok = match filter {
-            None => true,
-            Some(c) if row.len() == width => eval_pred(c, row, env)?,
-            Some(c) => eval_pred(c, &t.full_row(row), env)?,
+            Filter::All => true,
+            _ if row.len() == width => filter.test(row, env)?,
+            _ => filter.test(&t.full_row(row), env)?,
         };
         if ok {
             out.push(rid);
@@ -579,12 +578,11 @@ fn finish(spec: &AggSpec, state: &AggState) -> R<Value> {
 
 fn run_select(sp: &SelectPlan, visible: usize, env: &Env) -> R<Vec<Row>> {
     let mut out: Vec<Row> = Vec::new();
+    let filter = Filter::new(sp.filter.as_ref());
     if !sp.grouped {
         scan(&sp.from, env, &mut |row| {
-            if let Some(f) = &sp.filter {
-                if !eval_pred(f, row, env)? {
-                    return Ok(());
-                }
+            if !filter.test(row, env)? {
+                return Ok(());
             }
             out.push(
                 sp.outputs
@@ -598,12 +596,15 @@ fn run_select(sp: &SelectPlan, visible: usize, env: &Env) -> R<Vec<Row>> {
         let mut groups: Vec<Group> = Vec::new();
         let mut index: BTreeMap<Key, usize> = BTreeMap::new();
         let mut width = 0;
-        scan(&sp.from, env, &mut |row| {
+        // count(*) alone over a table: counted in one pass, and the scan below sees no rows.
+        let fast = count_star_only(sp, &filter, env)?;
+        let none = FromPlan::Rows(Vec::new());
+        let from = if fast.is_some() { &none } else { &sp.from };
+        groups.extend(fast.flatten());
+        scan(from, env, &mut |row| {
             width = row.len();
-            if let Some(f) = &sp.filter {
-                if !eval_pred(f, row, env)? {
-                    return Ok(());
-                }
+            if !filter.test(row, env)? {
+                return Ok(());
             }
             // Without GROUP BY every row belongs to the one group: skip the key lookup.
             if sp.group_keys.is_empty() && !groups.is_empty() {
@@ -670,6 +671,48 @@ fn run_select(sp: &SelectPlan, visible: usize, env: &Env) -> R<Vec<Row>> {
         out.retain(|r| seen.insert(Key(r[..visible.min(r.len())].to_vec())));
     }
     Ok(out)
+}
+
+/// `SELECT count(*), … FROM table [WHERE …]` without GROUP BY: counts the matching rows in
+/// one pass over the table, without the per-row aggregate machinery. Gives the one group the
+/// general path would build (its representative row is the first match), none when no row
+/// matches, or None when the query has another shape.
+fn count_star_only(sp: &SelectPlan, filter: &Filter, env: &Env) -> R<Option<Option<Group>>> {
+    let FromPlan::Scan {
+        table,
+        lookup: None,
+    } = &sp.from
+    else {
+        return Ok(None);
+    };
+    if !sp.group_keys.is_empty() || !sp.aggs.iter().all(|a| a.func == AggFunc::CountStar) {
+        return Ok(None);
+    }
+    let t = env
+        .cat
+        .table(*table)
+        .ok_or_else(|| SqlError::internal("table vanished"))?;
+    let width = t.meta.columns.len();
+    let mut n = 0i64;
+    let mut rep: Option<Row> = None;
+    for row in t.rows.values() {
+        let hit = if row.len() == width {
+            filter.test(row, env)?
+        } else {
+            filter.test(&t.full_row(row), env)?
+        };
+        if hit {
+            if rep.is_none() {
+                rep = Some(t.full_row(row));
+            }
+            n += 1;
+        }
+    }
+    Ok(Some(rep.map(|rep| Group {
+        rep,
+        states: vec![AggState::Count(n); sp.aggs.len()],
+        seen: vec![BTreeSet::new(); sp.aggs.len()],
+    })))
 }
 
 fn from_width(from: &FromPlan, env: &Env) -> usize {

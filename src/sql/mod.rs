@@ -39,11 +39,14 @@ mod exec_dml;
 mod exec_select;
 mod fastpath;
 pub mod fidelity;
+mod index;
 mod json;
 mod md5;
 mod numeric;
 mod parser;
 mod plan;
+mod plan_cache;
+mod pred;
 mod session;
 mod types;
 

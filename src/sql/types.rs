@@ -391,7 +391,8 @@ impl std::hash::Hash for Key {
     }
 }
 
-fn hash_value<H: std::hash::Hasher>(v: &Value, state: &mut H) {
+/// Feeds one value to a hasher, as [`Key`]'s `Hash` does for each of its values.
+pub(super) fn hash_value<H: std::hash::Hasher>(v: &Value, state: &mut H) {
     use std::hash::Hash;
     match v {
         Value::Null => 0u8.hash(state),
