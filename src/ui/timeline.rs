@@ -5,7 +5,7 @@
 use yew::prelude::*;
 
 use super::LabHandle;
-use crate::app::views::TimelineView;
+use crate::app::views::{GraphState, TimelineView};
 use crate::migrate::Timeline;
 
 /// The timeline component.
@@ -14,18 +14,16 @@ pub fn Migrations() -> Html {
     let lab = use_context::<LabHandle>().expect("Migrations is rendered inside the lab context");
     let view = {
         let lab = lab.clone();
-        use_memo(lab.generation, move |_| {
-            TimelineView::of(lab.state.world.machine())
-        })
+        use_memo(lab.generation, move |_| TimelineView::of(&lab.state.world))
     };
-    let body = match &*view {
-        TimelineView::NoMigrations => html! {
+    let body = match &view.graph {
+        GraphState::NoMigrations => html! {
             <p class="empty">{"No migrations folder yet. "}<code>{"flask db init"}</code>{" creates it; "}<code>{"flask db migrate -m \"…\""}</code>{" then writes the first revision from models.py."}</p>
         },
-        TimelineView::Broken(message) => html! {
+        GraphState::Broken(message) => html! {
             <p class="empty">{"A revision file cannot be read: "}<code>{message}</code></p>
         },
-        TimelineView::Graph(timeline) => graph(timeline),
+        GraphState::Graph(timeline) => graph(timeline),
     };
     html! {
         <div class="explorer timeline" aria-label="Migration timeline">

@@ -101,6 +101,11 @@ impl World {
         &mut self.machines[self.current]
     }
 
+    /// Every machine, in order (`laptop`, `teammate`, `prod`).
+    pub fn machines(&self) -> &[Machine] {
+        &self.machines
+    }
+
     /// The names of the machines, in order (`laptop` first).
     pub fn machine_names(&self) -> Vec<&str> {
         self.machines.iter().map(|m| m.name.as_str()).collect()

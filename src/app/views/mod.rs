@@ -7,4 +7,4 @@ pub mod timeline;
 
 pub use database::DatabaseView;
 pub use documents::DocumentsView;
-pub use timeline::TimelineView;
+pub use timeline::{GraphState, TimelineView};
