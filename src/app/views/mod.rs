@@ -3,8 +3,10 @@
 
 pub mod database;
 pub mod documents;
+pub mod schema_steps;
 pub mod timeline;
 
 pub use database::DatabaseView;
 pub use documents::DocumentsView;
+pub use schema_steps::{RevisionDetail, SchemaStep};
 pub use timeline::{GraphState, TimelineView};

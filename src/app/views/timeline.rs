@@ -166,7 +166,7 @@ fn origin(world: &World) -> Option<&Repo> {
     world.remotes.get(ORIGIN_URL)
 }
 
-/// A file read from a place: its name, where it was read, its text.
+/// A file read from a place: its name, its path (origin's with the branch), its text.
 type FoundFile = (String, String, String);
 
 /// Reads the revision files of one machine's working tree; `None` without a folder.
@@ -242,8 +242,13 @@ impl TeamRevisions {
         sources.push((ORIGIN.to_string(), hosted));
         for (place, files) in sources {
             let mut found: BTreeMap<String, RevisionFile> = BTreeMap::new();
-            for (file_name, location, source) in files {
-                match parse_script(&location, &file_name, &source) {
+            for (file_name, path, source) in files {
+                let location = if place == ORIGIN {
+                    path.clone()
+                } else {
+                    format!("{place}:{path}")
+                };
+                match parse_script(&path, &file_name, &source) {
                     Ok(script) => {
                         found
                             .entry(script.revision.clone())
