@@ -25,10 +25,6 @@ pub fn Migrations() -> Html {
         let lab = lab.clone();
         use_memo(lab.generation, move |_| TimelineView::of(&lab.state.world))
     };
-    let preflight = {
-        let lab = lab.clone();
-        use_memo(lab.generation, move |_| Preflight::of(&lab.state.world))
-    };
     let steps = {
         let lab = lab.clone();
         use_memo(lab.generation, move |_| {
@@ -36,6 +32,13 @@ pub fn Migrations() -> Html {
             schema_steps::branch_head(world)
                 .map(|head| schema_steps::steps_to(world, &head))
                 .unwrap_or_default()
+        })
+    };
+    let preflight = {
+        let lab = lab.clone();
+        let steps = steps.clone();
+        use_memo(lab.generation, move |_| {
+            Preflight::with_steps(&lab.state.world, &steps)
         })
     };
     let detail = {

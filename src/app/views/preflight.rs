@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use super::database::DatabaseView;
-use super::schema_steps::{diff, error_text, project_database, steps_to, tables_of};
+use super::schema_steps::{diff, error_text, project_database, steps_to, tables_of, SchemaStep};
 use super::timeline::{versions, TeamRevisions};
 use crate::migrate::Op;
 use crate::world::machine::APP_DIR;
@@ -58,6 +58,12 @@ pub struct Preflight {
 impl Preflight {
     /// The check for the machine the shell is on; `None` when no place has revisions.
     pub fn of(world: &World) -> Option<Self> {
+        Preflight::with_steps(world, &[])
+    }
+
+    /// The check, reusing upgrade steps from base already computed (the slider's): the
+    /// schema a revision among them should have is not computed again.
+    pub fn with_steps(world: &World, known: &[SchemaStep]) -> Option<Self> {
         let team = TeamRevisions::of(world);
         if !team.any {
             return None;
@@ -95,7 +101,7 @@ impl Preflight {
                 }
             }
             if current.len() <= 1 && machine.postgres.session(&name).is_some() {
-                drift(world, &name, &current, &mut warnings);
+                drift(world, &name, &current, known, &mut warnings);
             }
         }
         trial(world, &mut warnings);
@@ -206,10 +212,19 @@ fn read_op(
 }
 
 /// Compares the live database with the schema its revision should have.
-fn drift(world: &World, database: &str, current: &[String], warnings: &mut Vec<Warning>) {
+fn drift(
+    world: &World,
+    database: &str,
+    current: &[String],
+    known: &[SchemaStep],
+    warnings: &mut Vec<Warning>,
+) {
     let expected = match current.first() {
         Some(rev) => {
-            let steps = steps_to(world, rev);
+            let steps = match known.iter().position(|s| s.revision == *rev) {
+                Some(i) => known[..=i].to_vec(),
+                None => steps_to(world, rev),
+            };
             if steps.iter().any(|s| s.error.is_some()) || steps.is_empty() {
                 return;
             }
