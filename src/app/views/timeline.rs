@@ -326,6 +326,21 @@ pub fn versions(machine: &Machine) -> Vec<(String, Vec<String>)> {
     out
 }
 
+/// The databases that get a pointer on a machine: those with an
+/// `alembic_version`, and the project's database (the one `DATABASE_URL`
+/// names) at base when it exists without one.
+fn pointed(machine: &Machine) -> Vec<(String, Vec<String>)> {
+    let mut out = versions(machine);
+    let project =
+        super::schema_steps::project_database(machine.vars.get("DATABASE_URL").unwrap_or("app"));
+    let exists = machine.postgres.session(&project).is_some();
+    if exists && out.iter().all(|(db, _)| *db != project) {
+        out.push((project, Vec::new()));
+        out.sort();
+    }
+    out
+}
+
 /// Snapshots of a repository's commits, read once each.
 struct Snapshots<'r> {
     repo: &'r Repo,
@@ -498,7 +513,7 @@ impl TimelineView {
             Ok(graph) => {
                 let mut databases = Vec::new();
                 for m in world.machines() {
-                    for (db, revs) in versions(m) {
+                    for (db, revs) in pointed(m) {
                         for rev in revs.iter().filter(|r| graph.get(r).is_none()) {
                             notes.push(format!(
                                 "{}:{db} is at {rev}, a revision no working tree and no branch of origin has"
@@ -656,8 +671,11 @@ mod tests {
                 .ends_with("<- laptop:app"),
             "{done}"
         );
-        // prod's database has no alembic_version yet, so it has no pointer.
-        assert!(!done.to_string().contains("prod:app"), "{done}");
+        // prod's database has no alembic_version yet: it is at base.
+        assert!(
+            done.to_string().ends_with("<base>  <- prod:app\n"),
+            "{done}"
+        );
         assert_eq!(view.rows[0].presence[0].to_string(), "file (no commit)");
         assert_eq!(view.rows[0].presence[1].to_string(), "-");
     }
@@ -706,7 +724,7 @@ mod tests {
         let t = view.timeline().expect("a graph");
         let text = t.to_string();
         let names: Vec<&str> = t.pointers.iter().map(|p| p.database.as_str()).collect();
-        assert_eq!(names, ["laptop:app", "teammate:app"], "{text}");
+        assert_eq!(names, ["laptop:app", "teammate:app", "prod:app"], "{text}");
         // Both machines stand at the first revision.
         assert!(
             text.lines()
@@ -758,6 +776,32 @@ mod tests {
         assert_eq!(by("teammate").lines[0].commit, laptop.lines[0].commit);
         assert_eq!(by("origin").lines[0].refs, "HEAD -> main");
         assert_eq!(by("prod").head, None);
+    }
+
+    #[test]
+    fn an_extra_database_gets_its_own_pointer() {
+        let mut world = World::default();
+        run(
+            &mut world,
+            &[
+                "createdb app",
+                "createdb app_test",
+                "flask db init",
+                "flask db migrate -m 'create users'",
+                "DATABASE_URL=postgresql+psycopg2://localhost/app_test flask db upgrade",
+            ],
+        );
+        let view = TimelineView::of(&world);
+        let text = view.timeline().unwrap().to_string();
+        assert_eq!(
+            text.lines().collect::<Vec<_>>()[1..],
+            ["<base>  <- laptop:app, prod:app"],
+            "{text}"
+        );
+        assert!(
+            text.starts_with("* ") && text.lines().next().unwrap().ends_with("<- laptop:app_test"),
+            "{text}"
+        );
     }
 
     #[test]
