@@ -15,7 +15,7 @@ use std::fmt;
 
 use super::database::DatabaseView;
 use super::schema_steps::{diff, error_text, project_database, steps_to, tables_of, SchemaStep};
-use super::timeline::{versions, TeamRevisions};
+use super::timeline::{versions, TeamRevisions, ORIGIN};
 use crate::migrate::Op;
 use crate::world::machine::APP_DIR;
 use crate::world::World;
@@ -77,8 +77,38 @@ impl Preflight {
             .unwrap_or_default();
         let mut warnings = Vec::new();
         let mut pending = Vec::new();
-        if let Ok(graph) = &team.graph {
+        // `flask db upgrade` sees this machine's files only.
+        let here = machine.name.as_str();
+        let local = team
+            .graph
+            .as_ref()
+            .map_err(Clone::clone)
+            .and_then(|_| team.graph_of(&[here]));
+        if let Ok(graph) = &local {
             let heads = graph.head_ids();
+            if let Ok(pulled) = team.graph_of(&[here, ORIGIN]) {
+                let after = pulled.head_ids();
+                let incoming: Vec<String> = pulled
+                    .scripts()
+                    .iter()
+                    .filter(|s| graph.get(&s.revision).is_none())
+                    .map(|s| format!("{} {}", s.revision, s.doc()))
+                    .collect();
+                if after.len() > heads.len() && !incoming.is_empty() {
+                    warnings.push(Warning {
+                        level: Level::Notice,
+                        title: format!(
+                            "origin has {} you do not have; after a pull there are {} heads",
+                            if incoming.len() == 1 { "a revision" } else { "revisions" },
+                            after.len()
+                        ),
+                        detail: format!(
+                            "{}\nIt builds on a revision that yours builds on too. After `git pull`, `flask db merge heads -m \"merge\"` joins them.",
+                            incoming.join("\n")
+                        ),
+                    });
+                }
+            }
             if heads.len() > 1 {
                 warnings.push(Warning {
                     level: Level::Fails,
@@ -449,6 +479,44 @@ mod tests {
             "{}",
             p.warnings[0].detail
         );
+    }
+
+    #[test]
+    fn a_teammates_revision_only_counts_for_the_machine_that_has_it() {
+        let mut world = users_upgraded();
+        run(
+            &mut world,
+            &[
+                "git config --global user.name Ada && git config --global user.email ada@example.com",
+                "git init -q && git add . && git commit -qm 'Create users'",
+                "git remote add origin git@github.com:team/app.git && git push -q -u origin main",
+                "ssh teammate",
+                "git config --global user.name Bob && git config --global user.email bob@example.com",
+                "rm -rf app && git clone -q git@github.com:team/app.git app && cd app",
+                "echo '    phone = db.Column(db.String(20))' >> models.py",
+                "createdb app && flask db upgrade && flask db migrate -m 'add phone'",
+                "git add . && git commit -qm 'Add phone' && git push -q",
+                "exit",
+                "echo '    age = db.Column(db.Integer)' >> models.py",
+                "flask db migrate -m 'add age'",
+            ],
+        );
+        // The team's graph has two heads; the laptop's own folder has one.
+        let team = TeamRevisions::of(&world);
+        assert_eq!(team.graph.as_ref().unwrap().head_ids().len(), 2);
+        let p = Preflight::of(&world).unwrap();
+        let t = titles(&p);
+        assert_eq!(
+            t,
+            ["origin has a revision you do not have; after a pull there are 2 heads"],
+            "{p}"
+        );
+        assert!(
+            p.warnings[0].detail.contains("add phone"),
+            "{}",
+            p.warnings[0].detail
+        );
+        assert_eq!(p.pending.len(), 1);
     }
 
     #[test]

@@ -452,6 +452,53 @@ mod tests {
     }
 
     #[test]
+    fn the_diff_names_changed_and_removed_columns() {
+        let column = |name: &str, ty: &str, not_null: bool| ColumnNode {
+            name: name.to_string(),
+            type_name: ty.to_string(),
+            not_null,
+            default: None,
+            keys: Vec::new(),
+            changed: false,
+        };
+        let table = |name: &str, columns| TableSchema {
+            name: name.to_string(),
+            columns,
+        };
+        let before = [
+            table(
+                "users",
+                vec![
+                    column("id", "integer", true),
+                    column("age", "integer", false),
+                    column("phone", "text", false),
+                ],
+            ),
+            table("old", vec![]),
+        ];
+        let after = [table(
+            "users",
+            vec![
+                column("id", "integer", true),
+                column("age", "integer", true),
+            ],
+        )];
+        let text: Vec<String> = diff(&before, &after)
+            .iter()
+            .map(|c| c.to_string())
+            .collect();
+        assert_eq!(
+            text,
+            [
+                "- table old",
+                "~ users.age: integer -> integer NOT NULL",
+                "- users.phone text"
+            ]
+        );
+        assert!(diff(&after, &after).is_empty());
+    }
+
+    #[test]
     fn a_failing_step_stops_with_the_tools_error() {
         let mut world = World::default();
         run(

@@ -295,6 +295,23 @@ impl TeamRevisions {
         }
     }
 
+    /// The graph of the revision files of some places only (`["laptop"]`: what
+    /// `flask db` sees there; `["laptop", "origin"]`: after a pull), the first place's file
+    /// winning on a duplicate id.
+    pub fn graph_of(&self, places: &[&str]) -> Result<Graph, String> {
+        let mut union: BTreeMap<&str, &Script> = BTreeMap::new();
+        for place in places {
+            for (_, files) in self.by_place.iter().filter(|(p, _)| p == place) {
+                for (rev, file) in files {
+                    union.entry(rev).or_insert(&file.script);
+                }
+            }
+        }
+        let mut scripts: Vec<Script> = union.into_values().cloned().collect();
+        scripts.sort_by(|a, b| a.file_name.cmp(&b.file_name));
+        Graph::build(scripts).map_err(|e| e.to_string())
+    }
+
     /// The file of a revision: the current machine's first, then another place's.
     pub fn file(&self, current: &str, revision: &str) -> Option<&RevisionFile> {
         self.by_place
