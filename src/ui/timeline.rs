@@ -11,9 +11,11 @@ use yew::prelude::*;
 use super::LabHandle;
 use crate::app::views::preflight::Level;
 use crate::app::views::schema_steps::{self, ChangeKind, TableSchema};
-use crate::app::views::timeline::{GitGraph, Presence, RevisionRow};
+use crate::app::views::timeline::{versions_dir, GitGraph, Presence, RevisionRow};
 use crate::app::views::{GraphState, Preflight, RevisionDetail, SchemaStep, TimelineView};
 use crate::migrate::Timeline;
+use crate::world::machine::APP_DIR;
+use crate::world::World;
 
 /// The timeline component.
 #[component]
@@ -25,9 +27,16 @@ pub fn Migrations() -> Html {
         let lab = lab.clone();
         use_memo(lab.generation, move |_| TimelineView::of(&lab.state.world))
     };
+    // The steps and the pre-flight run real upgrades on a copy of the world: recompute them
+    // only when what they read changed, not after every `ls`.
+    let key = (
+        (*view).clone(),
+        lab.state.database.clone(),
+        inputs(&lab.state.world),
+    );
     let steps = {
         let lab = lab.clone();
-        use_memo(lab.generation, move |_| {
+        use_memo(key.clone(), move |_| {
             let world = &lab.state.world;
             schema_steps::branch_head(world)
                 .map(|head| schema_steps::steps_to(world, &head))
@@ -37,13 +46,13 @@ pub fn Migrations() -> Html {
     let preflight = {
         let lab = lab.clone();
         let steps = steps.clone();
-        use_memo(lab.generation, move |_| {
+        use_memo(key.clone(), move |_| {
             Preflight::with_steps(&lab.state.world, &steps)
         })
     };
     let detail = {
         let lab = lab.clone();
-        use_memo((lab.generation, (*selected).clone()), move |(_, rev)| {
+        use_memo((key, (*selected).clone()), move |(_, rev)| {
             rev.as_ref()
                 .and_then(|r| RevisionDetail::of(&lab.state.world, r))
         })
@@ -98,6 +107,40 @@ pub fn Migrations() -> Html {
             }
         </div>
     }
+}
+
+/// The texts the schema steps and the pre-flight read besides the graph and the database:
+/// the environment, the app and its models, every machine's revision files.
+fn inputs(world: &World) -> Vec<String> {
+    let machine = world.machine();
+    let mut out = vec![
+        machine.name.clone(),
+        machine
+            .vars
+            .get("DATABASE_URL")
+            .unwrap_or_default()
+            .to_string(),
+    ];
+    for name in ["app.py", "models.py"] {
+        out.push(
+            machine
+                .fs
+                .read(&format!("{APP_DIR}/{name}"))
+                .unwrap_or_default()
+                .to_string(),
+        );
+    }
+    let dir = versions_dir();
+    for m in world.machines() {
+        for (name, _) in m.fs.children(&dir) {
+            out.push(
+                m.fs.read(&format!("{dir}/{name}"))
+                    .unwrap_or_default()
+                    .to_string(),
+            );
+        }
+    }
+    out
 }
 
 fn preflight_box(p: &Preflight) -> Html {
