@@ -293,7 +293,7 @@ fn schema_tables(tables: &[TableSchema]) -> Html {
                             <td>{&c.type_name}
                                 { for c.default.iter().map(|d| html! { <span class="default">{format!(" default {d}")}</span> }) }
                             </td>
-                            <td>{ if c.not_null { "NOT NULL" } else { "NULL" } }</td>
+                            <td class="nullability">{ if c.not_null { "NOT NULL" } else { "NULL" } }</td>
                             <td>{ for c.keys.iter().map(|k| html! { <span class="badge">{k}</span> }) }</td>
                         </tr>
                     }) }
