@@ -33,6 +33,8 @@ pub enum Foreground {
     Psql(psql::Client),
     /// An interactive mongosh session on the current machine.
     Mongosh(crate::doc::Shell),
+    /// `flask shell`: Python's console in the app's context, on the current machine.
+    FlaskShell(Box<crate::runtime::FlaskShell>),
 }
 
 /// The seed a world gets when none is chosen.
@@ -146,6 +148,7 @@ impl World {
         match &self.foreground {
             Some(Foreground::Psql(client)) => client.prompt(&self.machine().postgres),
             Some(Foreground::Mongosh(shell)) => shell.prompt(),
+            Some(Foreground::FlaskShell(shell)) => shell.prompt().to_string(),
             None => self.machine().prompt(),
         }
     }
@@ -256,6 +259,17 @@ impl World {
                 }
                 let status = i32::from(!reply.ok);
                 (status, (!reply.exit).then_some(Foreground::Mongosh(shell)))
+            }
+            Foreground::FlaskShell(mut shell) => {
+                let cluster = &mut self.machine_mut().postgres;
+                let reply = shell.input(cluster, line);
+                output.push(Stream::Stdout, &reply.stdout);
+                output.push(Stream::Stderr, &reply.stderr);
+                let status = i32::from(!reply.stderr.is_empty());
+                (
+                    status,
+                    (!reply.exit).then_some(Foreground::FlaskShell(shell)),
+                )
             }
         }
     }
