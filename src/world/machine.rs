@@ -1,6 +1,7 @@
 //! One simulated computer: its files, its shell's variables and history.
 
 use super::fs::Fs;
+use super::process::Processes;
 use super::project;
 use super::vars::Vars;
 use crate::doc::Store;
@@ -34,6 +35,8 @@ pub struct Machine {
     pub mongo: Store,
     /// git repositories, by the absolute path of their work tree.
     pub repos: super::git::Repos,
+    /// Running programs (web servers, their workers), jobs and services.
+    pub processes: Processes,
 }
 
 impl Machine {
@@ -92,6 +95,7 @@ impl Machine {
             postgres: Cluster::default(),
             mongo: Store::new(seed),
             repos: Default::default(),
+            processes: Processes::new(seed),
         }
     }
 

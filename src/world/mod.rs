@@ -14,8 +14,11 @@ pub mod hint;
 pub mod ids;
 pub mod machine;
 pub mod output;
+pub mod process;
 pub mod project;
 pub mod psql;
+pub mod serve;
+pub mod services;
 pub mod shell;
 pub mod vars;
 
@@ -103,7 +106,22 @@ impl World {
         &mut self.machines[self.current]
     }
 
-    /// Every machine, in order (`laptop`, `teammate`, `prod`).
+    /// The index of the machine the shell is on, in [`World::machine_names`]' order.
+    pub fn current_index(&self) -> usize {
+        self.current
+    }
+
+    /// A machine by index, for changes; the current one when out of range.
+    pub fn machine_at_mut(&mut self, index: usize) -> &mut Machine {
+        let index = if index < self.machines.len() {
+            index
+        } else {
+            self.current
+        };
+        &mut self.machines[index]
+    }
+
+    /// Every machine, in order (`laptop` first).
     pub fn machines(&self) -> &[Machine] {
         &self.machines
     }
@@ -122,6 +140,7 @@ impl World {
         self.logins.push(self.current);
         self.current = index;
         let machine = self.machine_mut();
+        machine.processes.new_login();
         machine.cwd = machine.home();
         let home = machine.cwd.clone();
         machine.vars.set("PWD", &home);

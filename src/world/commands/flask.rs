@@ -17,7 +17,7 @@ use crate::world::Foreground;
 pub const FLASK: Command = Command {
     name: "flask",
     synopsis: "flask [OPTIONS] COMMAND [ARGS]...",
-    summary: "Flask's command line: `flask db init|migrate|upgrade|downgrade|current|history|heads|merge|stamp|check …` runs the migrations; `flask shell` opens Python in the app's context; `flask routes` lists the URL rules.",
+    summary: "Flask's command line: `flask db init|migrate|upgrade|downgrade|current|history|heads|merge|stamp|check …` runs the migrations; `flask run` starts the development server; `flask shell` opens Python in the app's context; `flask routes` lists the URL rules.",
     run: flask,
 };
 
@@ -75,8 +75,31 @@ impl ProjectFiles for MachineFiles<'_> {
 }
 
 fn flask(ctx: &mut Ctx, args: &[String]) -> i32 {
+    // The group's own options come before the command: `flask --app app.py --debug run`.
+    let mut args = args;
+    loop {
+        match args {
+            [flag, rest @ ..] if flag == "--debug" || flag == "--no-debug" => {
+                let value = if flag == "--debug" { "1" } else { "0" };
+                ctx.overlay
+                    .push(("FLASK_DEBUG".to_string(), value.to_string()));
+                args = rest;
+            }
+            [flag, value, rest @ ..] if flag == "--app" || flag == "-A" => {
+                ctx.overlay.push(("FLASK_APP".to_string(), value.clone()));
+                args = rest;
+            }
+            [flag, rest @ ..] if flag.starts_with("--app=") => {
+                let value = flag.trim_start_matches("--app=").to_string();
+                ctx.overlay.push(("FLASK_APP".to_string(), value));
+                args = rest;
+            }
+            _ => break,
+        }
+    }
     match args.first().map(String::as_str) {
         Some("db") => db(ctx, &args[1..]),
+        Some("run") => super::flask_run::run(ctx, &args[1..]),
         Some("shell") if args.get(1).is_some_and(|a| a == "--help") => {
             ctx.print(SHELL_HELP);
             0
