@@ -256,6 +256,33 @@ await test('the timeline shows the revision and where the database stands', asyn
   await fresh.close();
 });
 
+await test('the request flow shows each step of the last request and the failing one in red', async () => {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, reducedMotion: 'reduce' });
+  const fresh = await freshPage(ctx);
+  await fresh.goto(base);
+  await fresh.getByLabel('Command').waitFor();
+  await fresh.getByRole('tab', { name: 'Request' }).click();
+  await fresh.getByRole('tabpanel').getByText('No request yet.').waitFor();
+  for (const line of ['createdb app', 'flask db init', 'flask db migrate -m "create users"', 'flask db upgrade', 'flask run &']) {
+    await type(fresh, line);
+  }
+  await type(fresh, 'curl -d name=ada -d email=ada@example.com localhost:5000/register');
+  const flow = fresh.getByLabel('Request flow');
+  await flow.locator('.status', { hasText: '201' }).waitFor();
+  const steps = flow.getByRole('list', { name: 'Request steps' });
+  await steps.locator('.flow-step.no-sql', { hasText: 'session.add: staged, no SQL' }).waitFor();
+  await steps.locator('.sql', { hasText: 'INSERT INTO users (name, email)' }).first().waitFor();
+  await steps.locator('.flow-step', { hasText: 'COMMIT' }).first().waitFor();
+  check(await steps.locator('.flow-step.failed').count() === 0, 'no failed step on a 201');
+  await type(fresh, 'curl -d name=bob -d email=ada@example.com localhost:5000/register');
+  await flow.locator('.status', { hasText: '500' }).waitFor();
+  await steps.locator('.flow-step.failed .step-error', { hasText: 'UniqueViolation' }).first().waitFor();
+  await flow.getByRole('button', { name: 'Replay' }).click();
+  await steps.locator('.flow-step.failed').first().waitFor();
+  await fresh.screenshot({ path: join(shots, 'request-flow.png') });
+  await fresh.close();
+});
+
 await test('ssh moves the shell and the panels to production', async () => {
   await type(page, 'ssh prod');
   await page.getByLabel('Current machine').getByText('on prod').waitFor();
