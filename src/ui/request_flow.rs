@@ -57,13 +57,20 @@ pub fn RequestFlow() -> Html {
 }
 
 fn step(i: usize, s: &FlowStep) -> Html {
-    let error_only = s.kind == StepKind::Error;
+    // The runtime's label often starts with the step's name, and a statement's label is its
+    // first line: show only what the name and the SQL do not already say.
+    let label = s
+        .label
+        .strip_prefix(&format!("{}: ", s.name))
+        .unwrap_or(&s.label);
+    let repeats_sql = s.sql.first().is_some_and(|q| q.starts_with(label));
+    let show_label = s.kind != StepKind::Error && !repeats_sql;
     html! {
         <li class={classes!("flow-step", (!s.ok).then_some("failed"), s.sql.is_empty().then_some("no-sql"))}
             style={format!("--i: {i}")}>
             <span class="step-name">{s.name}</span>
-            if !error_only {
-                <span class="step-label">{&s.label}</span>
+            if show_label {
+                <span class="step-label">{label}</span>
             }
             { for s.sql.iter().map(|q| html! { <pre class="sql">{q}</pre> }) }
             if let Some(e) = &s.error {
