@@ -307,6 +307,8 @@ await test('the light theme and a larger font are readable', async () => {
 await test('a corrupt save is reported and kept aside', async () => {
   const other = await freshPage(await browser.newContext());
   await other.goto(base);
+  // The page saves its fresh session once it starts: corrupt the save after that.
+  await other.getByLabel('Command').waitFor();
   await other.evaluate(() => localStorage.setItem('schemalab.session', '{"format":"schemalab-session","version":99'));
   await other.reload();
   await other.getByRole('alert').waitFor();
