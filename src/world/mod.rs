@@ -139,8 +139,9 @@ impl World {
         };
         self.logins.push(self.current);
         self.current = index;
+        let now = self.clock.now;
         let machine = self.machine_mut();
-        machine.processes.new_login();
+        machine.processes.new_login(now);
         machine.cwd = machine.home();
         let home = machine.cwd.clone();
         machine.vars.set("PWD", &home);

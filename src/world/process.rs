@@ -79,6 +79,8 @@ pub struct Process {
     pub log: String,
     /// When it started, Unix seconds of the world's clock.
     pub started: i64,
+    /// Its terminal (`pts/N`); `None` once the login it ran in has ended (`?` in `ps`).
+    pub tty: Option<u32>,
 }
 
 /// Why a service is not running, or that it is.
@@ -130,6 +132,10 @@ pub struct Processes {
     next_pid: u32,
     /// The login shell's pid.
     pub shell_pid: u32,
+    /// The login shell's terminal: `pts/0` for the first login, one more for each `ssh`.
+    pub tty: u32,
+    /// When the login shell started.
+    pub shell_started: i64,
     /// Services by the path of the script that starts them.
     pub services: BTreeMap<String, Service>,
     /// Set by a script's `exec`: the pid the next program takes over and the job's line.
@@ -170,6 +176,8 @@ impl Processes {
             table: BTreeMap::new(),
             next_pid: shell_pid + 1,
             shell_pid,
+            tty: 0,
+            shell_started: super::ids::START_OF_LAB,
             services: BTreeMap::new(),
             exec: None,
             background: false,
@@ -179,15 +187,19 @@ impl Processes {
 
     /// A new login shell (`ssh`): what the old shell started keeps running, reparented to
     /// init, but is no job of the new shell.
-    pub fn new_login(&mut self) {
+    /// Its terminal is gone: `ps` shows `?` for it. `now` is when the new shell starts.
+    pub fn new_login(&mut self, now: i64) {
         let old = self.shell_pid;
         for process in self.table.values_mut() {
             process.job = None;
+            process.tty = None;
             if process.ppid == old {
                 process.ppid = 1;
             }
         }
         self.shell_pid = self.allocate();
+        self.tty += 1;
+        self.shell_started = now;
     }
 
     /// The next free pid.

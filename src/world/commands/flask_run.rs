@@ -180,6 +180,7 @@ fn serve(ctx: &mut Ctx, args: &[String], announced: Option<(u32, u32)>, job_line
     let processes = &mut ctx.machine().processes;
     let (job, pid) = announced.unwrap_or_else(|| (processes.next_job(), processes.allocate()));
     let ppid = processes.shell_pid;
+    let tty = processes.tty;
     processes.table.insert(
         pid,
         Process {
@@ -201,6 +202,7 @@ fn serve(ctx: &mut Ctx, args: &[String], announced: Option<(u32, u32)>, job_line
             job_line,
             log: format!("{banner}{started}"),
             started: now,
+            tty: Some(tty),
         },
     );
     0

@@ -217,6 +217,7 @@ fn serve(ctx: &mut Ctx, args: &[String], announced: Option<(u32, u32)>) -> i32 {
     let processes = &mut ctx.machine().processes;
     let job = announced.map_or_else(|| processes.next_job(), |(job, _)| job);
     let ppid = processes.shell_pid;
+    let tty = processes.tty;
     let command = format!(
         "/usr/local/bin/python3 /usr/local/bin/gunicorn {}",
         args.join(" ")
@@ -234,6 +235,7 @@ fn serve(ctx: &mut Ctx, args: &[String], announced: Option<(u32, u32)>) -> i32 {
                 job_line: String::new(),
                 log: String::new(),
                 started: now,
+                tty: Some(tty),
             },
         );
     }
@@ -258,6 +260,7 @@ fn serve(ctx: &mut Ctx, args: &[String], announced: Option<(u32, u32)>) -> i32 {
             job_line,
             log,
             started: now,
+            tty: Some(tty),
         },
     );
     0

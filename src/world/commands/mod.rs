@@ -25,6 +25,11 @@ use crate::world::ctx::Ctx;
 
 pub(crate) use processes::terminate as stop_process;
 
+/// bash's notice for the current job (`[1]+  Exit 1                  ./entrypoint.sh`).
+pub(crate) fn job_notice(job: u32, state: &str, line: &str) -> String {
+    processes::job_line(job, '+', state, line)
+}
+
 /// One program the shell can run.
 pub struct Command {
     /// The name typed at the prompt; unique in the registry.

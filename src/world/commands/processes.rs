@@ -51,6 +51,10 @@ struct Row {
     comm: String,
     args: String,
     started: i64,
+    /// `pts/0`, or `?` for a process whose login has ended.
+    tty: String,
+    /// True when it runs on the shell's own terminal (what plain `ps` lists).
+    here: bool,
 }
 
 fn rows(ctx: &mut Ctx, own: &str) -> Vec<Row> {
@@ -58,12 +62,16 @@ fn rows(ctx: &mut Ctx, own: &str) -> Vec<Row> {
     let processes = &mut ctx.machine().processes;
     let ps_pid = processes.allocate();
     let shell = processes.shell_pid;
+    let tty = processes.tty;
+    let pts = format!("pts/{tty}");
     let mut rows = vec![Row {
         pid: shell,
         ppid: shell - 1,
         comm: "bash".to_string(),
         args: "-bash".to_string(),
-        started: crate::world::ids::START_OF_LAB,
+        started: processes.shell_started,
+        tty: pts.clone(),
+        here: true,
     }];
     rows.extend(processes.table.values().map(|p| Row {
         pid: p.pid,
@@ -71,6 +79,8 @@ fn rows(ctx: &mut Ctx, own: &str) -> Vec<Row> {
         comm: p.comm.clone(),
         args: p.args.clone(),
         started: p.started,
+        tty: p.tty.map_or("?".to_string(), |t| format!("pts/{t}")),
+        here: p.tty == Some(tty),
     }));
     rows.push(Row {
         pid: ps_pid,
@@ -78,7 +88,11 @@ fn rows(ctx: &mut Ctx, own: &str) -> Vec<Row> {
         comm: "ps".to_string(),
         args: own.to_string(),
         started: now,
+        tty: pts,
+        here: true,
     });
+    // procps lists by pid.
+    rows.sort_by_key(|r| r.pid);
     rows
 }
 
@@ -88,8 +102,8 @@ fn ps(ctx: &mut Ctx, args: &[String]) -> i32 {
     match style.as_str() {
         "" => {
             out.push_str("    PID TTY          TIME CMD\n");
-            for r in rows(ctx, "ps") {
-                out.push_str(&format!("{:>7} pts/0    00:00:00 {}\n", r.pid, r.comm));
+            for r in rows(ctx, "ps").into_iter().filter(|r| r.here) {
+                out.push_str(&format!("{:>7} {:<8} 00:00:00 {}\n", r.pid, r.tty, r.comm));
             }
         }
         "aux" | "-aux" | "ax" => {
@@ -104,8 +118,8 @@ fn ps(ctx: &mut Ctx, args: &[String]) -> i32 {
                     _ => (96_588, 61_428, "S"),
                 };
                 out.push_str(&format!(
-                    "learner  {:>7}  0.0  0.2 {vsz:>6} {rss:>5} pts/0    {stat:<4} {:02}:{:02}   0:00 {}\n",
-                    r.pid, t.hour, t.minute, r.args
+                    "learner  {:>7}  0.0  0.2 {vsz:>6} {rss:>5} {:<8} {stat:<4} {:02}:{:02}   0:00 {}\n",
+                    r.pid, r.tty, t.hour, t.minute, r.args
                 ));
             }
         }
@@ -120,11 +134,11 @@ fn ps(ctx: &mut Ctx, args: &[String]) -> i32 {
                 if full {
                     let t = DateTime::from_unix(r.started);
                     out.push_str(&format!(
-                        "learner  {:>7} {:>7}  0 {:02}:{:02} pts/0    00:00:00 {}\n",
-                        r.pid, r.ppid, t.hour, t.minute, r.args
+                        "learner  {:>7} {:>7}  0 {:02}:{:02} {:<8} 00:00:00 {}\n",
+                        r.pid, r.ppid, t.hour, t.minute, r.tty, r.args
                     ));
                 } else {
-                    out.push_str(&format!("{:>7} pts/0    00:00:00 {}\n", r.pid, r.comm));
+                    out.push_str(&format!("{:>7} {:<8} 00:00:00 {}\n", r.pid, r.tty, r.comm));
                 }
             }
         }

@@ -91,7 +91,15 @@ pub fn run_file(
     if is_service {
         services::stop_previous(world, path, out);
     }
-    let pid = world.machine_mut().processes.allocate();
+    // `./entrypoint.sh &` at the prompt: bash announces the job before the script runs.
+    let announced = world.machine_mut().processes.announce();
+    let pid = match &announced {
+        Some((text, _, pid)) => {
+            out.push(Stream::Stderr, text);
+            *pid
+        }
+        None => world.machine_mut().processes.allocate(),
+    };
     let first = shown.split_whitespace().next().unwrap_or_default();
     let (name, dash) = match first {
         "sh" | "bash" => (
@@ -148,6 +156,12 @@ pub fn run_file(
             .map(|c| c.text.as_str())
             .collect();
         services::record(world, path, &frame, status, &errors);
+    }
+    if let (Some((_, job, _)), true) = (announced, status != 0) {
+        out.push(
+            Stream::Stderr,
+            &crate::world::commands::job_notice(job, &format!("Exit {status}"), shown),
+        );
     }
     status
 }

@@ -84,7 +84,7 @@ cp -r "$WORK/app" "$WORK/dbg"
 ( cd "$WORK/dbg" && flask run --debug --port 5013 > "$WORK/dbg.out" 2> "$WORK/dbg.err" & echo $! > "$WORK/dbg.pid" )
 sleep 3; echo "    nickname = db.Column(db.String(40))" >> "$WORK/dbg/models.py"; sleep 3
 curl -s localhost:5013/users > /dev/null; curl -s -i localhost:5013/users > /dev/null
-kill "$(cat "$WORK/dbg.pid")"; sleep 1
+pkill -P "$(cat "$WORK/dbg.pid")"; kill "$(cat "$WORK/dbg.pid")"; sleep 1
 { echo "--- flask run --debug; a line appended to models.py; curl localhost:5013/users twice (stdout, then stderr)"; cat "$WORK/dbg.out"; clean < "$WORK/dbg.err"; } > "$HERE/flask-run-debug-reload.txt"
 
 cp -r "$WORK/app" "$WORK/bad"; rm -rf "$WORK/bad/migrations"; echo "import nosuchmodule" >> "$WORK/bad/models.py"
