@@ -288,7 +288,7 @@ fn schema_tables(tables: &[TableSchema]) -> Html {
                 <table class="columns" aria-label={format!("Table {}", t.name)}>
                     <caption>{"table "}<span class="name">{&t.name}</span></caption>
                     { for t.columns.iter().map(|c| html! {
-                        <tr>
+                        <tr class={classes!(c.changed.then_some("changed"))}>
                             <td class="name">{&c.name}</td>
                             <td>{&c.type_name}
                                 { for c.default.iter().map(|d| html! { <span class="default">{format!(" default {d}")}</span> }) }

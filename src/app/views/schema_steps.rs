@@ -260,14 +260,17 @@ fn walk(
         let out = scratch.run(&format!("cd {APP_DIR} && flask db upgrade {revision}"));
         let error = (out.exit_code != 0).then(|| error_text(&out.stderr()));
         let after = tables_of(&scratch.machine().postgres, database);
+        let changes = diff(&tables, &after);
+        let mut marked = after.clone();
+        mark_changed(&mut marked, &changes);
         steps.push(SchemaStep {
             revision: revision.clone(),
             message: graph
                 .get(revision)
                 .map(|s| s.doc().to_string())
                 .unwrap_or_default(),
-            changes: diff(&tables, &after),
-            tables: after.clone(),
+            changes,
+            tables: marked,
             error: error.clone(),
         });
         tables = after;
@@ -276,6 +279,17 @@ fn walk(
         }
     }
     steps
+}
+
+/// Marks the columns a step added or changed (every column of a new table).
+fn mark_changed(tables: &mut [TableSchema], changes: &[Change]) {
+    for c in changes.iter().filter(|c| c.kind != ChangeKind::Removed) {
+        for t in tables.iter_mut().filter(|t| t.name == c.table) {
+            for col in t.columns.iter_mut() {
+                col.changed |= c.column.as_deref().is_none_or(|n| n == col.name);
+            }
+        }
+    }
 }
 
 /// The revisions an upgrade from base to `target` runs, in order.
@@ -418,6 +432,14 @@ mod tests {
             "users\n  id integer NOT NULL DEFAULT nextval('users_id_seq'::regclass)\n  name character varying(80) NOT NULL\n  email character varying(120) NOT NULL\n  age integer NOT NULL\n"
         );
         assert!(steps.iter().all(|s| s.error.is_none()));
+        let changed: Vec<&str> = steps[1].tables[0]
+            .columns
+            .iter()
+            .filter(|c| c.changed)
+            .map(|c| c.name.as_str())
+            .collect();
+        assert_eq!(changed, ["age"]);
+        assert!(steps[0].tables[0].columns.iter().all(|c| c.changed));
         // The learner's own database is left as it was.
         assert_eq!(
             tables_of(&world.machine().postgres, "app").len(),
