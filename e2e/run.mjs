@@ -207,10 +207,79 @@ await test('the timeline shows the revision and where the database stands', asyn
   await fresh.getByRole('tab', { name: 'Migrations' }).click();
   const revisions = fresh.getByRole('list', { name: 'Revisions' });
   await revisions.getByText('create users').waitFor();
-  await revisions.locator('.base', { hasText: '← app' }).waitFor();
+  await revisions.locator('.base', { hasText: '← laptop:app' }).waitFor();
+  const preflight = fresh.getByRole('region', { name: 'Pre-flight' });
+  await preflight.getByText('Would run:').waitFor();
   await type(fresh, 'flask db upgrade');
   await revisions.locator('.revision.current', { hasText: 'create users' }).waitFor();
+  await preflight.getByText('Nothing to run').waitFor();
   await fresh.screenshot({ path: join(shots, 'timeline.png') });
+
+  // A populated table, then a NOT NULL column without a default: the pre-flight warns.
+  await type(fresh, `psql app -c "INSERT INTO users (name, email) VALUES ('Ada', 'ada@example.com')"`);
+  await type(fresh, "echo '    age = db.Column(db.Integer, nullable=False)' >> models.py");
+  await type(fresh, 'flask db migrate -m "add age"');
+  await revisions.getByText('add age').waitFor();
+  await preflight.locator('.warning.fails', { hasText: 'NOT NULL without a server_default' }).waitFor();
+  await preflight.getByText('contains null values').waitFor();
+  await fresh.screenshot({ path: join(shots, 'timeline-preflight.png') });
+
+  // Click a revision: its file and the schema at that point.
+  await revisions.getByRole('button', { name: /create users/ }).click();
+  const detail = fresh.getByRole('region', { name: 'Revision detail' });
+  await detail.getByLabel('Revision file').getByText("op.create_table('users',").waitFor();
+  const users = detail.getByRole('table', { name: 'Table users' });
+  await users.getByText('email').waitFor();
+  check(await users.getByText('age').count() === 0, 'no age column before "add age"');
+  await detail.screenshot({ path: join(shots, 'timeline-revision.png') });
+
+  // The slider steps through the upgrade with each step's diff.
+  const steps = fresh.getByRole('region', { name: 'Upgrade steps' });
+  const slider = steps.getByLabel('Upgrade step');
+  await slider.fill('1');
+  await steps.getByText(/Step 1 of 2: .* create users/).waitFor();
+  await steps.getByRole('list', { name: 'Schema diff' }).getByText('+ table users').waitFor();
+  await slider.fill('2');
+  await steps.getByText(/Step 2 of 2: .* add age/).waitFor();
+  await steps.getByRole('list', { name: 'Schema diff' }).getByText('+ users.age integer NOT NULL').waitFor();
+  await steps.screenshot({ path: join(shots, 'timeline-steps.png') });
+
+  // The git graph beside it, once the project is committed and pushed.
+  await type(fresh, 'git config --global user.name Ada && git config --global user.email ada@example.com');
+  await type(fresh, 'git init -q && git add . && git commit -qm "Create users and add age"');
+  await type(fresh, 'git remote add origin git@github.com:team/app.git && git push -q -u origin main');
+  const laptopGit = fresh.getByLabel('Git graph laptop');
+  await laptopGit.getByText('HEAD -> main, origin/main').waitFor();
+  await revisions.locator('.place', { hasText: 'origin' }).first().waitFor();
+  await fresh.getByLabel('Git graph origin').getByText('Create users and add age').waitFor();
+  await fresh.getByRole('region', { name: 'Git graphs' }).screenshot({ path: join(shots, 'timeline-git.png') });
+  await fresh.close();
+});
+
+await test('the request flow shows each step of the last request and the failing one in red', async () => {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, reducedMotion: 'reduce' });
+  const fresh = await freshPage(ctx);
+  await fresh.goto(base);
+  await fresh.getByLabel('Command').waitFor();
+  await fresh.getByRole('tab', { name: 'Request' }).click();
+  await fresh.getByRole('tabpanel').getByText('No request yet.').waitFor();
+  for (const line of ['createdb app', 'flask db init', 'flask db migrate -m "create users"', 'flask db upgrade', 'flask run &']) {
+    await type(fresh, line);
+  }
+  await type(fresh, 'curl -d name=ada -d email=ada@example.com localhost:5000/register');
+  const flow = fresh.getByLabel('Request flow');
+  await flow.locator('.status', { hasText: '201' }).waitFor();
+  const steps = flow.getByRole('list', { name: 'Request steps' });
+  await steps.locator('.flow-step.no-sql', { hasText: 'session.add: staged, no SQL' }).waitFor();
+  await steps.locator('.sql', { hasText: 'INSERT INTO users (name, email)' }).first().waitFor();
+  await steps.locator('.flow-step', { hasText: 'COMMIT' }).first().waitFor();
+  check(await steps.locator('.flow-step.failed').count() === 0, 'no failed step on a 201');
+  await type(fresh, 'curl -d name=bob -d email=ada@example.com localhost:5000/register');
+  await flow.locator('.status', { hasText: '500' }).waitFor();
+  await steps.locator('.flow-step.failed .step-error', { hasText: 'UniqueViolation' }).first().waitFor();
+  await flow.getByRole('button', { name: 'Replay' }).click();
+  await steps.locator('.flow-step.failed').first().waitFor();
+  await fresh.screenshot({ path: join(shots, 'request-flow.png') });
   await fresh.close();
 });
 
@@ -238,6 +307,8 @@ await test('the light theme and a larger font are readable', async () => {
 await test('a corrupt save is reported and kept aside', async () => {
   const other = await freshPage(await browser.newContext());
   await other.goto(base);
+  // The page saves its fresh session once it starts: corrupt the save after that.
+  await other.getByLabel('Command').waitFor();
   await other.evaluate(() => localStorage.setItem('schemalab.session', '{"format":"schemalab-session","version":99'));
   await other.reload();
   await other.getByRole('alert').waitFor();

@@ -10,6 +10,7 @@ mod compare;
 mod database;
 mod documents;
 mod files;
+mod request_flow;
 mod storage;
 mod terminal;
 mod timeline;
@@ -68,13 +69,15 @@ enum Tab {
     Documents,
     Compare,
     Migrations,
+    Request,
 }
 
 impl Tab {
-    const ALL: [Tab; 5] = [
+    const ALL: [Tab; 6] = [
         Tab::Files,
         Tab::Database,
         Tab::Migrations,
+        Tab::Request,
         Tab::Documents,
         Tab::Compare,
     ];
@@ -86,6 +89,7 @@ impl Tab {
             Tab::Documents => "Documents",
             Tab::Compare => "Journal vs Form",
             Tab::Migrations => "Migrations",
+            Tab::Request => "Request",
         }
     }
 }
@@ -163,6 +167,7 @@ pub fn App() -> Html {
                                 Tab::Documents => html! { <documents::Documents /> },
                                 Tab::Compare => html! { <compare::Compare /> },
                                 Tab::Migrations => html! { <timeline::Migrations /> },
+                                Tab::Request => html! { <request_flow::RequestFlow /> },
                             } }
                         </div>
                     </section>

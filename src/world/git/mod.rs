@@ -38,6 +38,7 @@ use std::collections::BTreeMap;
 pub use error::GitError;
 pub use hosting::{check_out_clone, clone_repo, commit_to_hosted};
 pub use object::{Oid, Signature};
+pub use porcelain::{log_graph, LogLine};
 pub use repo::{Head, Repo};
 
 use crate::world::ctx::Ctx;

@@ -3,6 +3,7 @@
 use crate::world::git::args;
 use crate::world::git::error::GitError;
 use crate::world::git::ident;
+use crate::world::git::object::Oid;
 use crate::world::git::repo::{Head, Repo};
 use crate::world::git::session::Git;
 
@@ -38,6 +39,53 @@ pub fn decoration(repo: &Repo, id: &str) -> String {
     } else {
         format!(" ({})", names.join(", "))
     }
+}
+
+/// One line of `git log --graph --oneline --all`, split for the page.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LogLine {
+    /// The graph to the left (`* `, `| * `, `|/  `).
+    pub graph: String,
+    /// The full id of the commit on this line; `None` for a line of lanes only.
+    pub commit: Option<Oid>,
+    /// The refs at the commit as git decorates them (`HEAD -> main, origin/main`).
+    pub refs: String,
+    /// The commit's subject.
+    pub subject: String,
+}
+
+/// `git log --graph --oneline --all` of `repo`, line by line; empty before the first commit.
+pub fn log_graph(repo: &Repo) -> Vec<LogLine> {
+    let mut tips: Vec<Oid> = repo.refs.values().cloned().collect();
+    tips.extend(repo.head_commit());
+    let mut graph = Graph::default();
+    let mut lines = Vec::new();
+    for id in super::graph::order(repo, &tips) {
+        let row = graph.row(repo, &id);
+        let decoration = decoration(repo, &id);
+        lines.push(LogLine {
+            graph: row.first,
+            refs: decoration
+                .strip_prefix(" (")
+                .and_then(|d| d.strip_suffix(')'))
+                .unwrap_or_default()
+                .to_string(),
+            subject: repo
+                .commit(&id)
+                .map(|c| c.subject().to_string())
+                .unwrap_or_default(),
+            commit: Some(id),
+        });
+        for prefix in row.follow {
+            lines.push(LogLine {
+                graph: prefix,
+                commit: None,
+                refs: String::new(),
+                subject: String::new(),
+            });
+        }
+    }
+    lines
 }
 
 /// One commit in the medium format, without the trailing blank line.

@@ -12,6 +12,8 @@ mod stage;
 mod stash;
 mod status;
 
+pub use history::{log_graph, LogLine};
+
 use super::dotgit;
 use super::error::GitError;
 use super::session::Git;
