@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use schemalab::world::{World, DEFAULT_SEED};
 
 /// The areas whose scenarios run through `World::run`.
-const AREAS: [&str; 3] = ["world", "migrate", "git"];
+const AREAS: [&str; 4] = ["world", "migrate", "git", "team"];
 
 struct Step {
     must_fail: bool,

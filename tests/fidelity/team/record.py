@@ -1,0 +1,234 @@
+#!/usr/bin/env python3
+"""Plays a team story (`tests/scenarios/team/*.txt`) with the real tools and
+writes what they answered next to this script, in the scenario format.
+
+Usage: python3 tests/fidelity/team/record.py STORY... (names without `.txt`)
+
+It needs git 2.47, PostgreSQL 15's binaries and a virtualenv with the
+project's requirements (`requirements.txt`: Flask 3.1.3, Flask-SQLAlchemy
+3.1.1, Flask-Migrate 4.1.0, psycopg2-binary 2.9.13, gunicorn 23.0.0), given
+as VENV (default /tmp/realenv). It must run as root: each machine gets its
+own PostgreSQL cluster, started as the `postgres` user.
+
+What makes the run comparable with the world:
+- three machines are three homes (`laptop`, `teammate`, `prod`), each with
+  a PostgreSQL cluster of its own whose superuser is `learner` (PGPORT and
+  PGUSER point at it; DATABASE_URL is `postgresql+psycopg2://localhost/app`);
+  `prod` has an empty database `app`;
+- `origin` is a local bare repository reached through a system
+  `url.<file URL>.insteadOf` for `git@github.com:team/app.git`; its first
+  commit is the team lead's, made with the world's files, author and date,
+  and `~/app` on each machine is `git clone`d from it; `~/.gitconfig` is
+  the world's;
+- the N-th input runs at the world's clock after N inputs (git's dates);
+- `ssh NAME` and `exit` are not run: they move the recorder to the other
+  machine (its shell starts in the home directory) and print nothing here;
+- stdout and stderr are one stream, in the order they were written;
+- the temporary directory prefix is removed and origin's address is printed
+  as git prints GitHub's.
+
+Alembic's revision ids and create dates are random and local: compare a
+recording with its story after replacing hex ids (compare.py does).
+"""
+
+import os
+import pathlib
+import shutil
+import subprocess
+import sys
+import tempfile
+
+HERE = pathlib.Path(__file__).resolve().parent
+ROOT = HERE.parent.parent.parent
+START_OF_LAB = 1_767_603_600
+SECONDS_PER_COMMAND = 20
+INITIAL_COMMIT_TIME = 1_767_371_400
+PG_BIN = "/usr/lib/postgresql/15/bin"
+MACHINES = {
+    "laptop": ("Ada Lovelace", "ada@example.com", 5441),
+    "teammate": ("Grace Hopper", "grace@example.com", 5442),
+    "prod": ("Ops", "ops@example.com", 5443),
+}
+
+
+def project_files() -> dict:
+    """The world's initial commit, read from src/world/project.rs."""
+    text = (ROOT / "src" / "world" / "project.rs").read_text()
+    consts = {}
+    name = None
+    body = []
+    for line in text.splitlines():
+        if name is None:
+            for prefix in ("pub const ", ):
+                if line.startswith(prefix) and ': &str = ' in line:
+                    const, value = line[len(prefix):].split(": &str = ", 1)
+                    if value.startswith('r#"'):
+                        value = value[3:]
+                        end = '"#;'
+                    else:
+                        value = value[1:]
+                        end = '";'
+                    if value.endswith(end):
+                        consts[const] = value[: -len(end)]
+                    else:
+                        name, body = const, [value]
+                        closing = end
+        else:
+            if line.endswith(closing):
+                body.append(line[: -len(closing)])
+                consts[name] = "\n".join(body)
+                name = None
+            else:
+                body.append(line)
+    files = {}
+    table = text.split("pub const FILES", 1)[1].split("];", 1)[0]
+    for row in table.splitlines():
+        row = row.strip()
+        if row.startswith('("'):
+            path, const = row[2:].rstrip("),").split('", ')
+            files[path] = consts[const]
+    return files
+
+
+def steps(text: str) -> list:
+    """The inputs of a scenario file: (must_fail, input)."""
+    out = []
+    lines = text.splitlines()[1:]
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if line[:2] in ("> ", "! "):
+            inp = [line[2:]]
+            i += 1
+            while i < len(lines) and lines[i] != "---":
+                inp.append(lines[i])
+                i += 1
+            out.append((line[0] == "!", "\n".join(inp)))
+        i += 1
+    return out
+
+
+def start_cluster(tmp: pathlib.Path, port: int, prod: bool) -> pathlib.Path:
+    data = tmp / f"pg{port}"
+    data.mkdir()
+    shutil.chown(data, "postgres", "postgres")
+    as_pg = ["su", "postgres", "-s", "/bin/sh", "-c"]
+    subprocess.run(as_pg + [f"{PG_BIN}/initdb -U learner --auth=trust -E UTF8 --locale=C.UTF-8 -D {data}"], check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(as_pg + [f"{PG_BIN}/pg_ctl -s -w -D {data} -l {data}/log -o '-p {port} -k /var/run/postgresql' start"], check=True)
+    if prod:
+        subprocess.run(["createdb", "-p", str(port), "-U", "learner", "app"], check=True)
+    return data
+
+
+def stop_cluster(data: pathlib.Path) -> None:
+    subprocess.run(["su", "postgres", "-s", "/bin/sh", "-c", f"{PG_BIN}/pg_ctl -s -w -D {data} stop -m fast"], check=False)
+
+
+def record(story: pathlib.Path, venv: str) -> None:
+    tmp = pathlib.Path(tempfile.mkdtemp(prefix="teamfid"))
+    os.chmod(tmp, 0o755)
+    clusters = []
+    try:
+        srv = tmp / "srv" / "team" / "app.git"
+        srv.parent.mkdir(parents=True)
+        subprocess.run(["git", "init", "-q", "--bare", "-b", "main", str(srv)], check=True)
+        system = tmp / "gitconfig"
+        system.write_text(
+            "[init]\n\tdefaultBranch = main\n"
+            "[log]\n\tdecorate = short\n"
+            f'[url "file://{srv}"]\n\tinsteadOf = git@github.com:team/app.git\n'
+        )
+        base = {
+            "PATH": f"{venv}/bin:/usr/local/bin:/usr/bin:/bin",
+            "LANG": "C.UTF-8",
+            "USER": "learner",
+            "LOGNAME": "learner",
+            "GIT_CONFIG_SYSTEM": str(system),
+            "TZ": "UTC",
+            "FLASK_APP": "app.py",
+            "DATABASE_URL": "postgresql+psycopg2://localhost/app",
+            "PYTHONUNBUFFERED": "1",
+            "PYTHONDONTWRITEBYTECODE": "",
+            "PGUSER": "learner",
+        }
+        # The team lead's initial commit on origin.
+        lead = tmp / "lead"
+        lead.mkdir()
+        for path, text in project_files().items():
+            (lead / path).write_text(text)
+        date = f"@{INITIAL_COMMIT_TIME} +0000"
+        lead_env = dict(base, HOME=str(tmp), GIT_AUTHOR_NAME="Margaret Hamilton",
+                        GIT_AUTHOR_EMAIL="margaret@example.com", GIT_COMMITTER_NAME="Margaret Hamilton",
+                        GIT_COMMITTER_EMAIL="margaret@example.com", GIT_AUTHOR_DATE=date,
+                        GIT_COMMITTER_DATE=date)
+        for cmd in (["git", "init", "-q"], ["git", "add", "."], ["git", "commit", "-qm", "Start the Flask app"],
+                    ["git", "push", "-q", "git@github.com:team/app.git", "main"]):
+            subprocess.run(cmd, cwd=lead, env=lead_env, check=True)
+        envs = {}
+        for name, (user, email, port) in MACHINES.items():
+            home = tmp / name / "home" / "learner"
+            home.mkdir(parents=True)
+            (home / ".gitconfig").write_text(
+                f"[user]\n\tname = {user}\n\temail = {email}\n[pull]\n\trebase = false\n")
+            env = dict(base, HOME=str(home), PWD=str(home / "app"), PGPORT=str(port))
+            subprocess.run(["git", "clone", "-q", "git@github.com:team/app.git", "app"], cwd=home, env=env, check=True)
+            clusters.append(start_cluster(tmp, port, name == "prod"))
+            envs[name] = env
+        here = "laptop"
+        cwd = {name: tmp / name / "home" / "learner" / "app" for name in MACHINES}
+        logins = []
+        out = [story.read_text().splitlines()[0]]
+        for n, (must_fail, line) in enumerate(steps(story.read_text()), start=1):
+            words = line.split()
+            marker = "!" if must_fail else ">"
+            if words and words[0] == "ssh" and len(words) == 2:
+                logins.append(here)
+                here = words[1]
+                cwd[here] = tmp / here / "home" / "learner"
+                out.append(f"\n{marker} {line}\n---\n(not recorded: the recorder moves to {here})")
+                continue
+            if words == ["exit"] and logins:
+                here = logins.pop()
+                out.append(f"\n{marker} {line}\n---\n(not recorded: the recorder moves back to {here})")
+                continue
+            env = dict(envs[here])
+            stamp = f"@{START_OF_LAB + SECONDS_PER_COMMAND * n} +0000"
+            env["GIT_AUTHOR_DATE"] = stamp
+            env["GIT_COMMITTER_DATE"] = stamp
+            script = f'{line}\nstatus=$?\npwd > "{tmp}/.cwd"\nexit $status\n'
+            done = subprocess.run(["bash", "-c", script], cwd=cwd[here], env=env,
+                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            cwd[here] = pathlib.Path((tmp / ".cwd").read_text().strip())
+            text = done.stdout
+            url = f"file://{srv}"
+            text = text.replace(f"To {url}\n", "To github.com:team/app.git\n")
+            text = text.replace(f"refs to '{url}'", "refs to 'github.com:team/app.git'")
+            text = text.replace(url, "git@github.com:team/app.git")
+            text = text.replace(f"file://{srv.with_suffix('')}", "github.com:team/app")
+            for name in MACHINES:
+                text = text.replace(str(tmp / name), "")
+            text = text.replace(str(tmp), "")
+            if text and not text.endswith("\n"):
+                text += "\n"
+            tail = f"(exit {done.returncode})\n" if must_fail or done.returncode else ""
+            out.append(f"\n{marker} {line}\n---\n{text}{tail}".rstrip("\n"))
+        target = HERE / story.name
+        target.write_text("\n".join(out) + "\n")
+        print(f"recorded {target.name}")
+    finally:
+        for data in clusters:
+            stop_cluster(data)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def main() -> None:
+    version = subprocess.run(["git", "--version"], capture_output=True, text=True).stdout
+    if not version.startswith("git version 2.47"):
+        sys.exit(f"need git 2.47, found {version.strip()}")
+    venv = os.environ.get("VENV", "/tmp/realenv")
+    for name in sys.argv[1:]:
+        record(ROOT / "tests" / "scenarios" / "team" / f"{name}.txt", venv)
+
+
+if __name__ == "__main__":
+    main()
