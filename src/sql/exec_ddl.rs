@@ -74,7 +74,7 @@ pub fn execute(ctx: &mut ExecCtx, stmt: &Statement) -> R<QueryResult> {
                         )),
                     ]));
                 }
-                return Err(SqlError::duplicate_relation(&name.name).at(at(name.pos)));
+                return Err(SqlError::duplicate_relation(&name.name));
             }
             let inc = increment.unwrap_or(1);
             if inc == 0 {
@@ -482,8 +482,9 @@ fn create_table(ctx: &mut ExecCtx, ct: &CreateTable) -> R<QueryResult> {
         });
     }
     // The relation is created only now, after its columns' types resolved (as DefineRelation).
+    // PostgreSQL 15 reports a taken name without a cursor position.
     if ctx.cat.relation(&schema, &tname).is_some() {
-        return Err(SqlError::duplicate_relation(&tname).at(at(ct.name.pos)));
+        return Err(SqlError::duplicate_relation(&tname));
     }
     // Sequences for serial columns.
     let mut taken: Vec<String> = Vec::new();

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Compares team stories (`tests/scenarios/team/*.txt`) with their real
 recordings here (record.py), after replacing every hex id of 7 to 40 digits
-and every Alembic `Create Date` by placeholders, and skipping the steps the
+and every Alembic `Create Date` by placeholders, dropping the frames of
+Python tracebacks (the world prints only the outermost and innermost), and skipping the steps the
 recorder does not run (`ssh`, `exit`). Prints a unified diff per story that
 differs; exits 1 if any does.
 
@@ -16,6 +17,7 @@ import sys
 HERE = pathlib.Path(__file__).resolve().parent
 STORIES = HERE.parent.parent / "scenarios" / "team"
 HEX = re.compile(r"(?<![0-9A-Za-z])(?=[0-9a-f]*[0-9])[0-9a-f]{7,40}(?![0-9A-Za-z])")
+FRAME = re.compile(r"^  File .*\n(?:    .*\n)*", re.M)
 MOVES = re.compile(r"[>!] (ssh \S+|exit)\n")
 DATE = re.compile(r"Create Date: .*")
 
@@ -28,6 +30,8 @@ def blocks(text: str) -> list:
         if "(not recorded:" in block or MOVES.match(block):
             continue
         block = HEX.sub("<id>", block)
+        # The world prints a Python traceback's first and last frames only.
+        block = FRAME.sub("", block)
         block = DATE.sub("Create Date: <date>", block)
         out.extend(block.splitlines())
     return out

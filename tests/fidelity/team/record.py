@@ -27,12 +27,19 @@ What makes the run comparable with the world:
 - the temporary directory prefix is removed and origin's address is printed
   as git prints GitHub's.
 
-Alembic's revision ids and create dates are random and local: compare a
-recording with its story after replacing hex ids (compare.py does).
+- Alembic's revision ids and create dates are the world's: a
+  `sitecustomize` hands `alembic.util.rev_id` the ids the story's
+  `Generating …/versions/<id>_…` lines show, in order, and dates each
+  revision file at the command's clock. With the same ids, files and dates,
+  git's commit ids are the world's too.
+
+compare.py still replaces hex ids before it compares, so that a recording
+made before a story changed says where they differ.
 """
 
 import os
 import pathlib
+import re
 import shutil
 import subprocess
 import sys
@@ -108,6 +115,27 @@ def steps(text: str) -> list:
     return out
 
 
+SITECUSTOMIZE = """
+import datetime, os
+ids = os.environ.get("SCHEMALAB_REV_IDS")
+if ids:
+    import alembic.util
+    import alembic.script.base as base
+
+    def rev_id():
+        with open(ids) as f:
+            queue = f.read().split()
+        with open(ids, "w") as f:
+            f.write("\\n".join(queue[1:]))
+        return queue[0]
+
+    alembic.util.rev_id = rev_id
+    now = int(os.environ["SCHEMALAB_NOW"])
+    base.ScriptDirectory._generate_create_date = lambda self: datetime.datetime.fromtimestamp(
+        now, datetime.timezone.utc).replace(tzinfo=None)
+"""
+
+
 def start_cluster(tmp: pathlib.Path, port: int, prod: bool) -> pathlib.Path:
     data = tmp / f"pg{port}"
     data.mkdir()
@@ -150,6 +178,7 @@ def record(story: pathlib.Path, venv: str) -> None:
             "PYTHONUNBUFFERED": "1",
             "PYTHONDONTWRITEBYTECODE": "",
             "PGUSER": "learner",
+            "COLUMNS": "80",
         }
         # The team lead's initial commit on origin.
         lead = tmp / "lead"
@@ -164,6 +193,13 @@ def record(story: pathlib.Path, venv: str) -> None:
         for cmd in (["git", "init", "-q"], ["git", "add", "."], ["git", "commit", "-qm", "Start the Flask app"],
                     ["git", "push", "-q", "git@github.com:team/app.git", "main"]):
             subprocess.run(cmd, cwd=lead, env=lead_env, check=True)
+        site = tmp / "site"
+        site.mkdir()
+        (site / "sitecustomize.py").write_text(SITECUSTOMIZE)
+        ids = tmp / "rev_ids"
+        ids.write_text("\n".join(re.findall(r"^Generating \S*/versions/([0-9a-f]{12})_", story.read_text(), re.M)))
+        base["PYTHONPATH"] = str(site)
+        base["SCHEMALAB_REV_IDS"] = str(ids)
         envs = {}
         for name, (user, email, port) in MACHINES.items():
             home = tmp / name / "home" / "learner"
@@ -195,7 +231,9 @@ def record(story: pathlib.Path, venv: str) -> None:
             stamp = f"@{START_OF_LAB + SECONDS_PER_COMMAND * n} +0000"
             env["GIT_AUTHOR_DATE"] = stamp
             env["GIT_COMMITTER_DATE"] = stamp
-            script = f'{line}\nstatus=$?\npwd > "{tmp}/.cwd"\nexit $status\n'
+            env["SCHEMALAB_NOW"] = str(START_OF_LAB + SECONDS_PER_COMMAND * n)
+            # ls as on a terminal of 80 columns, as the world's terminal shows it.
+            script = f'shopt -s expand_aliases\nalias ls="ls -C"\n{line}\nstatus=$?\npwd > "{tmp}/.cwd"\nexit $status\n'
             done = subprocess.run(["bash", "-c", script], cwd=cwd[here], env=env,
                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
             cwd[here] = pathlib.Path((tmp / ".cwd").read_text().strip())
@@ -207,6 +245,8 @@ def record(story: pathlib.Path, venv: str) -> None:
             text = text.replace(f"file://{srv.with_suffix('')}", "github.com:team/app")
             for name in MACHINES:
                 text = text.replace(str(tmp / name), "")
+            # Every machine's server listens on 5432 in the world.
+            text = text.replace(f"port {MACHINES[here][2]} failed", "port 5432 failed")
             text = text.replace(str(tmp), "")
             if text and not text.endswith("\n"):
                 text += "\n"
