@@ -89,8 +89,10 @@ fn flask(ctx: &mut Ctx, args: &[String]) -> i32 {
 
 fn db(ctx: &mut Ctx, args: &[String]) -> i32 {
     let dt = DateTime::from_unix(ctx.now());
+    // Alembic writes `str(datetime.now())`; the world's clock moves in whole
+    // seconds, and Python leaves out a fraction of zero microseconds.
     let create_date = format!(
-        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}.000000",
+        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
         dt.year, dt.month, dt.day, dt.hour, dt.minute, dt.second
     );
     let env: Vec<(String, String)> = ["DATABASE_URL"]

@@ -28,10 +28,11 @@ What makes the run comparable with the world:
   as git prints GitHub's.
 
 - Alembic's revision ids and create dates are the world's: a
-  `sitecustomize` hands `alembic.util.rev_id` the ids the story's
-  `Generating …/versions/<id>_…` lines show, in order, and dates each
-  revision file at the command's clock. With the same ids, files and dates,
-  git's commit ids are the world's too.
+  `sitecustomize` hands `alembic.util.rev_id` the ids that the story's
+  `Generating …/versions/<id>_…` lines show for the same step, and dates
+  each revision file at the command's clock. With the same ids, files and
+  dates, git's commit ids are the world's too, up to the first merge made
+  by a pull (its message names the local path of origin).
 
 compare.py still replaces hex ids before it compares, so that a recording
 made before a story changed says where they differ.
@@ -98,20 +99,13 @@ def project_files() -> dict:
 
 
 def steps(text: str) -> list:
-    """The inputs of a scenario file: (must_fail, input)."""
+    """The steps of a scenario file: (must_fail, input, the world's output)."""
     out = []
-    lines = text.splitlines()[1:]
-    i = 0
-    while i < len(lines):
-        line = lines[i]
-        if line[:2] in ("> ", "! "):
-            inp = [line[2:]]
-            i += 1
-            while i < len(lines) and lines[i] != "---":
-                inp.append(lines[i])
-                i += 1
-            out.append((line[0] == "!", "\n".join(inp)))
-        i += 1
+    for block in re.split(r"\n\n(?=[>!] )", text.split("\n", 1)[1].lstrip("\n")):
+        head, _, shown = block.partition("\n---\n")
+        if head.endswith("\n---"):
+            head, shown = head[: -len("\n---")], ""
+        out.append((head[0] == "!", head[2:], shown))
     return out
 
 
@@ -125,6 +119,9 @@ if ids:
     def rev_id():
         with open(ids) as f:
             queue = f.read().split()
+        if not queue:
+            import uuid
+            return uuid.uuid4().hex[-12:]
         with open(ids, "w") as f:
             f.write("\\n".join(queue[1:]))
         return queue[0]
@@ -197,7 +194,6 @@ def record(story: pathlib.Path, venv: str) -> None:
         site.mkdir()
         (site / "sitecustomize.py").write_text(SITECUSTOMIZE)
         ids = tmp / "rev_ids"
-        ids.write_text("\n".join(re.findall(r"^Generating \S*/versions/([0-9a-f]{12})_", story.read_text(), re.M)))
         base["PYTHONPATH"] = str(site)
         base["SCHEMALAB_REV_IDS"] = str(ids)
         envs = {}
@@ -214,7 +210,9 @@ def record(story: pathlib.Path, venv: str) -> None:
         cwd = {name: tmp / name / "home" / "learner" / "app" for name in MACHINES}
         logins = []
         out = [story.read_text().splitlines()[0]]
-        for n, (must_fail, line) in enumerate(steps(story.read_text()), start=1):
+        for n, (must_fail, line, shown) in enumerate(steps(story.read_text()), start=1):
+            # The revision ids the world gave this step's new files.
+            ids.write_text("\n".join(re.findall(r"^Generating \S*/versions/([0-9a-f]{12})_", shown, re.M)))
             words = line.split()
             marker = "!" if must_fail else ">"
             if words and words[0] == "ssh" and len(words) == 2:
@@ -233,7 +231,7 @@ def record(story: pathlib.Path, venv: str) -> None:
             env["GIT_COMMITTER_DATE"] = stamp
             env["SCHEMALAB_NOW"] = str(START_OF_LAB + SECONDS_PER_COMMAND * n)
             # ls as on a terminal of 80 columns, as the world's terminal shows it.
-            script = f'shopt -s expand_aliases\nalias ls="ls -C"\n{line}\nstatus=$?\npwd > "{tmp}/.cwd"\nexit $status\n'
+            script = f'shopt -s expand_aliases\nalias ls="ls -C -T 0"\n{line}\nstatus=$?\npwd > "{tmp}/.cwd"\nexit $status\n'
             done = subprocess.run(["bash", "-c", script], cwd=cwd[here], env=env,
                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
             cwd[here] = pathlib.Path((tmp / ".cwd").read_text().strip())
