@@ -133,10 +133,13 @@ struct Logical {
 
 /// Logical lines already read, by text: revision files repeat most of theirs (imports,
 /// `branch_labels = None`, `def upgrade():`), so one command reading many files reads each
-/// distinct line once. Only lines that parsed are kept.
-#[derive(Default)]
+/// distinct line once. Only lines that parsed are kept. A caller may keep one across commands
+/// (the world does): a line's parse depends on its text alone.
+#[derive(Clone, Debug, Default)]
 pub struct LineCache {
     lines: std::collections::BTreeMap<String, Line>,
+    /// Whole files read, by source text: a file's parse depends on its text alone.
+    modules: std::collections::BTreeMap<String, Module>,
 }
 
 /// Parses a whole file; `path` is used in error messages.
@@ -146,10 +149,15 @@ pub fn parse_module(path: &str, source: &str) -> Result<Module, Error> {
 
 /// Parses a whole file, reusing lines read before.
 pub fn parse_module_with(path: &str, source: &str, cache: &mut LineCache) -> Result<Module, Error> {
+    if let Some(module) = cache.modules.get(source) {
+        return Ok(module.clone());
+    }
     let logical = logical_lines(path, source)?;
     let mut pos = 0;
     let body = parse_block(path, source, &logical, &mut pos, 0, cache)?;
-    Ok(Module { body })
+    let module = Module { body };
+    cache.modules.insert(source.to_string(), module.clone());
+    Ok(module)
 }
 
 fn syntax(path: &str, source: &str, line: usize, col: usize, msg: &str) -> Error {
@@ -429,7 +437,7 @@ fn parse_block(
 }
 
 /// A logical line read: a simple statement, or a block header waiting for its body.
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 enum Line {
     Simple(StmtKind),
     Block {

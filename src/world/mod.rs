@@ -57,6 +57,9 @@ pub struct World {
     pub foreground: Option<Foreground>,
     /// The hosted git repositories every machine can reach, by URL.
     pub remotes: git::Remotes,
+    /// Python lines `flask db` has read, by text: a memo that changes no
+    /// output, so that a long session parses each distinct line once.
+    pub python_lines: crate::migrate::LineCache,
 }
 
 impl Default for World {
@@ -120,6 +123,7 @@ impl World {
             events: Vec::new(),
             foreground: None,
             remotes,
+            python_lines: Default::default(),
         }
     }
 

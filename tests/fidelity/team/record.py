@@ -15,8 +15,8 @@ What makes the run comparable with the world:
   a PostgreSQL cluster of its own whose superuser is `learner` (PGPORT and
   PGUSER point at it; DATABASE_URL is `postgresql+psycopg2://localhost/app`);
   `prod` has an empty database `app`;
-- `origin` is a local bare repository reached through a system
-  `url.<file URL>.insteadOf` for `git@github.com:team/app.git`; its first
+- `origin` is a local bare repository that `git@github.com:team/app.git`
+  reaches through a GIT_SSH_COMMAND running git's command on it; its first
   commit is the team lead's, made with the world's files, author and date,
   and `~/app` on each machine is `git clone`d from it; `~/.gitconfig` is
   the world's;
@@ -24,15 +24,13 @@ What makes the run comparable with the world:
 - `ssh NAME` and `exit` are not run: they move the recorder to the other
   machine (its shell starts in the home directory) and print nothing here;
 - stdout and stderr are one stream, in the order they were written;
-- the temporary directory prefix is removed and origin's address is printed
-  as git prints GitHub's.
+- the temporary directory prefix is removed.
 
 - Alembic's revision ids and create dates are the world's: a
   `sitecustomize` hands `alembic.util.rev_id` the ids that the story's
   `Generating …/versions/<id>_…` lines show for the same step, and dates
   each revision file at the command's clock. With the same ids, files and
-  dates, git's commit ids are the world's too, up to the first merge made
-  by a pull (its message names the local path of origin).
+  dates, git's commit ids are the world's too.
 
 compare.py still replaces hex ids before it compares, so that a recording
 made before a story changed says where they differ.
@@ -158,17 +156,20 @@ def record(story: pathlib.Path, venv: str) -> None:
         srv.parent.mkdir(parents=True)
         subprocess.run(["git", "init", "-q", "--bare", "-b", "main", str(srv)], check=True)
         system = tmp / "gitconfig"
-        system.write_text(
-            "[init]\n\tdefaultBranch = main\n"
-            "[log]\n\tdecorate = short\n"
-            f'[url "file://{srv}"]\n\tinsteadOf = git@github.com:team/app.git\n'
-        )
+        system.write_text("[init]\n\tdefaultBranch = main\n[log]\n\tdecorate = short\n")
+        # git reaches git@github.com:team/app.git over "ssh" that runs the
+        # command on the local bare repository, so every message (a pull's
+        # merge message too) names GitHub's address.
+        ssh = tmp / "ssh"
+        ssh.write_text(f'#!/bin/sh\nfor last; do :; done\ncd "{srv.parent.parent}" && eval "$last"\n')
+        ssh.chmod(0o755)
         base = {
             "PATH": f"{venv}/bin:/usr/local/bin:/usr/bin:/bin",
             "LANG": "C.UTF-8",
             "USER": "learner",
             "LOGNAME": "learner",
             "GIT_CONFIG_SYSTEM": str(system),
+            "GIT_SSH_COMMAND": str(ssh),
             "TZ": "UTC",
             "FLASK_APP": "app.py",
             "DATABASE_URL": "postgresql+psycopg2://localhost/app",
@@ -236,11 +237,6 @@ def record(story: pathlib.Path, venv: str) -> None:
                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
             cwd[here] = pathlib.Path((tmp / ".cwd").read_text().strip())
             text = done.stdout
-            url = f"file://{srv}"
-            text = text.replace(f"To {url}\n", "To github.com:team/app.git\n")
-            text = text.replace(f"refs to '{url}'", "refs to 'github.com:team/app.git'")
-            text = text.replace(url, "git@github.com:team/app.git")
-            text = text.replace(f"file://{srv.with_suffix('')}", "github.com:team/app")
             for name in MACHINES:
                 text = text.replace(str(tmp / name), "")
             # Every machine's server listens on 5432 in the world.
