@@ -138,8 +138,16 @@ struct Logical {
 #[derive(Clone, Debug, Default)]
 pub struct LineCache {
     lines: std::collections::BTreeMap<String, Line>,
-    /// Whole files read, by source text: a file's parse depends on its text alone.
-    modules: std::collections::BTreeMap<String, Module>,
+    /// Whole files read, by a hash of their text, with the text: a file's
+    /// parse depends on its text alone.
+    modules: std::collections::BTreeMap<u64, Vec<(String, Module)>>,
+}
+
+/// FNV-1a over the text: a cheap key that spares comparing whole files.
+fn text_hash(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 /// Parses a whole file; `path` is used in error messages.
@@ -149,14 +157,23 @@ pub fn parse_module(path: &str, source: &str) -> Result<Module, Error> {
 
 /// Parses a whole file, reusing lines read before.
 pub fn parse_module_with(path: &str, source: &str, cache: &mut LineCache) -> Result<Module, Error> {
-    if let Some(module) = cache.modules.get(source) {
+    let key = text_hash(source);
+    if let Some((_, module)) = cache
+        .modules
+        .get(&key)
+        .and_then(|same| same.iter().find(|(text, _)| text == source))
+    {
         return Ok(module.clone());
     }
     let logical = logical_lines(path, source)?;
     let mut pos = 0;
     let body = parse_block(path, source, &logical, &mut pos, 0, cache)?;
     let module = Module { body };
-    cache.modules.insert(source.to_string(), module.clone());
+    cache
+        .modules
+        .entry(key)
+        .or_default()
+        .push((source.to_string(), module.clone()));
     Ok(module)
 }
 
