@@ -141,6 +141,27 @@ pub struct LineCache {
     /// Whole files read, by a hash of their text, with the text: a file's
     /// parse depends on its text alone.
     modules: std::collections::BTreeMap<u64, Vec<(String, Module)>>,
+    /// Revision files read, by a hash of path, name and text, with those.
+    scripts: std::collections::BTreeMap<u64, Vec<([String; 3], super::script::Script)>>,
+}
+
+impl LineCache {
+    /// The revision file read before from the same path, name and text.
+    pub(crate) fn script(&self, key: &[&str; 3]) -> Option<&super::script::Script> {
+        self.scripts
+            .get(&text_hash(&key.concat()))?
+            .iter()
+            .find(|(k, _)| k.iter().zip(key).all(|(a, b)| a == b))
+            .map(|(_, s)| s)
+    }
+
+    /// Keeps a revision file read from `key` (path, name, text).
+    pub(crate) fn keep_script(&mut self, key: &[&str; 3], script: &super::script::Script) {
+        self.scripts
+            .entry(text_hash(&key.concat()))
+            .or_default()
+            .push((key.map(str::to_string), script.clone()));
+    }
 }
 
 /// FNV-1a over the text: a cheap key that spares comparing whole files.
