@@ -3,7 +3,7 @@
 //! The crate is layered; dependencies point down and never back up:
 //!
 //! ```text
-//! ui → app → world → { sql, doc, migrate }        migrate → sql
+//! ui → app → world → { sql, doc, migrate, runtime }        runtime → migrate → sql
 //! bench → sql
 //! ```
 //!
@@ -13,6 +13,7 @@ pub mod app;
 pub mod bench;
 pub mod doc;
 pub mod migrate;
+pub mod runtime;
 pub mod sql;
 pub mod world;
 

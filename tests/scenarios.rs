@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use schemalab::world::{World, DEFAULT_SEED};
 
 /// The areas whose scenarios run through `World::run`.
-const AREAS: [&str; 4] = ["world", "migrate", "git", "team"];
+const AREAS: [&str; 6] = ["world", "migrate", "git", "runtime", "server", "team"];
 
 struct Step {
     must_fail: bool,

@@ -929,3 +929,18 @@ fn reverse(op: &Op, reflected: Option<&Reflected>) -> Op {
         other => other.clone(),
     }
 }
+
+/// What `db.create_all()` sends: for each model's table in SQLAlchemy's `sorted_tables` order,
+/// the table name and its statements (`CREATE TABLE …`, then its `CREATE INDEX`es).
+pub fn create_all_statements(models: &[Model]) -> Vec<(String, Vec<String>)> {
+    sorted_models(models)
+        .into_iter()
+        .map(|m| {
+            let mut sql = create_table_op(m).to_sql();
+            for op in index_ops(m) {
+                sql.extend(op.to_sql());
+            }
+            (m.table.clone(), sql)
+        })
+        .collect()
+}

@@ -335,14 +335,7 @@ impl Error {
     /// with the statement and, for parameterless DDL, no parameters line.
     pub fn database(err: &SqlError, statement: &str) -> Self {
         let code = err.code();
-        let (sa_class, background) = match &code[..2] {
-            "23" => ("IntegrityError", "gkpj"),
-            "22" => ("DataError", "9h9h"),
-            "42" | "3F" => ("ProgrammingError", "f405"),
-            "0A" => ("NotSupportedError", "tw8g"),
-            "2B" | "25" | "XX" => ("InternalError", "2j85"),
-            _ => ("OperationalError", "e3q8"),
-        };
+        let (sa_class, background) = sqlalchemy_class(code);
         let mut text = err.message.clone();
         if let Some(pos) = err.position {
             text.push('\n');
@@ -377,8 +370,21 @@ fn host_address(host: &str) -> &'static str {
     }
 }
 
+/// SQLAlchemy's wrapper class for a SQLSTATE and the code of its "Background on this error"
+/// page: `("ProgrammingError", "f405")`.
+pub fn sqlalchemy_class(code: &str) -> (&'static str, &'static str) {
+    match code.get(..2).unwrap_or("") {
+        "23" => ("IntegrityError", "gkpj"),
+        "22" => ("DataError", "9h9h"),
+        "42" | "3F" => ("ProgrammingError", "f405"),
+        "0A" => ("NotSupportedError", "tw8g"),
+        "2B" | "25" | "XX" => ("InternalError", "2j85"),
+        _ => ("OperationalError", "e3q8"),
+    }
+}
+
 /// psycopg2's exception class for a SQLSTATE (`psycopg2.errors.<Class>`).
-fn psycopg2_class(code: &str) -> &'static str {
+pub fn psycopg2_class(code: &str) -> &'static str {
     match code {
         "42P07" => "DuplicateTable",
         "42701" => "DuplicateColumn",

@@ -39,14 +39,17 @@ mod script;
 mod versions;
 
 pub use app::{load_app, App, UriSource};
-pub use autogen::{compare, Block, Diff};
+pub use autogen::{compare, create_all_statements, Block, Diff};
 pub use cli::split_args;
-pub use error::{Error, ErrorKind};
+pub use error::{psycopg2_class, sqlalchemy_class, Error, ErrorKind};
 pub use graph::Graph;
 pub use layout::{layout, Edge, Node, Pointer, Timeline};
 pub use models::{default_table_name, Model};
 pub use ops::{Op, TableConstraint};
-pub use python::{parse_module, parse_module_with, Expr, LineCache, Module, Stmt, StmtKind};
+pub use python::{
+    parse_code, parse_module, parse_module_with, Expr, FPart, Handler, LineCache, Module, Py,
+    PyKind, PyStmt, Stmt, StmtKind,
+};
 pub use render::{render_body, render_revision, slug, RevisionFile};
 pub use runner::{Config, Outcome, ProjectFiles, Runner, Stream, SITE_PACKAGES};
 pub use schema::{BaseType, ColType, ColumnDef, ForeignKeyRef};

@@ -505,6 +505,18 @@ impl StmtKind {
 }
 
 fn parse_line(path: &str, source: &str, l: &Logical) -> Result<Line, Error> {
+    match parse_pair(path, source, l)? {
+        Some(pair) => Ok(build_statement(pair)),
+        None => Ok(Line::Simple(StmtKind::Pass)),
+    }
+}
+
+/// Reads one logical line with the grammar: its statement's pair, or Python's `SyntaxError`.
+fn parse_pair<'a>(
+    path: &str,
+    source: &str,
+    l: &'a Logical,
+) -> Result<Option<Pair<'a, Rule>>, Error> {
     let pairs = PythonParser::parse(Rule::line, &l.text).map_err(|e| {
         let offset = match e.location {
             pest::error::InputLocation::Pos(p) => p,
@@ -545,10 +557,7 @@ fn parse_line(path: &str, source: &str, l: &Logical) -> Result<Line, Error> {
             syntax(path, source, line, col_of(before), "invalid syntax")
         }
     })?;
-    let Some(pair) = pairs.into_iter().next() else {
-        return Ok(Line::Simple(StmtKind::Pass));
-    };
-    Ok(build_statement(pair))
+    Ok(pairs.into_iter().next())
 }
 
 fn build_statement(pair: Pair<Rule>) -> Line {
@@ -622,20 +631,30 @@ fn build_statement(pair: Pair<Rule>) -> Line {
                 what: "'with' statement".to_string(),
             }
         }
-        Rule::block_header => {
-            let word = inner
+        Rule::block_header | Rule::if_header | Rule::for_header => {
+            let word = text
+                .split(|c: char| !c.is_alphanumeric())
                 .next()
-                .map(|p| p.as_str().to_string())
-                .unwrap_or_default();
+                .unwrap_or_default()
+                .to_string();
+            let inline = inner.find(|p| is_simple(p.as_rule())).map(build_simple);
             Line::Block {
                 kind: StmtKind::Other(word.clone()),
-                inline: None,
+                inline,
                 what: format!("'{word}' statement"),
             }
         }
         Rule::decorator => Line::Simple(StmtKind::Other("@".to_string())),
         _ => Line::Simple(build_simple_rule(rule, text, inner)),
     }
+}
+
+/// The rules of a simple statement (an inline block body).
+fn is_simple(rule: Rule) -> bool {
+    matches!(
+        rule,
+        Rule::pass_stmt | Rule::import_stmt | Rule::return_stmt | Rule::small_stmt
+    )
 }
 
 /// Keyword tokens carry no information once the rule around them matched.
@@ -898,6 +917,836 @@ fn string_value(part: Pair<Rule>) -> Option<String> {
     Some(out)
 }
 
+// ---------------------------------------------------------------------------------------------
+// The whole-code reading the runtime interprets (`runtime::python`): every expression kept as
+// a tree, statements with their bodies, decorators attached to the function they decorate.
+
+/// A Python expression as the runtime's interpreter reads it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Py {
+    /// `name`
+    Name(String),
+    /// `value.attr`
+    Attr(Box<Py>, String),
+    /// `func(args, key=value)`, with its source text (for the carets of a traceback).
+    Call {
+        /// What is called.
+        func: Box<Py>,
+        /// Positional arguments.
+        args: Vec<Py>,
+        /// Keyword arguments in order.
+        kwargs: Vec<(String, Py)>,
+        /// The call's source text.
+        text: String,
+    },
+    /// `value[index]`
+    Subscript(Box<Py>, Box<Py>),
+    /// A string literal.
+    Str(String),
+    /// An integer literal.
+    Int(i64),
+    /// A float literal.
+    Float(f64),
+    /// `True` / `False`.
+    Bool(bool),
+    /// `None`.
+    None,
+    /// `(a, b)`
+    Tuple(Vec<Py>),
+    /// `[a, b]`
+    List(Vec<Py>),
+    /// `{k: v}`
+    Dict(Vec<(Py, Py)>),
+    /// `a + b`, `a == b`, `a and b`, `a not in b`: the operator as written.
+    Binary(Box<Py>, String, Box<Py>),
+    /// `not a`, `-a`
+    Unary(String, Box<Py>),
+    /// `a if cond else b`
+    IfElse {
+        /// The value when true.
+        then: Box<Py>,
+        /// The condition.
+        cond: Box<Py>,
+        /// The value when false.
+        other: Box<Py>,
+    },
+    /// `[elt for target in iter if cond]`
+    ListComp {
+        /// The element.
+        elt: Box<Py>,
+        /// The loop variable(s).
+        target: Box<Py>,
+        /// The iterable.
+        iter: Box<Py>,
+        /// The conditions.
+        conds: Vec<Py>,
+    },
+    /// `f"Hello {name}"`: text and values in order.
+    FString(Vec<FPart>),
+    /// Valid Python the interpreter does not evaluate (lambdas, slices…): its text.
+    Unsupported(String),
+}
+
+/// A piece of an f-string.
+#[derive(Clone, Debug, PartialEq)]
+pub enum FPart {
+    /// Literal text.
+    Text(String),
+    /// `{expr}` (`{expr!r}` when the flag is true: its `repr`).
+    Value(Py, bool),
+}
+
+/// The pieces of one `f"…"` literal; `None` for what the subset does not format (format
+/// specs, nested quotes, bytes).
+fn f_parts(part: Pair<Rule>) -> Option<Vec<FPart>> {
+    let mut body = String::new();
+    for p in part.into_inner() {
+        match p.as_rule() {
+            Rule::prefix => {
+                let pre = p.as_str().to_ascii_lowercase();
+                if pre.contains('b') || pre.contains('r') {
+                    return None;
+                }
+            }
+            Rule::triple_dq | Rule::triple_sq => {
+                let s = p.as_str();
+                body = s[3..s.len() - 3].to_string();
+            }
+            _ => {
+                let s = p.as_str();
+                body = s[1..s.len() - 1].to_string();
+            }
+        }
+    }
+    let mut out = Vec::new();
+    let mut text = String::new();
+    let mut chars = body.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '{' if chars.peek() == Some(&'{') => {
+                chars.next();
+                text.push('{');
+            }
+            '}' if chars.peek() == Some(&'}') => {
+                chars.next();
+                text.push('}');
+            }
+            '{' => {
+                let mut inner = String::new();
+                for d in chars.by_ref() {
+                    if d == '}' {
+                        break;
+                    }
+                    inner.push(d);
+                }
+                let (expr, repr) = match inner.strip_suffix("!r") {
+                    Some(e) => (e.to_string(), true),
+                    None => (inner, false),
+                };
+                if expr.contains(':') || expr.contains('!') {
+                    return None;
+                }
+                let pairs = PythonParser::parse(Rule::line, expr.trim()).ok()?;
+                let stmt = pairs.into_iter().next()?;
+                if stmt.as_rule() != Rule::small_stmt {
+                    return None;
+                }
+                let mut inner_pairs = stmt.into_inner();
+                let first = inner_pairs.next()?;
+                if inner_pairs.next().is_some() {
+                    return None;
+                }
+                if !text.is_empty() {
+                    out.push(FPart::Text(unescape(&std::mem::take(&mut text))));
+                }
+                out.push(FPart::Value(py_expr_list(first), repr));
+            }
+            c => text.push(c),
+        }
+    }
+    if !text.is_empty() {
+        out.push(FPart::Text(unescape(&text)));
+    }
+    Some(out)
+}
+
+/// Resolves the escapes of a non-raw string body.
+fn unescape(body: &str) -> String {
+    let mut out = String::new();
+    let mut chars = body.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some('t') => out.push('\t'),
+            Some('\\') => out.push('\\'),
+            Some('\'') => out.push('\''),
+            Some('"') => out.push('"'),
+            Some('\n') => {}
+            Some(o) => {
+                out.push('\\');
+                out.push(o);
+            }
+            None => out.push('\\'),
+        }
+    }
+    out
+}
+
+/// A statement with the line it starts on.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PyStmt {
+    /// 1-based line in the file.
+    pub line: usize,
+    /// What it is.
+    pub kind: PyKind,
+}
+
+/// The statements the interpreter distinguishes.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PyKind {
+    /// A bare expression.
+    Expr(Py),
+    /// `target = value` (`a = b = c` gives two targets).
+    Assign(Vec<Py>, Py),
+    /// `target += value`: the operator without `=`.
+    AugAssign(Py, String, Py),
+    /// `return value`
+    Return(Option<Py>),
+    /// `if`/`elif`/`else`: the branches in order, then the `else` body.
+    If(Vec<(Py, Vec<PyStmt>)>, Vec<PyStmt>),
+    /// `while cond:`
+    While(Py, Vec<PyStmt>),
+    /// `for target in iter:`
+    For(Py, Py, Vec<PyStmt>),
+    /// `def name(params):` with its decorators.
+    Def {
+        /// Function name.
+        name: String,
+        /// Parameter names.
+        params: Vec<String>,
+        /// `@decorator` expressions above it, in order.
+        decorators: Vec<Py>,
+        /// Body statements.
+        body: Vec<PyStmt>,
+    },
+    /// `class Name(bases):`
+    Class {
+        /// Class name.
+        name: String,
+        /// Body statements.
+        body: Vec<PyStmt>,
+    },
+    /// `with expr as alias:`
+    With(Py, Option<String>, Vec<PyStmt>),
+    /// `try:` with its `except` clauses and `finally:` body.
+    Try {
+        /// The guarded statements.
+        body: Vec<PyStmt>,
+        /// The `except` clauses in order.
+        handlers: Vec<Handler>,
+        /// The `finally:` statements.
+        finally: Vec<PyStmt>,
+    },
+    /// `import a.b` (the modules).
+    Import(Vec<String>),
+    /// `from m import a, b`
+    FromImport(String, Vec<String>),
+    /// `pass`
+    Pass,
+    /// Valid Python outside the subset (`try`, `del`, `raise`…): its first word.
+    Unsupported(String),
+}
+
+/// One `except` clause.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Handler {
+    /// The exception class names it names, without their modules (empty: a bare `except:`).
+    pub types: Vec<String>,
+    /// The `as` name.
+    pub alias: Option<String>,
+    /// Its statements.
+    pub body: Vec<PyStmt>,
+}
+
+/// Reads a whole file (or one console input) for the interpreter.
+pub fn parse_code(path: &str, source: &str) -> Result<Vec<PyStmt>, Error> {
+    let logical = logical_lines(path, source)?;
+    let mut pos = 0;
+    code_block(path, source, &logical, &mut pos, 0)
+}
+
+fn code_block(
+    path: &str,
+    source: &str,
+    lines: &[Logical],
+    pos: &mut usize,
+    indent: usize,
+) -> Result<Vec<PyStmt>, Error> {
+    let mut body: Vec<PyStmt> = Vec::new();
+    let mut decorators = Vec::new();
+    while let Some(l) = lines.get(*pos) {
+        if l.indent < indent {
+            break;
+        }
+        if l.indent > indent {
+            return Err(Error::python_indentation(
+                path,
+                l.line,
+                source.lines().nth(l.line - 1).unwrap_or(""),
+                "unexpected indent",
+            ));
+        }
+        *pos += 1;
+        let Some(pair) = parse_pair(path, source, l)? else {
+            continue;
+        };
+        let rule = pair.as_rule();
+        let text = pair.as_str().to_string();
+        let word = text
+            .split(|c: char| !c.is_alphanumeric() && c != '_')
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        let mut inner: Vec<Pair<Rule>> = pair
+            .into_inner()
+            .filter(|p| !is_keyword(p.as_rule()) && p.as_rule() != Rule::cond_keyword)
+            .collect();
+        if rule == Rule::decorator {
+            decorators.push(inner.pop().map(py_expr).unwrap_or(Py::None));
+            continue;
+        }
+        let is_block = matches!(
+            rule,
+            Rule::class_header
+                | Rule::def_header
+                | Rule::with_header
+                | Rule::if_header
+                | Rule::for_header
+                | Rule::block_header
+        );
+        let block = if is_block {
+            let inline = inner.iter().position(|p| is_simple(p.as_rule()));
+            match inline {
+                Some(i) => vec![PyStmt {
+                    line: l.line,
+                    kind: py_simple(inner.remove(i)),
+                }],
+                None => match lines.get(*pos) {
+                    Some(next) if next.indent > indent => {
+                        code_block(path, source, lines, pos, next.indent)?
+                    }
+                    next => {
+                        let at = next.map_or(l.line + 1, |n| n.line);
+                        let what = match rule {
+                            Rule::class_header => "class definition".to_string(),
+                            Rule::def_header => "function definition".to_string(),
+                            _ => format!("'{word}' statement"),
+                        };
+                        return Err(Error::python_indentation(
+                            path,
+                            at,
+                            source.lines().nth(at.saturating_sub(1)).unwrap_or(""),
+                            &format!("expected an indented block after {what} on line {}", l.line),
+                        ));
+                    }
+                },
+            }
+        } else {
+            Vec::new()
+        };
+        let kind = match rule {
+            Rule::class_header => PyKind::Class {
+                name: inner
+                    .first()
+                    .map(|p| p.as_str().to_string())
+                    .unwrap_or_default(),
+                body: block,
+            },
+            Rule::def_header => {
+                let name = inner
+                    .first()
+                    .map(|p| p.as_str().to_string())
+                    .unwrap_or_default();
+                let params = inner
+                    .iter()
+                    .find(|p| p.as_rule() == Rule::params)
+                    .map(|p| {
+                        p.as_str()
+                            .trim_matches(|c| c == '(' || c == ')')
+                            .split(',')
+                            .filter_map(|a| {
+                                let a = a.split([':', '=']).next().unwrap_or("").trim();
+                                (!a.is_empty()).then(|| a.to_string())
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                PyKind::Def {
+                    name,
+                    params,
+                    decorators: std::mem::take(&mut decorators),
+                    body: block,
+                }
+            }
+            Rule::with_header => {
+                let expr = inner.first().cloned().map(py_expr).unwrap_or(Py::None);
+                let alias = inner
+                    .iter()
+                    .find(|p| p.as_rule() == Rule::ident)
+                    .map(|p| p.as_str().to_string());
+                PyKind::With(expr, alias, block)
+            }
+            Rule::if_header => {
+                let cond = inner.first().cloned().map(py_expr).unwrap_or(Py::None);
+                match word.as_str() {
+                    "while" => PyKind::While(cond, block),
+                    "elif" => match body.last_mut() {
+                        Some(PyStmt {
+                            kind: PyKind::If(branches, orelse),
+                            ..
+                        }) if orelse.is_empty() => {
+                            branches.push((cond, block));
+                            continue;
+                        }
+                        _ => return Err(syntax(path, source, l.line, l.indent, "invalid syntax")),
+                    },
+                    _ => PyKind::If(vec![(cond, block)], Vec::new()),
+                }
+            }
+            Rule::for_header => {
+                let target = inner
+                    .iter()
+                    .find(|p| p.as_rule() == Rule::targets)
+                    .cloned()
+                    .map(py_targets)
+                    .unwrap_or(Py::None);
+                let iter = inner
+                    .iter()
+                    .find(|p| p.as_rule() == Rule::expr_list)
+                    .cloned()
+                    .map(py_expr_list)
+                    .unwrap_or(Py::None);
+                PyKind::For(target, iter, block)
+            }
+            Rule::block_header if word == "else" => match body.last_mut() {
+                Some(PyStmt {
+                    kind: PyKind::If(_, orelse),
+                    ..
+                }) if orelse.is_empty() => {
+                    *orelse = block;
+                    continue;
+                }
+                _ => PyKind::Unsupported("else".into()),
+            },
+            Rule::block_header if word == "try" => PyKind::Try {
+                body: block,
+                handlers: Vec::new(),
+                finally: Vec::new(),
+            },
+            Rule::block_header if word == "except" || word == "finally" => match body.last_mut() {
+                Some(PyStmt {
+                    kind:
+                        PyKind::Try {
+                            handlers, finally, ..
+                        },
+                    ..
+                }) if finally.is_empty() => {
+                    if word == "finally" {
+                        *finally = block;
+                    } else {
+                        let clause = text["except".len()..]
+                            .split(':')
+                            .next()
+                            .unwrap_or("")
+                            .trim();
+                        let (types, alias) = match clause.split_once(" as ") {
+                            Some((t, a)) => (t, Some(a.trim().to_string())),
+                            None => (clause, None),
+                        };
+                        handlers.push(Handler {
+                            types: types
+                                .trim_matches(|c| c == '(' || c == ')')
+                                .split(',')
+                                .map(|t| t.trim().rsplit('.').next().unwrap_or("").to_string())
+                                .filter(|t| !t.is_empty())
+                                .collect(),
+                            alias,
+                            body: block,
+                        });
+                    }
+                    continue;
+                }
+                _ => return Err(syntax(path, source, l.line, l.indent, "invalid syntax")),
+            },
+            Rule::block_header => PyKind::Unsupported(word),
+            _ => py_simple_rule(rule, &text, inner),
+        };
+        if !decorators.is_empty() && !matches!(kind, PyKind::Def { .. }) {
+            decorators.clear();
+        }
+        body.push(PyStmt { line: l.line, kind });
+    }
+    Ok(body)
+}
+
+fn py_simple(pair: Pair<Rule>) -> PyKind {
+    let rule = pair.as_rule();
+    let text = pair.as_str().to_string();
+    let inner = pair
+        .into_inner()
+        .filter(|p| !is_keyword(p.as_rule()))
+        .collect();
+    py_simple_rule(rule, &text, inner)
+}
+
+fn py_simple_rule(rule: Rule, text: &str, inner: Vec<Pair<Rule>>) -> PyKind {
+    match rule {
+        Rule::pass_stmt => PyKind::Pass,
+        Rule::import_stmt => match build_simple_rule(rule, text.to_string(), inner.into_iter()) {
+            StmtKind::FromImport { module, names } => PyKind::FromImport(module, names),
+            StmtKind::Import(names) => PyKind::Import(names),
+            _ => PyKind::Pass,
+        },
+        Rule::return_stmt => PyKind::Return(inner.into_iter().next().map(py_expr_list)),
+        Rule::small_stmt => {
+            let mut parts: Vec<Py> = Vec::new();
+            let mut aug = None;
+            for p in inner {
+                match p.as_rule() {
+                    Rule::aug_op => aug = Some(p.as_str().trim_end_matches('=').to_string()),
+                    Rule::expr_list => parts.push(py_expr_list(p)),
+                    Rule::expr => parts.push(py_expr(p)),
+                    _ => {}
+                }
+            }
+            match (aug, parts.len()) {
+                (Some(op), 2) => {
+                    let value = parts.pop().unwrap_or(Py::None);
+                    let target = parts.pop().unwrap_or(Py::None);
+                    PyKind::AugAssign(target, op, value)
+                }
+                (None, 1) => PyKind::Expr(parts.pop().unwrap_or(Py::None)),
+                (None, n) if n >= 2 => {
+                    let value = parts.pop().unwrap_or(Py::None);
+                    PyKind::Assign(parts, value)
+                }
+                _ => PyKind::Unsupported(text.to_string()),
+            }
+        }
+        _ => PyKind::Unsupported(text.split_whitespace().next().unwrap_or("").to_string()),
+    }
+}
+
+fn py_expr_list(pair: Pair<Rule>) -> Py {
+    let trailing_comma = pair.as_str().trim_end().ends_with(',');
+    let mut items: Vec<Py> = pair.into_inner().map(py_expr).collect();
+    if items.len() == 1 && !trailing_comma {
+        items.pop().unwrap_or(Py::None)
+    } else {
+        Py::Tuple(items)
+    }
+}
+
+fn py_targets(pair: Pair<Rule>) -> Py {
+    let trailing_comma = pair.as_str().trim_end().ends_with(',');
+    let mut items: Vec<Py> = pair.into_inner().map(py_postfix).collect();
+    if items.len() == 1 && !trailing_comma {
+        items.pop().unwrap_or(Py::None)
+    } else {
+        Py::Tuple(items)
+    }
+}
+
+/// Binding strength of a binary operator (higher binds tighter), as in Python's grammar.
+fn precedence(op: &str) -> u8 {
+    match op {
+        "or" => 1,
+        "and" => 2,
+        "==" | "!=" | "<" | ">" | "<=" | ">=" | "in" | "not in" | "is" | "is not" => 4,
+        "|" => 5,
+        "^" => 6,
+        "&" => 7,
+        "<<" | ">>" => 8,
+        "+" | "-" => 9,
+        "**" => 12,
+        _ => 10,
+    }
+}
+
+/// An `expr` or `comp_iter` pair: operators folded by precedence, then `x if c else y`.
+fn py_expr(pair: Pair<Rule>) -> Py {
+    let text = pair.as_str().trim().to_string();
+    // Operands (with their prefix operators) and operators in order.
+    let mut operands: Vec<(Vec<String>, Py)> = Vec::new();
+    let mut ops: Vec<String> = Vec::new();
+    let mut prefix: Vec<String> = Vec::new();
+    let mut tail: Vec<Py> = Vec::new();
+    for p in pair.into_inner() {
+        match p.as_rule() {
+            Rule::unary => {
+                let u = p.as_str().trim().to_string();
+                // `a is not b`: the `not` belongs to the operator.
+                if u == "not"
+                    && prefix.is_empty()
+                    && ops.last().is_some_and(|o| o == "is")
+                    && operands.len() == ops.len()
+                {
+                    if let Some(last) = ops.last_mut() {
+                        *last = "is not".into();
+                    }
+                } else {
+                    prefix.push(u);
+                }
+            }
+            Rule::binop => ops.push(p.as_str().split_whitespace().collect::<Vec<_>>().join(" ")),
+            Rule::postfix => operands.push((std::mem::take(&mut prefix), py_postfix(p))),
+            Rule::expr => tail.push(py_expr(p)),
+            _ => {}
+        }
+    }
+    // Bounded so evaluating the tree cannot exhaust the stack.
+    if operands.len() != ops.len() + 1
+        || ops.len() > MAX_NESTING
+        || operands.iter().any(|(p, _)| p.len() > MAX_NESTING)
+    {
+        return Py::Unsupported(text);
+    }
+    let values: Vec<Py> = operands
+        .into_iter()
+        .map(|(prefix, v)| {
+            prefix
+                .into_iter()
+                .rev()
+                .fold(v, |acc, u| Py::Unary(u, Box::new(acc)))
+        })
+        .collect();
+    let value = fold_binary(values, ops);
+    match (tail.pop(), tail.pop()) {
+        (Some(other), Some(cond)) => Py::IfElse {
+            then: Box::new(value),
+            cond: Box::new(cond),
+            other: Box::new(other),
+        },
+        _ => value,
+    }
+}
+
+/// Folds `v0 op0 v1 op1 v2 …` by precedence (left-associative, `**` right-associative).
+fn fold_binary(values: Vec<Py>, ops: Vec<String>) -> Py {
+    let mut out: Vec<Py> = Vec::new();
+    let mut stack: Vec<String> = Vec::new();
+    let reduce = |out: &mut Vec<Py>, op: String| {
+        let r = out.pop().unwrap_or(Py::None);
+        let l = out.pop().unwrap_or(Py::None);
+        out.push(Py::Binary(Box::new(l), op, Box::new(r)));
+    };
+    let mut values = values.into_iter();
+    if let Some(v) = values.next() {
+        out.push(v);
+    }
+    for (op, v) in ops.into_iter().zip(values) {
+        while let Some(top) = stack.last() {
+            let (pt, po) = (precedence(top), precedence(&op));
+            if pt > po || (pt == po && op != "**") {
+                let top = stack.pop().unwrap_or_default();
+                reduce(&mut out, top);
+            } else {
+                break;
+            }
+        }
+        stack.push(op);
+        out.push(v);
+    }
+    while let Some(op) = stack.pop() {
+        reduce(&mut out, op);
+    }
+    out.pop().unwrap_or(Py::None)
+}
+
+fn py_postfix(pair: Pair<Rule>) -> Py {
+    let mut parts = pair.into_inner();
+    let Some(atom) = parts.next() else {
+        return Py::None;
+    };
+    let start = atom.as_span().start();
+    let mut value = py_atom(atom);
+    for trailer in parts {
+        let span_text = |end: usize, t: &Pair<Rule>| {
+            let full = t.get_input();
+            full.get(start..end).unwrap_or("").to_string()
+        };
+        value = match trailer.as_rule() {
+            Rule::attribute => {
+                let name = trailer
+                    .into_inner()
+                    .next()
+                    .map(|p| p.as_str().to_string())
+                    .unwrap_or_default();
+                Py::Attr(Box::new(value), name)
+            }
+            Rule::call => {
+                let text = span_text(trailer.as_span().end(), &trailer);
+                let mut args = Vec::new();
+                let mut kwargs = Vec::new();
+                for a in trailer.into_inner() {
+                    match a.as_rule() {
+                        Rule::kwarg => {
+                            let mut inner = a.into_inner();
+                            let key = inner
+                                .next()
+                                .map(|p| p.as_str().to_string())
+                                .unwrap_or_default();
+                            kwargs.push((key, inner.next().map(py_expr).unwrap_or(Py::None)));
+                        }
+                        Rule::positional => {
+                            let mut inner = a.into_inner();
+                            let first = inner.next().map(py_expr).unwrap_or(Py::None);
+                            match inner.next() {
+                                Some(comp) => args.push(comprehension(first, comp)),
+                                None => args.push(first),
+                            }
+                        }
+                        _ => args.push(Py::Unsupported(a.as_str().to_string())),
+                    }
+                }
+                Py::Call {
+                    func: Box::new(value),
+                    args,
+                    kwargs,
+                    text,
+                }
+            }
+            Rule::subscript => {
+                let index = trailer
+                    .into_inner()
+                    .next()
+                    .map(py_expr_list)
+                    .unwrap_or(Py::None);
+                Py::Subscript(Box::new(value), Box::new(index))
+            }
+            _ => Py::Unsupported(trailer.as_str().to_string()),
+        };
+    }
+    value
+}
+
+/// `elt for target in iter if cond` (only one `for` clause is evaluated).
+fn comprehension(elt: Py, comp: Pair<Rule>) -> Py {
+    let text = comp.as_str().to_string();
+    let mut target = None;
+    let mut iter = None;
+    let mut conds = Vec::new();
+    for p in comp.into_inner() {
+        match p.as_rule() {
+            Rule::targets if target.is_none() => target = Some(py_targets(p)),
+            Rule::targets => return Py::Unsupported(text),
+            Rule::comp_iter if iter.is_none() => iter = Some(py_expr(p)),
+            Rule::comp_iter => conds.push(py_expr(p)),
+            _ => {}
+        }
+    }
+    match (target, iter) {
+        (Some(target), Some(iter)) => Py::ListComp {
+            elt: Box::new(elt),
+            target: Box::new(target),
+            iter: Box::new(iter),
+            conds,
+        },
+        _ => Py::Unsupported(text),
+    }
+}
+
+fn py_atom(pair: Pair<Rule>) -> Py {
+    let text = pair.as_str().to_string();
+    match pair.as_rule() {
+        Rule::none => Py::None,
+        Rule::true_lit => Py::Bool(true),
+        Rule::false_lit => Py::Bool(false),
+        Rule::ident => Py::Name(text),
+        Rule::number => {
+            let t = text.replace('_', "");
+            match t.parse::<i64>() {
+                Ok(n) => Py::Int(n),
+                Err(_) => t
+                    .parse::<f64>()
+                    .map(Py::Float)
+                    .unwrap_or(Py::Unsupported(text)),
+            }
+        }
+        Rule::string => {
+            let mut parts: Vec<FPart> = Vec::new();
+            let mut formatted = false;
+            for part in pair.into_inner() {
+                let is_f = part.clone().into_inner().any(|p| {
+                    p.as_rule() == Rule::prefix && p.as_str().to_ascii_lowercase().contains('f')
+                });
+                if is_f {
+                    formatted = true;
+                    match f_parts(part) {
+                        Some(ps) => parts.extend(ps),
+                        None => return Py::Unsupported(text),
+                    }
+                    continue;
+                }
+                match string_value(part) {
+                    Some(s) => parts.push(FPart::Text(s)),
+                    None => return Py::Unsupported(text),
+                }
+            }
+            if formatted {
+                return Py::FString(parts);
+            }
+            Py::Str(
+                parts
+                    .into_iter()
+                    .map(|p| match p {
+                        FPart::Text(t) => t,
+                        FPart::Value(..) => String::new(),
+                    })
+                    .collect(),
+            )
+        }
+        Rule::paren => {
+            let mut inner = pair.into_inner();
+            match (inner.next(), inner.next()) {
+                (None, _) => Py::Tuple(Vec::new()),
+                (Some(first), None) if first.as_rule() == Rule::expr_list => py_expr_list(first),
+                _ => Py::Unsupported(text),
+            }
+        }
+        Rule::list => {
+            let mut inner = pair.into_inner();
+            match (inner.next(), inner.next()) {
+                (None, _) => Py::List(Vec::new()),
+                (Some(first), None) if first.as_rule() == Rule::expr_list => {
+                    Py::List(first.into_inner().map(py_expr).collect())
+                }
+                (Some(first), Some(comp)) if comp.as_rule() == Rule::comprehension => {
+                    comprehension(py_expr(first), comp)
+                }
+                _ => Py::Unsupported(text),
+            }
+        }
+        Rule::dict => {
+            let items: Vec<Pair<Rule>> = pair.into_inner().collect();
+            if items.len() % 2 != 0 {
+                return Py::Unsupported(text);
+            }
+            let mut out = Vec::new();
+            let mut it = items.into_iter();
+            while let (Some(k), Some(v)) = (it.next(), it.next()) {
+                out.push((py_expr(k), py_expr(v)));
+            }
+            Py::Dict(out)
+        }
+        _ => Py::Unsupported(text),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -973,5 +1822,41 @@ mod tests {
         assert!(
             matches!(&body[0].kind, StmtKind::With { alias: Some(a), body, .. } if a == "batch_op" && body.len() == 1)
         );
+    }
+
+    #[test]
+    fn reads_the_seed_routes_as_code() {
+        let src = "from flask import Flask, jsonify, request\n\napp = Flask(__name__)\n\n\n@app.post(\"/register\")\ndef register():\n    user = User(name=request.form[\"name\"], email=request.form[\"email\"])\n    db.session.add(user)\n    db.session.commit()\n    return jsonify(id=user.id), 201\n\n\n@app.get(\"/users\")\ndef users():\n    return jsonify([{\"id\": u.id, \"name\": u.name, \"email\": u.email} for u in User.query.all()])\n";
+        let code = parse_code("/p/app.py", src).unwrap();
+        let defs: Vec<_> = code
+            .iter()
+            .filter_map(|s| match &s.kind {
+                PyKind::Def {
+                    name,
+                    decorators,
+                    body,
+                    ..
+                } => Some((name.clone(), decorators.len(), body.len())),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            defs,
+            vec![("register".into(), 1, 4), ("users".into(), 1, 1)]
+        );
+        let PyKind::Def { body, .. } = &code.last().unwrap().kind else {
+            panic!()
+        };
+        let PyKind::Return(Some(Py::Call { args, .. })) = &body[0].kind else {
+            panic!("{:?}", body[0])
+        };
+        assert!(matches!(&args[0], Py::ListComp { .. }), "{:?}", args[0]);
+        let c = parse_code(
+            "<console>",
+            "x = 1 + 2 * 3 if not a else b[0]\nif x:\n    y = 1\nelif z: y = 2\nelse:\n    y = 3\n",
+        )
+        .unwrap();
+        assert_eq!(c.len(), 2);
+        assert!(matches!(&c[1].kind, PyKind::If(b, e) if b.len() == 2 && e.len() == 1));
     }
 }

@@ -44,7 +44,7 @@ impl World {
                     candidates: shell.complete(&self.machine().mongo, input),
                 };
             }
-            Some(Foreground::Psql(_)) => return Completion::default(),
+            Some(Foreground::Psql(_) | Foreground::FlaskShell(_)) => return Completion::default(),
             None => {}
         }
         let start = input

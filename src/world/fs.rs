@@ -77,13 +77,18 @@ impl FsError {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Fs {
     nodes: BTreeMap<String, Node>,
+    /// The files whose executable bits are set (`chmod +x`); the others are `rw-r--r--`.
+    executable: std::collections::BTreeSet<String>,
 }
 
 impl Default for Fs {
     fn default() -> Self {
         let mut nodes = BTreeMap::new();
         nodes.insert("/".to_string(), Node::Dir { mtime: 0 });
-        Fs { nodes }
+        Fs {
+            nodes,
+            executable: Default::default(),
+        }
     }
 }
 
@@ -270,6 +275,7 @@ impl Fs {
             _ if path == "/" => Err(FsError::IsADirectory),
             _ => {
                 self.nodes.remove(path);
+                self.executable.remove(path);
                 Ok(())
             }
         }
@@ -281,6 +287,7 @@ impl Fs {
         for p in self.subtree(path) {
             if p != "/" {
                 self.nodes.remove(&p);
+                self.executable.remove(&p);
             }
         }
         Ok(())
@@ -316,6 +323,25 @@ impl Fs {
         self.copy_all(from, to, mtime)?;
         for p in self.subtree(from) {
             self.nodes.remove(&p);
+            if self.executable.remove(&p) {
+                self.executable.insert(format!("{to}{}", &p[from.len()..]));
+            }
+        }
+        Ok(())
+    }
+
+    /// True for a file with its executable bits set.
+    pub fn is_executable(&self, path: &str) -> bool {
+        self.executable.contains(path) && matches!(self.nodes.get(path), Some(Node::File { .. }))
+    }
+
+    /// Sets or clears a file's executable bits (`chmod +x` / `chmod -x`).
+    pub fn set_executable(&mut self, path: &str, on: bool) -> Result<(), FsError> {
+        self.lookup(path)?;
+        if on {
+            self.executable.insert(path.to_string());
+        } else {
+            self.executable.remove(path);
         }
         Ok(())
     }

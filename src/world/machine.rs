@@ -2,6 +2,7 @@
 
 use super::fs::Fs;
 use super::git::{self, Repo};
+use super::process::Processes;
 use super::project;
 use super::vars::Vars;
 use crate::doc::Store;
@@ -35,6 +36,8 @@ pub struct Machine {
     pub mongo: Store,
     /// git repositories, by the absolute path of their work tree.
     pub repos: super::git::Repos,
+    /// Running programs (web servers, their workers), jobs and services.
+    pub processes: Processes,
 }
 
 impl Machine {
@@ -69,6 +72,10 @@ impl Machine {
             .write(&format!("{HOME}/.gitconfig"), gitconfig(name), now);
         let repo = git::clone_repo(origin, git::ORIGIN_URL);
         git::check_out_clone(&mut machine, APP_DIR, repo, now);
+        for file in project::EXECUTABLE {
+            // The clone has just written the file, so it exists.
+            let _ = machine.fs.set_executable(&format!("{APP_DIR}/{file}"), true);
+        }
         machine.cwd = APP_DIR.to_string();
         machine.vars.set("PWD", APP_DIR);
         machine
@@ -106,6 +113,7 @@ impl Machine {
             postgres: Cluster::default(),
             mongo: Store::new(seed),
             repos: Default::default(),
+            processes: Processes::new(seed),
         }
     }
 

@@ -14,8 +14,11 @@ pub mod hint;
 pub mod ids;
 pub mod machine;
 pub mod output;
+pub mod process;
 pub mod project;
 pub mod psql;
+pub mod serve;
+pub mod services;
 pub mod shell;
 pub mod vars;
 
@@ -33,6 +36,8 @@ pub enum Foreground {
     Psql(psql::Client),
     /// An interactive mongosh session on the current machine.
     Mongosh(crate::doc::Shell),
+    /// `flask shell`: Python's console in the app's context, on the current machine.
+    FlaskShell(Box<crate::runtime::FlaskShell>),
 }
 
 /// The seed a world gets when none is chosen.
@@ -142,6 +147,26 @@ impl World {
         &mut self.machines[self.current]
     }
 
+    /// The index of the machine the shell is on, in [`World::machine_names`]' order.
+    pub fn current_index(&self) -> usize {
+        self.current
+    }
+
+    /// A machine by index, for changes; the current one when out of range.
+    pub fn machine_at_mut(&mut self, index: usize) -> &mut Machine {
+        let index = if index < self.machines.len() {
+            index
+        } else {
+            self.current
+        };
+        &mut self.machines[index]
+    }
+
+    /// Every machine, in order (`laptop` first).
+    pub fn machines(&self) -> &[Machine] {
+        &self.machines
+    }
+
     /// The names of the machines, in order (`laptop` first).
     pub fn machine_names(&self) -> Vec<&str> {
         self.machines.iter().map(|m| m.name.as_str()).collect()
@@ -155,7 +180,9 @@ impl World {
         };
         self.logins.push(self.current);
         self.current = index;
+        let now = self.clock.now;
         let machine = self.machine_mut();
+        machine.processes.new_login(now);
         machine.cwd = machine.home();
         let home = machine.cwd.clone();
         machine.vars.set("PWD", &home);
@@ -182,6 +209,7 @@ impl World {
         match &self.foreground {
             Some(Foreground::Psql(client)) => client.prompt(&self.machine().postgres),
             Some(Foreground::Mongosh(shell)) => shell.prompt(),
+            Some(Foreground::FlaskShell(shell)) => shell.prompt().to_string(),
             None => self.machine().prompt(),
         }
     }
@@ -292,6 +320,17 @@ impl World {
                 }
                 let status = i32::from(!reply.ok);
                 (status, (!reply.exit).then_some(Foreground::Mongosh(shell)))
+            }
+            Foreground::FlaskShell(mut shell) => {
+                let cluster = &mut self.machine_mut().postgres;
+                let reply = shell.input(cluster, line);
+                output.push(Stream::Stdout, &reply.stdout);
+                output.push(Stream::Stderr, &reply.stderr);
+                let status = i32::from(!reply.stderr.is_empty());
+                (
+                    status,
+                    (!reply.exit).then_some(Foreground::FlaskShell(shell)),
+                )
             }
         }
     }

@@ -78,6 +78,11 @@ pub const FILES: [(&str, &str); 5] = [
     ("requirements.txt", REQUIREMENTS_TXT),
 ];
 
+/// The files of `~/app` that are executable (`chmod +x`) in a checkout. The
+/// simulated git keeps no file modes, so the initial commit records them as
+/// plain files and a clone sets these bits.
+pub const EXECUTABLE: [&str; 1] = ["entrypoint.sh"];
+
 /// The team lead, who made the initial commit.
 pub const LEAD_NAME: &str = "Margaret Hamilton";
 /// The team lead's email.

@@ -1,20 +1,23 @@
 //! `flask`: Flask's command line. `flask db …` runs Flask-Migrate through
 //! [`migrate::Runner`](crate::migrate::Runner) over the machine's files and its PostgreSQL
-//! server; the other Flask commands are not simulated yet and answer as Flask does for a
-//! command it does not know.
+//! server; `flask shell` starts [`runtime::FlaskShell`](crate::runtime::FlaskShell) as the
+//! foreground program; the other Flask commands answer as Flask does for a command it does
+//! not know.
 
 use super::Command;
 use crate::migrate::{Config, ProjectFiles, Runner, Stream};
+use crate::runtime::{AppProcess, FlaskShell};
 use crate::world::ctx::Ctx;
 use crate::world::fs::{Fs, Node};
 use crate::world::ids::DateTime;
 use crate::world::output::Event;
+use crate::world::Foreground;
 
 /// `flask db COMMAND [ARGS]...`
 pub const FLASK: Command = Command {
     name: "flask",
     synopsis: "flask [OPTIONS] COMMAND [ARGS]...",
-    summary: "Flask's command line: `flask db init|migrate|upgrade|downgrade|current|history|heads|merge|stamp|check …` runs the migrations.",
+    summary: "Flask's command line: `flask db init|migrate|upgrade|downgrade|current|history|heads|merge|stamp|check …` runs the migrations; `flask run` starts the development server; `flask shell` opens Python in the app's context; `flask routes` lists the URL rules.",
     run: flask,
 };
 
@@ -72,8 +75,41 @@ impl ProjectFiles for MachineFiles<'_> {
 }
 
 fn flask(ctx: &mut Ctx, args: &[String]) -> i32 {
+    // The group's own options come before the command: `flask --app app.py --debug run`.
+    let mut args = args;
+    loop {
+        match args {
+            [flag, rest @ ..] if flag == "--debug" || flag == "--no-debug" => {
+                let value = if flag == "--debug" { "1" } else { "0" };
+                ctx.overlay
+                    .push(("FLASK_DEBUG".to_string(), value.to_string()));
+                args = rest;
+            }
+            [flag, value, rest @ ..] if flag == "--app" || flag == "-A" => {
+                ctx.overlay.push(("FLASK_APP".to_string(), value.clone()));
+                args = rest;
+            }
+            [flag, rest @ ..] if flag.starts_with("--app=") => {
+                let value = flag.trim_start_matches("--app=").to_string();
+                ctx.overlay.push(("FLASK_APP".to_string(), value));
+                args = rest;
+            }
+            _ => break,
+        }
+    }
     match args.first().map(String::as_str) {
         Some("db") => db(ctx, &args[1..]),
+        Some("run") => super::flask_run::run(ctx, &args[1..]),
+        Some("shell") if args.get(1).is_some_and(|a| a == "--help") => {
+            ctx.print(SHELL_HELP);
+            0
+        }
+        Some("shell") => shell(ctx, &args[1..]),
+        Some("routes") if args.get(1).is_some_and(|a| a == "--help") => {
+            ctx.print(ROUTES_HELP);
+            0
+        }
+        Some("routes") => routes(ctx, &args[1..]),
         Some(other) if !other.starts_with('-') => ctx.fail(
             &format!(
                 "Usage: flask [OPTIONS] COMMAND [ARGS]...\nTry 'flask --help' for help.\n\nError: No such command '{other}'."
@@ -86,6 +122,135 @@ fn flask(ctx: &mut Ctx, args: &[String]) -> i32 {
         }
     }
 }
+
+/// `flask shell`: imports the app and gives the terminal to Python's console.
+fn shell(ctx: &mut Ctx, args: &[String]) -> i32 {
+    if let Some(a) = args.first() {
+        return ctx.fail(
+            &format!(
+                "Usage: flask shell [OPTIONS]\nTry 'flask shell --help' for help.\n\nError: Got unexpected extra argument ({a})"
+            ),
+            2,
+        );
+    }
+    let env: Vec<(String, String)> = ["DATABASE_URL", "FLASK_APP"]
+        .iter()
+        .filter_map(|n| ctx.getenv(n).map(|v| (n.to_string(), v)))
+        .collect();
+    let lookup = |name: &str| env.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+    let now = ctx.now();
+    let started = {
+        let machine = ctx.machine();
+        let root = machine.cwd.clone();
+        let files = MachineFiles {
+            fs: &mut machine.fs,
+            root: root.clone(),
+            now,
+        };
+        FlaskShell::start(&files, &root, &lookup, &mut machine.postgres)
+    };
+    match started {
+        Ok(shell) => {
+            ctx.eprint(&shell.banner());
+            ctx.world.foreground = Some(Foreground::FlaskShell(Box::new(shell)));
+            0
+        }
+        Err(failure) => {
+            ctx.eprint(&failure.output);
+            failure.exit_code
+        }
+    }
+}
+
+/// `flask routes`: the app's URL rules.
+fn routes(ctx: &mut Ctx, args: &[String]) -> i32 {
+    let usage = "Usage: flask routes [OPTIONS]\nTry 'flask routes --help' for help.\n\n";
+    let mut sort = "endpoint".to_string();
+    let mut all_methods = false;
+    let mut i = 0;
+    while i < args.len() {
+        match args[i].as_str() {
+            "--all-methods" => all_methods = true,
+            "-s" | "--sort" => match args.get(i + 1).map(String::as_str) {
+                Some(v @ ("endpoint" | "methods" | "domain" | "rule" | "match")) => {
+                    sort = v.to_string();
+                    i += 1;
+                }
+                Some(v) => {
+                    return ctx.fail(
+                        &format!("{usage}Error: Invalid value for '--sort' / '-s': '{v}' is not one of 'endpoint', 'methods', 'domain', 'rule', 'match'."),
+                        2,
+                    )
+                }
+                None => {
+                    return ctx.fail(
+                        &format!("{usage}Error: Option '{}' requires an argument.", args[i]),
+                        2,
+                    )
+                }
+            },
+            a if a.starts_with('-') => {
+                return ctx.fail(&format!("{usage}Error: No such option: {a}"), 2)
+            }
+            a => return ctx.fail(&format!("{usage}Error: Got unexpected extra argument ({a})"), 2),
+        }
+        i += 1;
+    }
+    let env: Vec<(String, String)> = ["DATABASE_URL", "FLASK_APP"]
+        .iter()
+        .filter_map(|n| ctx.getenv(n).map(|v| (n.to_string(), v)))
+        .collect();
+    let lookup = |name: &str| env.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+    let now = ctx.now();
+    let started = {
+        let machine = ctx.machine();
+        let root = machine.cwd.clone();
+        let files = MachineFiles {
+            fs: &mut machine.fs,
+            root: root.clone(),
+            now,
+        };
+        AppProcess::start_for_command(&files, &root, &lookup, "routes")
+    };
+    match started {
+        Ok(app) => {
+            ctx.print(&app.routes_table(&sort, all_methods));
+            0
+        }
+        Err(failure) => {
+            ctx.eprint(&failure.output);
+            failure.exit_code
+        }
+    }
+}
+
+/// `flask shell --help` as Flask 3.1 prints it.
+const SHELL_HELP: &str = "Usage: flask shell [OPTIONS]
+
+  Run an interactive Python shell in the context of a given Flask application.
+  The application will populate the default namespace of this shell according
+  to its configuration.
+
+  This is useful for executing small snippets of management code without
+  having to manually configure the application.
+
+Options:
+  --help  Show this message and exit.
+";
+
+/// `flask routes --help` as Flask 3.1 prints it.
+const ROUTES_HELP: &str = "Usage: flask routes [OPTIONS]
+
+  Show all registered routes with endpoints and methods.
+
+Options:
+  -s, --sort [endpoint|methods|domain|rule|match]
+                                  Method to sort routes by. 'match' is the
+                                  order that Flask will match routes when
+                                  dispatching a request.
+  --all-methods                   Show HEAD and OPTIONS methods.
+  --help                          Show this message and exit.
+";
 
 fn db(ctx: &mut Ctx, args: &[String]) -> i32 {
     let dt = DateTime::from_unix(ctx.now());

@@ -22,6 +22,7 @@ struct Entry {
     name: String,
     node: Node,
     links: usize,
+    executable: bool,
 }
 
 fn ls(ctx: &mut Ctx, args: &[String]) -> i32 {
@@ -106,7 +107,13 @@ fn entry(ctx: &Ctx, name: String, path: &str, node: Node) -> Entry {
     } else {
         1
     };
-    Entry { name, node, links }
+    let executable = ctx.machine_ref().fs.is_executable(path);
+    Entry {
+        name,
+        node,
+        links,
+        executable,
+    }
 }
 
 /// GNU ls sorts names by the locale's collation; in C.UTF-8 that is code-point order.
@@ -201,6 +208,8 @@ fn long(ctx: &Ctx, entries: &[&Entry], with_total: bool) -> String {
     for e in entries {
         let mode = if e.node.is_dir() {
             "drwxr-xr-x"
+        } else if e.executable {
+            "-rwxr-xr-x"
         } else {
             "-rw-r--r--"
         };

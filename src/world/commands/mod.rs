@@ -4,19 +4,31 @@
 //! `psql`, `mongosh`, `flask`, `git`, `ssh`, `curl`) plug in by adding an
 //! entry to [`COMMANDS`]; `help`, Tab completion and the page read the list.
 
+mod curl;
 mod files;
 mod flask;
+mod flask_run;
 mod git;
+mod gunicorn;
 mod ls;
 mod mongo;
 mod nav;
 mod options;
 mod postgres;
+mod processes;
 mod remote;
+mod scripts;
 mod session;
 mod vars;
 
 use crate::world::ctx::Ctx;
+
+pub(crate) use processes::terminate as stop_process;
+
+/// bash's notice for the current job (`[1]+  Exit 1                  ./entrypoint.sh`).
+pub(crate) fn job_notice(job: u32, state: &str, line: &str) -> String {
+    processes::job_line(job, '+', state, line)
+}
 
 /// One program the shell can run.
 pub struct Command {
@@ -47,6 +59,17 @@ pub static COMMANDS: &[Command] = &[
     postgres::DROPDB,
     postgres::PSQL,
     flask::FLASK,
+    gunicorn::GUNICORN,
+    curl::CURL,
+    processes::PS,
+    processes::KILL,
+    processes::PKILL,
+    processes::JOBS,
+    scripts::CHMOD,
+    scripts::BASH,
+    scripts::SH,
+    scripts::SET,
+    scripts::EXEC,
     mongo::MONGOSH,
     remote::SSH,
     remote::EXIT,

@@ -18,6 +18,10 @@ pub struct AndOr {
     pub first: Pipeline,
     /// The others, each with the connector before it.
     pub rest: Vec<(Connector, Pipeline)>,
+    /// True when the list ends with `&`: bash runs it as a background job.
+    pub background: bool,
+    /// The line of the input it starts on, from 1 (a script's errors name it).
+    pub line: usize,
 }
 
 /// How a pipeline is joined to the one before it.

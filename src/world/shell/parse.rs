@@ -121,9 +121,11 @@ impl Parser {
                     self.next()?;
                 }
                 _ => {
-                    let list = self.parse_and_or()?;
+                    let mut list = self.parse_and_or()?;
+                    let next = self.peek()?;
+                    list.background = next == Token::Op("&");
                     self.script.lists.push(list);
-                    match self.peek()? {
+                    match next {
                         Token::Op(";") | Token::Op("&") => {
                             self.next()?;
                             if let Token::Op(op @ (";" | "&")) = self.peek()? {
@@ -150,6 +152,7 @@ impl Parser {
     }
 
     fn parse_and_or(&mut self) -> Result<AndOr, Error> {
+        let line = self.line;
         let first = self.parse_pipeline()?;
         let mut rest = Vec::new();
         loop {
@@ -162,7 +165,12 @@ impl Parser {
             self.skip_newlines()?;
             rest.push((connector, self.parse_pipeline()?));
         }
-        Ok(AndOr { first, rest })
+        Ok(AndOr {
+            first,
+            rest,
+            background: false,
+            line,
+        })
     }
 
     fn parse_pipeline(&mut self) -> Result<Pipeline, Error> {
