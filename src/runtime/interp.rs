@@ -723,6 +723,9 @@ impl<'a> Interp<'a> {
             Value::Json(_) => "<Response 0 bytes [200 OK]>".into(),
             Value::Shown(text) => text.clone(),
             Value::ExcClass(module, name) => format!("<class '{module}.{name}'>"),
+            Value::Column(..) => {
+                "<sqlalchemy.orm.attributes.InstrumentedAttribute object at 0x7f3a2c1e6ca0>".into()
+            }
         }
     }
 
@@ -786,6 +789,16 @@ impl<'a> Interp<'a> {
                     .map(|m| m.table.clone())
                     .unwrap_or_default(),
             )),
+            (Value::Class(c), col)
+                if self
+                    .orm
+                    .model(c)
+                    .is_some_and(|m| m.columns.iter().any(|k| k.name == col)) =>
+            {
+                // A mapped column: SQLAlchemy's InstrumentedAttribute (comparisons and
+                // ordering on it are outside the subset).
+                Ok(Value::Column(c.clone(), col.to_string()))
+            }
             (Value::Class(c), _) => Err(PyErr::new(format!(
                 "AttributeError: type object '{c}' has no attribute '{attr}'"
             ))),
@@ -1459,6 +1472,11 @@ fn equal(a: &Value, b: &Value) -> bool {
 
 /// A binary operator on two values, with Python's errors.
 fn binary(a: &Value, op: &str, b: &Value) -> Result<Value, PyErr> {
+    if matches!(a, Value::Column(..)) || matches!(b, Value::Column(..)) {
+        return Err(PyErr::unsupported(
+            "an SQL expression on a model column (use filter_by(name=value))",
+        ));
+    }
     let unsupported = || {
         PyErr::type_error(format!(
             "unsupported operand type(s) for {op}: '{}' and '{}'",

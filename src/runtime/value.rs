@@ -58,6 +58,8 @@ pub enum Value {
     Json(String),
     /// An object known by its `repr` only (`db.session.new`'s `IdentitySet([...])`).
     Shown(String),
+    /// A mapped column on its class (`User.name`): class and column.
+    Column(String, String),
     /// An exception class (`IntegrityError` from `sqlalchemy.exc`): its module and name.
     ExcClass(String, String),
 }
@@ -106,6 +108,7 @@ impl Value {
             Value::Json(_) => "Response".into(),
             Value::Shown(_) => "IdentitySet".into(),
             Value::ExcClass(..) => "type".into(),
+            Value::Column(..) => "InstrumentedAttribute".into(),
         }
     }
 }
