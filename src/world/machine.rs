@@ -74,7 +74,9 @@ impl Machine {
         git::check_out_clone(&mut machine, APP_DIR, repo, now);
         for file in project::EXECUTABLE {
             // The clone has just written the file, so it exists.
-            let _ = machine.fs.set_executable(&format!("{APP_DIR}/{file}"), true);
+            let _ = machine
+                .fs
+                .set_executable(&format!("{APP_DIR}/{file}"), true);
         }
         machine.cwd = APP_DIR.to_string();
         machine.vars.set("PWD", APP_DIR);
