@@ -205,6 +205,11 @@ def record(story: pathlib.Path, venv: str) -> None:
                 f"[user]\n\tname = {user}\n\temail = {email}\n[pull]\n\trebase = false\n")
             env = dict(base, HOME=str(home), PWD=str(home / "app"), PGPORT=str(port))
             subprocess.run(["git", "clone", "-q", "git@github.com:team/app.git", "app"], cwd=home, env=env, check=True)
+            # The world's git keeps no file modes: the initial commit has
+            # entrypoint.sh as a plain file and a clone makes it executable,
+            # so this clone ignores the executable bit as the world's does.
+            (home / "app" / "entrypoint.sh").chmod(0o755)
+            subprocess.run(["git", "config", "core.fileMode", "false"], cwd=home / "app", env=env, check=True)
             clusters.append(start_cluster(tmp, port, name == "prod"))
             envs[name] = env
         here = "laptop"
