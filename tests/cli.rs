@@ -34,7 +34,7 @@ fn run_prints_what_bash_prints() {
     assert_eq!(code, 0);
     assert_eq!(
         out,
-        "$ pwd\n/home/learner/app\n$ echo hello\nhello\n$ echo $?\n0\n$ cat > notes.txt <<'EOF'\n> line one\n> EOF\n$ echo $?\n0\n$ cat notes.txt\nline one\n$ ls\napp.py  models.py  notes.txt  requirements.txt\n$ foo\nbash: foo: command not found\n$ echo $?\n127\n$ cd missing\nbash: cd: missing: No such file or directory\n$ echo $?\n1\n"
+        "$ pwd\n/home/learner/app\n$ echo hello\nhello\n$ echo $?\n0\n$ cat > notes.txt <<'EOF'\n> line one\n> EOF\n$ echo $?\n0\n$ cat notes.txt\nline one\n$ ls\napp.py  entrypoint.sh  models.py  notes.txt  requirements.txt\n$ foo\nbash: foo: command not found\n$ echo $?\n127\n$ cd missing\nbash: cd: missing: No such file or directory\n$ echo $?\n1\n"
     );
 }
 

@@ -2,7 +2,8 @@
 //! `record.py` with real git 2.47) replayed through `World::run`: every
 //! command's stdout, stderr and exit status must match the recording.
 //!
-//! The simulator writes git's own objects with the same identity and dates,
+//! Each case starts in `World::blank`, a fresh home with an empty `origin`,
+//! as `record.py` records. The simulator writes git's own objects with the same identity and dates,
 //! so its ids are git's as long as the content is the same. Where the
 //! recording had to differ (a pull's merge message names the recorder's
 //! local path for the remote), ids differ from there on; so when a command's
@@ -34,7 +35,7 @@ fn run_case(path: &Path, report: &mut Vec<String>, known_hit: &mut Vec<String>) 
         .and_then(|s| s.to_str())
         .unwrap_or_default();
     let text = std::fs::read_to_string(path).expect("a recording");
-    let mut world = World::new(DEFAULT_SEED);
+    let mut world = World::blank(DEFAULT_SEED);
     for line in text.lines() {
         let want: Value = serde_json::from_str(line).expect("a JSON line");
         let cmd = want["cmd"].as_str().unwrap_or_default();

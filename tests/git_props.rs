@@ -104,13 +104,14 @@ const LINES: &[&str] = &[
 ];
 
 /// A world with a repository that has history, a branch, a remote and a
-/// local change, so commands have something to act on.
+/// local change, so commands have something to act on: the lab's clone of
+/// `origin`, one more commit pushed.
 fn world() -> World {
     let mut world = World::default();
     for line in [
         "git config --global user.name Ada && git config --global user.email ada@example.com",
-        "git init -q && git add . && git commit -qm Start",
-        "git remote add origin git@github.com:team/app.git && git push -q -u origin main",
+        "echo '# Start' > README.md && git add . && git commit -qm Start",
+        "git push -q",
         "git switch -qc feature && echo '# f' >> models.py && git commit -qam Feature",
         "git switch -q main && echo '# m' >> app.py",
     ] {

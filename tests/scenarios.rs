@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use schemalab::world::{World, DEFAULT_SEED};
 
 /// The areas whose scenarios run through `World::run`.
-const AREAS: [&str; 5] = ["world", "migrate", "git", "runtime", "server"];
+const AREAS: [&str; 6] = ["world", "migrate", "git", "runtime", "server", "team"];
 
 struct Step {
     must_fail: bool,

@@ -18,7 +18,9 @@ commands:
   sql --json FILE         run a .sql file in a fresh database (one statement per line,
                           autocommit) and print one JSON outcome per statement
   mongo FILE [--seed N]   run mongosh lines on a fresh server, print what mongosh would
-  bench replay [--json]   time replaying a 500-command session
+  bench replay [--team] [--json]
+                          time replaying a 500-command session (--team: a
+                          fork/merge workshop across the three machines)
   bench --sql DIR [--workload w1|w2|w3|w4|w5|startup|probe|all] [--json]
                           run the SQL workloads on the files gen.mjs wrote in DIR (its pg
                           folder; expected.json beside it or one level up), one JSON line
@@ -168,8 +170,21 @@ fn bench(args: &[String]) -> ExitCode {
         return usage_error("bench needs replay or --sql DIR");
     }
     let json = args.iter().any(|a| a == "--json");
-    let log = app::bench::sample_session(500);
-    let rounds = 20;
+    let team = args.iter().any(|a| a == "--team");
+    let (log, workload, what) = if team {
+        (
+            app::bench::team_session(500),
+            "replay500_team",
+            "a 500-command team workshop (laptop, teammate, prod)",
+        )
+    } else {
+        (
+            app::bench::sample_session(500),
+            "replay500",
+            "a 500-command session",
+        )
+    };
+    let rounds = if team { 5 } else { 20 };
     let mut times = Vec::with_capacity(rounds);
     for _ in 0..rounds {
         let start = Instant::now();
@@ -181,12 +196,12 @@ fn bench(args: &[String]) -> ExitCode {
     let median = times[rounds / 2];
     if json {
         println!(
-            "{{\"workload\": \"replay500\", \"commands\": 500, \"rounds\": {rounds}, \"median_ms\": {median:.3}, \"min_ms\": {:.3}, \"budget_ms\": 100}}",
+            "{{\"workload\": \"{workload}\", \"commands\": 500, \"rounds\": {rounds}, \"median_ms\": {median:.3}, \"min_ms\": {:.3}, \"budget_ms\": 100}}",
             times[0]
         );
     } else {
         println!(
-            "replay of a 500-command session: median {median:.2} ms, min {:.2} ms over {rounds} rounds (budget 100 ms)",
+            "replay of {what}: median {median:.2} ms, min {:.2} ms over {rounds} rounds (budget 100 ms)",
             times[0]
         );
     }

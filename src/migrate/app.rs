@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use super::error::Error;
 use super::models::{models_of, Model};
-use super::python::{parse_module, Expr, Module, StmtKind};
+use super::python::{parse_module_with, Expr, LineCache, Module, StmtKind};
 use super::runner::ProjectFiles;
 
 /// Where the app's database URI comes from.
@@ -45,6 +45,16 @@ pub fn load_app(
     project_dir: &str,
     flask_app: Option<&str>,
 ) -> Result<App, Error> {
+    load_app_with(files, project_dir, flask_app, &mut LineCache::default())
+}
+
+/// [`load_app`], reusing the Python lines in `cache` and adding those it reads.
+pub fn load_app_with(
+    files: &dyn ProjectFiles,
+    project_dir: &str,
+    flask_app: Option<&str>,
+    cache: &mut LineCache,
+) -> Result<App, Error> {
     let module = match flask_app.filter(|v| !v.is_empty()) {
         Some(v) => {
             let name = v.split(':').next().unwrap_or(v);
@@ -70,7 +80,7 @@ pub fn load_app(
         module_file: module.clone(),
     };
     let mut seen = BTreeSet::new();
-    import(files, project_dir, &module, &mut app, &mut seen)?;
+    import(files, project_dir, &module, &mut app, &mut seen, cache)?;
     Ok(app)
 }
 
@@ -82,6 +92,7 @@ fn import(
     file: &str,
     app: &mut App,
     seen: &mut BTreeSet<String>,
+    cache: &mut LineCache,
 ) -> Result<Option<BTreeSet<String>>, Error> {
     if !seen.insert(file.to_string()) {
         return Ok(None);
@@ -90,7 +101,7 @@ fn import(
         return Ok(None);
     };
     let path = format!("{project_dir}/{file}");
-    let module = parse_module(&path, &source)?;
+    let module = parse_module_with(&path, &source, cache)?;
     read_config(&module, app);
     let mut defined = BTreeSet::new();
     for stmt in &module.body {
@@ -100,7 +111,7 @@ fn import(
                     defined.insert(name.split('.').next().unwrap_or(name).to_string());
                     let f = format!("{}.py", name.replace('.', "/"));
                     if files.read(&f).is_some() {
-                        import(files, project_dir, &f, app, seen).map_err(|e| {
+                        import(files, project_dir, &f, app, seen, cache).map_err(|e| {
                             e.with_outer_frame(module_frame(&path, &source, stmt.line))
                         })?;
                     }
@@ -112,7 +123,7 @@ fn import(
                 if files.read(&f).is_none() {
                     continue;
                 }
-                let theirs = import(files, project_dir, &f, app, seen)
+                let theirs = import(files, project_dir, &f, app, seen, cache)
                     .map_err(|e| e.with_outer_frame(module_frame(&path, &source, stmt.line)))?;
                 if let Some(theirs) = theirs {
                     if let Some(missing) = names.iter().find(|n| *n != "*" && !theirs.contains(*n))

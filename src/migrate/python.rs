@@ -133,10 +133,42 @@ struct Logical {
 
 /// Logical lines already read, by text: revision files repeat most of theirs (imports,
 /// `branch_labels = None`, `def upgrade():`), so one command reading many files reads each
-/// distinct line once. Only lines that parsed are kept.
-#[derive(Default)]
+/// distinct line once. Only lines that parsed are kept. A caller may keep one across commands
+/// (the world does): a line's parse depends on its text alone.
+#[derive(Clone, Debug, Default)]
 pub struct LineCache {
     lines: std::collections::BTreeMap<String, Line>,
+    /// Whole files read, by a hash of their text, with the text: a file's
+    /// parse depends on its text alone.
+    modules: std::collections::BTreeMap<u64, Vec<(String, Module)>>,
+    /// Revision files read, by a hash of path, name and text, with those.
+    scripts: std::collections::BTreeMap<u64, Vec<([String; 3], super::script::Script)>>,
+}
+
+impl LineCache {
+    /// The revision file read before from the same path, name and text.
+    pub(crate) fn script(&self, key: &[&str; 3]) -> Option<&super::script::Script> {
+        self.scripts
+            .get(&text_hash(&key.concat()))?
+            .iter()
+            .find(|(k, _)| k.iter().zip(key).all(|(a, b)| a == b))
+            .map(|(_, s)| s)
+    }
+
+    /// Keeps a revision file read from `key` (path, name, text).
+    pub(crate) fn keep_script(&mut self, key: &[&str; 3], script: &super::script::Script) {
+        self.scripts
+            .entry(text_hash(&key.concat()))
+            .or_default()
+            .push((key.map(str::to_string), script.clone()));
+    }
+}
+
+/// FNV-1a over the text: a cheap key that spares comparing whole files.
+fn text_hash(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 /// Parses a whole file; `path` is used in error messages.
@@ -146,10 +178,24 @@ pub fn parse_module(path: &str, source: &str) -> Result<Module, Error> {
 
 /// Parses a whole file, reusing lines read before.
 pub fn parse_module_with(path: &str, source: &str, cache: &mut LineCache) -> Result<Module, Error> {
+    let key = text_hash(source);
+    if let Some((_, module)) = cache
+        .modules
+        .get(&key)
+        .and_then(|same| same.iter().find(|(text, _)| text == source))
+    {
+        return Ok(module.clone());
+    }
     let logical = logical_lines(path, source)?;
     let mut pos = 0;
     let body = parse_block(path, source, &logical, &mut pos, 0, cache)?;
-    Ok(Module { body })
+    let module = Module { body };
+    cache
+        .modules
+        .entry(key)
+        .or_default()
+        .push((source.to_string(), module.clone()));
+    Ok(module)
 }
 
 fn syntax(path: &str, source: &str, line: usize, col: usize, msg: &str) -> Error {
@@ -429,7 +475,7 @@ fn parse_block(
 }
 
 /// A logical line read: a simple statement, or a block header waiting for its body.
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 enum Line {
     Simple(StmtKind),
     Block {

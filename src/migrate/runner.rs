@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 
 use crate::sql::{Cluster, Session};
 
-use super::app::{load_app, App, UriSource};
+use super::app::{load_app_with, App, UriSource};
 use super::autogen::{compare, Diff};
 use super::cli::{parse_opts, spec, split_args, Opts};
 use super::error::{Error, ErrorKind, DBAPI_FRAMES};
@@ -102,6 +102,8 @@ pub struct Runner<'a> {
     cluster: &'a mut Cluster,
     config: Config,
     next_id: &'a mut dyn FnMut() -> String,
+    /// Python lines read by earlier commands, when the caller keeps them.
+    lines: Option<&'a mut LineCache>,
 }
 
 /// Output being collected, and whether `env.py` has configured logging yet.
@@ -224,7 +226,15 @@ impl<'a> Runner<'a> {
             cluster,
             config,
             next_id,
+            lines: None,
         }
+    }
+
+    /// Reads revision files through `lines`, the Python lines earlier commands
+    /// read: a session parses each distinct line once.
+    pub fn with_lines(mut self, lines: &'a mut LineCache) -> Self {
+        self.lines = Some(lines);
+        self
     }
 
     /// Runs `flask db <args>`; `args` is split as a shell would split it.
@@ -252,10 +262,16 @@ impl<'a> Runner<'a> {
 
     fn dispatch(&mut self, args: &[String], out: &mut Out) -> Result<(), Error> {
         // Flask imports the app to find the `db` group before reading its arguments.
-        let app = load_app(
+        let mut fresh = LineCache::default();
+        let cache = match self.lines.as_deref_mut() {
+            Some(cache) => cache,
+            None => &mut fresh,
+        };
+        let app = load_app_with(
             &*self.files,
             &self.config.project_dir,
             self.config.flask_app.as_deref(),
+            cache,
         )
         .inspect_err(|_| out.frames.push(IMPORT_FRAMES.to_string()))?;
         if let Err(e) = self.uri(&app) {
@@ -414,24 +430,15 @@ impl<'a> Runner<'a> {
     fn load_scripts(&mut self, dir: &str, out: &mut Out) -> Result<Graph, Error> {
         let versions = format!("{dir}/versions");
         let mut scripts = Vec::new();
-        let mut cache = LineCache::default();
-        let mut names = self.files.list(&versions).unwrap_or_default();
-        names.sort();
-        for name in names {
-            if !name.ends_with(".py") || name.starts_with(".#") || name.starts_with("__init__") {
-                continue;
-            }
-            let rel = format!("{versions}/{name}");
-            let Some(source) = self.files.read(&rel) else {
-                continue;
-            };
-            scripts.push(parse_script_with(
-                &self.abs(&rel),
-                &name,
-                &source,
-                &mut cache,
-            )?);
-        }
+        let mut fresh = LineCache::default();
+        let mut kept = self.lines.take();
+        let cache = match kept.as_deref_mut() {
+            Some(cache) => cache,
+            None => &mut fresh,
+        };
+        let result = self.read_scripts(&versions, &mut scripts, cache);
+        self.lines = kept;
+        result?;
         let mut seen = BTreeSet::new();
         for s in &scripts {
             if !seen.insert(s.revision.clone()) {
@@ -446,6 +453,28 @@ impl<'a> Runner<'a> {
             out.warn("script/revision.py:596", w);
         }
         Ok(graph)
+    }
+
+    /// Parses every revision file in `versions`, in name order, into `scripts`.
+    fn read_scripts(
+        &self,
+        versions: &str,
+        scripts: &mut Vec<Script>,
+        cache: &mut LineCache,
+    ) -> Result<(), Error> {
+        let mut names = self.files.list(versions).unwrap_or_default();
+        names.sort();
+        for name in names {
+            if !name.ends_with(".py") || name.starts_with(".#") || name.starts_with("__init__") {
+                continue;
+            }
+            let rel = format!("{versions}/{name}");
+            let Some(source) = self.files.read(&rel) else {
+                continue;
+            };
+            scripts.push(parse_script_with(&self.abs(&rel), &name, &source, cache)?);
+        }
+        Ok(())
     }
 
     /// Connects as `env.py` does: the session of the URL's database, or libpq's error.

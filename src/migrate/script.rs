@@ -58,6 +58,22 @@ pub fn parse_script_with(
     source: &str,
     cache: &mut LineCache,
 ) -> Result<Script, Error> {
+    let key = [path, file_name, source];
+    if let Some(script) = cache.script(&key) {
+        return Ok(script.clone());
+    }
+    let script = read_script(path, file_name, source, cache)?;
+    cache.keep_script(&key, &script);
+    Ok(script)
+}
+
+/// Reads a revision file's module into a [`Script`].
+fn read_script(
+    path: &str,
+    file_name: &str,
+    source: &str,
+    cache: &mut LineCache,
+) -> Result<Script, Error> {
     let module = parse_module_with(path, source, cache)?;
     let mut longdoc = String::new();
     let mut revision = None;

@@ -496,6 +496,7 @@ fn create_table(ctx: &mut ExecCtx, ct: &CreateTable) -> R<QueryResult> {
         });
     }
     // The relation is created only now, after its columns' types resolved (as DefineRelation).
+    // PostgreSQL 15 reports a taken name without a cursor position.
     if ctx.cat.relation(&schema, &tname).is_some() {
         return Err(SqlError::duplicate_relation(&tname));
     }

@@ -1,6 +1,7 @@
 //! One simulated computer: its files, its shell's variables and history.
 
 use super::fs::Fs;
+use super::git::{self, Repo};
 use super::process::Processes;
 use super::project;
 use super::vars::Vars;
@@ -40,36 +41,55 @@ pub struct Machine {
 }
 
 impl Machine {
-    /// The learner's laptop as the lab starts: the seed's Flask project in
-    /// `~/app`, no `migrations/` folder, no database. `seed` seeds its
-    /// servers' ids.
-    pub fn laptop(now: i64, seed: u64) -> Self {
-        Machine::with_project("laptop", now, seed)
+    /// The learner's laptop as the lab starts: `~/app` cloned from `origin`
+    /// (the seed's Flask project, no `migrations/` folder), no database.
+    /// `seed` seeds its servers' ids.
+    pub fn laptop(now: i64, seed: u64, origin: &Repo) -> Self {
+        Machine::with_clone("laptop", now, seed, origin)
     }
 
-    /// The teammate's laptop: the same project, its own files and servers.
-    pub fn teammate(now: i64, seed: u64) -> Self {
-        Machine::with_project("teammate", now, seed.wrapping_add(1))
+    /// The teammate's laptop: its own clone, files and servers.
+    pub fn teammate(now: i64, seed: u64, origin: &Repo) -> Self {
+        Machine::with_clone("teammate", now, seed.wrapping_add(1), origin)
     }
 
-    /// The production server: the project, and an empty database `app` that
+    /// The production server: its clone, and an empty database `app` that
     /// its operators created.
-    pub fn prod(now: i64, seed: u64) -> Self {
-        let mut machine = Machine::with_project("prod", now, seed.wrapping_add(2));
+    pub fn prod(now: i64, seed: u64, origin: &Repo) -> Self {
+        let mut machine = Machine::with_clone("prod", now, seed.wrapping_add(2), origin);
         // A fresh cluster has no database named app, so creating it cannot fail.
         let _ = machine.postgres.create_database("app");
         machine
     }
 
-    /// A machine named `name` with the project in `~/app`, the shell there.
-    fn with_project(name: &str, now: i64, seed: u64) -> Self {
+    /// A machine named `name` whose `~/app` is a clone of `origin`, as
+    /// `git clone` in the home directory leaves it, and whose
+    /// `~/.gitconfig` names its user; the shell is in `~/app`.
+    fn with_clone(name: &str, now: i64, seed: u64, origin: &Repo) -> Self {
+        let mut machine = Machine::empty(name, now, seed);
+        let _ = machine
+            .fs
+            .write(&format!("{HOME}/.gitconfig"), gitconfig(name), now);
+        let repo = git::clone_repo(origin, git::ORIGIN_URL);
+        git::check_out_clone(&mut machine, APP_DIR, repo, now);
+        for file in project::EXECUTABLE {
+            // The clone has just written the file, so it exists.
+            let _ = machine
+                .fs
+                .set_executable(&format!("{APP_DIR}/{file}"), true);
+        }
+        machine.cwd = APP_DIR.to_string();
+        machine.vars.set("PWD", APP_DIR);
+        machine
+    }
+
+    /// A machine named `name` as a fresh account on a fresh system has it:
+    /// an empty home, no `~/.gitconfig`, no project, the shell at home.
+    pub fn empty(name: &str, now: i64, seed: u64) -> Self {
         let mut fs = Fs::default();
-        for dir in ["/tmp", "/usr/bin", HOME, APP_DIR] {
+        for dir in ["/tmp", "/usr/bin", HOME] {
             // The paths are constants below the root, so creating them cannot fail.
             let _ = fs.mkdir_all(dir, now);
-        }
-        for (name, content) in project::FILES {
-            let _ = fs.write(&format!("{APP_DIR}/{name}"), content.to_string(), now);
         }
         let mut vars = Vars::default();
         for (name, value) in [
@@ -79,7 +99,7 @@ impl Machine {
             ("SHELL", "/bin/bash"),
             ("PATH", "/usr/local/bin:/usr/bin:/bin"),
             ("LANG", "C.UTF-8"),
-            ("PWD", APP_DIR),
+            ("PWD", HOME),
             ("DATABASE_URL", "postgresql+psycopg2://localhost/app"),
             ("FLASK_APP", "app.py"),
         ] {
@@ -89,7 +109,7 @@ impl Machine {
             name: name.to_string(),
             fs,
             vars,
-            cwd: APP_DIR.to_string(),
+            cwd: HOME.to_string(),
             history: Vec::new(),
             last_status: 0,
             postgres: Cluster::default(),
@@ -119,5 +139,53 @@ impl Machine {
     /// bash's prompt: `learner@laptop:~/app$ `.
     pub fn prompt(&self) -> String {
         format!("{USER}@{}:{}$ ", self.name, self.display_cwd())
+    }
+}
+
+/// `~/.gitconfig` on the machine `name`, in git's layout: its user and
+/// `pull.rebase false` (pulls merge).
+fn gitconfig(name: &str) -> String {
+    let (user, email) = project::USERS
+        .iter()
+        .find(|(machine, _, _)| *machine == name)
+        .map_or((USER, ""), |(_, user, email)| (*user, *email));
+    format!("[user]\n\tname = {user}\n\temail = {email}\n[pull]\n\trebase = false\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::world::World;
+
+    #[test]
+    fn every_machine_starts_with_a_clone_of_origin() {
+        let mut world = World::default();
+        let check =
+            "cd ~/app && git status -sb && git log --oneline && ls -a && git config user.name";
+        for (host, user) in [
+            ("laptop", "Ada Lovelace"),
+            ("teammate", "Grace Hopper"),
+            ("prod", "Ops"),
+        ] {
+            let line = match host {
+                "laptop" => check.to_string(),
+                _ => format!("ssh {host} '{check}'"),
+            };
+            let outcome = world.run(&line);
+            assert_eq!(outcome.exit_code, 0, "{host}: {}", outcome.text());
+            assert_eq!(
+                outcome.text(),
+                format!(
+                    "## main...origin/main\n\
+                     1d09b4b (HEAD -> main, origin/main, origin/HEAD) Start the Flask app\n\
+                     .  ..  .git  .gitignore  app.py  entrypoint.sh  models.py  requirements.txt\n\
+                     {user}\n"
+                ),
+                "{host}"
+            );
+        }
+        let laptop = world.run("psql app -c 'select 1'");
+        assert_ne!(laptop.exit_code, 0, "the laptop has no database yet");
+        let prod = world.run(r"ssh prod 'psql app -c \\dt'");
+        assert_eq!(prod.text(), "Did not find any relations.\n");
     }
 }

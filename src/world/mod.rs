@@ -62,6 +62,9 @@ pub struct World {
     pub foreground: Option<Foreground>,
     /// The hosted git repositories every machine can reach, by URL.
     pub remotes: git::Remotes,
+    /// Python lines `flask db` has read, by text: a memo that changes no
+    /// output, so that a long session parses each distinct line once.
+    pub python_lines: crate::migrate::LineCache,
 }
 
 impl Default for World {
@@ -71,23 +74,61 @@ impl Default for World {
 }
 
 impl World {
-    /// A fresh world: the laptop with the seed's Flask project, nothing else.
+    /// A fresh world: `origin` holds the team lead's initial commit of the
+    /// seed's Flask project, and `~/app` on the laptop, the teammate's laptop
+    /// and `prod` is a clone of it; `prod` also has an empty database `app`.
     pub fn new(seed: u64) -> Self {
         let clock = Clock::default();
+        let mut remotes = git::initial_remotes();
+        let origin = remotes
+            .entry(git::ORIGIN_URL.to_string())
+            .or_insert_with(|| git::Repo::new("main", true));
+        let lead = git::Signature {
+            name: project::LEAD_NAME.to_string(),
+            email: project::LEAD_EMAIL.to_string(),
+            time: project::INITIAL_COMMIT_TIME,
+        };
+        git::commit_to_hosted(
+            origin,
+            &project::FILES,
+            lead,
+            project::INITIAL_COMMIT_MESSAGE,
+        );
+        let origin = &*origin;
+        let machines = vec![
+            Machine::laptop(clock.now, seed, origin),
+            Machine::teammate(clock.now, seed, origin),
+            Machine::prod(clock.now, seed, origin),
+        ];
+        World::with(seed, clock, machines, remotes)
+    }
+
+    /// A world of fresh accounts: the three machines with empty homes (no
+    /// project, no `~/.gitconfig`, no database) and an empty `origin`, as
+    /// the recordings of real git were made.
+    pub fn blank(seed: u64) -> Self {
+        let clock = Clock::default();
+        let machines = ["laptop", "teammate", "prod"]
+            .iter()
+            .zip(0..)
+            .map(|(name, n)| Machine::empty(name, clock.now, seed.wrapping_add(n)))
+            .collect();
+        World::with(seed, clock, machines, git::initial_remotes())
+    }
+
+    /// A world of `machines` (the shell on the first) and hosted `remotes`.
+    fn with(seed: u64, clock: Clock, machines: Vec<Machine>, remotes: git::Remotes) -> Self {
         World {
             seed,
-            machines: vec![
-                Machine::laptop(clock.now, seed),
-                Machine::teammate(clock.now, seed),
-                Machine::prod(clock.now, seed),
-            ],
+            machines,
             logins: Vec::new(),
             clock,
             ids: IdGen::new(seed),
             current: 0,
             events: Vec::new(),
             foreground: None,
-            remotes: git::initial_remotes(),
+            remotes,
+            python_lines: Default::default(),
         }
     }
 

@@ -254,8 +254,10 @@ Options:
 
 fn db(ctx: &mut Ctx, args: &[String]) -> i32 {
     let dt = DateTime::from_unix(ctx.now());
+    // Alembic writes `str(datetime.now())`; the world's clock moves in whole
+    // seconds, and Python leaves out a fraction of zero microseconds.
     let create_date = format!(
-        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}.000000",
+        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
         dt.year, dt.month, dt.day, dt.hour, dt.minute, dt.second
     );
     let env: Vec<(String, String)> = ["DATABASE_URL"]
@@ -271,6 +273,7 @@ fn db(ctx: &mut Ctx, args: &[String]) -> i32 {
     let now = ctx.now();
     // The runner borrows the machine; the id generator lives beside it in the world.
     let mut ids = ctx.world.ids.clone();
+    let mut lines = std::mem::take(&mut ctx.world.python_lines);
     let outcome = {
         let machine = ctx.machine();
         let root = machine.cwd.clone();
@@ -280,10 +283,12 @@ fn db(ctx: &mut Ctx, args: &[String]) -> i32 {
             now,
         };
         let mut next_id = || ids.hex(12);
-        let mut runner = Runner::new(&mut files, &mut machine.postgres, config, &mut next_id);
+        let mut runner = Runner::new(&mut files, &mut machine.postgres, config, &mut next_id)
+            .with_lines(&mut lines);
         runner.run_args(args)
     };
     ctx.world.ids = ids;
+    ctx.world.python_lines = lines;
     for path in &outcome.edit {
         ctx.emit(Event::Edit(path.clone()));
     }

@@ -187,35 +187,79 @@ pub struct StatLine {
 }
 
 /// ` models.py | 3 ++-` lines and the summary, as `git merge` and
-/// `git diff --stat` print them.
+/// `git diff --stat` print them: git's `show_stats` for a terminal of 80
+/// columns (what git assumes when its output is not a terminal).
 pub fn stat(lines: &[StatLine]) -> String {
-    let width = lines.iter().map(|l| l.path.len()).max().unwrap_or(0);
-    let max_changes = lines.iter().map(|l| l.added + l.removed).max().unwrap_or(0);
-    let num_width = max_changes.to_string().len();
+    const WIDTH: usize = 80;
+    let max_len = lines.iter().map(|l| l.path.len()).max().unwrap_or(0);
+    let max_change = lines.iter().map(|l| l.added + l.removed).max().unwrap_or(0);
+    let number_width = max_change.to_string().len();
+    let mut graph_width = max_change;
+    let mut name_width = max_len;
+    if name_width + number_width + 6 + graph_width > WIDTH {
+        let limit = (WIDTH * 3 / 8).saturating_sub(number_width + 6);
+        if graph_width > limit {
+            graph_width = limit.max(6);
+        }
+        let rest = WIDTH.saturating_sub(number_width + 6 + graph_width);
+        if name_width > rest {
+            name_width = rest;
+        } else {
+            graph_width = WIDTH - number_width - 6 - name_width;
+        }
+    }
+    // git's scale_linear: a non-zero count keeps at least one column.
+    let scale = |n: usize| {
+        if n == 0 {
+            0
+        } else {
+            1 + n * (graph_width - 1) / max_change
+        }
+    };
     let mut out = String::new();
     for l in lines {
         let total = l.added + l.removed;
-        // git scales the bar to fit a terminal of 80 columns.
-        let room = 80usize.saturating_sub(width + num_width + 4).max(10);
-        let (plus, minus) = if max_changes > room {
-            let scale = |n: usize| {
-                if n == 0 {
-                    0
-                } else {
-                    (n * room / max_changes).max(1)
-                }
-            };
-            (scale(l.added), scale(l.removed))
-        } else {
-            (l.added, l.removed)
-        };
+        let (mut plus, mut minus) = (l.added, l.removed);
+        if graph_width <= max_change {
+            let mut width = scale(total);
+            if width < 2 && plus > 0 && minus > 0 {
+                width = 2;
+            }
+            if plus < minus {
+                plus = scale(plus);
+                minus = width - plus;
+            } else {
+                minus = scale(minus);
+                plus = width - minus;
+            }
+        }
+        let name = shorten(&l.path, name_width);
+        let name_width = name_width.max(name.len());
         let bar = format!("{}{}", "+".repeat(plus), "-".repeat(minus));
-        let line = format!(" {:<width$} | {:>num_width$} {bar}", l.path, total);
+        let line = format!(" {name:<name_width$} | {total:>number_width$} {bar}");
         out.push_str(line.trim_end());
         out.push('\n');
     }
     out.push_str(&summary(lines));
     out
+}
+
+/// A path cut to `width` columns as git's diffstat cuts it: `...` and the
+/// tail, starting at a `/` when the tail has one.
+fn shorten(path: &str, width: usize) -> String {
+    if path.len() <= width {
+        return path.to_string();
+    }
+    let keep = width.saturating_sub(3);
+    let mut start = path.len() - keep;
+    while !path.is_char_boundary(start) {
+        start += 1;
+    }
+    let mut tail = &path[start..];
+    if let Some(slash) = tail.find('/') {
+        tail = &tail[slash..];
+    }
+    format!("...{tail}")
 }
 
 /// ` 2 files changed, 3 insertions(+), 1 deletion(-)`.
@@ -414,5 +458,34 @@ mod tests {
             summary(&[line(0, 0)]),
             " 1 file changed, 0 insertions(+), 0 deletions(-)\n"
         );
+    }
+}
+
+#[cfg(test)]
+mod stat_tests {
+    use super::*;
+
+    #[test]
+    fn long_names_narrow_the_bars_as_git_does() {
+        let line = |path: &str, added| StatLine {
+            path: path.to_string(),
+            added,
+            removed: 0,
+        };
+        // Recorded with git 2.47: a pull that brings a migrations folder.
+        let text = stat(&[
+            line("migrations/alembic.ini", 50),
+            line("migrations/env.py", 113),
+            line("migrations/versions/c9c71291a341_create_users.py", 34),
+        ]);
+        assert_eq!(
+            text,
+            " migrations/alembic.ini                           |  50 ++++++++++\n \
+             migrations/env.py                                | 113 +++++++++++++++++++++++\n \
+             migrations/versions/c9c71291a341_create_users.py |  34 +++++++\n \
+             3 files changed, 197 insertions(+)\n"
+        );
+        let long = "é".repeat(60);
+        assert!(stat(&[line(&long, 1)]).starts_with(" ..."));
     }
 }

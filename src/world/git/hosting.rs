@@ -86,7 +86,7 @@ mod tests {
 
     #[test]
     fn a_seeded_origin_clones_onto_a_machine() {
-        let mut world = World::default();
+        let mut world = World::blank(crate::world::DEFAULT_SEED);
         let now = world.clock.now;
         let origin = world.remotes.get_mut(ORIGIN_URL).expect("origin");
         let author = Signature {

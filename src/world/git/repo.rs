@@ -5,6 +5,7 @@
 //! reaches; pushing and fetching copy objects between repositories).
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
 
 use super::object::{Commit, Object, Oid, TreeEntry, FILE_MODE, TREE_MODE};
 
@@ -59,8 +60,9 @@ pub struct Remote {
 /// A repository; bare ones (the world's hosted remotes) have no index use.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Repo {
-    /// Every object, by id.
-    pub objects: BTreeMap<Oid, Object>,
+    /// Every object, by id. Objects never change once written, so copies of
+    /// a repository (each git command works on one) share them.
+    pub objects: BTreeMap<Oid, Rc<Object>>,
     /// Full ref names (`refs/heads/main`, `refs/remotes/origin/main`) to commits.
     pub refs: BTreeMap<String, Oid>,
     /// Symbolic refs other than HEAD (`refs/remotes/origin/HEAD` to
@@ -110,7 +112,9 @@ impl Repo {
     /// Stores an object and returns its id.
     pub fn put(&mut self, object: Object) -> Oid {
         let id = object.id();
-        self.objects.entry(id.clone()).or_insert(object);
+        self.objects
+            .entry(id.clone())
+            .or_insert_with(|| Rc::new(object));
         id
     }
 
@@ -121,7 +125,7 @@ impl Repo {
 
     /// A blob's text; empty when the id is not a blob.
     pub fn blob(&self, id: &str) -> &str {
-        match self.objects.get(id) {
+        match self.objects.get(id).map(|o| &**o) {
             Some(Object::Blob(text)) => text,
             _ => "",
         }
@@ -129,7 +133,7 @@ impl Repo {
 
     /// A commit, if `id` names one.
     pub fn commit(&self, id: &str) -> Option<&Commit> {
-        match self.objects.get(id) {
+        match self.objects.get(id).map(|o| &**o) {
             Some(Object::Commit(c)) => Some(c),
             _ => None,
         }
@@ -180,7 +184,7 @@ impl Repo {
         let mut out = Snapshot::new();
         let mut pending = vec![(String::new(), tree.to_string())];
         while let Some((prefix, id)) = pending.pop() {
-            if let Some(Object::Tree(entries)) = self.objects.get(&id) {
+            if let Some(Object::Tree(entries)) = self.objects.get(&id).map(|o| &**o) {
                 for (name, entry) in entries {
                     let path = format!("{prefix}{name}");
                     if entry.mode == TREE_MODE {
@@ -302,7 +306,7 @@ impl Repo {
                 .objects
                 .range(lower.clone()..)
                 .take_while(|(id, _)| id.starts_with(&lower))
-                .filter(|(_, o)| matches!(o, Object::Commit(_)));
+                .filter(|(_, o)| matches!(***o, Object::Commit(_)));
             let first = found.next()?;
             if found.next().is_none() {
                 return Some(first.0.clone());
@@ -333,9 +337,20 @@ impl Repo {
 
     /// True when `ancestor` is `id` or reachable from it.
     pub fn is_ancestor(&self, ancestor: &str, id: &str) -> bool {
-        self.history(&[id.to_string()])
-            .iter()
-            .any(|c| c == ancestor)
+        let mut seen = BTreeSet::new();
+        let mut pending = vec![id.to_string()];
+        while let Some(id) = pending.pop() {
+            if id == ancestor {
+                return true;
+            }
+            if !seen.insert(id.clone()) {
+                continue;
+            }
+            if let Some(c) = self.commit(&id) {
+                pending.extend(c.parents.iter().cloned());
+            }
+        }
+        false
     }
 
     /// The best common ancestor of two commits, if any.
@@ -358,7 +373,7 @@ impl Repo {
             let Some(object) = other.objects.get(&id) else {
                 continue;
             };
-            match object {
+            match &**object {
                 Object::Blob(_) => {}
                 Object::Tree(entries) => pending.extend(entries.values().map(|e| e.oid.clone())),
                 Object::Commit(c) => {
@@ -387,32 +402,37 @@ impl Repo {
 /// Orders commits (already newest first) so that no commit comes before
 /// one of its children, as `git log` shows them.
 fn topo_order(repo: &Repo, by_date: Vec<Oid>) -> Vec<Oid> {
-    let set: BTreeSet<&Oid> = by_date.iter().collect();
-    let mut children: BTreeMap<&str, usize> = BTreeMap::new();
+    let position: BTreeMap<&str, usize> = by_date
+        .iter()
+        .enumerate()
+        .map(|(i, id)| (id.as_str(), i))
+        .collect();
+    let mut children = vec![0usize; by_date.len()];
     for id in &by_date {
         if let Some(c) = repo.commit(id) {
             for p in &c.parents {
-                if set.contains(p) {
-                    *children.entry(p.as_str()).or_default() += 1;
+                if let Some(&i) = position.get(p.as_str()) {
+                    children[i] += 1;
                 }
             }
         }
     }
+    // The earliest (newest by date) commit whose children are all placed
+    // comes next.
+    let mut ready: BTreeSet<usize> = (0..by_date.len()).filter(|&i| children[i] == 0).collect();
     let mut out = Vec::with_capacity(by_date.len());
-    let mut placed = BTreeSet::new();
-    while out.len() < by_date.len() {
-        let next = by_date.iter().find(|id| {
-            !placed.contains(id.as_str()) && children.get(id.as_str()).copied().unwrap_or(0) == 0
-        });
-        let Some(next) = next else {
-            break;
-        };
-        placed.insert(next.clone());
+    while let Some(i) = ready.pop_first() {
+        let next = &by_date[i];
         out.push(next.clone());
         if let Some(c) = repo.commit(next) {
             for p in &c.parents {
-                if let Some(n) = children.get_mut(p.as_str()) {
-                    *n = n.saturating_sub(1);
+                if let Some(&j) = position.get(p.as_str()) {
+                    if children[j] > 0 {
+                        children[j] -= 1;
+                        if children[j] == 0 {
+                            ready.insert(j);
+                        }
+                    }
                 }
             }
         }

@@ -24,6 +24,10 @@ pub struct Request<'a> {
     pub message: String,
     /// `--no-ff`: a merge commit even when a fast-forward would do.
     pub no_ff: bool,
+    /// `-q`: no `Updating`, `Already up to date.`, `Merge made by` or
+    /// diffstat; what the merge machinery says (`Auto-merging`, conflicts)
+    /// is still printed.
+    pub quiet: bool,
 }
 
 /// `Merge branch 'feature'`, with ` into BRANCH` unless merging into main or master.
@@ -38,7 +42,15 @@ pub fn default_message(git: &Git, what: &str) -> String {
 pub fn merge(git: &mut Git, args: &[String]) -> Result<i32, GitError> {
     let a = args::parse(
         args,
-        &["--no-ff", "--ff", "--abort", "--no-edit", "--continue"],
+        &[
+            "--no-ff",
+            "--ff",
+            "--abort",
+            "--no-edit",
+            "--continue",
+            "-q",
+            "--quiet",
+        ],
         &["-m", "--message"],
         "git merge [<options>] [<commit>...]",
     )?;
@@ -101,6 +113,7 @@ pub fn merge(git: &mut Git, args: &[String]) -> Result<i32, GitError> {
             label: name,
             message,
             no_ff: a.has(&["--no-ff"]),
+            quiet: a.has(&["-q", "--quiet"]),
         },
     )
 }
@@ -116,7 +129,9 @@ pub fn run(git: &mut Git, req: Request) -> Result<i32, GitError> {
         return Ok(0);
     };
     if git.repo.is_ancestor(&req.theirs, &ours) {
-        git.out("Already up to date.\n");
+        if !req.quiet {
+            git.out("Already up to date.\n");
+        }
         return Ok(0);
     }
     let base = git.repo.merge_base(&ours, &req.theirs);
@@ -142,7 +157,9 @@ pub fn run(git: &mut Git, req: Request) -> Result<i32, GitError> {
         text.push_str(&modes);
         apply(git, &ours_snap, &theirs_snap);
         git.repo.set_head_commit(&req.theirs);
-        git.out(&text);
+        if !req.quiet {
+            git.out(&text);
+        }
         return Ok(0);
     }
     let merged = three_way::merge(
@@ -178,6 +195,10 @@ pub fn run(git: &mut Git, req: Request) -> Result<i32, GitError> {
     apply(git, &ours_snap, &merged.clean);
     git.repo.set_head_commit(&id);
     let (lines, modes) = stat_lines(&git.repo, &ours_snap, &merged.clean);
+    if req.quiet {
+        git.out(&text);
+        return Ok(0);
+    }
     text.push_str("Merge made by the 'ort' strategy.\n");
     if !lines.is_empty() {
         text.push_str(&diff::stat(&lines));

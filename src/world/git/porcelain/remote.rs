@@ -403,6 +403,7 @@ pub fn pull(git: &mut Git, args: &[String]) -> Result<i32, GitError> {
             label: &theirs,
             message,
             no_ff: a.has(&["--no-ff"]),
+            quiet: a.has(&["-q", "--quiet"]),
         },
     )
 }
