@@ -655,7 +655,13 @@ mod tests {
         let view = TimelineView::of(&world);
         assert_eq!(view.graph, GraphState::NoMigrations);
         assert_eq!(view.places, ["laptop", "teammate", "prod", "origin"]);
-        assert!(view.git.iter().all(|g| g.lines.is_empty()));
+        // Every place holds the team's initial commit and nothing else.
+        assert!(
+            view.git
+                .iter()
+                .all(|g| g.lines.len() == 1 && g.lines[0].subject == "Start the Flask app"),
+            "{view}"
+        );
     }
 
     #[test]
@@ -704,13 +710,11 @@ mod tests {
         run(
             &mut world,
             &[
-                "git config --global user.name Ada && git config --global user.email ada@example.com",
                 "createdb app",
                 "flask db init",
                 "flask db migrate -m 'create users'",
-                "git init -q && git add . && git commit -qm 'Create users'",
-                "git remote add origin git@github.com:team/app.git",
-                "git push -q -u origin main",
+                "git add . && git commit -qm 'Create users'",
+                "git push -q",
                 "flask db upgrade",
             ],
         );
@@ -725,7 +729,6 @@ mod tests {
             &mut world,
             &[
                 "ssh teammate",
-                "git config --global user.name Bob && git config --global user.email bob@example.com",
                 "rm -rf app && git clone -q git@github.com:team/app.git app",
                 "cd app && createdb app && flask db upgrade",
                 "exit",
@@ -787,12 +790,19 @@ mod tests {
         let laptop = by("laptop");
         assert_eq!(laptop.repository.as_deref(), Some(APP_DIR));
         assert_eq!(laptop.head.as_deref(), Some("main"));
-        assert_eq!(laptop.lines.len(), 1);
-        assert_eq!(laptop.lines[0].refs, "HEAD -> main, origin/main");
+        assert_eq!(laptop.lines.len(), 2, "{view}");
+        assert_eq!(
+            laptop.lines[0].refs,
+            "HEAD -> main, origin/main, origin/HEAD"
+        );
         assert_eq!(laptop.lines[0].subject, "Create users");
         assert_eq!(by("teammate").lines[0].commit, laptop.lines[0].commit);
         assert_eq!(by("origin").lines[0].refs, "HEAD -> main");
-        assert_eq!(by("prod").head, None);
+        // prod never pulled: its clone is still at the initial commit.
+        let prod = by("prod");
+        assert_eq!(prod.head.as_deref(), Some("main"));
+        assert_eq!(prod.lines.len(), 1);
+        assert_eq!(prod.lines[0].commit, laptop.lines[1].commit);
     }
 
     #[test]
