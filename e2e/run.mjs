@@ -244,12 +244,10 @@ await test('the timeline shows the revision and where the database stands', asyn
   await steps.getByRole('list', { name: 'Schema diff' }).getByText('+ users.age integer NOT NULL').waitFor();
   await steps.screenshot({ path: join(shots, 'timeline-steps.png') });
 
-  // The git graph beside it, once the project is committed and pushed.
-  await type(fresh, 'git config --global user.name Ada && git config --global user.email ada@example.com');
-  await type(fresh, 'git init -q && git add . && git commit -qm "Create users and add age"');
-  await type(fresh, 'git remote add origin git@github.com:team/app.git && git push -q -u origin main');
+  // The git graph beside it, once the migrations are committed and pushed to the team's origin.
+  await type(fresh, 'git add . && git commit -qm "Create users and add age" && git push -q');
   const laptopGit = fresh.getByLabel('Git graph laptop');
-  await laptopGit.getByText('HEAD -> main, origin/main').waitFor();
+  await laptopGit.getByText('HEAD -> main, origin/main, origin/HEAD').waitFor();
   await revisions.locator('.place', { hasText: 'origin' }).first().waitFor();
   await fresh.getByLabel('Git graph origin').getByText('Create users and add age').waitFor();
   await fresh.getByRole('region', { name: 'Git graphs' }).screenshot({ path: join(shots, 'timeline-git.png') });
