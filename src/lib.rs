@@ -14,6 +14,7 @@ pub mod bench;
 pub mod doc;
 pub mod migrate;
 pub mod runtime;
+pub mod sorting;
 pub mod sql;
 pub mod world;
 

@@ -71,7 +71,7 @@ pub fn run(
                     .iter()
                     .map(|(k, v)| (k.clone(), v.as_f64().unwrap_or(1.0) < 0.0))
                     .collect();
-                docs.sort_by(|a, b| compare(a, b, &keys));
+                crate::sorting::sort_by(&mut docs, |a, b| compare(a, b, &keys));
                 docs
             }
             "$count" => {

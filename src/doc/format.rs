@@ -205,7 +205,9 @@ fn format_raw(ctx: &mut Ctx, value: &Value, recurse_times: usize) -> String {
             // A JavaScript object lists integer-like keys first, in numeric order; mongosh
             // prints documents after the driver turned them into such objects.
             let mut entries: Vec<&(String, Value)> = doc.iter().collect();
-            entries.sort_by_key(|(k, _)| array_index(k).map_or((1, 0), |i| (0, i)));
+            crate::sorting::sort_by_key(&mut entries, |(k, _)| {
+                array_index(k).map_or((1, 0), |i| (0, i))
+            });
             for (k, v) in entries {
                 if k == CLASS_KEY {
                     if let Value::String(c) = v {

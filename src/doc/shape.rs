@@ -50,7 +50,7 @@ impl Store {
         let mut groups: BTreeMap<Vec<String>, Group> = BTreeMap::new();
         for (i, d) in docs.iter().enumerate() {
             let mut key: Vec<String> = d.keys().map(str::to_string).collect();
-            key.sort();
+            crate::sorting::sort(&mut key);
             let g = groups.entry(key).or_insert_with(|| {
                 (
                     i,
@@ -75,7 +75,7 @@ impl Store {
                     .into_iter()
                     .map(|name| {
                         let mut t = types.get(&name).cloned().unwrap_or_default();
-                        t.sort();
+                        crate::sorting::sort(&mut t);
                         let similar_to = names
                             .iter()
                             .filter(|other| **other != name && similar(&name, other))
@@ -92,7 +92,9 @@ impl Store {
                 (first, Shape { fields, count })
             })
             .collect();
-        shapes.sort_by(|a, b| b.1.count.cmp(&a.1.count).then(a.0.cmp(&b.0)));
+        crate::sorting::sort_by(&mut shapes, |a, b| {
+            b.1.count.cmp(&a.1.count).then(a.0.cmp(&b.0))
+        });
         shapes.into_iter().map(|(_, s)| s).collect()
     }
 }

@@ -432,7 +432,7 @@ impl Store {
             })
             .unwrap_or_default();
         if !opts.sort.is_empty() {
-            docs.sort_by(|a, b| {
+            crate::sorting::sort_by(&mut docs, |a, b| {
                 for (path, dir) in &opts.sort {
                     let ka = sort_key(a, path, *dir);
                     let kb = sort_key(b, path, *dir);

@@ -128,7 +128,7 @@ pub fn apply(
             }
         }
     }
-    entries.sort_by(|a, b| compare_paths(a.1, b.1));
+    crate::sorting::sort_by(&mut entries, |a, b| compare_paths(a.1, b.1));
     for (op, raw_path, raw_v) in entries {
         for path in expand_positional(&out, raw_path, positional)? {
             let path = path.as_str();
@@ -436,7 +436,7 @@ fn push_with_modifiers(
                 .iter()
                 .map(|(k, d)| (k.clone(), d.as_f64().unwrap_or(1.0) < 0.0))
                 .collect();
-            arr.sort_by(|a, b| {
+            crate::sorting::sort_by(arr, |a, b| {
                 for (k, desc) in &keys {
                     let get = |v: &Value| match v {
                         Value::Document(d) => get_path(d, k).unwrap_or(Value::Null),
@@ -453,7 +453,7 @@ fn push_with_modifiers(
         }
         Some(dir) => {
             let desc = dir.as_f64().unwrap_or(1.0) < 0.0;
-            arr.sort_by(|a, b| {
+            crate::sorting::sort_by(arr, |a, b| {
                 let o = a.cmp_bson(b);
                 if desc {
                     o.reverse()
@@ -651,7 +651,7 @@ mod tests {
     #[test]
     fn paths_order_like_the_server() {
         let mut paths = vec!["b", "a.10", "a.2", "a", "A", "a.b", "10", "9"];
-        paths.sort_by(|a, b| compare_paths(a, b));
+        crate::sorting::sort_by(&mut paths, |a, b| compare_paths(a, b));
         assert_eq!(paths, ["9", "10", "A", "a", "a.2", "a.10", "a.b", "b"]);
     }
 

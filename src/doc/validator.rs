@@ -580,7 +580,7 @@ fn explain_clause(c: &Clause, doc: &Document, depth: usize) -> Option<Document> 
                 }
                 if op == "$type" {
                     let mut types: Vec<&str> = values.iter().map(|v| v.type_name()).collect();
-                    types.sort();
+                    crate::sorting::sort(&mut types);
                     types.dedup();
                     match types.as_slice() {
                         [one] => d.insert("consideredType", Value::String((*one).into())),

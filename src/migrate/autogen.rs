@@ -239,7 +239,7 @@ fn reflected_create(catalog: &Catalog, r: &Reflected) -> (Op, Vec<Op>) {
 /// Tables sorted as SQLAlchemy's `sorted_tables`: by name, then referenced tables first.
 fn sorted_models(models: &[Model]) -> Vec<&Model> {
     let mut by_name: Vec<&Model> = models.iter().collect();
-    by_name.sort_by(|a, b| a.table.cmp(&b.table));
+    crate::sorting::sort_by(&mut by_name, |a, b| a.table.cmp(&b.table));
     let mut out: Vec<&Model> = Vec::new();
     let mut placed = BTreeSet::new();
     while out.len() < by_name.len() {

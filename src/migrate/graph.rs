@@ -244,7 +244,7 @@ impl Graph {
     fn topological(&self, todo: &BTreeSet<usize>, heads: &[usize]) -> Vec<usize> {
         let mut todo = todo.clone();
         let mut current: Vec<usize> = heads.iter().copied().filter(|h| todo.contains(h)).collect();
-        current.sort();
+        crate::sorting::sort(&mut current);
         current.dedup();
         let mut ancestors: Vec<BTreeSet<usize>> =
             current.iter().map(|&h| self.ancestors(&[h])).collect();
@@ -523,7 +523,7 @@ mod tests {
             script("e84929a40240", &["2f87b359315d"]),
             script("fb5f3e646dbb", &[]),
         ];
-        s.sort_by(|x, y| x.file_name.cmp(&y.file_name));
+        crate::sorting::sort_by(&mut s, |x, y| x.file_name.cmp(&y.file_name));
         Graph::build(s).unwrap()
     }
 

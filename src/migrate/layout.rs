@@ -249,7 +249,7 @@ mod tests {
                 parse_script(&format!("/v/{id}_.py"), &format!("{id}_.py"), &src).unwrap()
             })
             .collect();
-        scripts.sort_by(|a, b| a.file_name.cmp(&b.file_name));
+        crate::sorting::sort_by(&mut scripts, |a, b| a.file_name.cmp(&b.file_name));
         Graph::build(scripts).unwrap()
     }
 

@@ -291,7 +291,7 @@ impl Op {
                         });
                     }
                 }
-                all.sort_by_key(TableConstraint::order);
+                crate::sorting::sort_by_key(&mut all, TableConstraint::order);
                 parts.extend(all.iter().map(TableConstraint::ddl));
                 let mut out = vec![format!(
                     "\nCREATE TABLE {} (\n\t{}\n)\n\n",
@@ -439,7 +439,7 @@ impl Op {
             } => {
                 let mut args: Vec<String> = columns.iter().map(render_column).collect();
                 let mut cons: Vec<String> = constraints.iter().map(render_constraint).collect();
-                cons.sort();
+                crate::sorting::sort(&mut cons);
                 args.extend(cons);
                 vec![format!(
                     "{prefix}create_table({},\n{}\n)",

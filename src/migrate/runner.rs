@@ -463,7 +463,7 @@ impl<'a> Runner<'a> {
         cache: &mut LineCache,
     ) -> Result<(), Error> {
         let mut names = self.files.list(versions).unwrap_or_default();
-        names.sort();
+        crate::sorting::sort(&mut names);
         for name in names {
             if !name.ends_with(".py") || name.starts_with(".#") || name.starts_with("__init__") {
                 continue;
@@ -670,7 +670,7 @@ impl<'a> Runner<'a> {
             .iter()
             .map(|s| s.revision.as_str())
             .collect();
-        parents.sort_by_key(|id| order.iter().position(|o| o == id));
+        crate::sorting::sort_by_key(&mut parents, |id| order.iter().position(|o| o == id));
         // Only a merge naming no revisions at all trips alembic's duplicate check.
         let rootless = opts.positional.is_empty();
         self.write_revision(p, opts, &parents, None, out)?;

@@ -1020,7 +1020,7 @@ impl<'a> Interp<'a> {
             "sorted" => {
                 let mut items = iter_values(&one(&args)?)?;
                 let mut err = None;
-                items.sort_by(|a, b| match compare(a, b) {
+                crate::sorting::sort_by(&mut items, |a, b| match compare(a, b) {
                     Ok(o) => o,
                     Err(e) => {
                         err = Some(e);

@@ -234,7 +234,7 @@ fn bind(sql: &str, params: &[(String, Value)]) -> (String, String) {
     let mut literal = sql.to_string();
     // Longest names first, so `name_1` is not mistaken for `name`.
     let mut sorted: Vec<&(String, Value)> = params.iter().collect();
-    sorted.sort_by_key(|(k, _)| std::cmp::Reverse(k.len()));
+    crate::sorting::sort_by_key(&mut sorted, |(k, _)| std::cmp::Reverse(k.len()));
     for (k, v) in sorted {
         literal = literal.replace(&format!("%({k})s"), &sql_literal(v));
     }

@@ -500,16 +500,16 @@ impl AppProcess {
                 } else {
                     methods.retain(|m| m != "HEAD" && m != "OPTIONS");
                 }
-                methods.sort();
+                crate::sorting::sort(&mut methods);
                 methods.dedup();
                 (r.endpoint.clone(), methods.join(", "), r.rule.clone())
             })
             .collect();
         match sort {
             "match" => {}
-            "methods" => rows.sort_by(|a, b| a.1.cmp(&b.1)),
-            "rule" => rows.sort_by(|a, b| a.2.cmp(&b.2)),
-            _ => rows.sort_by(|a, b| a.0.cmp(&b.0)),
+            "methods" => crate::sorting::sort_by(&mut rows, |a, b| a.1.cmp(&b.1)),
+            "rule" => crate::sorting::sort_by(&mut rows, |a, b| a.2.cmp(&b.2)),
+            _ => crate::sorting::sort_by(&mut rows, |a, b| a.0.cmp(&b.0)),
         }
         let header = ("Endpoint", "Methods", "Rule");
         let width = |f: &dyn Fn(&(String, String, String)) -> usize, h: &str| {

@@ -189,7 +189,7 @@ pub fn to_json(v: &Value, obj_repr: &dyn Fn(ObjId) -> String) -> Result<String, 
                 pairs.retain(|(k2, _)| *k2 != key);
                 pairs.push((key, to_json(v, obj_repr)?));
             }
-            pairs.sort_by(|a, b| a.0.cmp(&b.0));
+            crate::sorting::sort_by(&mut pairs, |a, b| a.0.cmp(&b.0));
             let parts: Vec<String> = pairs
                 .into_iter()
                 .map(|(k, v)| format!("{}:{v}", json_str(&k)))

@@ -487,7 +487,9 @@ impl Catalog {
     /// All tables in (schema, name) order.
     pub fn tables(&self) -> Vec<&Table> {
         let mut v: Vec<&Table> = self.tables.values().collect();
-        v.sort_by(|a, b| (&a.meta.schema, &a.meta.name).cmp(&(&b.meta.schema, &b.meta.name)));
+        crate::sorting::sort_by(&mut v, |a, b| {
+            (&a.meta.schema, &a.meta.name).cmp(&(&b.meta.schema, &b.meta.name))
+        });
         v
     }
     /// A sequence by id.
@@ -497,7 +499,9 @@ impl Catalog {
     /// All sequences in (schema, name) order.
     pub fn sequences(&self) -> Vec<&Sequence> {
         let mut v: Vec<&Sequence> = self.sequences.values().collect();
-        v.sort_by(|a, b| (&a.schema, &a.name).cmp(&(&b.schema, &b.name)));
+        crate::sorting::sort_by(&mut v, |a, b| {
+            (&a.schema, &a.name).cmp(&(&b.schema, &b.name))
+        });
         v
     }
     /// A relation by schema and name.
@@ -562,7 +566,7 @@ impl Catalog {
                 ));
             }
         }
-        out.sort();
+        crate::sorting::sort(&mut out);
         out
     }
 

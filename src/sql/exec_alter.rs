@@ -403,7 +403,7 @@ fn alter_action(
                     .cat
                     .referencing(tid)
                     .into_iter()
-                    .filter(|(_, fk)| matches!(&fk.kind, ConstraintKind::ForeignKey { ref_cols, .. } if { let mut a = ref_cols.clone(); a.sort_unstable(); let mut b = cols.clone(); b.sort_unstable(); a == b }))
+                    .filter(|(_, fk)| matches!(&fk.kind, ConstraintKind::ForeignKey { ref_cols, .. } if { let mut a = ref_cols.clone(); crate::sorting::sort(&mut a); let mut b = cols.clone(); crate::sorting::sort(&mut b); a == b }))
                     .map(|(ch, fk)| (ch, fk.name))
                     .collect();
                 if !deps.is_empty() {

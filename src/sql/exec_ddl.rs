@@ -817,10 +817,10 @@ pub(super) fn add_foreign_key(
         return Err(SqlError::fk_count_mismatch());
     }
     let mut sorted = ref_positions.clone();
-    sorted.sort_unstable();
+    crate::sorting::sort(&mut sorted);
     let unique_ok = rt.meta.indexes.iter().any(|i| {
         let mut c = i.columns.clone();
-        c.sort_unstable();
+        crate::sorting::sort(&mut c);
         i.unique && c == sorted
     });
     if !unique_ok {
@@ -1121,7 +1121,7 @@ fn drop_schemas(ctx: &mut ExecCtx, d: &DropStmt) -> R<QueryResult> {
             .filter(|t| t.meta.schema == *s)
             .map(|t| t.meta.id)
             .collect();
-        tables.sort_unstable();
+        crate::sorting::sort(&mut tables);
         let free_seqs: Vec<u32> = ctx
             .cat
             .sequences()

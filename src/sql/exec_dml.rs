@@ -109,7 +109,7 @@ pub fn plan_checks(p: &mut Planner, table: TableId) -> R<RowChecks> {
         .iter()
         .filter(|c| matches!(c.kind, ConstraintKind::Check { .. }))
         .collect();
-    cons.sort_by(|a, b| a.name.cmp(&b.name));
+    crate::sorting::sort_by(&mut cons, |a, b| a.name.cmp(&b.name));
     for c in &t.meta.constraints {
         if let ConstraintKind::ForeignKey {
             cols,

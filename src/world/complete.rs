@@ -66,7 +66,7 @@ impl World {
         } else {
             self.complete_path(word)
         };
-        candidates.sort();
+        crate::sorting::sort(&mut candidates);
         candidates.dedup();
         Completion { start, candidates }
     }

@@ -53,7 +53,7 @@ impl Collection {
                     .map(move |other| (f.name.clone(), other.clone()))
             })
             .collect();
-        pairs.sort();
+        crate::sorting::sort(&mut pairs);
         pairs.dedup();
         pairs
     }
@@ -67,7 +67,7 @@ impl Collection {
             .filter(|f| f.type_varies)
             .map(|f| f.name.clone())
             .collect();
-        names.sort();
+        crate::sorting::sort(&mut names);
         names.dedup();
         names
     }

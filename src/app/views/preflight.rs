@@ -135,7 +135,7 @@ impl Preflight {
             }
         }
         trial(world, &mut warnings);
-        warnings.sort_by_key(|w| w.level);
+        crate::sorting::sort_by_key(&mut warnings, |w| w.level);
         Some(Preflight {
             database: format!("{}:{name}", machine.name),
             current,

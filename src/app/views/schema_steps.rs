@@ -121,7 +121,7 @@ pub fn diff(before: &[TableSchema], after: &[TableSchema]) -> Vec<Change> {
         .chain(after)
         .map(|t| t.name.as_str())
         .collect();
-    names.sort_unstable();
+    crate::sorting::sort(&mut names);
     names.dedup();
     for name in names {
         let table = |kind, column: Option<&ColumnNode>, before: Option<String>, after| Change {

@@ -283,7 +283,7 @@ impl TeamRevisions {
             Some(message) => Err(message),
             None => {
                 let mut scripts: Vec<Script> = union.into_values().collect();
-                scripts.sort_by(|a, b| a.file_name.cmp(&b.file_name));
+                crate::sorting::sort_by(&mut scripts, |a, b| a.file_name.cmp(&b.file_name));
                 Graph::build(scripts).map_err(|e| e.to_string())
             }
         };
@@ -308,7 +308,7 @@ impl TeamRevisions {
             }
         }
         let mut scripts: Vec<Script> = union.into_values().cloned().collect();
-        scripts.sort_by(|a, b| a.file_name.cmp(&b.file_name));
+        crate::sorting::sort_by(&mut scripts, |a, b| a.file_name.cmp(&b.file_name));
         Graph::build(scripts).map_err(|e| e.to_string())
     }
 
@@ -353,7 +353,7 @@ fn pointed(machine: &Machine) -> Vec<(String, Vec<String>)> {
     let exists = machine.postgres.session(&project).is_some();
     if exists && out.iter().all(|(db, _)| *db != project) {
         out.push((project, Vec::new()));
-        out.sort();
+        crate::sorting::sort(&mut out);
     }
     out
 }

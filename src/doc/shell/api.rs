@@ -472,7 +472,7 @@ impl Shell {
                         }
                     }
                 }
-                seen.sort_by(|a, b| a.cmp_bson(b));
+                crate::sorting::sort_by(&mut seen, |a, b| a.cmp_bson(b));
                 Value::Array(seen.iter().map(Value::to_shell).collect())
             }
             "drop" => Value::Bool(store.drop_collection(db, coll)),

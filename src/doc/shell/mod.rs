@@ -361,7 +361,7 @@ impl Shell {
             _ => Vec::new(),
         };
         names.retain(|n| n.starts_with(prefix));
-        names.sort();
+        crate::sorting::sort(&mut names);
         names.dedup();
         let lead = &line[..start];
         let base = if base.is_empty() {

@@ -119,7 +119,7 @@ fn entry(ctx: &Ctx, name: String, path: &str, node: Node) -> Entry {
 /// GNU ls sorts names by the locale's collation; in C.UTF-8 that is code-point order.
 fn sorted(entries: &[Entry]) -> Vec<&Entry> {
     let mut v: Vec<&Entry> = entries.iter().collect();
-    v.sort_by(|a, b| a.name.cmp(&b.name));
+    crate::sorting::sort_by(&mut v, |a, b| a.name.cmp(&b.name));
     v
 }
 

@@ -92,7 +92,7 @@ fn rows(ctx: &mut Ctx, own: &str) -> Vec<Row> {
         here: true,
     });
     // procps lists by pid.
-    rows.sort_by_key(|r| r.pid);
+    crate::sorting::sort_by_key(&mut rows, |r| r.pid);
     rows
 }
 
@@ -388,7 +388,7 @@ fn pkill(ctx: &mut Ctx, args: &[String]) -> i32 {
         })
         .map(|p| (p.server.is_none(), p.pid))
         .collect();
-    targets.sort();
+    crate::sorting::sort(&mut targets);
     let mut any = false;
     for (_, pid) in targets {
         if ctx.machine_ref().processes.table.contains_key(&pid) {
@@ -410,7 +410,7 @@ fn jobs(ctx: &mut Ctx, args: &[String]) -> i32 {
         .values()
         .filter_map(|p| p.job.map(|j| (j, p.pid, p.job_line.clone())))
         .collect();
-    listed.sort();
+    crate::sorting::sort(&mut listed);
     let count = listed.len();
     let mut out = String::new();
     for (k, (job, pid, line)) in listed.into_iter().enumerate() {

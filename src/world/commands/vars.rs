@@ -145,7 +145,7 @@ fn export(ctx: &mut Ctx, args: &[String]) -> i32 {
             .exported()
             .map(|v| (v.name.clone(), v.value.clone()))
             .collect();
-        vars.sort();
+        crate::sorting::sort(&mut vars);
         let text: String = vars
             .iter()
             .map(|(n, v)| {

@@ -98,7 +98,7 @@ impl Object {
                         (key, name, e)
                     })
                     .collect();
-                sorted.sort_by(|a, b| a.0.cmp(&b.0));
+                crate::sorting::sort_by(&mut sorted, |a, b| a.0.cmp(&b.0));
                 let mut out = Vec::new();
                 for (_, name, entry) in sorted {
                     out.extend_from_slice(format!("{} {name}\0", entry.mode).as_bytes());

@@ -329,7 +329,7 @@ impl Repo {
             }
         }
         let mut list: Vec<Oid> = seen.into_iter().collect();
-        list.sort_by_key(|id| {
+        crate::sorting::sort_by_key(&mut list, |id| {
             std::cmp::Reverse(self.commit(id).map(|c| c.committer.time).unwrap_or(0))
         });
         topo_order(self, list)

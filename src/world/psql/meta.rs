@@ -344,7 +344,7 @@ fn describe(catalog: &Catalog, target: &str) -> Result<String, String> {
             }
         }
     }
-    found.sort();
+    crate::sorting::sort(&mut found);
     if found.is_empty() {
         return Err(format!("Did not find any relation named \"{target}\".\n"));
     }
@@ -413,7 +413,7 @@ fn describe_table(catalog: &Catalog, id: u32) -> Result<String, String> {
             )
         })
         .collect();
-    indexes.sort();
+    crate::sorting::sort(&mut indexes);
     section(
         &mut text,
         "Indexes:",
@@ -432,7 +432,7 @@ fn describe_table(catalog: &Catalog, id: u32) -> Result<String, String> {
             _ => None,
         })
         .collect();
-    checks.sort();
+    crate::sorting::sort(&mut checks);
     section(&mut text, "Check constraints:", checks);
 
     let mut foreign: Vec<String> = meta
@@ -447,7 +447,7 @@ fn describe_table(catalog: &Catalog, id: u32) -> Result<String, String> {
             )
         })
         .collect();
-    foreign.sort();
+    crate::sorting::sort(&mut foreign);
     section(&mut text, "Foreign-key constraints:", foreign);
 
     let mut referenced: Vec<String> = catalog
@@ -463,7 +463,7 @@ fn describe_table(catalog: &Catalog, id: u32) -> Result<String, String> {
             ))
         })
         .collect();
-    referenced.sort();
+    crate::sorting::sort(&mut referenced);
     section(&mut text, "Referenced by:", referenced);
     text.push('\n');
     Ok(text)

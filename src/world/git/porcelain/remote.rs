@@ -163,7 +163,7 @@ fn fetch_into(git: &mut Git, name: &str) -> Result<String, GitError> {
         return Ok(String::new());
     }
     // git lists updated refs before new ones.
-    lines.sort_by_key(|l| l.starts_with(" * "));
+    crate::sorting::sort_by_key(&mut lines, |l| l.starts_with(" * "));
     let from = anonymize(&url);
     let from = from.strip_suffix(".git").unwrap_or(&from);
     Ok(format!("From {from}\n{}\n", lines.join("\n")))

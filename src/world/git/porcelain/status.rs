@@ -46,7 +46,7 @@ pub fn changes(git: &Git) -> Changes {
         out.staged.retain(|(_, p)| p != from && p != to);
         out.staged.push(("renamed:", format!("{from} -> {to}")));
     }
-    out.staged.sort_by(|a, b| a.1.cmp(&b.1));
+    crate::sorting::sort_by(&mut out.staged, |a, b| a.1.cmp(&b.1));
     for (path, c) in &index.conflicts {
         let label = match (&c.base, &c.ours, &c.theirs) {
             (_, Some(_), Some(_)) if c.base.is_none() => "both added:",
