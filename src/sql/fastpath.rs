@@ -1,6 +1,9 @@
 //! A hand-written parser for the few statement shapes that dominate workloads — single- and
-//! multi-row `INSERT … VALUES` of literals, and `SELECT * | count(*) | columns FROM t
-//! [WHERE col op literal]` — producing exactly the AST the pest grammar would.
+//! multi-row `INSERT … VALUES` of literals, `SELECT * | count(*) | columns FROM t
+//! [WHERE col op literal]` (columns possibly qualified, as in Alembic's
+//! `SELECT alembic_version.version_num FROM alembic_version`), and the bare `BEGIN`, `COMMIT`
+//! and `ROLLBACK` every migration command sends — producing exactly the AST the pest grammar
+//! would.
 //!
 //! Invariant: it either recognises the whole statement or returns `None`, and the pest parser
 //! then decides (including every syntax error). It never reports errors itself.
@@ -338,8 +341,45 @@ pub fn parse(sql: &str) -> Option<Statement> {
     } else if c.is_keyword("select") {
         select(&mut c)
     } else {
-        None
+        transaction(&mut c)
     }
+}
+
+/// `BEGIN`, `COMMIT` or `ROLLBACK`, each with an optional `WORK` or `TRANSACTION` and nothing
+/// else (transaction modes, `AND CHAIN` and `ROLLBACK TO` are left to the grammar).
+fn transaction(c: &mut Cursor) -> Option<Statement> {
+    let stmt = if c.is_keyword("begin") {
+        Statement::Begin { tag: "BEGIN" }
+    } else if c.is_keyword("commit") {
+        Statement::Commit
+    } else if c.is_keyword("rollback") {
+        Statement::Rollback
+    } else {
+        return None;
+    };
+    c.i += 1;
+    if c.is_keyword("work") || c.is_keyword("transaction") {
+        c.i += 1;
+    }
+    c.end()?;
+    Some(stmt)
+}
+
+/// A column reference: `col` or `table.col` (the grammar's three-part names are left to it).
+fn column_ref(c: &mut Cursor) -> Option<Expr> {
+    let (first, pos) = c.ident()?;
+    let mut parts = vec![first];
+    if c.is_sym(".") {
+        c.i += 1;
+        parts.push(c.ident()?.0);
+        if c.is_sym(".") {
+            return None;
+        }
+    }
+    Some(Expr {
+        kind: ExprKind::Column(parts),
+        pos,
+    })
 }
 
 fn insert(c: &mut Cursor) -> Option<Statement> {
@@ -422,12 +462,8 @@ fn select(c: &mut Cursor) -> Option<Statement> {
         });
     } else {
         loop {
-            let (name, pos) = c.ident()?;
             items.push(SelectItem::Expr {
-                expr: Expr {
-                    kind: ExprKind::Column(vec![name]),
-                    pos,
-                },
+                expr: column_ref(c)?,
                 alias: None,
             });
             if c.is_sym(",") {
@@ -442,7 +478,7 @@ fn select(c: &mut Cursor) -> Option<Statement> {
     let mut where_ = None;
     if c.is_keyword("where") {
         c.i += 1;
-        let (col, cpos) = c.ident()?;
+        let lhs = column_ref(c)?;
         let op_pos = c.pos();
         let op = match c.peek()? {
             Tok::Sym("=") => BinOp::Eq,
@@ -455,10 +491,6 @@ fn select(c: &mut Cursor) -> Option<Statement> {
         };
         c.i += 1;
         let rhs = c.literal()?;
-        let lhs = Expr {
-            kind: ExprKind::Column(vec![col]),
-            pos: cpos,
-        };
         where_ = Some(Expr {
             kind: ExprKind::Binary(op, Box::new(lhs), Box::new(rhs)),
             pos: op_pos,

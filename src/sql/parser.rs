@@ -1983,6 +1983,12 @@ mod tests {
             "SELECT * FROM users WHERE id = 5;".into(),
             "SELECT count(*) FROM users WHERE age >= -3".into(),
             "SELECT a, b FROM s.t WHERE c <> 'x';".into(),
+            "SELECT alembic_version.version_num FROM alembic_version".into(),
+            "select T.a, b FROM t WHERE t.b = 'x'".into(),
+            "BEGIN".into(),
+            "commit;".into(),
+            "ROLLBACK WORK".into(),
+            "begin transaction ;".into(),
         ];
         for dir in [root.join("scenarios"), root.join("extra/scenarios")] {
             for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
@@ -2012,6 +2018,7 @@ mod tests {
                 "INSERT", "INTO", "SELECT", "FROM", "WHERE", "VALUES", "DEFAULT", "NULL", "TRUE", "count",
                 "users", "public", "Name", "id", "user", "(", ")", ",", ";", ".", "*", "=", "<", ">=", "<>",
                 "-", "1", "2.5", "'x'", "'it''s'", " ", "\n", "--c", "\"q\"",
+                "BEGIN", "COMMIT", "ROLLBACK", "WORK", "transaction", "TO", "end", "users.id",
             ]), 0..14)
         ) {
             let sql = parts.join(" ");
@@ -2034,14 +2041,18 @@ mod tests {
             let lits = ["1", "-2", "3.5", "1.", "'x'", "'it''s'", "NULL", "true", "FALSE", "DEFAULT", "- 3", "'é'"];
             let ws = [" ", "  ", "\t", "\n", ""];
             let ops = ["=", "<", "<=", ">", ">=", "<>", "!="];
-            let sql = if seed[0] % 2 == 0 {
+            let sql = if seed[0] % 3 == 2 {
+                let verb = pick(&["BEGIN", "commit", "Rollback", "END", "ABORT", "begin;"], seed[1]);
+                let rest = pick(&["", " WORK", " transaction", " TO s", " AND CHAIN", " ISOLATION LEVEL SERIALIZABLE", " x"], seed[2]);
+                format!("{}{verb}{rest}{}", pick(&ws, seed[3]), pick(&[";", "", " ;", ";;"], seed[4]))
+            } else if seed[0] % 3 == 0 {
                 let cols = if seed[1] % 2 == 0 { String::new() } else { format!("({}, {})", pick(&["id", "Name", "age", "select"], seed[2]), pick(&["x", "y"], seed[3])) };
                 let row = format!("({},{}{})", pick(&lits, seed[4]), pick(&ws, seed[5]), pick(&lits, seed[6]));
                 let rows = if seed[7] % 3 == 0 { format!("{row}, {row}") } else { row };
                 format!("INSERT{}INTO {} {cols} VALUES {rows}{}", pick(&ws, seed[8]), pick(&names, seed[9]), pick(&[";", "", " ;", ";;"], seed[10]))
             } else {
-                let items = pick(&["*", "count(*)", "id, name", "count (*)", "id name"], seed[1]);
-                let wh = if seed[2] % 2 == 0 { String::new() } else { format!(" WHERE {}{}{}", pick(&["id", "age", "Age", "from"], seed[3]), pick(&ops, seed[4]), pick(&lits, seed[5])) };
+                let items = pick(&["*", "count(*)", "id, name", "count (*)", "id name", "users.id", "t.a, b", "a.b.c", "t.*", "t.select"], seed[1]);
+                let wh = if seed[2] % 2 == 0 { String::new() } else { format!(" WHERE {}{}{}", pick(&["id", "age", "Age", "from", "users.id", "t . age", "t.from"], seed[3]), pick(&ops, seed[4]), pick(&lits, seed[5])) };
                 format!("select {items} FROM{}{}{wh}{}", pick(&ws, seed[6]), pick(&names, seed[7]), pick(&[";", "", " ;"], seed[8]))
             };
             if let Some(stmt) = crate::sql::fastpath::parse(&sql) {
