@@ -149,7 +149,7 @@ impl LineCache {
     /// The revision file read before from the same path, name and text.
     pub(crate) fn script(&self, key: &[&str; 3]) -> Option<&super::script::Script> {
         self.scripts
-            .get(&text_hash(&key.concat()))?
+            .get(&text_hash(key))?
             .iter()
             .find(|(k, _)| k.iter().zip(key).all(|(a, b)| a == b))
             .map(|(_, s)| s)
@@ -158,17 +158,20 @@ impl LineCache {
     /// Keeps a revision file read from `key` (path, name, text).
     pub(crate) fn keep_script(&mut self, key: &[&str; 3], script: &super::script::Script) {
         self.scripts
-            .entry(text_hash(&key.concat()))
+            .entry(text_hash(key))
             .or_default()
             .push((key.map(str::to_string), script.clone()));
     }
 }
 
-/// FNV-1a over the text: a cheap key that spares comparing whole files.
-fn text_hash(text: &str) -> u64 {
-    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    })
+/// A cheap key that spares comparing whole files: foldhash with a fixed seed (the same key
+/// on every run), which reads eight bytes at a step. A byte-at-a-time FNV-1a here was a
+/// twentieth of the team replay: every flask command hashes every revision file it reads.
+fn text_hash<T: std::hash::Hash + ?Sized>(text: &T) -> u64 {
+    use std::hash::BuildHasher;
+    const STATE: foldhash::fast::FixedState =
+        foldhash::fast::FixedState::with_seed(0x5343_4845_4d41_4c42);
+    STATE.hash_one(text)
 }
 
 /// Parses a whole file; `path` is used in error messages.
