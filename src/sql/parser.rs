@@ -1989,6 +1989,11 @@ mod tests {
             "commit;".into(),
             "ROLLBACK WORK".into(),
             "begin transaction ;".into(),
+            "UPDATE alembic_version SET version_num='b2' WHERE alembic_version.version_num = 'a1'".into(),
+            "update public.t set a = DEFAULT, b = -1.5, c = null returning t.a, b;".into(),
+            "INSERT INTO alembic_version (version_num) VALUES ('a1') RETURNING alembic_version.version_num".into(),
+            "DELETE FROM alembic_version WHERE alembic_version.version_num = 'a1'".into(),
+            "delete from t".into(),
         ];
         for dir in [root.join("scenarios"), root.join("extra/scenarios")] {
             for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
@@ -2041,11 +2046,25 @@ mod tests {
             let lits = ["1", "-2", "3.5", "1.", "'x'", "'it''s'", "NULL", "true", "FALSE", "DEFAULT", "- 3", "'é'"];
             let ws = [" ", "  ", "\t", "\n", ""];
             let ops = ["=", "<", "<=", ">", ">=", "<>", "!="];
-            let sql = if seed[0] % 3 == 2 {
+            let sql = if seed[0] % 5 == 3 {
+                let sets = pick(&["a = 1", "a='x', B = DEFAULT", "t.a = 1", "a = b", "a = -2, b = null", "set = 1", "a = (1)"], seed[1]);
+                let wh = pick(&["", " WHERE t.id = 5", " where id<>'x'", " WHERE id = 1 AND a = 2", " WHERE a.b.c = 1"], seed[2]);
+                let ret = pick(&["", " RETURNING id", " returning t.id, name", " RETURNING *", " RETURNING id AS x", " RETURNING id x"], seed[3]);
+                format!("UPDATE{}{}{}SET {sets}{wh}{ret}{}", pick(&ws, seed[4]), pick(&names, seed[5]), pick(&[" ", " AS u ", " u ", "\n"], seed[6]), pick(&[";", "", " ;"], seed[7]))
+            } else if seed[0] % 5 == 4 {
+                let wh = pick(&["", " WHERE t.id = 5", " where id >= -1", " WHERE id = 1 OR a = 2"], seed[1]);
+                let ret = pick(&["", " RETURNING id", " returning t.id, name", " RETURNING *"], seed[2]);
+                let tail = pick(&[";", "", " ;", " x"], seed[3]);
+                if seed[4] % 2 == 0 {
+                    format!("DELETE FROM{}{}{}{wh}{ret}{tail}", pick(&ws, seed[5]), pick(&names, seed[6]), pick(&["", " AS d", " d", " ONLY"], seed[7]))
+                } else {
+                    format!("INSERT INTO {} (a) VALUES ({}){ret}{tail}", pick(&names, seed[6]), pick(&lits, seed[7]))
+                }
+            } else if seed[0] % 5 == 2 {
                 let verb = pick(&["BEGIN", "commit", "Rollback", "END", "ABORT", "begin;"], seed[1]);
                 let rest = pick(&["", " WORK", " transaction", " TO s", " AND CHAIN", " ISOLATION LEVEL SERIALIZABLE", " x"], seed[2]);
                 format!("{}{verb}{rest}{}", pick(&ws, seed[3]), pick(&[";", "", " ;", ";;"], seed[4]))
-            } else if seed[0] % 3 == 0 {
+            } else if seed[0] % 5 == 0 {
                 let cols = if seed[1] % 2 == 0 { String::new() } else { format!("({}, {})", pick(&["id", "Name", "age", "select"], seed[2]), pick(&["x", "y"], seed[3])) };
                 let row = format!("({},{}{})", pick(&lits, seed[4]), pick(&ws, seed[5]), pick(&lits, seed[6]));
                 let rows = if seed[7] % 3 == 0 { format!("{row}, {row}") } else { row };
