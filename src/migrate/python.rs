@@ -140,7 +140,7 @@ pub struct LineCache {
     lines: std::collections::BTreeMap<String, Line>,
     /// Whole files read, by a hash of their text, with the text: a file's
     /// parse depends on its text alone.
-    modules: std::collections::BTreeMap<u64, Vec<(String, Module)>>,
+    modules: std::collections::BTreeMap<u64, Vec<(String, std::rc::Rc<Module>)>>,
     /// Revision files read, by a hash of path, name and text, with those.
     scripts: std::collections::BTreeMap<u64, Vec<([String; 3], super::script::Script)>>,
 }
@@ -176,11 +176,17 @@ fn text_hash<T: std::hash::Hash + ?Sized>(text: &T) -> u64 {
 
 /// Parses a whole file; `path` is used in error messages.
 pub fn parse_module(path: &str, source: &str) -> Result<Module, Error> {
-    parse_module_with(path, source, &mut LineCache::default())
+    parse_module_with(path, source, &mut LineCache::default()).map(std::rc::Rc::unwrap_or_clone)
 }
 
-/// Parses a whole file, reusing lines read before.
-pub fn parse_module_with(path: &str, source: &str, cache: &mut LineCache) -> Result<Module, Error> {
+/// Parses a whole file, reusing lines read before. A file read before is shared, not copied:
+/// every flask command reads the app, its models and every revision file, and cloning their
+/// trees was about a twentieth of the team replay.
+pub fn parse_module_with(
+    path: &str,
+    source: &str,
+    cache: &mut LineCache,
+) -> Result<std::rc::Rc<Module>, Error> {
     let key = text_hash(source);
     if let Some((_, module)) = cache
         .modules
@@ -192,7 +198,7 @@ pub fn parse_module_with(path: &str, source: &str, cache: &mut LineCache) -> Res
     let logical = logical_lines(path, source)?;
     let mut pos = 0;
     let body = parse_block(path, source, &logical, &mut pos, 0, cache)?;
-    let module = Module { body };
+    let module = std::rc::Rc::new(Module { body });
     cache
         .modules
         .entry(key)
