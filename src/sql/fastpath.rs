@@ -1,6 +1,11 @@
 //! A hand-written parser for the few statement shapes that dominate workloads — single- and
-//! multi-row `INSERT … VALUES` of literals, and `SELECT * | count(*) | columns FROM t
-//! [WHERE col op literal]` — producing exactly the AST the pest grammar would.
+//! multi-row `INSERT … VALUES` of literals, `SELECT * | count(*) | columns FROM t
+//! [WHERE col op literal]`, `UPDATE t SET col = literal, … [WHERE …]`, `DELETE FROM t
+//! [WHERE …]`, `RETURNING columns` after the last three, and the bare `BEGIN`, `COMMIT` and
+//! `ROLLBACK` — producing exactly the AST the pest grammar would. Columns may be qualified
+//! (`t.col`): these are the statements Alembic sends on every migration command
+//! (`SELECT alembic_version.version_num FROM alembic_version`, `UPDATE alembic_version SET
+//! version_num='…' WHERE alembic_version.version_num = '…'`, `INSERT … RETURNING …`).
 //!
 //! Invariant: it either recognises the whole statement or returns `None`, and the pest parser
 //! then decides (including every syntax error). It never reports errors itself.
@@ -337,9 +342,146 @@ pub fn parse(sql: &str) -> Option<Statement> {
         insert(&mut c)
     } else if c.is_keyword("select") {
         select(&mut c)
+    } else if c.is_keyword("update") {
+        update(&mut c)
+    } else if c.is_keyword("delete") {
+        delete(&mut c)
     } else {
-        None
+        transaction(&mut c)
     }
+}
+
+/// `UPDATE t SET col = literal | DEFAULT, … [WHERE …] [RETURNING …]`.
+fn update(c: &mut Cursor) -> Option<Statement> {
+    c.keyword("update")?;
+    let table = c.object_name()?;
+    c.keyword("set")?;
+    let mut assignments = Vec::new();
+    loop {
+        let (column, pos) = c.ident()?;
+        c.sym("=")?;
+        let value = if c.is_keyword("default") {
+            c.i += 1;
+            None
+        } else {
+            Some(c.literal()?)
+        };
+        assignments.push(Assignment { column, pos, value });
+        if c.is_sym(",") {
+            c.i += 1;
+            continue;
+        }
+        break;
+    }
+    let where_ = where_clause(c)?;
+    let returning = returning(c)?;
+    c.end()?;
+    Some(Statement::Update(Box::new(Update {
+        table,
+        alias: None,
+        assignments,
+        from: Vec::new(),
+        where_,
+        returning,
+    })))
+}
+
+/// `DELETE FROM t [WHERE …] [RETURNING …]`.
+fn delete(c: &mut Cursor) -> Option<Statement> {
+    c.keyword("delete")?;
+    c.keyword("from")?;
+    let table = c.object_name()?;
+    let where_ = where_clause(c)?;
+    let returning = returning(c)?;
+    c.end()?;
+    Some(Statement::Delete(Box::new(Delete {
+        table,
+        alias: None,
+        where_,
+        returning,
+    })))
+}
+
+/// An optional `WHERE column op literal`; `None` when a WHERE of another shape follows.
+fn where_clause(c: &mut Cursor) -> Option<Option<Expr>> {
+    if !c.is_keyword("where") {
+        return Some(None);
+    }
+    c.i += 1;
+    let lhs = column_ref(c)?;
+    let op_pos = c.pos();
+    let op = match c.peek()? {
+        Tok::Sym("=") => BinOp::Eq,
+        Tok::Sym("<>") => BinOp::NotEq,
+        Tok::Sym("<") => BinOp::Lt,
+        Tok::Sym("<=") => BinOp::LtEq,
+        Tok::Sym(">") => BinOp::Gt,
+        Tok::Sym(">=") => BinOp::GtEq,
+        _ => return None,
+    };
+    c.i += 1;
+    let rhs = c.literal()?;
+    Some(Some(Expr {
+        kind: ExprKind::Binary(op, Box::new(lhs), Box::new(rhs)),
+        pos: op_pos,
+    }))
+}
+
+/// An optional `RETURNING column, …` (no aliases, stars or expressions).
+fn returning(c: &mut Cursor) -> Option<Vec<SelectItem>> {
+    let mut items = Vec::new();
+    if c.is_keyword("returning") {
+        c.i += 1;
+        loop {
+            items.push(SelectItem::Expr {
+                expr: column_ref(c)?,
+                alias: None,
+            });
+            if c.is_sym(",") {
+                c.i += 1;
+                continue;
+            }
+            break;
+        }
+    }
+    Some(items)
+}
+
+/// `BEGIN`, `COMMIT` or `ROLLBACK`, each with an optional `WORK` or `TRANSACTION` and nothing
+/// else (transaction modes, `AND CHAIN` and `ROLLBACK TO` are left to the grammar).
+fn transaction(c: &mut Cursor) -> Option<Statement> {
+    let stmt = if c.is_keyword("begin") {
+        Statement::Begin { tag: "BEGIN" }
+    } else if c.is_keyword("commit") {
+        Statement::Commit
+    } else if c.is_keyword("rollback") {
+        Statement::Rollback
+    } else {
+        return None;
+    };
+    c.i += 1;
+    if c.is_keyword("work") || c.is_keyword("transaction") {
+        c.i += 1;
+    }
+    c.end()?;
+    Some(stmt)
+}
+
+/// A column reference: `col` or `table.col` (the grammar's three-part names are left to it).
+fn column_ref(c: &mut Cursor) -> Option<Expr> {
+    let (first, pos) = c.ident()?;
+    let mut parts = vec![first];
+    if c.is_sym(".") {
+        c.i += 1;
+        parts.push(c.ident()?.0);
+        if c.is_sym(".") {
+            return None;
+        }
+    }
+    Some(Expr {
+        kind: ExprKind::Column(parts),
+        pos,
+    })
 }
 
 fn insert(c: &mut Cursor) -> Option<Statement> {
@@ -385,6 +527,7 @@ fn insert(c: &mut Cursor) -> Option<Statement> {
         }
         break;
     }
+    let returning = returning(c)?;
     c.end()?;
     Some(Statement::Insert(Box::new(Insert {
         table,
@@ -392,7 +535,7 @@ fn insert(c: &mut Cursor) -> Option<Statement> {
         columns,
         source: InsertSource::Values(rows),
         on_conflict: None,
-        returning: Vec::new(),
+        returning,
     })))
 }
 
@@ -422,12 +565,8 @@ fn select(c: &mut Cursor) -> Option<Statement> {
         });
     } else {
         loop {
-            let (name, pos) = c.ident()?;
             items.push(SelectItem::Expr {
-                expr: Expr {
-                    kind: ExprKind::Column(vec![name]),
-                    pos,
-                },
+                expr: column_ref(c)?,
                 alias: None,
             });
             if c.is_sym(",") {
@@ -439,31 +578,7 @@ fn select(c: &mut Cursor) -> Option<Statement> {
     }
     c.keyword("from")?;
     let name = c.object_name()?;
-    let mut where_ = None;
-    if c.is_keyword("where") {
-        c.i += 1;
-        let (col, cpos) = c.ident()?;
-        let op_pos = c.pos();
-        let op = match c.peek()? {
-            Tok::Sym("=") => BinOp::Eq,
-            Tok::Sym("<>") => BinOp::NotEq,
-            Tok::Sym("<") => BinOp::Lt,
-            Tok::Sym("<=") => BinOp::LtEq,
-            Tok::Sym(">") => BinOp::Gt,
-            Tok::Sym(">=") => BinOp::GtEq,
-            _ => return None,
-        };
-        c.i += 1;
-        let rhs = c.literal()?;
-        let lhs = Expr {
-            kind: ExprKind::Column(vec![col]),
-            pos: cpos,
-        };
-        where_ = Some(Expr {
-            kind: ExprKind::Binary(op, Box::new(lhs), Box::new(rhs)),
-            pos: op_pos,
-        });
-    }
+    let where_ = where_clause(c)?;
     c.end()?;
     let select = Select {
         distinct: false,
@@ -484,6 +599,22 @@ fn select(c: &mut Cursor) -> Option<Statement> {
 #[cfg(test)]
 mod tests {
     use super::RESERVED;
+
+    #[test]
+    fn the_statements_alembic_sends_take_the_fast_path() {
+        for sql in [
+            "BEGIN",
+            "COMMIT",
+            "ROLLBACK",
+            "SELECT alembic_version.version_num FROM alembic_version",
+            "INSERT INTO alembic_version (version_num) VALUES ('a1') RETURNING alembic_version.version_num",
+            "UPDATE alembic_version SET version_num='b2' WHERE alembic_version.version_num = 'a1'",
+            "DELETE FROM alembic_version WHERE alembic_version.version_num = 'a1'",
+            "DELETE FROM alembic_version",
+        ] {
+            assert!(super::parse(sql).is_some(), "{sql}");
+        }
+    }
 
     #[test]
     fn reserved_words_are_sorted_for_binary_search() {

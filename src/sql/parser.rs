@@ -1983,6 +1983,17 @@ mod tests {
             "SELECT * FROM users WHERE id = 5;".into(),
             "SELECT count(*) FROM users WHERE age >= -3".into(),
             "SELECT a, b FROM s.t WHERE c <> 'x';".into(),
+            "SELECT alembic_version.version_num FROM alembic_version".into(),
+            "select T.a, b FROM t WHERE t.b = 'x'".into(),
+            "BEGIN".into(),
+            "commit;".into(),
+            "ROLLBACK WORK".into(),
+            "begin transaction ;".into(),
+            "UPDATE alembic_version SET version_num='b2' WHERE alembic_version.version_num = 'a1'".into(),
+            "update public.t set a = DEFAULT, b = -1.5, c = null returning t.a, b;".into(),
+            "INSERT INTO alembic_version (version_num) VALUES ('a1') RETURNING alembic_version.version_num".into(),
+            "DELETE FROM alembic_version WHERE alembic_version.version_num = 'a1'".into(),
+            "delete from t".into(),
         ];
         for dir in [root.join("scenarios"), root.join("extra/scenarios")] {
             for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
@@ -2012,6 +2023,7 @@ mod tests {
                 "INSERT", "INTO", "SELECT", "FROM", "WHERE", "VALUES", "DEFAULT", "NULL", "TRUE", "count",
                 "users", "public", "Name", "id", "user", "(", ")", ",", ";", ".", "*", "=", "<", ">=", "<>",
                 "-", "1", "2.5", "'x'", "'it''s'", " ", "\n", "--c", "\"q\"",
+                "BEGIN", "COMMIT", "ROLLBACK", "WORK", "transaction", "TO", "end", "users.id",
             ]), 0..14)
         ) {
             let sql = parts.join(" ");
@@ -2034,14 +2046,32 @@ mod tests {
             let lits = ["1", "-2", "3.5", "1.", "'x'", "'it''s'", "NULL", "true", "FALSE", "DEFAULT", "- 3", "'é'"];
             let ws = [" ", "  ", "\t", "\n", ""];
             let ops = ["=", "<", "<=", ">", ">=", "<>", "!="];
-            let sql = if seed[0] % 2 == 0 {
+            let sql = if seed[0] % 5 == 3 {
+                let sets = pick(&["a = 1", "a='x', B = DEFAULT", "t.a = 1", "a = b", "a = -2, b = null", "set = 1", "a = (1)"], seed[1]);
+                let wh = pick(&["", " WHERE t.id = 5", " where id<>'x'", " WHERE id = 1 AND a = 2", " WHERE a.b.c = 1"], seed[2]);
+                let ret = pick(&["", " RETURNING id", " returning t.id, name", " RETURNING *", " RETURNING id AS x", " RETURNING id x"], seed[3]);
+                format!("UPDATE{}{}{}SET {sets}{wh}{ret}{}", pick(&ws, seed[4]), pick(&names, seed[5]), pick(&[" ", " AS u ", " u ", "\n"], seed[6]), pick(&[";", "", " ;"], seed[7]))
+            } else if seed[0] % 5 == 4 {
+                let wh = pick(&["", " WHERE t.id = 5", " where id >= -1", " WHERE id = 1 OR a = 2"], seed[1]);
+                let ret = pick(&["", " RETURNING id", " returning t.id, name", " RETURNING *"], seed[2]);
+                let tail = pick(&[";", "", " ;", " x"], seed[3]);
+                if seed[4] % 2 == 0 {
+                    format!("DELETE FROM{}{}{}{wh}{ret}{tail}", pick(&ws, seed[5]), pick(&names, seed[6]), pick(&["", " AS d", " d", " ONLY"], seed[7]))
+                } else {
+                    format!("INSERT INTO {} (a) VALUES ({}){ret}{tail}", pick(&names, seed[6]), pick(&lits, seed[7]))
+                }
+            } else if seed[0] % 5 == 2 {
+                let verb = pick(&["BEGIN", "commit", "Rollback", "END", "ABORT", "begin;"], seed[1]);
+                let rest = pick(&["", " WORK", " transaction", " TO s", " AND CHAIN", " ISOLATION LEVEL SERIALIZABLE", " x"], seed[2]);
+                format!("{}{verb}{rest}{}", pick(&ws, seed[3]), pick(&[";", "", " ;", ";;"], seed[4]))
+            } else if seed[0] % 5 == 0 {
                 let cols = if seed[1] % 2 == 0 { String::new() } else { format!("({}, {})", pick(&["id", "Name", "age", "select"], seed[2]), pick(&["x", "y"], seed[3])) };
                 let row = format!("({},{}{})", pick(&lits, seed[4]), pick(&ws, seed[5]), pick(&lits, seed[6]));
                 let rows = if seed[7] % 3 == 0 { format!("{row}, {row}") } else { row };
                 format!("INSERT{}INTO {} {cols} VALUES {rows}{}", pick(&ws, seed[8]), pick(&names, seed[9]), pick(&[";", "", " ;", ";;"], seed[10]))
             } else {
-                let items = pick(&["*", "count(*)", "id, name", "count (*)", "id name"], seed[1]);
-                let wh = if seed[2] % 2 == 0 { String::new() } else { format!(" WHERE {}{}{}", pick(&["id", "age", "Age", "from"], seed[3]), pick(&ops, seed[4]), pick(&lits, seed[5])) };
+                let items = pick(&["*", "count(*)", "id, name", "count (*)", "id name", "users.id", "t.a, b", "a.b.c", "t.*", "t.select"], seed[1]);
+                let wh = if seed[2] % 2 == 0 { String::new() } else { format!(" WHERE {}{}{}", pick(&["id", "age", "Age", "from", "users.id", "t . age", "t.from"], seed[3]), pick(&ops, seed[4]), pick(&lits, seed[5])) };
                 format!("select {items} FROM{}{}{wh}{}", pick(&ws, seed[6]), pick(&names, seed[7]), pick(&[";", "", " ;"], seed[8]))
             };
             if let Some(stmt) = crate::sql::fastpath::parse(&sql) {

@@ -99,10 +99,15 @@ impl Object {
                     })
                     .collect();
                 crate::sorting::sort_by(&mut sorted, |a, b| a.0.cmp(&b.0));
-                let mut out = Vec::new();
+                // Written in place: a commit hashes the trees of a whole project (every
+                // migration's entry), and formatting each entry was most of that.
+                let mut out = Vec::with_capacity(sorted.len() * 48);
                 for (_, name, entry) in sorted {
-                    out.extend_from_slice(format!("{} {name}\0", entry.mode).as_bytes());
-                    out.extend(hex_to_bytes(&entry.oid));
+                    out.extend_from_slice(entry.mode.as_bytes());
+                    out.push(b' ');
+                    out.extend_from_slice(name.as_bytes());
+                    out.push(0);
+                    push_hex_bytes(&mut out, &entry.oid);
                 }
                 out
             }
@@ -122,26 +127,33 @@ impl Object {
 
     /// The object's id: SHA-1 over `type len\0body`, exactly as git hashes it.
     pub fn id(&self) -> Oid {
-        let body = self.body();
         let mut hasher = sha1_smol::Sha1::new();
+        // A blob is hashed in place: copying every file's text first was most of the cost.
+        let owned;
+        let body: &[u8] = match self {
+            Object::Blob(text) => text.as_bytes(),
+            _ => {
+                owned = self.body();
+                &owned
+            }
+        };
         hasher.update(format!("{} {}\0", self.kind(), body.len()).as_bytes());
-        hasher.update(&body);
+        hasher.update(body);
         hasher.digest().to_string()
     }
 }
 
-/// Twenty raw bytes from forty hex digits; a malformed id gives zero bytes
-/// where its digits are bad (ids here are always made by [`Object::id`]).
-fn hex_to_bytes(hex: &str) -> Vec<u8> {
-    hex.as_bytes()
-        .chunks(2)
-        .map(|pair| {
-            std::str::from_utf8(pair)
-                .ok()
-                .and_then(|s| u8::from_str_radix(s, 16).ok())
-                .unwrap_or(0)
-        })
-        .collect()
+/// Appends the raw bytes of an id's hex digits, a byte per pair; a malformed
+/// pair gives a zero byte (ids here are always made by [`Object::id`]).
+fn push_hex_bytes(out: &mut Vec<u8>, hex: &str) {
+    fn digit(b: u8) -> Option<u8> {
+        (b as char).to_digit(16).map(|d| d as u8)
+    }
+    out.extend(hex.as_bytes().chunks(2).map(|pair| match pair {
+        [hi, lo] => digit(*hi).zip(digit(*lo)).map_or(0, |(h, l)| h << 4 | l),
+        [one] => digit(*one).unwrap_or(0),
+        _ => 0,
+    }));
 }
 
 #[cfg(test)]

@@ -123,6 +123,11 @@ impl Repo {
         self.put(Object::Blob(text.to_string()))
     }
 
+    /// True when `id` names a blob holding exactly `text`.
+    pub fn has_blob(&self, id: &str, text: &str) -> bool {
+        matches!(self.objects.get(id).map(|o| &**o), Some(Object::Blob(t)) if t == text)
+    }
+
     /// A blob's text; empty when the id is not a blob.
     pub fn blob(&self, id: &str) -> &str {
         match self.objects.get(id).map(|o| &**o) {
@@ -328,11 +333,18 @@ impl Repo {
                 pending.extend(c.parents.iter().cloned());
             }
         }
-        let mut list: Vec<Oid> = seen.into_iter().collect();
-        crate::sorting::sort_by_key(&mut list, |id| {
-            std::cmp::Reverse(self.commit(id).map(|c| c.committer.time).unwrap_or(0))
-        });
-        topo_order(self, list)
+        // Each commit's date is looked up once, not at every comparison of the sort: the
+        // lookups (40-character keys in `objects`) were most of a merge's time.
+        let mut dated: Vec<(std::cmp::Reverse<i64>, Oid)> = seen
+            .into_iter()
+            .map(|id| {
+                let time = self.commit(&id).map(|c| c.committer.time).unwrap_or(0);
+                (std::cmp::Reverse(time), id)
+            })
+            .collect();
+        // Ids are unique, so this is the stable sort by date of the id-ordered set.
+        crate::sorting::sort(&mut dated);
+        topo_order(self, dated.into_iter().map(|(_, id)| id).collect())
     }
 
     /// True when `ancestor` is `id` or reachable from it.
@@ -355,6 +367,11 @@ impl Repo {
 
     /// The best common ancestor of two commits, if any.
     pub fn merge_base(&self, a: &str, b: &str) -> Option<Oid> {
+        // A pull that fast-forwards: `a` is the first of its own history and reachable from
+        // `b`, so it is the answer, found without ordering two whole histories.
+        if self.is_ancestor(a, b) {
+            return Some(a.to_string());
+        }
         let theirs: BTreeSet<Oid> = self.history(&[b.to_string()]).into_iter().collect();
         // History comes children first, so the first common commit has no
         // common descendant: it is a best common ancestor.

@@ -90,8 +90,19 @@ pub fn add(git: &mut Git, args: &[String]) -> Result<i32, GitError> {
         git.repo.index.conflicts.remove(&path);
         match text {
             Some(text) => {
-                let id = git.repo.put_blob(&text);
-                git.repo.index.entries.insert(path, id);
+                // A file staged before with the same text keeps its blob: comparing the text
+                // is far cheaper than hashing it again (`git add .` in a project with many
+                // migrations re-stages every unchanged file; git skips them by their stat).
+                let unchanged = git
+                    .repo
+                    .index
+                    .entries
+                    .get(&path)
+                    .is_some_and(|id| git.repo.has_blob(id, &text));
+                if !unchanged {
+                    let id = git.repo.put_blob(&text);
+                    git.repo.index.entries.insert(path, id);
+                }
             }
             None => {
                 git.repo.index.entries.remove(&path);
