@@ -14,3 +14,17 @@ pub use preflight::Preflight;
 pub use request_flow::RequestFlowView;
 pub use schema_steps::{RevisionDetail, SchemaStep};
 pub use timeline::{GraphState, TimelineView};
+
+/// What the view models' tests share.
+#[cfg(test)]
+pub(crate) mod testing {
+    use crate::world::World;
+
+    /// Runs each line in `world`, failing the test on the first that exits non-zero.
+    pub fn run(world: &mut World, lines: &[&str]) {
+        for line in lines {
+            let out = world.run(line);
+            assert_eq!(out.exit_code, 0, "{line}\n{}", out.text());
+        }
+    }
+}

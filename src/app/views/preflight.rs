@@ -332,12 +332,7 @@ impl fmt::Display for Preflight {
 mod tests {
     use super::*;
 
-    fn run(world: &mut World, lines: &[&str]) {
-        for line in lines {
-            let out = world.run(line);
-            assert_eq!(out.exit_code, 0, "{line}\n{}", out.text());
-        }
-    }
+    use crate::app::views::testing::run;
 
     fn users_upgraded() -> World {
         let mut world = World::default();

@@ -161,12 +161,7 @@ impl fmt::Display for RequestFlowView {
 mod tests {
     use super::*;
 
-    fn run(world: &mut World, lines: &[&str]) {
-        for line in lines {
-            let out = world.run(line);
-            assert_eq!(out.exit_code, 0, "{line}\n{}", out.text());
-        }
-    }
+    use crate::app::views::testing::run;
 
     fn serving() -> World {
         let mut world = World::default();

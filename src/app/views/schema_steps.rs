@@ -388,12 +388,7 @@ impl fmt::Display for TableSchema {
 mod tests {
     use super::*;
 
-    fn run(world: &mut World, lines: &[&str]) {
-        for line in lines {
-            let out = world.run(line);
-            assert_eq!(out.exit_code, 0, "{line}\n{}", out.text());
-        }
-    }
+    use crate::app::views::testing::run;
 
     fn three_revisions() -> World {
         let mut world = World::default();

@@ -642,12 +642,7 @@ impl fmt::Display for TimelineView {
 mod tests {
     use super::*;
 
-    fn run(world: &mut World, lines: &[&str]) {
-        for line in lines {
-            let out = world.run(line);
-            assert_eq!(out.exit_code, 0, "{line}\n{}", out.text());
-        }
-    }
+    use crate::app::views::testing::run;
 
     #[test]
     fn a_fresh_world_has_no_migrations() {

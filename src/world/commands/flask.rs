@@ -7,6 +7,7 @@
 use super::Command;
 use crate::migrate::{Config, ProjectFiles, Runner, Stream};
 use crate::runtime::{AppProcess, FlaskShell};
+use crate::sql::Cluster;
 use crate::world::ctx::Ctx;
 use crate::world::fs::{Fs, Node};
 use crate::world::ids::DateTime;
@@ -133,22 +134,9 @@ fn shell(ctx: &mut Ctx, args: &[String]) -> i32 {
             2,
         );
     }
-    let env: Vec<(String, String)> = ["DATABASE_URL", "FLASK_APP"]
-        .iter()
-        .filter_map(|n| ctx.getenv(n).map(|v| (n.to_string(), v)))
-        .collect();
-    let lookup = |name: &str| env.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
-    let now = ctx.now();
-    let started = {
-        let machine = ctx.machine();
-        let root = machine.cwd.clone();
-        let files = MachineFiles {
-            fs: &mut machine.fs,
-            root: root.clone(),
-            now,
-        };
-        FlaskShell::start(&files, &root, &lookup, &mut machine.postgres)
-    };
+    let started = with_project(ctx, |files, root, lookup, cluster| {
+        FlaskShell::start(files, root, lookup, cluster)
+    });
     match started {
         Ok(shell) => {
             ctx.eprint(&shell.banner());
@@ -160,6 +148,28 @@ fn shell(ctx: &mut Ctx, args: &[String]) -> i32 {
             failure.exit_code
         }
     }
+}
+
+/// Runs `body` over what importing the app needs: the project in the working directory, the
+/// variables Flask reads (`DATABASE_URL`, `FLASK_APP`) and the machine's PostgreSQL server.
+fn with_project<T>(
+    ctx: &mut Ctx,
+    body: impl FnOnce(&MachineFiles, &str, &dyn Fn(&str) -> Option<String>, &mut Cluster) -> T,
+) -> T {
+    let env: Vec<(String, String)> = ["DATABASE_URL", "FLASK_APP"]
+        .iter()
+        .filter_map(|n| ctx.getenv(n).map(|v| (n.to_string(), v)))
+        .collect();
+    let lookup = |name: &str| env.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+    let now = ctx.now();
+    let machine = ctx.machine();
+    let root = machine.cwd.clone();
+    let files = MachineFiles {
+        fs: &mut machine.fs,
+        root: root.clone(),
+        now,
+    };
+    body(&files, &root, &lookup, &mut machine.postgres)
 }
 
 /// `flask routes`: the app's URL rules.
@@ -196,22 +206,9 @@ fn routes(ctx: &mut Ctx, args: &[String]) -> i32 {
         }
         i += 1;
     }
-    let env: Vec<(String, String)> = ["DATABASE_URL", "FLASK_APP"]
-        .iter()
-        .filter_map(|n| ctx.getenv(n).map(|v| (n.to_string(), v)))
-        .collect();
-    let lookup = |name: &str| env.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
-    let now = ctx.now();
-    let started = {
-        let machine = ctx.machine();
-        let root = machine.cwd.clone();
-        let files = MachineFiles {
-            fs: &mut machine.fs,
-            root: root.clone(),
-            now,
-        };
-        AppProcess::start_for_command(&files, &root, &lookup, "routes")
-    };
+    let started = with_project(ctx, |files, root, lookup, _| {
+        AppProcess::start_for_command(files, root, lookup, "routes")
+    });
     match started {
         Ok(app) => {
             ctx.print(&app.routes_table(&sort, all_methods));
