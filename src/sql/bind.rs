@@ -281,25 +281,10 @@ impl<'a> Planner<'a> {
 
     fn bind_other(&mut self, e: &Expr) -> R<Typed> {
         Ok(match &e.kind {
-            ExprKind::Literal(l) => match l {
-                Literal::Integer(s) => integer_literal(s)?,
-                Literal::Decimal(s) => match Decimal::parse(s) {
-                    Some(Ok(d)) => {
-                        Typed::new(BExpr::Const(Value::Numeric(d)), SqlType::Numeric(None))
-                    }
-                    // Beyond 38 digits: keep the magnitude as a double rather than fail.
-                    Some(Err(_)) => match s.parse::<f64>() {
-                        Ok(f) => Typed::new(BExpr::Const(Value::Float8(f)), SqlType::Float8),
-                        Err(_) => return Err(SqlError::invalid_input("numeric", s)),
-                    },
-                    None => return Err(SqlError::invalid_input("numeric", s)),
-                },
-                Literal::String(s) => {
-                    Typed::new(BExpr::Const(Value::Text(s.clone())), SqlType::Unknown)
-                }
-                Literal::Bool(b) => Typed::new(BExpr::Const(Value::Bool(*b)), SqlType::Bool),
-                Literal::Null => Typed::new(BExpr::Const(Value::Null), SqlType::Unknown),
-            },
+            ExprKind::Literal(Literal::String(s)) => {
+                Typed::new(BExpr::Const(Value::Text(s.clone())), SqlType::Unknown)
+            }
+            ExprKind::Literal(l) => bind_scalar_literal(l)?,
             ExprKind::Column(parts) => self.resolve_column(parts, e.pos)?,
             ExprKind::Between(x, lo, hi, neg) => {
                 let xt = self.bind(x)?;
@@ -1517,4 +1502,36 @@ fn ambiguous_function(name: &str, args: &str) -> SqlError {
     .with_hint(
         "Could not choose a best candidate function. You might need to add explicit type casts.",
     )
+}
+
+/// Binds a literal that is not a string (those are [`bind_literal_owned`]'s or `bind`'s).
+fn bind_scalar_literal(l: &Literal) -> R<Typed> {
+    Ok(match l {
+        Literal::Integer(s) => integer_literal(s)?,
+        Literal::Decimal(s) => match Decimal::parse(s) {
+            Some(Ok(d)) => Typed::new(BExpr::Const(Value::Numeric(d)), SqlType::Numeric(None)),
+            // Beyond 38 digits: keep the magnitude as a double rather than fail.
+            Some(Err(_)) => match s.parse::<f64>() {
+                Ok(f) => Typed::new(BExpr::Const(Value::Float8(f)), SqlType::Float8),
+                Err(_) => return Err(SqlError::invalid_input("numeric", s)),
+            },
+            None => return Err(SqlError::invalid_input("numeric", s)),
+        },
+        Literal::String(s) => Typed::new(BExpr::Const(Value::Text(s.clone())), SqlType::Unknown),
+        Literal::Bool(b) => Typed::new(BExpr::Const(Value::Bool(*b)), SqlType::Bool),
+        Literal::Null => Typed::new(BExpr::Const(Value::Null), SqlType::Unknown),
+    })
+}
+
+/// Binds a literal the caller owns, as `Planner::bind` binds it (errors placed at `pos`): a
+/// string literal's text becomes the constant without a copy. Used for INSERT's VALUES,
+/// which need no scope.
+pub(super) fn bind_literal_owned(l: &mut Literal, pos: usize) -> R<Typed> {
+    match l {
+        Literal::String(s) => Ok(Typed::new(
+            BExpr::Const(Value::Text(std::mem::take(s))),
+            SqlType::Unknown,
+        )),
+        other => bind_scalar_literal(other).map_err(|err| err.at(at(pos))),
+    }
 }

@@ -889,9 +889,9 @@ impl Catalog {
         rid
     }
 
-    /// Inserts a row unless a unique index already holds one of its keys; each key is built
-    /// and hashed once for both the check and the insertion. On conflict returns the index
-    /// name, its column names and the key's values.
+    /// Inserts a row unless a unique index already holds one of its keys. The check probes
+    /// with the row's borrowed values; only a row that is stored gets its keys built.
+    /// On conflict returns the index name, its column names and the key's values.
     pub fn insert_unique_row(
         &mut self,
         id: TableId,
@@ -900,41 +900,45 @@ impl Catalog {
         let Some(t) = self.tables.get_mut(&id) else {
             return Ok(0);
         };
-        let mut keys: Vec<(usize, u64, Key)> = Vec::new();
-        for (n, idx) in t.meta.indexes.iter().enumerate() {
-            if !idx.unique {
+        for idx in t.meta.indexes.iter().filter(|i| i.unique) {
+            let parts = idx.columns.iter().map(|&c| t.value(&row, c));
+            if parts.clone().any(Value::is_null) {
                 continue;
             }
-            if let Some(k) = t.key_of(&row, &idx.columns) {
-                let hash = UniqueIndex::hash(&k);
-                if t.unique
-                    .get(&idx.name)
-                    .is_some_and(|m| m.get_hashed(hash, &k).is_some())
-                {
-                    let cols = idx
-                        .columns
-                        .iter()
-                        .map(|c| t.meta.columns[*c].name.clone())
-                        .collect::<Vec<_>>()
-                        .join(", ");
-                    let vals =
-                        k.0.iter()
-                            .map(Value::to_detail)
-                            .collect::<Vec<_>>()
-                            .join(", ");
-                    return Err((idx.name.clone(), cols, vals));
-                }
-                keys.push((n, hash, k));
+            let hash = UniqueIndex::hash_of_parts(parts.clone());
+            if t.unique
+                .get(&idx.name)
+                .is_some_and(|m| m.contains_parts(hash, parts.clone()))
+            {
+                let cols = idx
+                    .columns
+                    .iter()
+                    .map(|c| t.meta.columns[*c].name.clone())
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let vals = parts.map(Value::to_detail).collect::<Vec<_>>().join(", ");
+                return Err((idx.name.clone(), cols, vals));
             }
         }
         let rid = t.next_row;
         t.next_row += 1;
-        for (n, hash, k) in keys {
-            if let Some(map) = t.unique.get_mut(&t.meta.indexes[n].name) {
-                map.insert_new(hash, k, rid);
+        let Table {
+            meta, unique, rows, ..
+        } = t;
+        for idx in meta.indexes.iter().filter(|i| i.unique) {
+            let parts = idx.columns.iter().map(|&c| match row.get(c) {
+                Some(v) => v,
+                None => &meta.columns[c].missing,
+            });
+            if parts.clone().any(Value::is_null) {
+                continue;
+            }
+            if let Some(map) = unique.get_mut(&idx.name) {
+                let hash = UniqueIndex::hash_of_parts(parts.clone());
+                map.insert_new(hash, Key(parts.cloned().collect()), rid);
             }
         }
-        t.rows.insert(rid, row);
+        rows.insert(rid, row);
         self.undo.push(Undo::RowInserted(id, rid));
         Ok(rid)
     }

@@ -8,6 +8,7 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use super::ast::*;
+use super::bind::bind_literal_owned;
 use super::catalog::{Catalog, ConstraintKind, Row, RowId, TableId};
 use super::error::SqlError;
 use super::eval::{eval, eval_pred, Env};
@@ -342,9 +343,10 @@ enum Source {
     Query(QueryPlan),
 }
 
-/// INSERT INTO …
-pub fn insert(ctx: &mut ExecCtx, ins: &Insert) -> R<QueryResult> {
-    insert_rows(ctx, ins).map_err(|e| hint_target_column(ctx, ins, e))
+/// INSERT INTO …; the statement is consumed: VALUES literals are moved into the row.
+pub fn insert(ctx: &mut ExecCtx, ins: &mut Insert) -> R<QueryResult> {
+    let r = insert_rows(ctx, ins);
+    r.map_err(|e| hint_target_column(ctx, ins, e))
 }
 
 /// A VALUES list or INSERT's SELECT that names one of the target table's columns gets
@@ -388,7 +390,7 @@ fn hint_target_column(ctx: &ExecCtx, ins: &Insert, mut e: SqlError) -> SqlError 
     ))
 }
 
-fn insert_rows(ctx: &mut ExecCtx, ins: &Insert) -> R<QueryResult> {
+fn insert_rows(ctx: &mut ExecCtx, ins: &mut Insert) -> R<QueryResult> {
     let cat: &Catalog = ctx.cat;
     let mut p = Planner::new(cat, ctx.search_path);
     let table = p.resolve_table(&ins.table)?;
@@ -412,8 +414,7 @@ fn insert_rows(ctx: &mut ExecCtx, ins: &Insert) -> R<QueryResult> {
         }
     }
     let explicit_cols = !ins.columns.is_empty();
-    // Types are copied (execution mutates the catalog); names are read only for errors.
-    let col_types: Vec<SqlType> = t.meta.columns.iter().map(|c| c.ty.clone()).collect();
+    // Column types and names are read from the catalog until execution mutates it.
     let meta_cols = &t.meta.columns;
     let mismatch = |i: usize| {
         move |et: &SqlType| {
@@ -424,12 +425,12 @@ fn insert_rows(ctx: &mut ExecCtx, ins: &Insert) -> R<QueryResult> {
             )
         }
     };
-    let source = match &ins.source {
+    let source = match &mut ins.source {
         InsertSource::DefaultValues => Source::Rows(vec![vec![]]),
         InsertSource::Values(rows) => {
             let width = rows.first().map_or(0, |r| r.len());
             if rows.len() > 1 {
-                for r in rows {
+                for r in rows.iter() {
                     if r.len() != width {
                         let pos = r.first().and_then(|v| {
                             if let InsertValue::Expr(e) = v {
@@ -442,12 +443,16 @@ fn insert_rows(ctx: &mut ExecCtx, ins: &Insert) -> R<QueryResult> {
                     }
                 }
             }
-            let mut out = Vec::new();
-            for r in rows {
-                let mut bound: Vec<Option<(Typed, usize)>> = Vec::new();
-                for v in r {
+            let mut out = Vec::with_capacity(rows.len());
+            for r in rows.iter_mut() {
+                let mut bound: Vec<Option<(Typed, usize)>> = Vec::with_capacity(r.len());
+                for v in r.iter_mut() {
                     match v {
                         InsertValue::Default => bound.push(None),
+                        InsertValue::Expr(Expr {
+                            kind: ExprKind::Literal(l),
+                            pos,
+                        }) => bound.push(Some((bind_literal_owned(l, *pos)?, *pos))),
                         InsertValue::Expr(e) => {
                             bound.push(Some((p.bind_in_scope(Scope::default(), e)?, e.pos)))
                         }
@@ -466,13 +471,13 @@ fn insert_rows(ctx: &mut ExecCtx, ins: &Insert) -> R<QueryResult> {
                 if explicit_cols && bound.len() < targets.len() {
                     return Err(SqlError::insert_more_targets().at(at(ins.columns[bound.len()].1)));
                 }
-                let mut row = Vec::new();
+                let mut row = Vec::with_capacity(bound.len());
                 for (k, b) in bound.into_iter().enumerate() {
                     match b {
                         None => row.push(None),
                         Some((tp, pos)) => {
                             let ci = targets[k];
-                            let e = coerce_assign(tp, &col_types[ci], mismatch(ci))
+                            let e = coerce_assign(tp, &meta_cols[ci].ty, mismatch(ci))
                                 .map_err(|e| e.at(at(pos)))?;
                             row.push(Some(e));
                         }
@@ -494,7 +499,7 @@ fn insert_rows(ctx: &mut ExecCtx, ins: &Insert) -> R<QueryResult> {
             }
             for (k, c) in plan.columns.iter().enumerate() {
                 let ci = targets[k];
-                if !col_types[ci].assignable_from(&c.ty) {
+                if !meta_cols[ci].ty.assignable_from(&c.ty) {
                     return Err(mismatch(ci)(&c.ty));
                 }
             }
@@ -503,7 +508,7 @@ fn insert_rows(ctx: &mut ExecCtx, ins: &Insert) -> R<QueryResult> {
     };
     let returning = plan_returning(&mut p, table, ins.alias.as_deref(), &ins.returning)?;
     // Defaults are needed for untargeted columns, DEFAULT items and ON CONFLICT … SET DEFAULT.
-    let mut needed = vec![true; col_types.len()];
+    let mut needed = vec![true; meta_cols.len()];
     if ins.on_conflict.is_none() {
         for (k, &ci) in targets.iter().enumerate() {
             let explicit_everywhere = match &source {
@@ -585,7 +590,7 @@ fn insert_rows(ctx: &mut ExecCtx, ins: &Insert) -> R<QueryResult> {
                     let e = match &a.value {
                         Some(v) => {
                             let tp = p.bind_in_scope(scope.clone(), v)?;
-                            coerce_assign(tp, &col_types[ci], mismatch(ci))?
+                            coerce_assign(tp, &meta_cols[ci].ty, mismatch(ci))?
                         }
                         None => defaults[ci].clone(),
                     };
@@ -600,6 +605,12 @@ fn insert_rows(ctx: &mut ExecCtx, ins: &Insert) -> R<QueryResult> {
         };
         conflict = Some((arbiter, update));
     }
+    let ncols = meta_cols.len();
+    // An INSERT … SELECT casts each value to its column's type during execution.
+    let col_types: Vec<SqlType> = match &source {
+        Source::Query(_) => meta_cols.iter().map(|c| c.ty.clone()).collect(),
+        Source::Rows(_) => Vec::new(),
+    };
     drop(p);
     if fresh {
         let defaults = Arc::clone(&defaults);
@@ -609,7 +620,7 @@ fn insert_rows(ctx: &mut ExecCtx, ins: &Insert) -> R<QueryResult> {
     }
 
     // Execute: each row is built, checked and stored before the next one is evaluated.
-    let ncols = col_types.len();
+    let mut source = source;
     let (nrows, query_rows, query_cols) = match &source {
         Source::Rows(r) => (r.len(), Vec::new(), Vec::new()),
         Source::Query(plan) => {
@@ -626,19 +637,20 @@ fn insert_rows(ctx: &mut ExecCtx, ins: &Insert) -> R<QueryResult> {
             let e = env(ctx, ctx.cat);
             // Build the row in column order, as PostgreSQL's target list does: a default's
             // nextval() runs before a later column's value fails to convert.
-            let mut slot: Vec<Option<usize>> = vec![None; ncols];
             let width = match &source {
                 Source::Rows(rows) => rows[ri].len(),
                 Source::Query(_) => query_rows[ri].len(),
             };
-            for (k, &ci) in targets.iter().enumerate().take(width) {
-                slot[ci] = Some(k);
-            }
+            let fed = &targets[..width.min(targets.len())];
             let mut row = Vec::with_capacity(ncols);
             for ci in 0..ncols {
-                let v = match (slot[ci], &source) {
-                    (Some(k), Source::Rows(rows)) => match &rows[ri][k] {
-                        Some(b) => eval(b, &[], &e)?,
+                // The VALUES item (or SELECT column) that feeds column `ci`, if any.
+                let slot = fed.iter().position(|&c| c == ci);
+                let v = match (slot, &mut source) {
+                    // Each VALUES item is evaluated once: a constant is moved into the row.
+                    (Some(k), Source::Rows(rows)) => match rows[ri][k].take() {
+                        Some(BExpr::Const(v)) => v,
+                        Some(b) => eval(&b, &[], &e)?,
                         None => eval(&defaults[ci], &[], &e)?,
                     },
                     (Some(k), Source::Query(_)) => super::types::cast_value(
@@ -734,7 +746,7 @@ fn insert_rows(ctx: &mut ExecCtx, ins: &Insert) -> R<QueryResult> {
     Ok(QueryResult::dml(
         format!("INSERT 0 {count}"),
         count,
-        &tname,
+        tname,
         ret,
     ))
 }
@@ -861,7 +873,7 @@ pub fn update(ctx: &mut ExecCtx, up: &Update) -> R<QueryResult> {
     Ok(QueryResult::dml(
         format!("UPDATE {count}"),
         count,
-        &tname,
+        tname,
         ret,
     ))
 }
@@ -900,7 +912,7 @@ pub fn delete(ctx: &mut ExecCtx, d: &Delete) -> R<QueryResult> {
     Ok(QueryResult::dml(
         format!("DELETE {count}"),
         count,
-        &tname,
+        tname,
         ret,
     ))
 }

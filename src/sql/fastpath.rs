@@ -291,7 +291,12 @@ impl<'a> Cursor<'a> {
     }
     fn literal(&mut self) -> Option<Expr> {
         let pos = self.pos();
-        let (tok, _) = self.toks.get(self.i)?.clone();
+        // A string token is moved out, not cloned: the cursor never reads a token twice, and
+        // a statement it gives up on is parsed again from the text by the grammar.
+        let tok = match &mut self.toks.get_mut(self.i)?.0 {
+            Tok::Str(s) => Tok::Str(std::mem::take(s)),
+            other => other.clone(),
+        };
         let kind = match tok {
             Tok::Str(s) => Literal::String(s),
             Tok::Num(n) => number(n),

@@ -107,6 +107,30 @@ impl UniqueIndex {
         }
     }
 
+    /// The hash of the key made of `parts`, equal to [`UniqueIndex::hash`] of that key.
+    pub fn hash_of_parts<'a>(parts: impl Iterator<Item = &'a Value>) -> u64 {
+        hash_parts(parts)
+    }
+
+    /// True when some row holds the key made of `parts` (hashed to `hash`); the parts are
+    /// borrowed, not copied.
+    pub fn contains_parts<'a, I>(&self, hash: u64, parts: I) -> bool
+    where
+        I: Iterator<Item = &'a Value> + Clone,
+    {
+        let n = parts.clone().count();
+        self.table
+            .find(hash, |e| {
+                e.key.0.len() == n
+                    && e.key
+                        .0
+                        .iter()
+                        .zip(parts.clone())
+                        .all(|(a, b)| a.total_cmp(b) == Ordering::Equal)
+            })
+            .is_some()
+    }
+
     /// Removes the key made of `parts` (none of them NULL) if it points at `rid`; the parts
     /// are borrowed from the row, not copied.
     pub fn remove_parts<'a, I>(&mut self, parts: I, rid: RowId)

@@ -10,7 +10,7 @@ use super::ast::*;
 use super::catalog::{Catalog, ConstraintKind, Relation, SeqId, TableId};
 use super::error::SqlError;
 use super::numeric::Decimal;
-use super::types::{cast_value, parse_input, Category, SqlType, Value};
+use super::types::{cast_value, parse_input, parse_input_owned, Category, SqlType, Value};
 
 type R<T> = Result<T, SqlError>;
 
@@ -585,15 +585,19 @@ pub fn coerce_assign(
     if !to.assignable_from(&e.ty) {
         return Err(mismatch(&e.ty));
     }
-    if let BExpr::Const(v) = &e.expr {
-        let v = match (&e.ty, v) {
-            (SqlType::Unknown, Value::Text(s)) => parse_input(s, to)?,
-            (_, v) => cast_value(v.clone(), &e.ty, to, false)?,
-        };
-        return Ok(BExpr::Const(v));
-    }
+    let expr = match e.expr {
+        // The constant is converted in place: a text literal keeps its buffer.
+        BExpr::Const(v) => {
+            let v = match (&e.ty, v) {
+                (SqlType::Unknown, Value::Text(s)) => parse_input_owned(s, to)?,
+                (_, v) => cast_value(v, &e.ty, to, false)?,
+            };
+            return Ok(BExpr::Const(v));
+        }
+        other => other,
+    };
     Ok(BExpr::Cast {
-        expr: Box::new(e.expr),
+        expr: Box::new(expr),
         from: e.ty,
         to: to.clone(),
         explicit: false,
@@ -770,8 +774,16 @@ impl<'a> Planner<'a> {
 
     /// Resolves a table for reading or writing (42P01 `relation "x" does not exist`).
     pub fn resolve_table(&self, name: &ObjectName) -> R<TableId> {
-        match self.lookup_relation(name) {
-            Some((_, Relation::Table(id))) => Ok(id),
+        // As lookup_relation, without copying the schema's name.
+        let found = match &name.schema {
+            Some(s) => self.cat.relation(s, &name.name),
+            None => self
+                .search_path
+                .iter()
+                .find_map(|s| self.cat.relation(s, &name.name)),
+        };
+        match found {
+            Some(Relation::Table(id)) => Ok(id),
             Some(_) => Err(SqlError::wrong_object_type(&name.name, "a table").at(at(name.pos))),
             None => Err(SqlError::undefined_relation(&name.display()).at(at(name.pos))),
         }

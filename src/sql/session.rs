@@ -77,13 +77,13 @@ impl QueryResult {
     pub fn dml(
         tag: String,
         count: u64,
-        table: &str,
+        table: String,
         ret: Option<(Vec<OutCol>, Vec<Vec<Value>>)>,
     ) -> Self {
         let mut r = QueryResult {
             tag,
             rows_affected: count,
-            changed_tables: vec![table.to_string()],
+            changed_tables: vec![table],
             ..Default::default()
         };
         if let Some((cols, rows)) = ret {
@@ -314,7 +314,7 @@ impl Session {
     }
 
     fn execute_inner(&mut self, sql: &str) -> Result<QueryResult, SqlError> {
-        let stmt = match parser::parse(sql) {
+        let mut stmt = match parser::parse(sql) {
             Ok(s) => s,
             Err(e) => {
                 if self.tx == TxStatus::InTransaction {
@@ -343,7 +343,7 @@ impl Session {
             _ => {}
         }
         let mark = self.catalog.mark();
-        let r = self.run(&stmt);
+        let r = self.run(&mut stmt);
         match r {
             Ok(res) => {
                 if self.tx == TxStatus::Idle {
@@ -462,7 +462,8 @@ impl Session {
         }
     }
 
-    fn run(&mut self, stmt: &Statement) -> Result<QueryResult, SqlError> {
+    /// Runs a statement other than transaction control; an INSERT consumes its VALUES.
+    fn run(&mut self, stmt: &mut Statement) -> Result<QueryResult, SqlError> {
         let search_path: &[String] = &self.path;
         match stmt {
             Statement::Empty => Ok(QueryResult::tag("")),

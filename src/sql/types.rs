@@ -628,6 +628,18 @@ pub fn parse_input(text: &str, ty: &SqlType) -> Result<Value, SqlError> {
     apply_modifier(v, ty, false)
 }
 
+/// [`parse_input`] of an owned text: for the text types the buffer becomes the value.
+pub fn parse_input_owned(text: String, ty: &SqlType) -> Result<Value, SqlError> {
+    match ty {
+        SqlType::Text
+        | SqlType::Varchar(_)
+        | SqlType::Char(_)
+        | SqlType::Unknown
+        | SqlType::Regclass => apply_modifier(Value::Text(text), ty, false),
+        _ => parse_input(&text, ty),
+    }
+}
+
 /// Applies a type modifier: char/varchar length (22001, or silent truncation when `explicit`),
 /// char padding, numeric precision and scale.
 pub fn apply_modifier(v: Value, ty: &SqlType, explicit: bool) -> Result<Value, SqlError> {
