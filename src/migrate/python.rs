@@ -902,28 +902,7 @@ fn string_value(part: Pair<Rule>) -> Option<String> {
     if raw {
         return Some(body.to_string());
     }
-    let mut out = String::new();
-    let mut chars = body.chars();
-    while let Some(c) = chars.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        match chars.next() {
-            Some('n') => out.push('\n'),
-            Some('t') => out.push('\t'),
-            Some('\\') => out.push('\\'),
-            Some('\'') => out.push('\''),
-            Some('"') => out.push('"'),
-            Some('\n') => {}
-            Some(o) => {
-                out.push('\\');
-                out.push(o);
-            }
-            None => out.push('\\'),
-        }
-    }
-    Some(out)
+    Some(unescape(body))
 }
 
 // ---------------------------------------------------------------------------------------------
