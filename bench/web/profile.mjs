@@ -20,6 +20,9 @@ const dist = opt('--dist', 'target/wasm-names');
 const sqlRoot = opt('--sql', 'target/bench-sql');
 const workload = opt('--workload', 'w1');
 const filter = opt('--filter', null);
+// --window FRAME: every sample between the first and the last one under FRAME, whatever its
+// stack (V8's own work, "(program)", "(garbage collector)", shows up there too).
+const windowFrame = opt('--window', null);
 const MIME = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm' };
 const INDEX = '<!DOCTYPE html><meta charset="utf-8"><link rel="icon" href="data:,">'
   + '<script type="module">import init from "./schemalab-web.js"; await init();</script>';
@@ -61,8 +64,14 @@ const hasFrame = (id, test) => { for (let x = id; x !== undefined; x = parent.ge
 const self = new Map();
 let total = 0;
 let parse = 0;
+let [from, to] = [0, profile.samples.length - 1];
+if (windowFrame) {
+  const inside = profile.samples.map((id, i) => (hasFrame(id, (f) => f.includes(windowFrame)) ? i : -1)).filter((i) => i >= 0);
+  [from, to] = [inside[0] ?? 0, inside[inside.length - 1] ?? -1];
+}
 profile.samples.forEach((id, i) => {
   const dt = profile.timeDeltas[i] ?? 0;
+  if (i < from || i > to) return;
   if (filter && !hasFrame(id, (f) => f.includes(filter))) return;
   const k = name(id).replace(/::h[0-9a-f]{16}$/, '');
   self.set(k, (self.get(k) ?? 0) + dt);

@@ -74,7 +74,7 @@ const browser = await chromium.launch({
 });
 const version = browser.version();
 const ENGINES = {
-  schemalab: (w) => `${base}/?bench=sql&workload=${w}&sql=/bench-sql/pg/`,
+  schemalab: (w) => `${base}/?bench=sql&workload=${w}&sql=/bench-sql/pg/${process.env.EXTRA_QUERY ?? ''}`,
   sqljs: (w) => `${base}/sqljs.html?workload=${w}&sql=/bench-sql/sqlite/`,
 };
 

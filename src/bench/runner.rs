@@ -187,6 +187,7 @@ impl Run<'_> {
         self.report.error_samples = tally.samples();
     }
 
+    #[inline(never)]
     fn w3(&mut self, change: &[Statement], verify: &[Statement]) {
         let mut steps = Map::new();
         let mut tally = Tally::default();
@@ -234,6 +235,8 @@ impl Run<'_> {
         self.report.error_samples = tally.samples();
     }
 
+    // Kept out of line so a browser profile can find the timed window by its frame.
+    #[inline(never)]
     fn w5(&mut self, w5: &[Statement]) {
         let mut tally = Tally::default();
         let mut last = None;

@@ -1013,9 +1013,9 @@ impl Catalog {
             if old_len >= meta.columns.len() {
                 return;
             }
-            while row.len() < meta.columns.len() {
-                row.push(meta.columns[row.len()].missing.clone());
-            }
+            // One allocation for the whole tail, not one regrowth per pushed value.
+            row.reserve_exact(meta.columns.len() - old_len);
+            row.extend(meta.columns[old_len..].iter().map(|c| c.missing.clone()));
             self.undo
                 .push(Undo::RowPatched(id, rid, old_len, Vec::new()));
         }

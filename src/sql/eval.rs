@@ -108,10 +108,11 @@ fn eval_chain(e: &BExpr, row: &[Value], env: &Env) -> R<Value> {
                     if from.is_integer() {
                         return match eval(expr, row, env)? {
                             Value::Int(i) => {
-                                use std::fmt::Write;
-                                let mut s = String::with_capacity(l.len() + 20);
+                                let mut digits = itoa::Buffer::new();
+                                let digits = digits.format(i);
+                                let mut s = String::with_capacity(l.len() + digits.len());
                                 s.push_str(l);
-                                let _ = write!(s, "{i}");
+                                s.push_str(digits);
                                 Ok(Value::Text(s))
                             }
                             _ => Ok(Value::Null),

@@ -343,6 +343,17 @@ enum Source {
     Query(QueryPlan),
 }
 
+/// A command tag with its row count (`INSERT 0 1`), built without the formatting machinery:
+/// it is made once per statement.
+fn count_tag(verb: &str, count: u64) -> String {
+    let mut digits = itoa::Buffer::new();
+    let digits = digits.format(count);
+    let mut tag = String::with_capacity(verb.len() + digits.len());
+    tag.push_str(verb);
+    tag.push_str(digits);
+    tag
+}
+
 /// INSERT INTO …; the statement is consumed: VALUES literals are moved into the row.
 pub fn insert(ctx: &mut ExecCtx, ins: &mut Insert) -> R<QueryResult> {
     let r = insert_rows(ctx, ins);
@@ -744,7 +755,7 @@ fn insert_rows(ctx: &mut ExecCtx, ins: &mut Insert) -> R<QueryResult> {
     }
     let ret = returning_rows(&returning, &out_rows, ctx, ctx.cat)?;
     Ok(QueryResult::dml(
-        format!("INSERT 0 {count}"),
+        count_tag("INSERT 0 ", count),
         count,
         tname,
         ret,
@@ -871,7 +882,7 @@ pub fn update(ctx: &mut ExecCtx, up: &Update) -> R<QueryResult> {
     }
     let ret = returning_rows(&returning, &out_rows, ctx, ctx.cat)?;
     Ok(QueryResult::dml(
-        format!("UPDATE {count}"),
+        count_tag("UPDATE ", count),
         count,
         tname,
         ret,
@@ -910,7 +921,7 @@ pub fn delete(ctx: &mut ExecCtx, d: &Delete) -> R<QueryResult> {
     let count = targets.len() as u64;
     let ret = returning_rows(&returning, &olds, ctx, ctx.cat)?;
     Ok(QueryResult::dml(
-        format!("DELETE {count}"),
+        count_tag("DELETE ", count),
         count,
         tname,
         ret,

@@ -125,13 +125,52 @@ pub(super) const RESERVED: &[&str] = &[
     "with",
 ];
 
+/// For each letter, the range of [`RESERVED`] starting with it (built at compile time).
+const RESERVED_BY_LETTER: [(u8, u8); 26] = {
+    let mut ranges = [(0u8, 0u8); 26];
+    let mut i = 0;
+    while i < RESERVED.len() {
+        let letter = (RESERVED[i].as_bytes()[0] - b'a') as usize;
+        if ranges[letter].1 == 0 {
+            ranges[letter].0 = i as u8;
+        }
+        ranges[letter].1 = i as u8 + 1;
+        i += 1;
+    }
+    ranges
+};
+
+/// True when `word` (in any case) is in [`RESERVED`]: only the reserved words of its first
+/// letter and length are compared, and the word is not folded into a new string.
+fn is_reserved(word: &str) -> bool {
+    let Some(first) = word.as_bytes().first().map(u8::to_ascii_lowercase) else {
+        return false;
+    };
+    if !first.is_ascii_lowercase() {
+        return false;
+    }
+    let (from, to) = RESERVED_BY_LETTER[usize::from(first - b'a')];
+    RESERVED[usize::from(from)..usize::from(to)]
+        .iter()
+        .any(|r| r.len() == word.len() && r.eq_ignore_ascii_case(word))
+}
+
 fn lex(sql: &str) -> Option<Vec<(Tok<'_>, usize)>> {
     let b = sql.as_bytes();
     // Room for a typical single-row INSERT's tokens without regrowing.
     let mut out = Vec::with_capacity(32);
     let mut i = 0;
+    // Operator characters, counted as the parser's prescan counts them: past its limit the
+    // statement is left to the full parser, which refuses it.
+    let mut operators = 0;
     while i < b.len() {
         let c = b[i];
+        if matches!(c, b'*' | b'=' | b'<' | b'>' | b'-') {
+            operators += 1;
+            if operators > super::parser::MAX_OPERATORS {
+                return None;
+            }
+        }
         match c {
             b' ' | b'\t' | b'\r' | b'\n' => i += 1,
             b'a'..=b'z' | b'A'..=b'Z' | b'_' => {
@@ -262,10 +301,10 @@ impl<'a> Cursor<'a> {
         let pos = self.pos();
         match self.peek() {
             Some(Tok::Word(w)) => {
-                let folded = w.to_ascii_lowercase();
-                if RESERVED.binary_search(&folded.as_str()).is_ok() {
+                if is_reserved(w) {
                     return None;
                 }
+                let folded = w.to_ascii_lowercase();
                 self.i += 1;
                 Some((folded, pos))
             }
@@ -619,6 +658,29 @@ mod tests {
         ] {
             assert!(super::parse(sql).is_some(), "{sql}");
         }
+    }
+
+    #[test]
+    fn reserved_words_are_found_in_any_case_and_nothing_else() {
+        for r in RESERVED {
+            assert!(super::is_reserved(r) && super::is_reserved(&r.to_ascii_uppercase()));
+            for near in [format!("{r}s"), r[1..].to_string()] {
+                assert_eq!(super::is_reserved(&near), RESERVED.contains(&near.as_str()));
+            }
+        }
+        assert!(
+            !super::is_reserved("") && !super::is_reserved("users") && !super::is_reserved("ñ")
+        );
+    }
+
+    #[test]
+    fn more_operators_than_the_parser_allows_are_left_to_it() {
+        let values = |n: usize| vec!["(-1)"; n].join(", ");
+        let sql = |n: usize| format!("INSERT INTO t (a) VALUES {}", values(n));
+        assert!(super::parse(&sql(1000)).is_some());
+        assert!(super::parse(&sql(1001)).is_none());
+        let err = crate::sql::parser::parse(&sql(1001)).unwrap_err();
+        assert_eq!(err.code(), "54001");
     }
 
     #[test]

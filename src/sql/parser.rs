@@ -23,7 +23,7 @@ struct SqlParser;
 const MAX_NESTING: usize = 200;
 /// Most operators in one statement: a left-nested chain of operators is as deep as it is
 /// long, and deep trees would exhaust the stack while being analysed or dropped.
-const MAX_OPERATORS: usize = 1000;
+pub(super) const MAX_OPERATORS: usize = 1000;
 
 static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
     PrattParser::new()
@@ -50,11 +50,13 @@ type R<T> = Result<T, SqlError>;
 
 /// Parses one statement (a trailing `;` is allowed).
 pub fn parse(sql: &str) -> R<Statement> {
-    prescan(sql)?;
-    // Most statements in bulk workloads have one of a few simple shapes; those skip pest.
+    // Most statements in bulk workloads have one of a few simple shapes; those skip pest, and
+    // the prescan too: the fast path takes no statement the prescan would refuse (it sees
+    // every quote closed, nests one level deep and counts operators against the same limit).
     if let Some(stmt) = super::fastpath::parse(sql) {
         return Ok(stmt);
     }
+    prescan(sql)?;
     parse_with_pest(sql)
 }
 

@@ -269,7 +269,7 @@ impl Value {
         Some(match self {
             Value::Null => return None,
             Value::Bool(b) => if *b { "t" } else { "f" }.to_string(),
-            Value::Int(i) => i.to_string(),
+            Value::Int(i) => itoa::Buffer::new().format(*i).to_string(),
             Value::Numeric(d) => d.to_string(),
             Value::Float4(f) => format_float(*f as f64, true),
             Value::Float8(f) => format_float(*f, false),
@@ -665,8 +665,8 @@ pub fn apply_modifier(v: Value, ty: &SqlType, explicit: bool) -> Result<Value, S
 
 fn fit_length(s: String, n: u32, ty: &SqlType, explicit: bool) -> Result<String, SqlError> {
     let n = n as usize;
-    let len = s.chars().count();
-    if len <= n {
+    // A string of at most n bytes has at most n characters: no need to count them.
+    if s.len() <= n || s.chars().count() <= n {
         return Ok(s);
     }
     let cut: String = s.chars().take(n).collect();
