@@ -76,10 +76,16 @@ pub enum Statement {
         /// The tag PostgreSQL answers with (`BEGIN` or `START TRANSACTION`).
         tag: &'static str,
     },
-    /// COMMIT / END
-    Commit,
-    /// ROLLBACK / ABORT
-    Rollback,
+    /// COMMIT / END \[AND \[NO\] CHAIN\]
+    Commit {
+        /// AND CHAIN given: a new transaction starts as this one ends.
+        chain: bool,
+    },
+    /// ROLLBACK / ABORT \[AND \[NO\] CHAIN\]
+    Rollback {
+        /// AND CHAIN given: a new transaction starts as this one ends.
+        chain: bool,
+    },
     /// SAVEPOINT name
     Savepoint(String),
     /// RELEASE \[SAVEPOINT\] name

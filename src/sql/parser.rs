@@ -276,6 +276,11 @@ fn idents(p: Pair<Rule>) -> Vec<(String, usize)> {
         .collect()
 }
 
+/// Whether a COMMIT or ROLLBACK ends with `AND CHAIN` (not `AND NO CHAIN`).
+fn and_chain(p: &Pair<Rule>) -> bool {
+    find(p, Rule::chain_clause).is_some_and(|c| !has(&c, Rule::no_chain))
+}
+
 fn has(p: &Pair<Rule>, rule: Rule) -> bool {
     p.clone().into_inner().any(|x| x.as_rule() == rule)
 }
@@ -410,8 +415,12 @@ fn build_statement(p: Pair<Rule>) -> R<Statement> {
             };
             Statement::Begin { tag }
         }
-        Rule::commit_stmt => Statement::Commit,
-        Rule::rollback_stmt => Statement::Rollback,
+        Rule::commit_stmt => Statement::Commit {
+            chain: and_chain(&p),
+        },
+        Rule::rollback_stmt => Statement::Rollback {
+            chain: and_chain(&p),
+        },
         Rule::rollback_to_stmt => Statement::RollbackTo(last_ident(p)),
         Rule::savepoint_stmt => Statement::Savepoint(last_ident(p)),
         Rule::release_stmt => Statement::Release(last_ident(p)),

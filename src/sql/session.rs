@@ -326,15 +326,15 @@ impl Session {
         if self.tx == TxStatus::Failed
             && !matches!(
                 stmt,
-                Statement::Commit | Statement::Rollback | Statement::RollbackTo(_)
+                Statement::Commit { .. } | Statement::Rollback { .. } | Statement::RollbackTo(_)
             )
         {
             return Err(SqlError::in_failed_transaction());
         }
         match &stmt {
             Statement::Begin { tag } => return Ok(self.begin(tag)),
-            Statement::Commit => return Ok(self.commit()),
-            Statement::Rollback => return Ok(self.rollback()),
+            Statement::Commit { chain } => return self.end_transaction(true, *chain),
+            Statement::Rollback { chain } => return self.end_transaction(false, *chain),
             Statement::Savepoint(n) => return self.tx_command(|s| s.savepoint(n), "SAVEPOINT"),
             Statement::Release(n) => return self.tx_command(|s| s.release(n), "RELEASE SAVEPOINT"),
             Statement::RollbackTo(n) => {
@@ -389,6 +389,24 @@ impl Session {
         self.savepoints.clear();
         self.tx_settings = Some(self.settings.clone());
         QueryResult::tag(tag)
+    }
+
+    /// COMMIT (`commit`) or ROLLBACK; with `AND CHAIN` the next transaction starts at once,
+    /// which PostgreSQL refuses outside a transaction block.
+    fn end_transaction(&mut self, commit: bool, chain: bool) -> Result<QueryResult, SqlError> {
+        if chain && self.tx == TxStatus::Idle {
+            let verb = if commit { "COMMIT" } else { "ROLLBACK" };
+            return Err(SqlError::no_transaction_block(&format!("{verb} AND CHAIN")));
+        }
+        let r = if commit {
+            self.commit()
+        } else {
+            self.rollback()
+        };
+        if chain {
+            self.begin("BEGIN");
+        }
+        Ok(r)
     }
 
     fn commit(&mut self) -> QueryResult {
