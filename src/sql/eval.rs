@@ -1104,12 +1104,8 @@ fn call(f: Func, args: &[BExpr], ty: &SqlType, row: &[Value], env: &Env) -> R<Va
                 .sequence(id)
                 .ok_or_else(|| SqlError::internal("sequence vanished"))?;
             if v < seq.min || v > seq.max {
-                return Err(SqlError::new(
-                    super::error::SqlState::NumericValueOutOfRange,
-                    format!(
-                        "setval: value {v} is out of bounds for sequence \"{}\" ({}..{})",
-                        seq.name, seq.min, seq.max
-                    ),
+                return Err(SqlError::setval_out_of_bounds(
+                    v, &seq.name, seq.min, seq.max,
                 ));
             }
             seq.last_value.set(v);

@@ -511,6 +511,7 @@ fn add_column(
             min: 1,
             max,
             start: 1,
+            cycle: false,
             owned_by: Some((tid, def.name.clone())),
             type_name: ty.base_name().into(),
         });

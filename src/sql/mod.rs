@@ -37,6 +37,7 @@ mod exec_alter;
 mod exec_ddl;
 mod exec_dml;
 mod exec_select;
+mod exec_sequence;
 mod fastpath;
 pub mod fidelity;
 mod index;
