@@ -621,9 +621,10 @@ fn insert_rows(ctx: &mut ExecCtx, ins: &mut Insert) -> R<QueryResult> {
 
     // Execute: each row is built, checked and stored before the next one is evaluated.
     let mut source = source;
-    let (nrows, query_rows, query_cols) = match &source {
+    let (nrows, query_rows, query_cols) = match &mut source {
         Source::Rows(r) => (r.len(), Vec::new(), Vec::new()),
         Source::Query(plan) => {
+            super::fold::fold_plan(plan, &env(ctx, ctx.cat))?;
             let rows = run_query(plan, &env(ctx, ctx.cat))?;
             (rows.len(), rows, plan.columns.clone())
         }
@@ -764,11 +765,11 @@ pub fn update(ctx: &mut ExecCtx, up: &Update) -> R<QueryResult> {
         return Err(SqlError::not_supported("UPDATE … FROM"));
     }
     let scope = Scope::for_table(cat, table, up.alias.as_deref());
-    let filter = match &up.where_ {
+    let mut filter = match &up.where_ {
         Some(w) => Some(p.bind_condition_in_scope(scope.clone(), w, "WHERE", "WHERE")?),
         None => None,
     };
-    let returning = plan_returning(&mut p, table, up.alias.as_deref(), &up.returning)?;
+    let mut returning = plan_returning(&mut p, table, up.alias.as_deref(), &up.returning)?;
     let defaults = plan_defaults(&mut p, table)?;
     let mut bound = Vec::new();
     for a in &up.assignments {
@@ -803,6 +804,9 @@ pub fn update(ctx: &mut ExecCtx, up: &Update) -> R<QueryResult> {
         sets.push((ci, e));
     }
     let checks = plan_checks(&mut p, table)?;
+    let ret_exprs = returning.iter_mut().flat_map(|r| r.exprs.iter_mut());
+    let set_exprs = sets.iter_mut().map(|(_, e)| e);
+    super::fold::fold_statement(set_exprs.chain(ret_exprs), &mut filter, &env(ctx, cat))?;
     let mut from = FromPlan::Scan {
         table,
         lookup: None,
@@ -888,11 +892,13 @@ pub fn delete(ctx: &mut ExecCtx, d: &Delete) -> R<QueryResult> {
         .ok_or_else(|| SqlError::internal("table vanished"))?;
     let tname = t.meta.name.clone();
     let scope = Scope::for_table(cat, table, d.alias.as_deref());
-    let filter = match &d.where_ {
+    let mut filter = match &d.where_ {
         Some(w) => Some(p.bind_condition_in_scope(scope, w, "WHERE", "WHERE")?),
         None => None,
     };
-    let returning = plan_returning(&mut p, table, d.alias.as_deref(), &d.returning)?;
+    let mut returning = plan_returning(&mut p, table, d.alias.as_deref(), &d.returning)?;
+    let ret_exprs = returning.iter_mut().flat_map(|r| r.exprs.iter_mut());
+    super::fold::fold_statement(ret_exprs, &mut filter, &env(ctx, cat))?;
     let mut from = FromPlan::Scan {
         table,
         lookup: None,

@@ -503,7 +503,7 @@ impl Session {
                 SqlError::not_supported("CREATE/DROP DATABASE inside a session (use the cluster)"),
             ),
             Statement::Select(q) => {
-                let plan = {
+                let mut plan = {
                     let mut p = Planner::new(&self.catalog, search_path);
                     p.plan_query(q)?
                 };
@@ -520,6 +520,7 @@ impl Session {
                     aggs: Vec::new(),
                     currval: &self.currval,
                 };
+                super::fold::fold_plan(&mut plan, &env)?;
                 let rows = run_query(&plan, &env)?;
                 let mut r = QueryResult::tag(format!("SELECT {}", rows.len()));
                 r.set_rows(&plan.columns, rows);
