@@ -417,32 +417,18 @@ impl<'a> Planner<'a> {
                 star,
             } => self.bind_function(name, args, *distinct, *star, e.pos)?,
             ExprKind::AggOrder(call, order) => self.bind_ordered_aggregate(call, order)?,
-            ExprKind::Special(s) => match s.as_str() {
-                "current_timestamp" => Typed::new(
-                    BExpr::Func(Func::Now, vec![], SqlType::TimestampTz),
-                    SqlType::TimestampTz,
-                ),
-                "localtimestamp" => Typed::new(
-                    BExpr::Func(Func::LocalTimestamp, vec![], SqlType::Timestamp),
-                    SqlType::Timestamp,
-                ),
-                "current_date" => Typed::new(
-                    BExpr::Func(Func::CurrentDate, vec![], SqlType::Date),
-                    SqlType::Date,
-                ),
-                "current_schema" => Typed::new(
-                    BExpr::Func(Func::CurrentSchema, vec![], SqlType::Text),
-                    SqlType::Text,
-                ),
-                "current_catalog" => Typed::new(
-                    BExpr::Func(Func::CurrentDatabase, vec![], SqlType::Text),
-                    SqlType::Text,
-                ),
-                _ => Typed::new(
-                    BExpr::Func(Func::CurrentUser, vec![], SqlType::Text),
-                    SqlType::Text,
-                ),
-            },
+            ExprKind::Special(s) => {
+                // SQL's functions written without parentheses: one function, one type each.
+                let (func, ty) = match s.as_str() {
+                    "current_timestamp" => (Func::Now, SqlType::TimestampTz),
+                    "localtimestamp" => (Func::LocalTimestamp, SqlType::Timestamp),
+                    "current_date" => (Func::CurrentDate, SqlType::Date),
+                    "current_schema" => (Func::CurrentSchema, SqlType::Text),
+                    "current_catalog" => (Func::CurrentDatabase, SqlType::Text),
+                    _ => (Func::CurrentUser, SqlType::Text),
+                };
+                Typed::new(BExpr::Func(func, vec![], ty.clone()), ty)
+            }
             ExprKind::Row(_) => {
                 return Err(SqlError::not_supported("row constructors").at(at(e.pos)))
             }
