@@ -387,8 +387,7 @@ fn build_statement(p: Pair<Rule>) -> R<Statement> {
                 if_not_exists,
             }
         }
-        Rule::create_sequence => build_create_sequence(p)?,
-        Rule::alter_sequence => build_alter_sequence(p)?,
+        Rule::create_sequence | Rule::alter_sequence => build_sequence_stmt(p)?,
         Rule::create_database => {
             let name = p
                 .into_inner()
@@ -484,21 +483,21 @@ fn build_set(p: Pair<Rule>) -> Statement {
     Statement::Set { name, values }
 }
 
-fn build_create_sequence(p: Pair<Rule>) -> R<Statement> {
+/// CREATE SEQUENCE or ALTER SEQUENCE.
+fn build_sequence_stmt(p: Pair<Rule>) -> R<Statement> {
     let (name, options) = build_sequence_parts(&p)?;
-    Ok(Statement::CreateSequence {
-        name,
-        if_not_exists: has(&p, Rule::if_not_exists),
-        options,
-    })
-}
-
-fn build_alter_sequence(p: Pair<Rule>) -> R<Statement> {
-    let (name, options) = build_sequence_parts(&p)?;
-    Ok(Statement::AlterSequence {
-        name,
-        if_exists: has(&p, Rule::if_exists),
-        options,
+    Ok(if p.as_rule() == Rule::create_sequence {
+        Statement::CreateSequence {
+            name,
+            if_not_exists: has(&p, Rule::if_not_exists),
+            options,
+        }
+    } else {
+        Statement::AlterSequence {
+            name,
+            if_exists: has(&p, Rule::if_exists),
+            options,
+        }
     })
 }
 
