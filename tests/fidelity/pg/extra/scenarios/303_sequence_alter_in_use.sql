@@ -1,0 +1,37 @@
+-- ALTER SEQUENCE on a serial column's sequence, inside transactions, and on things that are not sequences.
+CREATE TABLE t (id serial PRIMARY KEY, v text);
+INSERT INTO t (v) VALUES ('a'), ('b');
+ALTER SEQUENCE t_id_seq RESTART WITH 10;
+INSERT INTO t (v) VALUES ('c') RETURNING id;
+ALTER SEQUENCE t_id_seq INCREMENT BY 10;
+INSERT INTO t (v) VALUES ('d') RETURNING id;
+ALTER SEQUENCE t_id_seq MAXVALUE 25;
+INSERT INTO t (v) VALUES ('e') RETURNING id;
+ALTER SEQUENCE t_id_seq MAXVALUE 2147483648;
+ALTER SEQUENCE t_id_seq AS bigint MAXVALUE 2147483648;
+-- RESTART inside a transaction block is undone by ROLLBACK; nextval's draws are not.
+BEGIN;
+ALTER SEQUENCE t_id_seq RESTART WITH 100 INCREMENT BY 1;
+SELECT nextval('t_id_seq');
+ROLLBACK;
+SELECT nextval('t_id_seq');
+BEGIN;
+ALTER SEQUENCE t_id_seq RESTART WITH 200;
+COMMIT;
+SELECT nextval('t_id_seq');
+-- Errors.
+ALTER SEQUENCE t RESTART;
+ALTER SEQUENCE t_pkey RESTART;
+ALTER SEQUENCE IF EXISTS t RESTART;
+ALTER SEQUENCE public.nosuch RESTART;
+ALTER SEQUENCE IF EXISTS public.nosuch RESTART;
+ALTER SEQUENCE t_id_seq;
+ALTER SEQUENCE t_id_seq RESTART RESTART;
+ALTER SEQUENCE t_id_seq INCREMENT 0;
+CREATE SEQUENCE IF NOT EXISTS t_id_seq INCREMENT 0;
+CREATE SEQUENCE t INCREMENT 0;
+CREATE SEQUENCE t;
+CREATE SEQUENCE big START 99999999999999999999;
+-- A failed ALTER changes nothing.
+ALTER SEQUENCE t_id_seq MINVALUE 5 MAXVALUE 1;
+SELECT nextval('t_id_seq');
