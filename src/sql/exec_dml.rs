@@ -13,6 +13,7 @@ use super::catalog::{Catalog, ConstraintKind, Row, RowId, TableId};
 use super::error::SqlError;
 use super::eval::{eval, eval_pred, Env};
 use super::exec_select::{matching_rows, run_query};
+use super::fold::{fold_plan, fold_statement};
 use super::plan::{coerce_assign, BExpr, FromPlan, OutCol, Planner, QueryPlan, Scope, Typed};
 use super::session::{ExecCtx, QueryResult};
 use super::types::{Key, SqlType, Value};
@@ -343,6 +344,28 @@ enum Source {
     Query(QueryPlan),
 }
 
+/// Folds an INSERT's constants as PostgreSQL's planner does (`fold.rs`): the source rows or
+/// query, RETURNING, then ON CONFLICT … DO UPDATE's SET and WHERE.
+fn fold_insert(
+    source: &mut Source,
+    returning: &mut Option<Returning>,
+    conflict: &mut Option<ConflictPlan>,
+    env: &Env,
+) -> R<()> {
+    match source {
+        Source::Rows(rows) => {
+            fold_statement(rows.iter_mut().flatten().flatten(), &mut None, env)?;
+        }
+        Source::Query(plan) => fold_plan(plan, env)?,
+    }
+    let ret_exprs = returning.iter_mut().flat_map(|r| r.exprs.iter_mut());
+    fold_statement(ret_exprs, &mut None, env)?;
+    if let Some((_, Some((sets, filter)))) = conflict {
+        fold_statement(sets.iter_mut().map(|(_, e)| e), filter, env)?;
+    }
+    Ok(())
+}
+
 /// INSERT INTO …; the statement is consumed: VALUES literals are moved into the row.
 pub fn insert(ctx: &mut ExecCtx, ins: &mut Insert) -> R<QueryResult> {
     let r = insert_rows(ctx, ins);
@@ -506,7 +529,7 @@ fn insert_rows(ctx: &mut ExecCtx, ins: &mut Insert) -> R<QueryResult> {
             Source::Query(plan)
         }
     };
-    let returning = plan_returning(&mut p, table, ins.alias.as_deref(), &ins.returning)?;
+    let mut returning = plan_returning(&mut p, table, ins.alias.as_deref(), &ins.returning)?;
     // Defaults are needed for untargeted columns, DEFAULT items and ON CONFLICT … SET DEFAULT.
     let mut needed = vec![true; meta_cols.len()];
     if ins.on_conflict.is_none() {
@@ -621,10 +644,15 @@ fn insert_rows(ctx: &mut ExecCtx, ins: &mut Insert) -> R<QueryResult> {
 
     // Execute: each row is built, checked and stored before the next one is evaluated.
     let mut source = source;
-    let (nrows, query_rows, query_cols) = match &mut source {
+    fold_insert(
+        &mut source,
+        &mut returning,
+        &mut conflict,
+        &env(ctx, ctx.cat),
+    )?;
+    let (nrows, query_rows, query_cols) = match &source {
         Source::Rows(r) => (r.len(), Vec::new(), Vec::new()),
         Source::Query(plan) => {
-            super::fold::fold_plan(plan, &env(ctx, ctx.cat))?;
             let rows = run_query(plan, &env(ctx, ctx.cat))?;
             (rows.len(), rows, plan.columns.clone())
         }
@@ -806,7 +834,7 @@ pub fn update(ctx: &mut ExecCtx, up: &Update) -> R<QueryResult> {
     let checks = plan_checks(&mut p, table)?;
     let ret_exprs = returning.iter_mut().flat_map(|r| r.exprs.iter_mut());
     let set_exprs = sets.iter_mut().map(|(_, e)| e);
-    super::fold::fold_statement(set_exprs.chain(ret_exprs), &mut filter, &env(ctx, cat))?;
+    fold_statement(set_exprs.chain(ret_exprs), &mut filter, &env(ctx, cat))?;
     let mut from = FromPlan::Scan {
         table,
         lookup: None,
@@ -898,7 +926,7 @@ pub fn delete(ctx: &mut ExecCtx, d: &Delete) -> R<QueryResult> {
     };
     let mut returning = plan_returning(&mut p, table, d.alias.as_deref(), &d.returning)?;
     let ret_exprs = returning.iter_mut().flat_map(|r| r.exprs.iter_mut());
-    super::fold::fold_statement(ret_exprs, &mut filter, &env(ctx, cat))?;
+    fold_statement(ret_exprs, &mut filter, &env(ctx, cat))?;
     let mut from = FromPlan::Scan {
         table,
         lookup: None,

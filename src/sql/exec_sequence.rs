@@ -81,7 +81,13 @@ pub fn alter_sequence(
                 ))]),
             );
         }
-        None => return Err(SqlError::undefined_relation(&name.display()).at(Some(name.pos + 1))),
+        None => {
+            // Unlike a query's FROM, ALTER names a missing schema as such.
+            if let Some(schema) = name.schema.as_deref().filter(|s| !ctx.cat.has_schema(s)) {
+                return Err(SqlError::undefined_schema(schema));
+            }
+            return Err(SqlError::undefined_relation(&name.display()).at(Some(name.pos + 1)));
+        }
     };
     let Some(old) = ctx.cat.sequence(sid) else {
         return Err(SqlError::internal("alter_sequence: sequence vanished"));

@@ -14,9 +14,10 @@
 //!   first non-null constant.
 //! - `EXISTS` ignores its subquery's select list, which is not folded.
 //! - Folding runs once the whole statement is bound, so a statement with an unknown column
-//!   still reports 42703 first. It covers queries (SELECT, INSERT … SELECT, subqueries) and
-//!   UPDATE/DELETE's SET, WHERE and RETURNING; INSERT's VALUES rows are evaluated once each
-//!   anyway, and column defaults and CHECKs are left as bound.
+//!   still reports 42703 first. It covers queries (SELECT, INSERT … SELECT, subqueries),
+//!   INSERT's VALUES, RETURNING and ON CONFLICT … DO UPDATE, and UPDATE/DELETE's SET, WHERE
+//!   and RETURNING: a bad constant in the second VALUES row fails before the first row is
+//!   stored or a serial value drawn. Column defaults and CHECKs are left as bound.
 
 use std::mem;
 
@@ -80,8 +81,8 @@ fn fold_select(sp: &mut SelectPlan, env: &Env, outputs: bool) -> R<()> {
     fold_subqueries(&mut sp.from, env)
 }
 
-/// Folds a statement's own expressions outside a query: UPDATE's SET list, RETURNING, then
-/// WHERE, PostgreSQL's order.
+/// Folds a statement's own expressions outside a query (UPDATE's SET list and RETURNING,
+/// INSERT's VALUES items), then its WHERE: PostgreSQL's order.
 pub fn fold_statement<'e>(
     exprs: impl Iterator<Item = &'e mut BExpr>,
     filter: &mut Option<BExpr>,
