@@ -866,6 +866,13 @@ impl SqlError {
             ),
         )
     }
+    /// 55000 lastval before any nextval (or after its sequence was dropped).
+    pub fn lastval_not_defined() -> Self {
+        Self::new(
+            SqlState::ObjectNotInPrerequisiteState,
+            "lastval is not yet defined in this session",
+        )
+    }
     /// 42601 an option given twice (CREATE/ALTER SEQUENCE).
     pub fn conflicting_options() -> Self {
         Self::new(SqlState::SyntaxError, "conflicting or redundant options")

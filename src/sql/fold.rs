@@ -202,6 +202,7 @@ fn immutable(e: &BExpr) -> bool {
                 | Func::DateTrunc
                 | Func::Currval
                 | Func::Setval
+                | Func::Lastval
                 | Func::Version
                 | Func::CurrentUser
                 | Func::CurrentSchema

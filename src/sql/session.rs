@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 use super::ast::Statement;
 use super::catalog::Catalog;
 use super::error::{Notice, SqlError};
+use super::eval::SeqMemory;
 use super::exec_select::run_query;
 use super::parser;
 use super::plan::{OutCol, Planner};
@@ -123,7 +124,7 @@ pub struct ExecCtx<'a> {
     /// The connected role, for current_user.
     pub user: &'a str,
     /// currval() memory.
-    pub currval: &'a RefCell<BTreeMap<u32, i64>>,
+    pub currval: &'a RefCell<SeqMemory>,
     /// Notices raised so far.
     pub notices: Vec<Notice>,
     /// The first existing schema of the search path when the statement started
@@ -146,7 +147,7 @@ pub struct Session {
     database: String,
     /// The role connected (`current_user`, `SELECT * FROM user`).
     user: String,
-    currval: RefCell<BTreeMap<u32, i64>>,
+    currval: RefCell<SeqMemory>,
     /// The effective search path, recomputed whenever settings change.
     path: Vec<String>,
 }
@@ -162,7 +163,7 @@ impl Default for Session {
             clock: DEFAULT_CLOCK,
             database: "postgres".into(),
             user: "postgres".into(),
-            currval: RefCell::new(BTreeMap::new()),
+            currval: RefCell::new(SeqMemory::default()),
             path: vec!["public".to_string()],
         }
     }
@@ -265,7 +266,7 @@ impl Session {
         self.settings.clear();
         self.settings_changed();
         self.tx_settings = None;
-        self.currval.borrow_mut().clear();
+        *self.currval.borrow_mut() = SeqMemory::default();
     }
 
     /// The value of a setting as SHOW prints it.
