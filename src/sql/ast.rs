@@ -51,16 +51,23 @@ pub enum Statement {
     },
     /// CREATE \[UNIQUE\] INDEX …
     CreateIndex(Box<CreateIndex>),
-    /// CREATE SEQUENCE name
+    /// CREATE SEQUENCE \[IF NOT EXISTS\] name options
     CreateSequence {
         /// Sequence name.
         name: ObjectName,
         /// IF NOT EXISTS given.
         if_not_exists: bool,
-        /// START WITH value.
-        start: Option<i64>,
-        /// INCREMENT BY value.
-        increment: Option<i64>,
+        /// The options in the order written (repeats are kept, to be refused).
+        options: Vec<SeqOption>,
+    },
+    /// ALTER SEQUENCE \[IF EXISTS\] name options
+    AlterSequence {
+        /// Sequence name.
+        name: ObjectName,
+        /// IF EXISTS given.
+        if_exists: bool,
+        /// The options in the order written, never empty.
+        options: Vec<SeqOption>,
     },
     /// CREATE DATABASE name
     CreateDatabase(String),
@@ -76,10 +83,16 @@ pub enum Statement {
         /// The tag PostgreSQL answers with (`BEGIN` or `START TRANSACTION`).
         tag: &'static str,
     },
-    /// COMMIT / END
-    Commit,
-    /// ROLLBACK / ABORT
-    Rollback,
+    /// COMMIT / END \[AND \[NO\] CHAIN\]
+    Commit {
+        /// AND CHAIN given: a new transaction starts as this one ends.
+        chain: bool,
+    },
+    /// ROLLBACK / ABORT \[AND \[NO\] CHAIN\]
+    Rollback {
+        /// AND CHAIN given: a new transaction starts as this one ends.
+        chain: bool,
+    },
     /// SAVEPOINT name
     Savepoint(String),
     /// RELEASE \[SAVEPOINT\] name
@@ -114,6 +127,47 @@ pub struct DropStmt {
     pub if_exists: bool,
     /// CASCADE given.
     pub cascade: bool,
+}
+
+/// One option of CREATE or ALTER SEQUENCE.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SeqOption {
+    /// AS type
+    As(TypeName),
+    /// INCREMENT \[BY\] n
+    Increment(i64),
+    /// MINVALUE n, or NO MINVALUE (None).
+    MinValue(Option<i64>),
+    /// MAXVALUE n, or NO MAXVALUE (None).
+    MaxValue(Option<i64>),
+    /// START \[WITH\] n
+    Start(i64),
+    /// RESTART \[\[WITH\] n\] (None: back to the start value).
+    Restart(Option<i64>),
+    /// CACHE n
+    Cache(i64),
+    /// CYCLE (true) or NO CYCLE (false).
+    Cycle(bool),
+    /// OWNED BY table.column or NONE (accepted, not recorded).
+    OwnedBy,
+}
+
+impl SeqOption {
+    /// Which option this is, for PostgreSQL's "conflicting or redundant options": the same
+    /// kind written twice is refused whatever the values.
+    pub fn kind(&self) -> u8 {
+        match self {
+            SeqOption::As(_) => 0,
+            SeqOption::Increment(_) => 1,
+            SeqOption::MinValue(_) => 2,
+            SeqOption::MaxValue(_) => 3,
+            SeqOption::Start(_) => 4,
+            SeqOption::Restart(_) => 5,
+            SeqOption::Cache(_) => 6,
+            SeqOption::Cycle(_) => 7,
+            SeqOption::OwnedBy => 8,
+        }
+    }
 }
 
 /// The kind of object a DROP names.

@@ -417,32 +417,18 @@ impl<'a> Planner<'a> {
                 star,
             } => self.bind_function(name, args, *distinct, *star, e.pos)?,
             ExprKind::AggOrder(call, order) => self.bind_ordered_aggregate(call, order)?,
-            ExprKind::Special(s) => match s.as_str() {
-                "current_timestamp" => Typed::new(
-                    BExpr::Func(Func::Now, vec![], SqlType::TimestampTz),
-                    SqlType::TimestampTz,
-                ),
-                "localtimestamp" => Typed::new(
-                    BExpr::Func(Func::LocalTimestamp, vec![], SqlType::Timestamp),
-                    SqlType::Timestamp,
-                ),
-                "current_date" => Typed::new(
-                    BExpr::Func(Func::CurrentDate, vec![], SqlType::Date),
-                    SqlType::Date,
-                ),
-                "current_schema" => Typed::new(
-                    BExpr::Func(Func::CurrentSchema, vec![], SqlType::Text),
-                    SqlType::Text,
-                ),
-                "current_catalog" => Typed::new(
-                    BExpr::Func(Func::CurrentDatabase, vec![], SqlType::Text),
-                    SqlType::Text,
-                ),
-                _ => Typed::new(
-                    BExpr::Func(Func::CurrentUser, vec![], SqlType::Text),
-                    SqlType::Text,
-                ),
-            },
+            ExprKind::Special(s) => {
+                // SQL's functions written without parentheses: one function, one type each.
+                let (func, ty) = match s.as_str() {
+                    "current_timestamp" => (Func::Now, SqlType::TimestampTz),
+                    "localtimestamp" => (Func::LocalTimestamp, SqlType::Timestamp),
+                    "current_date" => (Func::CurrentDate, SqlType::Date),
+                    "current_schema" => (Func::CurrentSchema, SqlType::Text),
+                    "current_catalog" => (Func::CurrentDatabase, SqlType::Text),
+                    _ => (Func::CurrentUser, SqlType::Text),
+                };
+                Typed::new(BExpr::Func(func, vec![], ty.clone()), ty)
+            }
             ExprKind::Row(_) => {
                 return Err(SqlError::not_supported("row constructors").at(at(e.pos)))
             }
@@ -1163,6 +1149,11 @@ impl<'a> Planner<'a> {
                 let src = coerce_to(src, &ty)?.expr;
                 f(Func::DateTrunc, vec![field, src], ty)
             }
+            ("lastval", 0) => f(Func::Lastval, vec![], SqlType::Int8),
+            // Sequence functions are strict: a NULL name gives NULL.
+            ("nextval" | "currval", 1) | ("setval", 2 | 3) if matches!(ts.first(), Some(t) if t.expr == BExpr::Const(Value::Null)) => {
+                Typed::new(BExpr::Const(Value::Null), SqlType::Int8)
+            }
             ("nextval" | "currval", 1) => {
                 let t = ts.into_iter().next().ok_or_else(undefined)?;
                 let seq = self.sequence_arg(&t, pos)?;
@@ -1216,32 +1207,8 @@ impl<'a> Planner<'a> {
     /// `to_regclass`: the relation a (possibly qualified, possibly quoted) name denotes, as
     /// regclass prints it (qualified only when the search path does not find it), or None.
     fn regclass_name(&self, text: &str) -> R<Option<String>> {
-        let parts = split_qualified_name(text)
-            .ok_or_else(|| SqlError::new(SqlState::InvalidName, "invalid name syntax"))?;
-        let (schema, name) = match parts.as_slice() {
-            [n] => (None, n.clone()),
-            [s, n] => (Some(s.clone()), n.clone()),
-            [_, _, _] => {
-                return Err(SqlError::new(
-                    SqlState::FeatureNotSupported,
-                    format!(
-                        "cross-database references are not implemented: \"{}\"",
-                        parts.join(".")
-                    ),
-                ))
-            }
-            _ => {
-                return Err(SqlError::syntax(format!(
-                    "improper relation name (too many dotted names): {}",
-                    parts.join(".")
-                )))
-            }
-        };
-        let on = ObjectName {
-            schema,
-            name: name.clone(),
-            pos: 0,
-        };
+        let on = relation_name_from_text(text)?;
+        let name = on.name.clone();
         let Some((found_in, rel)) = self.lookup_relation(&on) else {
             return Ok(None);
         };
@@ -1257,19 +1224,16 @@ impl<'a> Planner<'a> {
         }))
     }
 
+    /// The sequence a sequence function's name argument denotes, read as regclass input: a
+    /// missing schema is 3F000, a missing relation 42P01.
     fn sequence_arg(&self, t: &Typed, pos: usize) -> R<SeqId> {
         let BExpr::Const(Value::Text(name)) = &t.expr else {
             return Err(SqlError::not_supported("a non-constant sequence name").at(at(pos)));
         };
-        let (schema, rel) = match name.split_once('.') {
-            Some((s, n)) => (Some(s.to_string()), n.to_string()),
-            None => (None, name.clone()),
-        };
-        let on = ObjectName {
-            schema,
-            name: rel.trim_matches('"').to_string(),
-            pos,
-        };
+        let on = relation_name_from_text(name).map_err(|e| e.at(at(pos)))?;
+        if let Some(schema) = on.schema.as_deref().filter(|s| !self.cat.has_schema(s)) {
+            return Err(SqlError::undefined_schema(schema).at(at(pos)));
+        }
         match self.lookup_relation(&on) {
             Some((_, Relation::Sequence(id))) => Ok(id),
             Some(_) => Err(SqlError::wrong_object_type(&on.name, "a sequence").at(at(pos))),
@@ -1419,6 +1383,37 @@ fn aggregate_named(name: &str, star: bool) -> Option<AggFunc> {
         "bool_or" => AggFunc::BoolOr,
         "string_agg" => AggFunc::StringAgg,
         _ => return None,
+    })
+}
+
+/// A relation name written as text (`to_regclass`, `nextval`): `[schema.]name`, unquoted
+/// parts folded to lower case.
+fn relation_name_from_text(text: &str) -> R<ObjectName> {
+    let parts = split_qualified_name(text)
+        .ok_or_else(|| SqlError::new(SqlState::InvalidName, "invalid name syntax"))?;
+    let (schema, name) = match parts.as_slice() {
+        [n] => (None, n.clone()),
+        [s, n] => (Some(s.clone()), n.clone()),
+        [_, _, _] => {
+            return Err(SqlError::new(
+                SqlState::FeatureNotSupported,
+                format!(
+                    "cross-database references are not implemented: \"{}\"",
+                    parts.join(".")
+                ),
+            ))
+        }
+        _ => {
+            return Err(SqlError::syntax(format!(
+                "improper relation name (too many dotted names): {}",
+                parts.join(".")
+            )))
+        }
+    };
+    Ok(ObjectName {
+        schema,
+        name,
+        pos: 0,
     })
 }
 

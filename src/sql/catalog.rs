@@ -384,6 +384,8 @@ pub struct Sequence {
     pub max: i64,
     /// Start value.
     pub start: i64,
+    /// CYCLE: past a bound, start again from the other one.
+    pub cycle: bool,
     /// OWNED BY table and column name.
     pub owned_by: Option<(TableId, String)>,
     /// Data type name as \ds shows it.
@@ -391,24 +393,30 @@ pub struct Sequence {
 }
 
 impl Sequence {
-    /// `nextval`: not transactional.
+    /// `nextval`: not transactional. Past MAXVALUE (MINVALUE when descending) a CYCLE
+    /// sequence starts again from the other bound, as PostgreSQL's `nextval_internal`.
     pub fn next(&self) -> Result<i64, SqlError> {
         if !self.is_called.get() {
             self.is_called.set(true);
             return Ok(self.last_value.get());
         }
+        let ascending = self.increment > 0;
         let next = self
             .last_value
             .get()
             .checked_add(self.increment)
             .filter(|v| *v <= self.max && *v >= self.min);
-        match next {
-            Some(v) => {
-                self.last_value.set(v);
-                Ok(v)
+        let v = match next {
+            Some(v) => v,
+            None if !self.cycle => {
+                let bound = if ascending { self.max } else { self.min };
+                return Err(SqlError::sequence_limit(&self.name, ascending, bound));
             }
-            None => Err(SqlError::sequence_limit(&self.name, self.max)),
-        }
+            None if ascending => self.min,
+            None => self.max,
+        };
+        self.last_value.set(v);
+        Ok(v)
     }
 }
 

@@ -845,15 +845,37 @@ impl SqlError {
         )
         .with_hint("Ensure that no rows proposed for insertion within the same command have duplicate constrained values.")
     }
-    /// 2200H sequence exhausted.
-    pub fn sequence_limit(name: &str, max: i64) -> Self {
+    /// 2200H sequence exhausted: `bound` is its MAXVALUE (`ascending`) or MINVALUE.
+    pub fn sequence_limit(name: &str, ascending: bool, bound: i64) -> Self {
+        let which = if ascending { "maximum" } else { "minimum" };
         Self::new(
             SqlState::SequenceGeneratorLimitExceeded,
             format!(
-                "nextval: reached maximum value of sequence {} ({max})",
+                "nextval: reached {which} value of sequence {} ({bound})",
                 q(name)
             ),
         )
+    }
+    /// 22003 setval outside the sequence's MINVALUE..MAXVALUE.
+    pub fn setval_out_of_bounds(value: i64, name: &str, min: i64, max: i64) -> Self {
+        Self::new(
+            SqlState::NumericValueOutOfRange,
+            format!(
+                "setval: value {value} is out of bounds for sequence {} ({min}..{max})",
+                q(name)
+            ),
+        )
+    }
+    /// 55000 lastval before any nextval (or after its sequence was dropped).
+    pub fn lastval_not_defined() -> Self {
+        Self::new(
+            SqlState::ObjectNotInPrerequisiteState,
+            "lastval is not yet defined in this session",
+        )
+    }
+    /// 42601 an option given twice (CREATE/ALTER SEQUENCE).
+    pub fn conflicting_options() -> Self {
+        Self::new(SqlState::SyntaxError, "conflicting or redundant options")
     }
 
     // ----- typing -----

@@ -17,6 +17,16 @@ use super::types::{cast_value, check_int_range, SqlType, Value};
 
 type R<T> = Result<T, SqlError>;
 
+/// What this session's sequence functions remember: the last value each sequence gave
+/// (`currval`) and the sequence `nextval` used last (`lastval`).
+#[derive(Clone, Debug, Default)]
+pub struct SeqMemory {
+    /// Last value per sequence, set by nextval and by setval(…, true).
+    pub values: std::collections::BTreeMap<u32, i64>,
+    /// The sequence of the latest nextval.
+    pub last_used: Option<u32>,
+}
+
 /// Everything an expression may read besides its row.
 #[derive(Clone, Debug)]
 pub struct Env<'a> {
@@ -34,8 +44,8 @@ pub struct Env<'a> {
     pub outer: Vec<Vec<Value>>,
     /// Aggregate results of the current group.
     pub aggs: Vec<Value>,
-    /// Last value per sequence drawn in this session, for currval().
-    pub currval: &'a std::cell::RefCell<std::collections::BTreeMap<u32, i64>>,
+    /// What the session's sequence functions remember, for currval() and lastval().
+    pub currval: &'a std::cell::RefCell<SeqMemory>,
 }
 
 fn truth(v: &Value) -> Option<bool> {
@@ -420,7 +430,9 @@ fn eval_other(e: &BExpr, row: &[Value], env: &Env) -> R<Value> {
                 .sequence(*id)
                 .ok_or_else(|| SqlError::internal("sequence vanished"))?;
             let v = seq.next()?;
-            env.currval.borrow_mut().insert(*id, v);
+            let mut memory = env.currval.borrow_mut();
+            memory.values.insert(*id, v);
+            memory.last_used = Some(*id);
             Value::Int(v)
         }
         BExpr::JsonGet(a, b, text) => {
@@ -1077,7 +1089,7 @@ fn call(f: Func, args: &[BExpr], ty: &SqlType, row: &[Value], env: &Env) -> R<Va
         }
         Func::Currval => {
             let id = vals.first().and_then(int_arg).unwrap_or(0) as u32;
-            match env.currval.borrow().get(&id) {
+            match env.currval.borrow().values.get(&id) {
                 Some(v) => Value::Int(*v),
                 None => {
                     let name = env
@@ -1094,6 +1106,18 @@ fn call(f: Func, args: &[BExpr], ty: &SqlType, row: &[Value], env: &Env) -> R<Va
                 }
             }
         }
+        Func::Lastval => {
+            // A sequence dropped since its nextval leaves lastval undefined again.
+            let memory = env.currval.borrow();
+            match memory
+                .last_used
+                .filter(|id| env.cat.sequence(*id).is_some())
+                .and_then(|id| memory.values.get(&id))
+            {
+                Some(v) => Value::Int(*v),
+                None => return Err(SqlError::lastval_not_defined()),
+            }
+        }
         Func::Setval => {
             let id = vals.first().and_then(int_arg).unwrap_or(0) as u32;
             let Some(v) = vals.get(1).and_then(int_arg) else {
@@ -1105,19 +1129,15 @@ fn call(f: Func, args: &[BExpr], ty: &SqlType, row: &[Value], env: &Env) -> R<Va
                 .sequence(id)
                 .ok_or_else(|| SqlError::internal("sequence vanished"))?;
             if v < seq.min || v > seq.max {
-                return Err(SqlError::new(
-                    super::error::SqlState::NumericValueOutOfRange,
-                    format!(
-                        "setval: value {v} is out of bounds for sequence \"{}\" ({}..{})",
-                        seq.name, seq.min, seq.max
-                    ),
+                return Err(SqlError::setval_out_of_bounds(
+                    v, &seq.name, seq.min, seq.max,
                 ));
             }
             seq.last_value.set(v);
             seq.is_called.set(called);
             // setval(…, true) is what currval reports next in this session.
             if called {
-                env.currval.borrow_mut().insert(id, v);
+                env.currval.borrow_mut().values.insert(id, v);
             }
             Value::Int(v)
         }

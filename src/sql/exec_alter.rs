@@ -125,31 +125,8 @@ fn alter_action(
                 .filter(|i| i.columns.contains(&ci))
                 .map(|i| i.name.clone())
                 .collect();
-            if !deps.is_empty() {
-                if !*cascade {
-                    let detail = deps
-                        .iter()
-                        .map(|(c, n)| {
-                            format!(
-                                "constraint {n} on table {} depends on column {name} of table {tname}",
-                                describe_table(ctx.cat, *c, ctx.search_path)
-                            )
-                        })
-                        .collect::<Vec<_>>()
-                        .join("\n");
-                    return Err(SqlError::dependent_objects(
-                        &format!("column {name} of table {tname}"),
-                        detail,
-                    ));
-                }
-                for (c, n) in &deps {
-                    notices.push(Notice::new_notice(format!(
-                        "drop cascades to constraint {n} on table {}",
-                        describe_table(ctx.cat, *c, ctx.search_path)
-                    )));
-                    drop_constraint_named(ctx, *c, n);
-                }
-            }
+            let column = format!("column {name} of table {tname}");
+            drop_dependent_constraints(ctx, &deps, *cascade, &column, &column, notices)?;
             let owned_seq: Vec<u32> = ctx
                 .cat
                 .sequences()
@@ -406,31 +383,9 @@ fn alter_action(
                     .filter(|(_, fk)| matches!(&fk.kind, ConstraintKind::ForeignKey { ref_cols, .. } if { let mut a = ref_cols.clone(); crate::sorting::sort(&mut a); let mut b = cols.clone(); crate::sorting::sort(&mut b); a == b }))
                     .map(|(ch, fk)| (ch, fk.name))
                     .collect();
-                if !deps.is_empty() {
-                    if !*cascade {
-                        let detail = deps
-                            .iter()
-                            .map(|(ch, n)| {
-                                format!(
-                                    "constraint {n} on table {} depends on index {name}",
-                                    describe_table(ctx.cat, *ch, ctx.search_path)
-                                )
-                            })
-                            .collect::<Vec<_>>()
-                            .join("\n");
-                        return Err(SqlError::dependent_objects(
-                            &format!("constraint {name} on table {tname}"),
-                            detail,
-                        ));
-                    }
-                    for (ch, n) in &deps {
-                        notices.push(Notice::new_notice(format!(
-                            "drop cascades to constraint {n} on table {}",
-                            describe_table(ctx.cat, *ch, ctx.search_path)
-                        )));
-                        drop_constraint_named(ctx, *ch, n);
-                    }
-                }
+                let constraint = format!("constraint {name} on table {tname}");
+                let index = format!("index {name}");
+                drop_dependent_constraints(ctx, &deps, *cascade, &constraint, &index, notices)?;
                 ctx.cat.drop_unique_data(tid, name);
                 ctx.cat.unbind_name(&schema, name);
                 if let Some(m) = ctx.cat.meta_mut(tid) {
@@ -442,6 +397,44 @@ fn alter_action(
         }
         AlterAction::SetSchema(_) => Err(SqlError::not_supported("ALTER TABLE … SET SCHEMA")),
     }
+}
+
+/// What DROP COLUMN and DROP CONSTRAINT do with the foreign keys `deps` (child table,
+/// constraint name) that depend on the dropped `object`: without CASCADE, refuse (2BP01) with
+/// one DETAIL line per constraint ("… depends on `depends_on`"); with it, drop each with a
+/// NOTICE.
+fn drop_dependent_constraints(
+    ctx: &mut ExecCtx,
+    deps: &[(TableId, String)],
+    cascade: bool,
+    object: &str,
+    depends_on: &str,
+    notices: &mut Vec<Notice>,
+) -> R<()> {
+    if deps.is_empty() {
+        return Ok(());
+    }
+    if !cascade {
+        let detail = deps
+            .iter()
+            .map(|(child, n)| {
+                format!(
+                    "constraint {n} on table {} depends on {depends_on}",
+                    describe_table(ctx.cat, *child, ctx.search_path)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        return Err(SqlError::dependent_objects(object, detail));
+    }
+    for (child, n) in deps {
+        notices.push(Notice::new_notice(format!(
+            "drop cascades to constraint {n} on table {}",
+            describe_table(ctx.cat, *child, ctx.search_path)
+        )));
+        drop_constraint_named(ctx, *child, n);
+    }
+    Ok(())
 }
 
 fn add_column(
@@ -511,6 +504,7 @@ fn add_column(
             min: 1,
             max,
             start: 1,
+            cycle: false,
             owned_by: Some((tid, def.name.clone())),
             type_name: ty.base_name().into(),
         });

@@ -1,5 +1,6 @@
-//! DDL: CREATE/DROP TABLE, schemas, indexes, sequences and TRUNCATE, with PostgreSQL's
-//! generated names, dependency errors and NOTICEs (ALTER TABLE is in `exec_alter.rs`).
+//! DDL: CREATE/DROP TABLE, schemas, indexes, DROP SEQUENCE and TRUNCATE, with PostgreSQL's
+//! generated names, dependency errors and NOTICEs (ALTER TABLE is in `exec_alter.rs`, CREATE
+//! and ALTER SEQUENCE in `exec_sequence.rs`).
 //!
 //! Invariant: every change goes through `Catalog` methods that record undo steps, so DDL is
 //! transactional like PostgreSQL's.
@@ -60,48 +61,13 @@ pub fn execute(ctx: &mut ExecCtx, stmt: &Statement) -> R<QueryResult> {
         Statement::CreateSequence {
             name,
             if_not_exists,
-            start,
-            increment,
-        } => {
-            let p = Planner::new(ctx.cat, ctx.search_path);
-            let schema = p.creation_schema(name)?;
-            if ctx.cat.relation(&schema, &name.name).is_some() {
-                if *if_not_exists {
-                    return Ok(QueryResult::tag("CREATE SEQUENCE").with_notices(vec![
-                        Notice::new_notice(format!(
-                            "relation \"{}\" already exists, skipping",
-                            name.name
-                        )),
-                    ]));
-                }
-                return Err(SqlError::duplicate_relation(&name.name));
-            }
-            let inc = increment.unwrap_or(1);
-            if inc == 0 {
-                return Err(SqlError::invalid_parameter("INCREMENT must not be zero"));
-            }
-            let (min, max) = if inc > 0 {
-                (1, i64::MAX)
-            } else {
-                (i64::MIN, -1)
-            };
-            let start = start.unwrap_or(if inc > 0 { min } else { max });
-            let id = ctx.cat.new_id();
-            ctx.cat.add_sequence(Sequence {
-                id,
-                schema,
-                name: name.name.clone(),
-                last_value: Cell::new(start),
-                is_called: Cell::new(false),
-                increment: inc,
-                min,
-                max,
-                start,
-                owned_by: None,
-                type_name: "bigint".into(),
-            });
-            Ok(QueryResult::tag("CREATE SEQUENCE"))
-        }
+            options,
+        } => super::exec_sequence::create_sequence(ctx, name, *if_not_exists, options),
+        Statement::AlterSequence {
+            name,
+            if_exists,
+            options,
+        } => super::exec_sequence::alter_sequence(ctx, name, *if_exists, options),
         Statement::Truncate(names) => {
             let p = Planner::new(ctx.cat, ctx.search_path);
             let ids = names
@@ -522,6 +488,7 @@ fn create_table(ctx: &mut ExecCtx, ct: &CreateTable) -> R<QueryResult> {
             min: 1,
             max,
             start: 1,
+            cycle: false,
             owned_by: Some((id, cname.clone())),
             type_name: ty.base_name().to_string(),
         });

@@ -13,6 +13,7 @@ use super::catalog::{Catalog, ConstraintKind, Row, RowId, TableId};
 use super::error::SqlError;
 use super::eval::{eval, eval_pred, Env};
 use super::exec_select::{matching_rows, run_query};
+use super::fold::{fold_plan, fold_statement};
 use super::plan::{coerce_assign, BExpr, FromPlan, OutCol, Planner, QueryPlan, Scope, Typed};
 use super::session::{ExecCtx, QueryResult};
 use super::types::{Key, SqlType, Value};
@@ -354,6 +355,28 @@ fn count_tag(verb: &str, count: u64) -> String {
     tag
 }
 
+/// Folds an INSERT's constants as PostgreSQL's planner does (`fold.rs`): the source rows or
+/// query, RETURNING, then ON CONFLICT … DO UPDATE's SET and WHERE.
+fn fold_insert(
+    source: &mut Source,
+    returning: &mut Option<Returning>,
+    conflict: &mut Option<ConflictPlan>,
+    env: &Env,
+) -> R<()> {
+    match source {
+        Source::Rows(rows) => {
+            fold_statement(rows.iter_mut().flatten().flatten(), &mut None, env)?;
+        }
+        Source::Query(plan) => fold_plan(plan, env)?,
+    }
+    let ret_exprs = returning.iter_mut().flat_map(|r| r.exprs.iter_mut());
+    fold_statement(ret_exprs, &mut None, env)?;
+    if let Some((_, Some((sets, filter)))) = conflict {
+        fold_statement(sets.iter_mut().map(|(_, e)| e), filter, env)?;
+    }
+    Ok(())
+}
+
 /// INSERT INTO …; the statement is consumed: VALUES literals are moved into the row.
 pub fn insert(ctx: &mut ExecCtx, ins: &mut Insert) -> R<QueryResult> {
     let r = insert_rows(ctx, ins);
@@ -517,7 +540,7 @@ fn insert_rows(ctx: &mut ExecCtx, ins: &mut Insert) -> R<QueryResult> {
             Source::Query(plan)
         }
     };
-    let returning = plan_returning(&mut p, table, ins.alias.as_deref(), &ins.returning)?;
+    let mut returning = plan_returning(&mut p, table, ins.alias.as_deref(), &ins.returning)?;
     // Defaults are needed for untargeted columns, DEFAULT items and ON CONFLICT … SET DEFAULT.
     let mut needed = vec![true; meta_cols.len()];
     if ins.on_conflict.is_none() {
@@ -632,6 +655,12 @@ fn insert_rows(ctx: &mut ExecCtx, ins: &mut Insert) -> R<QueryResult> {
 
     // Execute: each row is built, checked and stored before the next one is evaluated.
     let mut source = source;
+    fold_insert(
+        &mut source,
+        &mut returning,
+        &mut conflict,
+        &env(ctx, ctx.cat),
+    )?;
     let (nrows, query_rows, query_cols) = match &source {
         Source::Rows(r) => (r.len(), Vec::new(), Vec::new()),
         Source::Query(plan) => {
@@ -775,11 +804,11 @@ pub fn update(ctx: &mut ExecCtx, up: &Update) -> R<QueryResult> {
         return Err(SqlError::not_supported("UPDATE … FROM"));
     }
     let scope = Scope::for_table(cat, table, up.alias.as_deref());
-    let filter = match &up.where_ {
+    let mut filter = match &up.where_ {
         Some(w) => Some(p.bind_condition_in_scope(scope.clone(), w, "WHERE", "WHERE")?),
         None => None,
     };
-    let returning = plan_returning(&mut p, table, up.alias.as_deref(), &up.returning)?;
+    let mut returning = plan_returning(&mut p, table, up.alias.as_deref(), &up.returning)?;
     let defaults = plan_defaults(&mut p, table)?;
     let mut bound = Vec::new();
     for a in &up.assignments {
@@ -814,6 +843,9 @@ pub fn update(ctx: &mut ExecCtx, up: &Update) -> R<QueryResult> {
         sets.push((ci, e));
     }
     let checks = plan_checks(&mut p, table)?;
+    let ret_exprs = returning.iter_mut().flat_map(|r| r.exprs.iter_mut());
+    let set_exprs = sets.iter_mut().map(|(_, e)| e);
+    fold_statement(set_exprs.chain(ret_exprs), &mut filter, &env(ctx, cat))?;
     let mut from = FromPlan::Scan {
         table,
         lookup: None,
@@ -899,11 +931,13 @@ pub fn delete(ctx: &mut ExecCtx, d: &Delete) -> R<QueryResult> {
         .ok_or_else(|| SqlError::internal("table vanished"))?;
     let tname = t.meta.name.clone();
     let scope = Scope::for_table(cat, table, d.alias.as_deref());
-    let filter = match &d.where_ {
+    let mut filter = match &d.where_ {
         Some(w) => Some(p.bind_condition_in_scope(scope, w, "WHERE", "WHERE")?),
         None => None,
     };
-    let returning = plan_returning(&mut p, table, d.alias.as_deref(), &d.returning)?;
+    let mut returning = plan_returning(&mut p, table, d.alias.as_deref(), &d.returning)?;
+    let ret_exprs = returning.iter_mut().flat_map(|r| r.exprs.iter_mut());
+    fold_statement(ret_exprs, &mut filter, &env(ctx, cat))?;
     let mut from = FromPlan::Scan {
         table,
         lookup: None,

@@ -497,9 +497,9 @@ fn transaction(c: &mut Cursor) -> Option<Statement> {
     let stmt = if c.is_keyword("begin") {
         Statement::Begin { tag: "BEGIN" }
     } else if c.is_keyword("commit") {
-        Statement::Commit
+        Statement::Commit { chain: false }
     } else if c.is_keyword("rollback") {
-        Statement::Rollback
+        Statement::Rollback { chain: false }
     } else {
         return None;
     };

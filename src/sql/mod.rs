@@ -10,10 +10,13 @@
 //!    with 25P02. Transaction control is handled by the session itself.
 //! 4. The session notes the catalog's undo-log mark, then dispatches: SELECT to the planner
 //!    (`plan.rs`) and `exec_select.rs`; INSERT / UPDATE / DELETE to `exec_dml.rs`; ALTER TABLE
-//!    to `exec_alter.rs`; everything else to `exec_ddl.rs`.
+//!    to `exec_alter.rs`; CREATE / ALTER SEQUENCE to `exec_sequence.rs`; everything else to
+//!    `exec_ddl.rs`.
 //! 5. The planner resolves names with the search path, types every expression and coerces
 //!    literals as PostgreSQL's parse analysis does, so analysis errors (42P01, 42703, 42804,
-//!    22P02 for literals) happen before any row is touched or sequence value drawn.
+//!    22P02 for literals) happen before any row is touched or sequence value drawn. Then
+//!    `fold.rs` folds constant subexpressions as PostgreSQL's planner does, so `1/0` in a
+//!    query fails (22012) even when no row is read.
 //! 6. Executors evaluate bound expressions (`eval.rs`) and change the [`Catalog`] only through
 //!    methods that record undo steps; constraints are checked row by row in PostgreSQL's order
 //!    (NOT NULL, CHECK by name, UNIQUE, then FOREIGN KEY at statement end).
@@ -37,8 +40,10 @@ mod exec_alter;
 mod exec_ddl;
 mod exec_dml;
 mod exec_select;
+mod exec_sequence;
 mod fastpath;
 pub mod fidelity;
+mod fold;
 mod index;
 mod json;
 mod md5;

@@ -278,6 +278,11 @@ fn idents(p: Pair<Rule>) -> Vec<(String, usize)> {
         .collect()
 }
 
+/// Whether a COMMIT or ROLLBACK ends with `AND CHAIN` (not `AND NO CHAIN`).
+fn and_chain(p: &Pair<Rule>) -> bool {
+    find(p, Rule::chain_clause).is_some_and(|c| !has(&c, Rule::no_chain))
+}
+
 fn has(p: &Pair<Rule>, rule: Rule) -> bool {
     p.clone().into_inner().any(|x| x.as_rule() == rule)
 }
@@ -384,7 +389,7 @@ fn build_statement(p: Pair<Rule>) -> R<Statement> {
                 if_not_exists,
             }
         }
-        Rule::create_sequence => build_create_sequence(p),
+        Rule::create_sequence | Rule::alter_sequence => build_sequence_stmt(p)?,
         Rule::create_database => {
             let name = p
                 .into_inner()
@@ -412,8 +417,12 @@ fn build_statement(p: Pair<Rule>) -> R<Statement> {
             };
             Statement::Begin { tag }
         }
-        Rule::commit_stmt => Statement::Commit,
-        Rule::rollback_stmt => Statement::Rollback,
+        Rule::commit_stmt => Statement::Commit {
+            chain: and_chain(&p),
+        },
+        Rule::rollback_stmt => Statement::Rollback {
+            chain: and_chain(&p),
+        },
         Rule::rollback_to_stmt => Statement::RollbackTo(last_ident(p)),
         Rule::savepoint_stmt => Statement::Savepoint(last_ident(p)),
         Rule::release_stmt => Statement::Release(last_ident(p)),
@@ -476,41 +485,79 @@ fn build_set(p: Pair<Rule>) -> Statement {
     Statement::Set { name, values }
 }
 
-fn build_create_sequence(p: Pair<Rule>) -> Statement {
-    let if_not_exists = has(&p, Rule::if_not_exists);
-    let mut name = None;
-    let mut start = None;
-    let mut increment = None;
-    for x in p.into_inner() {
-        match x.as_rule() {
-            Rule::object_name => name = Some(build_object_name(x)),
-            Rule::seq_option => {
-                if let Some(o) = x.into_inner().next() {
-                    let num = o
-                        .clone()
-                        .into_inner()
-                        .find(|y| y.as_rule() == Rule::signed_int)
-                        .and_then(|y| y.as_str().parse().ok());
-                    match o.as_rule() {
-                        Rule::seq_start => start = num,
-                        Rule::seq_increment => increment = num,
-                        _ => {}
-                    }
-                }
-            }
-            _ => {}
+/// CREATE SEQUENCE or ALTER SEQUENCE.
+fn build_sequence_stmt(p: Pair<Rule>) -> R<Statement> {
+    let (name, options) = build_sequence_parts(&p)?;
+    Ok(if p.as_rule() == Rule::create_sequence {
+        Statement::CreateSequence {
+            name,
+            if_not_exists: has(&p, Rule::if_not_exists),
+            options,
         }
-    }
-    Statement::CreateSequence {
-        name: name.unwrap_or(ObjectName {
+    } else {
+        Statement::AlterSequence {
+            name,
+            if_exists: has(&p, Rule::if_exists),
+            options,
+        }
+    })
+}
+
+/// The name and options of CREATE or ALTER SEQUENCE.
+fn build_sequence_parts(p: &Pair<Rule>) -> R<(ObjectName, Vec<SeqOption>)> {
+    let name = find(p, Rule::object_name).map_or(
+        ObjectName {
             schema: None,
             name: String::new(),
             pos: 0,
-        }),
-        if_not_exists,
-        start,
-        increment,
+        },
+        build_object_name,
+    );
+    let mut options = Vec::new();
+    for x in p.clone().into_inner() {
+        if x.as_rule() == Rule::seq_option {
+            if let Some(o) = x.into_inner().next() {
+                options.push(build_seq_option(o)?);
+            }
+        }
     }
+    Ok((name, options))
+}
+
+fn build_seq_option(o: Pair<Rule>) -> R<SeqOption> {
+    // Sequence options are bigint: a number past its range is refused as PostgreSQL does.
+    let num = match find(&o, Rule::signed_int) {
+        Some(n) => Some(
+            n.as_str()
+                .parse::<i64>()
+                .map_err(|_| SqlError::value_out_of_range_for_type(n.as_str(), "bigint"))?,
+        ),
+        None => None,
+    };
+    let word = |r: Rule| find(&o, r).map(|k| k.as_str().to_ascii_lowercase());
+    Ok(match o.as_rule() {
+        Rule::seq_as => SeqOption::As(
+            find(&o, Rule::type_name)
+                .map(build_type_name)
+                .ok_or_else(|| SqlError::internal("build_seq_option: AS"))?,
+        ),
+        Rule::seq_increment => SeqOption::Increment(num.unwrap_or(1)),
+        Rule::seq_start => SeqOption::Start(num.unwrap_or(1)),
+        Rule::seq_restart => SeqOption::Restart(num),
+        Rule::seq_bound => match word(Rule::seq_minmax_kw).as_deref() {
+            Some("minvalue") => SeqOption::MinValue(num),
+            Some(_) => SeqOption::MaxValue(num),
+            None => SeqOption::Cache(num.unwrap_or(1)),
+        },
+        Rule::seq_no => match word(Rule::seq_minmax_kw).as_deref() {
+            Some("minvalue") => SeqOption::MinValue(None),
+            Some(_) => SeqOption::MaxValue(None),
+            None => SeqOption::Cycle(false),
+        },
+        Rule::seq_cycle => SeqOption::Cycle(true),
+        Rule::seq_owned_by => SeqOption::OwnedBy,
+        r => unreachable!("build_seq_option: {r:?}"),
+    })
 }
 
 fn build_drop(p: Pair<Rule>) -> DropStmt {

@@ -103,6 +103,8 @@ pub enum Func {
     Currval,
     /// setval
     Setval,
+    /// lastval
+    Lastval,
     /// version
     Version,
     /// current_user etc.

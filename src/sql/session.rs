@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 use super::ast::Statement;
 use super::catalog::Catalog;
 use super::error::{Notice, SqlError};
+use super::eval::SeqMemory;
 use super::exec_select::run_query;
 use super::parser;
 use super::plan::{OutCol, Planner};
@@ -123,7 +124,7 @@ pub struct ExecCtx<'a> {
     /// The connected role, for current_user.
     pub user: &'a str,
     /// currval() memory.
-    pub currval: &'a RefCell<BTreeMap<u32, i64>>,
+    pub currval: &'a RefCell<SeqMemory>,
     /// Notices raised so far.
     pub notices: Vec<Notice>,
     /// The first existing schema of the search path when the statement started
@@ -146,7 +147,7 @@ pub struct Session {
     database: String,
     /// The role connected (`current_user`, `SELECT * FROM user`).
     user: String,
-    currval: RefCell<BTreeMap<u32, i64>>,
+    currval: RefCell<SeqMemory>,
     /// The effective search path, recomputed whenever settings change.
     path: Vec<String>,
 }
@@ -162,7 +163,7 @@ impl Default for Session {
             clock: DEFAULT_CLOCK,
             database: "postgres".into(),
             user: "postgres".into(),
-            currval: RefCell::new(BTreeMap::new()),
+            currval: RefCell::new(SeqMemory::default()),
             path: vec!["public".to_string()],
         }
     }
@@ -265,7 +266,7 @@ impl Session {
         self.settings.clear();
         self.settings_changed();
         self.tx_settings = None;
-        self.currval.borrow_mut().clear();
+        *self.currval.borrow_mut() = SeqMemory::default();
     }
 
     /// The value of a setting as SHOW prints it.
@@ -326,15 +327,15 @@ impl Session {
         if self.tx == TxStatus::Failed
             && !matches!(
                 stmt,
-                Statement::Commit | Statement::Rollback | Statement::RollbackTo(_)
+                Statement::Commit { .. } | Statement::Rollback { .. } | Statement::RollbackTo(_)
             )
         {
             return Err(SqlError::in_failed_transaction());
         }
         match &stmt {
             Statement::Begin { tag } => return Ok(self.begin(tag)),
-            Statement::Commit => return Ok(self.commit()),
-            Statement::Rollback => return Ok(self.rollback()),
+            Statement::Commit { chain } => return self.end_transaction(true, *chain),
+            Statement::Rollback { chain } => return self.end_transaction(false, *chain),
             Statement::Savepoint(n) => return self.tx_command(|s| s.savepoint(n), "SAVEPOINT"),
             Statement::Release(n) => return self.tx_command(|s| s.release(n), "RELEASE SAVEPOINT"),
             Statement::RollbackTo(n) => {
@@ -389,6 +390,24 @@ impl Session {
         self.savepoints.clear();
         self.tx_settings = Some(self.settings.clone());
         QueryResult::tag(tag)
+    }
+
+    /// COMMIT (`commit`) or ROLLBACK; with `AND CHAIN` the next transaction starts at once,
+    /// which PostgreSQL refuses outside a transaction block.
+    fn end_transaction(&mut self, commit: bool, chain: bool) -> Result<QueryResult, SqlError> {
+        if chain && self.tx == TxStatus::Idle {
+            let verb = if commit { "COMMIT" } else { "ROLLBACK" };
+            return Err(SqlError::no_transaction_block(&format!("{verb} AND CHAIN")));
+        }
+        let r = if commit {
+            self.commit()
+        } else {
+            self.rollback()
+        };
+        if chain {
+            self.begin("BEGIN");
+        }
+        Ok(r)
     }
 
     fn commit(&mut self) -> QueryResult {
@@ -485,7 +504,7 @@ impl Session {
                 SqlError::not_supported("CREATE/DROP DATABASE inside a session (use the cluster)"),
             ),
             Statement::Select(q) => {
-                let plan = {
+                let mut plan = {
                     let mut p = Planner::new(&self.catalog, search_path);
                     p.plan_query(q)?
                 };
@@ -502,6 +521,7 @@ impl Session {
                     aggs: Vec::new(),
                     currval: &self.currval,
                 };
+                super::fold::fold_plan(&mut plan, &env)?;
                 let rows = run_query(&plan, &env)?;
                 let mut r = QueryResult::tag(format!("SELECT {}", rows.len()));
                 r.set_rows(&plan.columns, rows);

@@ -1,0 +1,73 @@
+-- Sequence options: bounds, CYCLE, descending sequences, setval bounds, ALTER SEQUENCE RESTART.
+CREATE SEQUENCE s INCREMENT 1 MINVALUE 1 MAXVALUE 3 START 1;
+SELECT nextval('s');
+SELECT nextval('s'), nextval('s');
+SELECT nextval('s');
+SELECT currval('s');
+-- CYCLE wraps to MINVALUE after MAXVALUE.
+CREATE SEQUENCE c MINVALUE 1 MAXVALUE 3 CYCLE;
+SELECT nextval('c'), nextval('c'), nextval('c'), nextval('c'), nextval('c');
+CREATE SEQUENCE c2 INCREMENT BY 2 MINVALUE 0 MAXVALUE 5 START WITH 3 CYCLE;
+SELECT nextval('c2'), nextval('c2'), nextval('c2'), nextval('c2');
+-- Descending sequences start at -1 by default and stop at MINVALUE.
+CREATE SEQUENCE d INCREMENT -1;
+SELECT nextval('d'), nextval('d');
+CREATE SEQUENCE d2 INCREMENT BY -2 MINVALUE -5 MAXVALUE 0;
+SELECT nextval('d2'), nextval('d2'), nextval('d2');
+SELECT nextval('d2');
+CREATE SEQUENCE d3 INCREMENT BY -1 MINVALUE 1 MAXVALUE 2 CYCLE;
+SELECT nextval('d3'), nextval('d3'), nextval('d3');
+-- Definition errors.
+CREATE SEQUENCE e1 INCREMENT 0;
+CREATE SEQUENCE e2 MINVALUE 5 MAXVALUE 2;
+CREATE SEQUENCE e3 MINVALUE 5 MAXVALUE 5;
+CREATE SEQUENCE e4 START 0;
+CREATE SEQUENCE e5 MAXVALUE 10 START 11;
+CREATE SEQUENCE e6 AS smallint MAXVALUE 40000;
+CREATE SEQUENCE e7 AS smallint MINVALUE -40000;
+CREATE SEQUENCE e8 AS text;
+CREATE SEQUENCE e9 START 1 START 2;
+CREATE SEQUENCE e10 INCREMENT 1 INCREMENT 2;
+CREATE SEQUENCE e11 MAXVALUE 5 NO MAXVALUE;
+CREATE SEQUENCE e12 CYCLE NO CYCLE;
+CREATE SEQUENCE e13 CACHE 0;
+CREATE SEQUENCE e14 INCREMENT -1 START 5;
+-- A smallint sequence stops at 32767.
+CREATE SEQUENCE sm AS smallint START 32766;
+SELECT nextval('sm'), nextval('sm');
+SELECT nextval('sm');
+CREATE SEQUENCE i4 AS integer INCREMENT -1;
+SELECT nextval('i4');
+-- setval outside the bounds.
+SELECT setval('s', 0);
+SELECT setval('s', 4);
+SELECT setval('s', 2), nextval('s');
+SELECT setval('s', 3, false), nextval('s');
+SELECT nextval('s');
+SELECT setval('d2', 1);
+SELECT setval('sm', 99999);
+-- ALTER SEQUENCE.
+ALTER SEQUENCE s RESTART;
+SELECT nextval('s');
+ALTER SEQUENCE s RESTART WITH 3;
+SELECT nextval('s');
+ALTER SEQUENCE s MAXVALUE 10;
+SELECT nextval('s'), nextval('s');
+ALTER SEQUENCE s INCREMENT BY 5;
+SELECT nextval('s');
+ALTER SEQUENCE s RESTART WITH 11;
+ALTER SEQUENCE s RESTART WITH 0;
+ALTER SEQUENCE s START WITH 2 RESTART;
+SELECT nextval('s');
+ALTER SEQUENCE s NO MAXVALUE CYCLE;
+ALTER SEQUENCE s MINVALUE 5;
+ALTER SEQUENCE nosuch RESTART;
+ALTER SEQUENCE IF EXISTS nosuch RESTART;
+ALTER SEQUENCE s AS smallint;
+SELECT nextval('s');
+CREATE SEQUENCE big MAXVALUE 9223372036854775807 START 9223372036854775806;
+SELECT nextval('big'), nextval('big');
+SELECT nextval('big');
+CREATE SEQUENCE neg INCREMENT -9223372036854775807 START -2 MINVALUE -9223372036854775808;
+SELECT nextval('neg');
+SELECT nextval('neg');

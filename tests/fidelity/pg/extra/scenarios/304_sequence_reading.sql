@@ -1,0 +1,24 @@
+-- Reading a sequence's state: lastval, currval after setval, sequence names written as text.
+SELECT lastval();
+CREATE SEQUENCE s START 5 INCREMENT 5;
+SELECT lastval();
+SELECT nextval('s'), lastval();
+SELECT setval('s', 50, false), currval('s'), lastval();
+SELECT nextval('s'), lastval();
+CREATE SEQUENCE t;
+SELECT nextval('t'), lastval(), currval('s');
+DROP SEQUENCE t;
+SELECT lastval();
+SELECT nextval('S');
+SELECT nextval('"S"');
+SELECT nextval('public.s');
+SELECT nextval('nope.s');
+SELECT nextval('');
+SELECT nextval(NULL);
+SELECT currval(NULL), setval(NULL, 1);
+SELECT nextval('public.s.x');
+SELECT nextval('a.public.s');
+SELECT nextval('s x');
+SELECT currval('"s"');
+CREATE TABLE tab (id integer);
+SELECT nextval('tab');

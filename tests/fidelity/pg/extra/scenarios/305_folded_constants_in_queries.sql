@@ -1,0 +1,28 @@
+-- Folded constants keep their meaning in grouping, ordering, joins, DISTINCT and subqueries.
+CREATE TABLE t (id integer, g text, n numeric(6,2));
+INSERT INTO t VALUES (1, 'a', 1.50), (2, 'a', 2.25), (3, 'b', NULL), (4, NULL, 4.00);
+SELECT 1 + 1 AS k, count(*) FROM t GROUP BY 1 + 1;
+SELECT g || '-' || (2 * 3), count(*) FROM t GROUP BY g || '-' || (2 * 3) ORDER BY 1;
+SELECT g, sum(n * (1 + 1)) FROM t GROUP BY g HAVING count(*) > 1 - 1 ORDER BY g;
+SELECT id FROM t ORDER BY id * (0 - 1) LIMIT 2 + 1 OFFSET 3 - 3;
+SELECT DISTINCT 2 * 2, g FROM t ORDER BY g;
+SELECT a.id, b.id FROM t a JOIN t b ON a.id = b.id - (2 - 1) AND 1 = 1 ORDER BY a.id;
+SELECT id FROM t WHERE n > 1.00 + 0.5 AND true ORDER BY id;
+SELECT id FROM t WHERE g = 'a' OR NULL ORDER BY id;
+SELECT id FROM t WHERE NOT (g IS NULL AND true) ORDER BY id;
+SELECT id, CASE WHEN 1 > 2 THEN 'x' WHEN id > 2 THEN 'big' ELSE upper('s' || 'mall') END FROM t ORDER BY id;
+SELECT id, coalesce(NULL, n, 0.5 * 2) FROM t ORDER BY id;
+SELECT (SELECT max(id) * (1 + 1) FROM t), 3 * (SELECT min(id) FROM t WHERE 1 < 2);
+SELECT id FROM t WHERE id IN (1 + 1, 6 / 2) ORDER BY id;
+SELECT id FROM t WHERE g LIKE 'a' || '%' ORDER BY id;
+SELECT length(repeat('ab', 3)), lower('A' || 'B'), abs(-5 + 2), round(2.456, 1 + 1);
+SELECT '2024-01-01'::date + (1 + 1);
+SELECT ('5' || '0')::integer + 1, ('1' || 'x')::text;
+SELECT NULL::integer + 1, NULL = NULL, NOT NULL, 1 IS NULL, (1 + 1) IS DISTINCT FROM 2;
+UPDATE t SET n = n + (1 - 1) * 2 WHERE id = 1 + 0 RETURNING id, n * 1;
+DELETE FROM t WHERE id = 2 + 2 AND (g IS NULL OR false) RETURNING id;
+SELECT * FROM t ORDER BY id;
+SELECT * FROM (SELECT 1 + 1 AS x UNION ALL SELECT 3 * 1) s ORDER BY x;
+SELECT * FROM (VALUES (1 + 1, 'a' || 'b')) v(x, y);
+INSERT INTO t (id, g) SELECT 10 + 1, 'z' || 'z' RETURNING id, g;
+SELECT id FROM t WHERE EXISTS (SELECT 1 WHERE 2 > 1) AND id > 10;
