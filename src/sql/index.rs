@@ -107,6 +107,11 @@ impl UniqueIndex {
         }
     }
 
+    /// Removes every entry pointing at a row in `rids`, in one pass over the table.
+    pub fn remove_rows(&mut self, rids: std::ops::RangeInclusive<RowId>) {
+        self.table.retain(|e| !rids.contains(&e.rid));
+    }
+
     /// The hash of the key made of `parts`, equal to [`UniqueIndex::hash`] of that key.
     pub fn hash_of_parts<'a>(parts: impl Iterator<Item = &'a Value>) -> u64 {
         hash_parts(parts)
