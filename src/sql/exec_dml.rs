@@ -111,7 +111,9 @@ pub fn plan_checks(p: &mut Planner, table: TableId) -> R<RowChecks> {
         .iter()
         .filter(|c| matches!(c.kind, ConstraintKind::Check { .. }))
         .collect();
-    crate::sorting::sort_by(&mut cons, |a, b| a.name.cmp(&b.name));
+    if cons.len() > 1 {
+        crate::sorting::sort_by(&mut cons, |a, b| a.name.cmp(&b.name));
+    }
     for c in &t.meta.constraints {
         if let ConstraintKind::ForeignKey {
             cols,
@@ -424,6 +426,172 @@ fn hint_target_column(ctx: &ExecCtx, ins: &Insert, mut e: SqlError) -> SqlError 
     ))
 }
 
+/// Plans ON CONFLICT: the arbiter indexes and DO UPDATE's bound SET list and WHERE. Out of
+/// line: a plain INSERT never needs it.
+#[inline(never)]
+fn plan_conflict(
+    p: &mut Planner,
+    table: TableId,
+    oc: &OnConflict,
+    alias: Option<&str>,
+    defaults: &[BExpr],
+) -> R<ConflictPlan> {
+    let cat: &Catalog = p.cat;
+    let t = cat
+        .table(table)
+        .ok_or_else(|| SqlError::internal("table vanished"))?;
+    let tname = &t.meta.name;
+    let meta_cols = &t.meta.columns;
+    let mismatch = |i: usize| {
+        move |et: &SqlType| {
+            SqlError::column_type_mismatch(
+                &meta_cols[i].name,
+                meta_cols[i].ty.base_name(),
+                et.base_name(),
+            )
+        }
+    };
+    let arbiter: Option<Vec<String>> = if let Some(cname) = &oc.constraint {
+        let idx = t.meta.indexes.iter().find(|i| i.unique && i.name == *cname);
+        match idx {
+            Some(i) => Some(vec![i.name.clone()]),
+            None => {
+                return Err(SqlError::new(
+                    super::error::SqlState::UndefinedObject,
+                    format!("constraint \"{cname}\" for table \"{tname}\" does not exist"),
+                ))
+            }
+        }
+    } else if !oc.target.is_empty() {
+        let mut cols = BTreeSet::new();
+        for c in &oc.target {
+            match t.meta.column_index(c) {
+                Some(i) => {
+                    cols.insert(i);
+                }
+                None => return Err(SqlError::undefined_column(c)),
+            }
+        }
+        let names: Vec<String> = t
+            .meta
+            .indexes
+            .iter()
+            .filter(|i| i.unique && i.columns.iter().copied().collect::<BTreeSet<_>>() == cols)
+            .map(|i| i.name.clone())
+            .collect();
+        if names.is_empty() {
+            return Err(SqlError::no_conflict_constraint());
+        }
+        Some(names)
+    } else {
+        None
+    };
+    let update = match &oc.update {
+        None => None,
+        Some((sets, wh)) => {
+            if arbiter.is_none() {
+                return Err(SqlError::syntax(
+                    "ON CONFLICT DO UPDATE requires inference specification or constraint name",
+                )
+                .with_hint("For example, ON CONFLICT (column_name)."));
+            }
+            // Scope: the target row, then EXCLUDED.
+            let mut scope = Scope::for_table(cat, table, alias);
+            let mut ex = scope.entries[0].clone();
+            ex.name = "excluded".into();
+            ex.hidden_name = None;
+            ex.offset = ex.columns.len();
+            scope.entries.push(ex);
+            let mut bound = Vec::new();
+            for a in sets {
+                let Some(ci) = t.meta.column_index(&a.column) else {
+                    return Err(SqlError::undefined_column_of(&a.column, &tname).at(at(a.pos)));
+                };
+                let e = match &a.value {
+                    Some(v) => {
+                        let tp = p.bind_in_scope(scope.clone(), v)?;
+                        coerce_assign(tp, &meta_cols[ci].ty, mismatch(ci))?
+                    }
+                    None => defaults[ci].clone(),
+                };
+                bound.push((ci, e));
+            }
+            let w = match wh {
+                Some(w) => Some(p.bind_condition_in_scope(scope, w, "WHERE", "WHERE")?),
+                None => None,
+            };
+            Some((bound, w))
+        }
+    };
+    Ok((arbiter, update))
+}
+
+/// What ON CONFLICT does with a new row.
+enum Conflict {
+    /// No arbiter index holds the row's key: insert it.
+    None,
+    /// DO NOTHING, or DO UPDATE whose WHERE is false: skip it.
+    Skip,
+    /// DO UPDATE: the existing row and its new version.
+    Updated(RowId, Row),
+}
+
+/// Looks the new row up in the arbiter indexes and, on a hit, builds DO UPDATE's new version.
+#[inline(never)]
+fn resolve_conflict(
+    ctx: &ExecCtx,
+    table: TableId,
+    row: &Row,
+    (arbiter, update): &ConflictPlan,
+    touched: &BTreeSet<RowId>,
+    checks: &RowChecks,
+) -> R<Conflict> {
+    let tab = ctx
+        .cat
+        .table(table)
+        .ok_or_else(|| SqlError::internal("table vanished"))?;
+    let hit = tab
+        .meta
+        .indexes
+        .iter()
+        .filter(|i| i.unique && arbiter.as_ref().is_none_or(|a| a.contains(&i.name)))
+        .find_map(|i| {
+            let k = tab.key_of(row, &i.columns)?;
+            tab.unique.get(&i.name)?.get(&k).copied()
+        });
+    let Some(rid) = hit else {
+        return Ok(Conflict::None);
+    };
+    let Some((sets, wh)) = update else {
+        return Ok(Conflict::Skip);
+    };
+    if touched.contains(&rid) {
+        return Err(SqlError::on_conflict_twice());
+    }
+    let old = tab
+        .rows
+        .get(&rid)
+        .map(|r| tab.full_row(r))
+        .unwrap_or_default();
+    let mut combined = old.clone();
+    combined.extend(row.iter().cloned());
+    let e = env(ctx, ctx.cat);
+    if let Some(w) = wh {
+        if !eval_pred(w, &combined, &e)? {
+            return Ok(Conflict::Skip);
+        }
+    }
+    let mut new_row = old;
+    for (ci, ex) in sets {
+        new_row[*ci] = eval(ex, &combined, &e)?;
+    }
+    check_row(ctx.cat, table, &new_row, checks, &e)?;
+    if let Some((name, cols, vals, _)) = unique_conflict(ctx.cat, table, &new_row, Some(rid)) {
+        return Err(SqlError::unique_violation(&name, &cols, &vals));
+    }
+    Ok(Conflict::Updated(rid, new_row))
+}
+
 fn insert_rows(ctx: &mut ExecCtx, ins: &mut Insert) -> R<QueryResult> {
     let cat: &Catalog = ctx.cat;
     let mut p = Planner::new(cat, ctx.search_path);
@@ -562,83 +730,16 @@ fn insert_rows(ctx: &mut ExecCtx, ins: &mut Insert) -> R<QueryResult> {
         None => Arc::new(plan_defaults_for(&mut p, table, Some(&needed))?),
     };
     let checks = plan_checks(&mut p, table)?;
-    // ON CONFLICT
-    let mut conflict: Option<ConflictPlan> = None;
-    if let Some(oc) = &ins.on_conflict {
-        let arbiter: Option<Vec<String>> = if let Some(cname) = &oc.constraint {
-            let idx = t.meta.indexes.iter().find(|i| i.unique && i.name == *cname);
-            match idx {
-                Some(i) => Some(vec![i.name.clone()]),
-                None => {
-                    return Err(SqlError::new(
-                        super::error::SqlState::UndefinedObject,
-                        format!("constraint \"{cname}\" for table \"{tname}\" does not exist"),
-                    ))
-                }
-            }
-        } else if !oc.target.is_empty() {
-            let mut cols = BTreeSet::new();
-            for c in &oc.target {
-                match t.meta.column_index(c) {
-                    Some(i) => {
-                        cols.insert(i);
-                    }
-                    None => return Err(SqlError::undefined_column(c)),
-                }
-            }
-            let names: Vec<String> = t
-                .meta
-                .indexes
-                .iter()
-                .filter(|i| i.unique && i.columns.iter().copied().collect::<BTreeSet<_>>() == cols)
-                .map(|i| i.name.clone())
-                .collect();
-            if names.is_empty() {
-                return Err(SqlError::no_conflict_constraint());
-            }
-            Some(names)
-        } else {
-            None
-        };
-        let update = match &oc.update {
-            None => None,
-            Some((sets, wh)) => {
-                if arbiter.is_none() {
-                    return Err(SqlError::syntax(
-                        "ON CONFLICT DO UPDATE requires inference specification or constraint name",
-                    )
-                    .with_hint("For example, ON CONFLICT (column_name)."));
-                }
-                // Scope: the target row, then EXCLUDED.
-                let mut scope = Scope::for_table(cat, table, ins.alias.as_deref());
-                let mut ex = scope.entries[0].clone();
-                ex.name = "excluded".into();
-                ex.hidden_name = None;
-                ex.offset = ex.columns.len();
-                scope.entries.push(ex);
-                let mut bound = Vec::new();
-                for a in sets {
-                    let Some(ci) = t.meta.column_index(&a.column) else {
-                        return Err(SqlError::undefined_column_of(&a.column, &tname).at(at(a.pos)));
-                    };
-                    let e = match &a.value {
-                        Some(v) => {
-                            let tp = p.bind_in_scope(scope.clone(), v)?;
-                            coerce_assign(tp, &meta_cols[ci].ty, mismatch(ci))?
-                        }
-                        None => defaults[ci].clone(),
-                    };
-                    bound.push((ci, e));
-                }
-                let w = match wh {
-                    Some(w) => Some(p.bind_condition_in_scope(scope, w, "WHERE", "WHERE")?),
-                    None => None,
-                };
-                Some((bound, w))
-            }
-        };
-        conflict = Some((arbiter, update));
-    }
+    let mut conflict = match &ins.on_conflict {
+        Some(oc) => Some(plan_conflict(
+            &mut p,
+            table,
+            oc,
+            ins.alias.as_deref(),
+            &defaults,
+        )?),
+        None => None,
+    };
     let ncols = meta_cols.len();
     // An INSERT … SELECT casts each value to its column's type during execution.
     let col_types: Vec<SqlType> = match &source {
@@ -706,62 +807,18 @@ fn insert_rows(ctx: &mut ExecCtx, ins: &mut Insert) -> R<QueryResult> {
             check_row(ctx.cat, table, &row, &checks, &e)?;
             row
         };
-        if let Some((arbiter, update)) = &conflict {
-            let hit = {
-                let tab = ctx
-                    .cat
-                    .table(table)
-                    .ok_or_else(|| SqlError::internal("table vanished"))?;
-                tab.meta
-                    .indexes
-                    .iter()
-                    .filter(|i| i.unique && arbiter.as_ref().is_none_or(|a| a.contains(&i.name)))
-                    .find_map(|i| {
-                        let k = tab.key_of(&row, &i.columns)?;
-                        tab.unique.get(&i.name)?.get(&k).copied()
-                    })
-            };
-            if let Some(rid) = hit {
-                let Some((sets, wh)) = update else { continue };
-                if touched.contains(&rid) {
-                    return Err(SqlError::on_conflict_twice());
+        if let Some(plan) = &conflict {
+            match resolve_conflict(ctx, table, &row, plan, &touched, &checks)? {
+                Conflict::None => {}
+                Conflict::Skip => continue,
+                Conflict::Updated(rid, new_row) => {
+                    ctx.cat.update_row(table, rid, new_row.clone());
+                    touched.insert(rid);
+                    new_versions.push(new_row.clone());
+                    out_rows.push(new_row);
+                    count += 1;
+                    continue;
                 }
-                let new_row = {
-                    let tab = ctx
-                        .cat
-                        .table(table)
-                        .ok_or_else(|| SqlError::internal("table vanished"))?;
-                    let old = tab
-                        .rows
-                        .get(&rid)
-                        .map(|r| tab.full_row(r))
-                        .unwrap_or_default();
-                    let mut combined = old.clone();
-                    combined.extend(row.iter().cloned());
-                    let e = env(ctx, ctx.cat);
-                    if let Some(w) = wh {
-                        if !eval_pred(w, &combined, &e)? {
-                            continue;
-                        }
-                    }
-                    let mut new_row = old;
-                    for (ci, ex) in sets {
-                        new_row[*ci] = eval(ex, &combined, &e)?;
-                    }
-                    check_row(ctx.cat, table, &new_row, &checks, &e)?;
-                    new_row
-                };
-                if let Some((name, cols, vals, _)) =
-                    unique_conflict(ctx.cat, table, &new_row, Some(rid))
-                {
-                    return Err(SqlError::unique_violation(&name, &cols, &vals));
-                }
-                ctx.cat.update_row(table, rid, new_row.clone());
-                touched.insert(rid);
-                new_versions.push(new_row.clone());
-                out_rows.push(new_row);
-                count += 1;
-                continue;
             }
         }
         if returning.is_some() {
@@ -792,6 +849,7 @@ fn insert_rows(ctx: &mut ExecCtx, ins: &mut Insert) -> R<QueryResult> {
 }
 
 /// UPDATE … SET …
+#[inline(never)]
 pub fn update(ctx: &mut ExecCtx, up: &Update) -> R<QueryResult> {
     let cat: &Catalog = ctx.cat;
     let mut p = Planner::new(cat, ctx.search_path);
@@ -922,6 +980,7 @@ pub fn update(ctx: &mut ExecCtx, up: &Update) -> R<QueryResult> {
 }
 
 /// DELETE FROM …
+#[inline(never)]
 pub fn delete(ctx: &mut ExecCtx, d: &Delete) -> R<QueryResult> {
     let cat: &Catalog = ctx.cat;
     let mut p = Planner::new(cat, ctx.search_path);

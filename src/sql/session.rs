@@ -488,45 +488,11 @@ impl Session {
             Statement::Empty => Ok(QueryResult::tag("")),
             Statement::Set { name, values } => self.set(name, values),
             Statement::Show(name) => self.show(name),
-            Statement::Reset(name) => {
-                if name == "all" {
-                    self.settings.clear();
-                    self.settings_changed();
-                } else if default_setting(name).is_none() {
-                    return Err(SqlError::unknown_parameter(name));
-                } else {
-                    self.settings.remove(name);
-                    self.settings_changed();
-                }
-                Ok(QueryResult::tag("RESET"))
-            }
+            Statement::Reset(name) => self.reset(name),
             Statement::CreateDatabase(_) | Statement::DropDatabase { .. } => Err(
                 SqlError::not_supported("CREATE/DROP DATABASE inside a session (use the cluster)"),
             ),
-            Statement::Select(q) => {
-                let mut plan = {
-                    let mut p = Planner::new(&self.catalog, search_path);
-                    p.plan_query(q)?
-                };
-                let env = super::eval::Env {
-                    cat: &self.catalog,
-                    clock: self.clock,
-                    database: &self.database,
-                    user: &self.user,
-                    schema: search_path
-                        .iter()
-                        .find(|s| self.catalog.has_schema(s))
-                        .map(|s| s.as_str()),
-                    outer: Vec::new(),
-                    aggs: Vec::new(),
-                    currval: &self.currval,
-                };
-                super::fold::fold_plan(&mut plan, &env)?;
-                let rows = run_query(&plan, &env)?;
-                let mut r = QueryResult::tag(format!("SELECT {}", rows.len()));
-                r.set_rows(&plan.columns, rows);
-                Ok(r)
-            }
+            Statement::Select(q) => self.select(q),
             other => {
                 let current_schema = search_path
                     .iter()
@@ -567,6 +533,51 @@ impl Session {
         }
     }
 
+    /// SELECT: plan, fold constants, run. Kept out of line, as are the other statements'
+    /// arms, so that the function every INSERT passes through stays small: the browser's
+    /// optimising compiler takes longer to reach a large function.
+    #[inline(never)]
+    fn select(&mut self, q: &mut super::ast::Query) -> Result<QueryResult, SqlError> {
+        let search_path: &[String] = &self.path;
+        let mut plan = {
+            let mut p = Planner::new(&self.catalog, search_path);
+            p.plan_query(q)?
+        };
+        let env = super::eval::Env {
+            cat: &self.catalog,
+            clock: self.clock,
+            database: &self.database,
+            user: &self.user,
+            schema: search_path
+                .iter()
+                .find(|s| self.catalog.has_schema(s))
+                .map(|s| s.as_str()),
+            outer: Vec::new(),
+            aggs: Vec::new(),
+            currval: &self.currval,
+        };
+        super::fold::fold_plan(&mut plan, &env)?;
+        let rows = run_query(&plan, &env)?;
+        let mut r = QueryResult::tag(format!("SELECT {}", rows.len()));
+        r.set_rows(&plan.columns, rows);
+        Ok(r)
+    }
+
+    #[inline(never)]
+    fn reset(&mut self, name: &str) -> Result<QueryResult, SqlError> {
+        if name == "all" {
+            self.settings.clear();
+            self.settings_changed();
+        } else if default_setting(name).is_none() {
+            return Err(SqlError::unknown_parameter(name));
+        } else {
+            self.settings.remove(name);
+            self.settings_changed();
+        }
+        Ok(QueryResult::tag("RESET"))
+    }
+
+    #[inline(never)]
     fn set(&mut self, name: &str, values: &[String]) -> Result<QueryResult, SqlError> {
         if default_setting(name).is_none() {
             return Err(SqlError::unknown_parameter(name));
@@ -600,6 +611,7 @@ impl Session {
         Ok(QueryResult::tag("SET"))
     }
 
+    #[inline(never)]
     fn show(&mut self, name: &str) -> Result<QueryResult, SqlError> {
         let mut r = QueryResult::tag("SHOW");
         if name == "all" {
