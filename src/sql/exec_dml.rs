@@ -505,7 +505,7 @@ fn plan_conflict(
             let mut bound = Vec::new();
             for a in sets {
                 let Some(ci) = t.meta.column_index(&a.column) else {
-                    return Err(SqlError::undefined_column_of(&a.column, &tname).at(at(a.pos)));
+                    return Err(SqlError::undefined_column_of(&a.column, tname).at(at(a.pos)));
                 };
                 let e = match &a.value {
                     Some(v) => {
