@@ -426,6 +426,11 @@ fn hint_target_column(ctx: &ExecCtx, ins: &Insert, mut e: SqlError) -> SqlError 
     ))
 }
 
+/// The error for a value of type `et` assigned to column `col` (42804).
+fn type_mismatch(col: &super::catalog::Column) -> impl Fn(&SqlType) -> SqlError + '_ {
+    move |et| SqlError::column_type_mismatch(&col.name, col.ty.base_name(), et.base_name())
+}
+
 /// Plans ON CONFLICT: the arbiter indexes and DO UPDATE's bound SET list and WHERE. Out of
 /// line: a plain INSERT never needs it.
 #[inline(never)]
@@ -442,15 +447,7 @@ fn plan_conflict(
         .ok_or_else(|| SqlError::internal("table vanished"))?;
     let tname = &t.meta.name;
     let meta_cols = &t.meta.columns;
-    let mismatch = |i: usize| {
-        move |et: &SqlType| {
-            SqlError::column_type_mismatch(
-                &meta_cols[i].name,
-                meta_cols[i].ty.base_name(),
-                et.base_name(),
-            )
-        }
-    };
+    let mismatch = |i: usize| type_mismatch(&meta_cols[i]);
     let arbiter: Option<Vec<String>> = if let Some(cname) = &oc.constraint {
         let idx = t.meta.indexes.iter().find(|i| i.unique && i.name == *cname);
         match idx {
@@ -618,15 +615,7 @@ fn insert_rows(ctx: &mut ExecCtx, ins: &mut Insert) -> R<QueryResult> {
     let explicit_cols = !ins.columns.is_empty();
     // Column types and names are read from the catalog until execution mutates it.
     let meta_cols = &t.meta.columns;
-    let mismatch = |i: usize| {
-        move |et: &SqlType| {
-            SqlError::column_type_mismatch(
-                &meta_cols[i].name,
-                meta_cols[i].ty.base_name(),
-                et.base_name(),
-            )
-        }
-    };
+    let mismatch = |i: usize| type_mismatch(&meta_cols[i]);
     let source = match &mut ins.source {
         InsertSource::DefaultValues => Source::Rows(vec![vec![]]),
         InsertSource::Values(rows) => {
