@@ -240,3 +240,40 @@ fn rolled_back_transactions_restore_the_dump() {
         assert_eq!(r.rows, Some(vec![vec![Some("2".to_string())]]));
     }
 }
+
+/// Runs `f` on a thread with a stack of `size` bytes, as the browser's 1 MiB main thread:
+/// a stack overflow aborts the whole test binary, which is the failure these tests catch.
+fn on_stack<T: Send + 'static>(size: usize, f: impl FnOnce() -> T + Send + 'static) -> T {
+    std::thread::Builder::new()
+        .stack_size(size)
+        .spawn(f)
+        .expect("spawn")
+        .join()
+        .expect("join")
+}
+
+/// `first op operand op operand …` with `links` operators.
+fn chain(first: &str, op: &str, operand: &str, links: usize) -> String {
+    let mut s = String::from(first);
+    for _ in 0..links {
+        s.push_str(&format!(" {op} {operand}"));
+    }
+    s
+}
+
+#[test]
+fn long_concat_chains_over_columns_evaluate_on_a_2_mib_stack() {
+    // The binder casts between `||` links; evaluation must step through those casts.
+    let rows = on_stack(2 << 20, || {
+        let mut s = Session::new();
+        s.execute("CREATE TABLE t (v text, n integer)")
+            .expect("create");
+        s.execute("INSERT INTO t VALUES ('a', 1)").expect("insert");
+        let sql = format!("SELECT {} FROM t", chain("v", "||", "'x' || v", 250));
+        s.execute(&sql)
+            .map(|r| r.rows)
+            .map_err(|e| e.code().to_string())
+    });
+    let want = format!("a{}", "xa".repeat(250));
+    assert_eq!(rows, Ok(Some(vec![vec![Some(want)]])));
+}

@@ -80,26 +80,33 @@ pub fn eval(e: &BExpr, row: &[Value], env: &Env) -> R<Value> {
         | BExpr::IsBool(..)
         | BExpr::IsDistinct(..)
         | BExpr::Cmp(..) => eval_logic(e, row, env),
-        BExpr::Arith(..) | BExpr::Concat(..) => eval_chain(e, row, env),
-        BExpr::Neg(..) | BExpr::Cast { .. } => eval_scalar(e, row, env),
+        BExpr::Arith(..) | BExpr::Concat(..) | BExpr::Cast { .. } => eval_chain(e, row, env),
+        BExpr::Neg(..) => eval_scalar(e, row, env),
         _ => eval_other(e, row, env),
     }
 }
 
 /// Evaluates a left-nested chain of AND / OR / arithmetic / `||` iteratively, so that long
-/// chains do not deepen the stack.
+/// chains do not deepen the stack. Casts are links of the chain too: the binder casts each
+/// `||` result of unknown or non-text operands to text, so they sit between the operators.
 fn eval_chain(e: &BExpr, row: &[Value], env: &Env) -> R<Value> {
     let is_chain = |x: &BExpr| {
         matches!(
             x,
-            BExpr::Arith(..) | BExpr::Concat(..) | BExpr::And(..) | BExpr::Or(..)
+            BExpr::Arith(..)
+                | BExpr::Concat(..)
+                | BExpr::And(..)
+                | BExpr::Or(..)
+                | BExpr::Cast { .. }
         )
     };
     fn left_of(x: &BExpr) -> Option<&BExpr> {
         match x {
-            BExpr::Arith(_, a, _, _) | BExpr::Concat(a, _) | BExpr::And(a, _) | BExpr::Or(a, _) => {
-                Some(a.as_ref())
-            }
+            BExpr::Arith(_, a, _, _)
+            | BExpr::Concat(a, _)
+            | BExpr::And(a, _)
+            | BExpr::Or(a, _)
+            | BExpr::Cast { expr: a, .. } => Some(a.as_ref()),
             _ => None,
         }
     }
@@ -192,6 +199,9 @@ fn chain_step(node: &BExpr, acc: Value, row: &[Value], env: &Env) -> R<Value> {
                 _ => Value::Null,
             }
         }
+        BExpr::Cast {
+            from, to, explicit, ..
+        } => cast_value(acc, from, to, *explicit)?,
         _ => return Err(SqlError::internal("chain_step")),
     })
 }
