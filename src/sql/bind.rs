@@ -170,6 +170,10 @@ impl<'a> Planner<'a> {
             self.depth -= 1;
             return Err(SqlError::stack_depth_exceeded());
         }
+        if let Err(err) = super::stack::check() {
+            self.depth -= 1;
+            return Err(err);
+        }
         let r = self.bind_inner(e);
         self.depth -= 1;
         r.map_err(|err| err.at(at(e.pos)))

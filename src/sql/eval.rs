@@ -70,10 +70,13 @@ pub fn compare(a: &Value, b: &Value) -> Ordering {
 /// Evaluates `e` over `row`.
 pub fn eval(e: &BExpr, row: &[Value], env: &Env) -> R<Value> {
     // A small dispatcher keeps each recursion step's stack frame small: deep expressions
-    // (long operator chains) recurse through here.
+    // (long operator chains) recurse through here. Leaves need no stack check.
     match e {
-        BExpr::Const(v) => Ok(v.clone()),
-        BExpr::Col(i) => Ok(row.get(*i).cloned().unwrap_or(Value::Null)),
+        BExpr::Const(v) => return Ok(v.clone()),
+        BExpr::Col(i) => return Ok(row.get(*i).cloned().unwrap_or(Value::Null)),
+        _ => super::stack::check()?,
+    }
+    match e {
         BExpr::And(..) | BExpr::Or(..) => eval_chain(e, row, env),
         BExpr::Not(_)
         | BExpr::IsNull(..)
@@ -82,6 +85,7 @@ pub fn eval(e: &BExpr, row: &[Value], env: &Env) -> R<Value> {
         | BExpr::Cmp(..) => eval_logic(e, row, env),
         BExpr::Arith(..) | BExpr::Concat(..) | BExpr::Cast { .. } => eval_chain(e, row, env),
         BExpr::Neg(..) => eval_scalar(e, row, env),
+        BExpr::Const(_) | BExpr::Col(_) => Err(SqlError::internal("eval: leaf")),
         _ => eval_other(e, row, env),
     }
 }

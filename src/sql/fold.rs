@@ -121,6 +121,7 @@ fn fold_subqueries(from: &mut FromPlan, env: &Env) -> R<()> {
 
 /// Folds one expression in place.
 pub fn fold(e: &mut BExpr, env: &Env) -> R<()> {
+    super::stack::check()?;
     match e {
         BExpr::Const(_) | BExpr::Col(_) | BExpr::Outer(..) | BExpr::Agg(_) | BExpr::NextVal(_) => {
             Ok(())

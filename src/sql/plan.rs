@@ -799,6 +799,7 @@ impl<'a> Planner<'a> {
         if self.depth > 64 {
             return Err(SqlError::stack_depth_exceeded());
         }
+        super::stack::check()?;
         let saved = (
             std::mem::replace(&mut self.agg_mode, AggMode::Disallowed("WHERE")),
             std::mem::take(&mut self.aggs),
