@@ -1176,7 +1176,35 @@ fn build_primary(p: Pair<Rule>) -> R<Expr> {
     // recurse through here, and the full match's frame is kilobytes in an unoptimised build.
     match p.as_rule() {
         Rule::paren_expr => build_paren_expr(p),
+        Rule::case_expr => build_case(p),
+        Rule::cast_expr => build_cast_expr(p),
+        Rule::func_call => build_func_call(
+            p.into_inner()
+                .next()
+                .ok_or_else(|| SqlError::internal("func"))?,
+        ),
         _ => build_primary_other(p),
+    }
+}
+
+/// `CAST(expr AS type)`.
+fn build_cast_expr(p: Pair<Rule>) -> R<Expr> {
+    let pos = p.as_span().start();
+    let mut e = None;
+    let mut t = None;
+    for x in p.into_inner() {
+        match x.as_rule() {
+            Rule::expr => e = Some(build_expr(x)?),
+            Rule::type_name => t = Some(build_type_name(x)),
+            _ => {}
+        }
+    }
+    match (e, t) {
+        (Some(e), Some(t)) => Ok(Expr {
+            kind: ExprKind::Cast(Box::new(e), t),
+            pos,
+        }),
+        _ => Err(SqlError::internal("cast")),
     }
 }
 
@@ -1230,25 +1258,6 @@ fn build_primary_other(p: Pair<Rule>) -> R<Expr> {
                 pos,
             }
         }
-        Rule::cast_expr => {
-            let mut e = None;
-            let mut t = None;
-            for x in p.into_inner() {
-                match x.as_rule() {
-                    Rule::expr => e = Some(build_expr(x)?),
-                    Rule::type_name => t = Some(build_type_name(x)),
-                    _ => {}
-                }
-            }
-            match (e, t) {
-                (Some(e), Some(t)) => Expr {
-                    kind: ExprKind::Cast(Box::new(e), t),
-                    pos,
-                },
-                _ => return Err(SqlError::internal("cast")),
-            }
-        }
-        Rule::case_expr => build_case(p)?,
         Rule::typed_literal => {
             let mut ty = None;
             let mut s = String::new();
@@ -1282,11 +1291,6 @@ fn build_primary_other(p: Pair<Rule>) -> R<Expr> {
             kind: ExprKind::Special(fold(p.as_str())),
             pos,
         },
-        Rule::func_call => build_func_call(
-            p.into_inner()
-                .next()
-                .ok_or_else(|| SqlError::internal("func"))?,
-        )?,
         Rule::column_ref => {
             let parts: Vec<String> = p.into_inner().map(|x| ident_text(&x)).collect();
             Expr {
