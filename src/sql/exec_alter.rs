@@ -824,7 +824,7 @@ fn alter_type(
         .collect();
     let mut rebuilt = BTreeMap::new();
     for (name, cols) in idx {
-        let data = build_unique_index(&t, &name, &cols)?;
+        let data = build_unique_index(t, &name, &cols)?;
         rebuilt.insert(name, data);
     }
     for (n, d) in rebuilt {
