@@ -170,6 +170,10 @@ impl<'a> Planner<'a> {
             self.depth -= 1;
             return Err(SqlError::stack_depth_exceeded());
         }
+        if let Err(err) = super::stack::check() {
+            self.depth -= 1;
+            return Err(err);
+        }
         let r = self.bind_inner(e);
         self.depth -= 1;
         r.map_err(|err| err.at(at(e.pos)))
@@ -814,6 +818,14 @@ impl<'a> Planner<'a> {
             .at(at(pos)));
         }
         let ts = self.bind_args(args)?;
+        self.bind_function_call(name, ts, pos)
+    }
+
+    /// A function call with its arguments bound. Kept apart from the argument binding: nested
+    /// calls recurse through `bind_function`, and this match's frame is tens of kilobytes in
+    /// an unoptimised build.
+    #[inline(never)]
+    fn bind_function_call(&mut self, name: &str, ts: Vec<Typed>, pos: usize) -> R<Typed> {
         let types: Vec<String> = ts.iter().map(|t| t.ty.base_name().to_string()).collect();
         // The EXTRACT syntax calls pg_catalog.extract, and says so when nothing matches.
         let shown = if name == "extract" {

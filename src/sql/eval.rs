@@ -70,36 +70,51 @@ pub fn compare(a: &Value, b: &Value) -> Ordering {
 /// Evaluates `e` over `row`.
 pub fn eval(e: &BExpr, row: &[Value], env: &Env) -> R<Value> {
     // A small dispatcher keeps each recursion step's stack frame small: deep expressions
-    // (long operator chains) recurse through here.
+    // (long operator chains) recurse through here. Leaves need no stack check.
     match e {
-        BExpr::Const(v) => Ok(v.clone()),
-        BExpr::Col(i) => Ok(row.get(*i).cloned().unwrap_or(Value::Null)),
+        BExpr::Const(v) => return Ok(v.clone()),
+        BExpr::Col(i) => return Ok(row.get(*i).cloned().unwrap_or(Value::Null)),
+        _ => super::stack::check()?,
+    }
+    match e {
         BExpr::And(..) | BExpr::Or(..) => eval_chain(e, row, env),
         BExpr::Not(_)
         | BExpr::IsNull(..)
         | BExpr::IsBool(..)
         | BExpr::IsDistinct(..)
         | BExpr::Cmp(..) => eval_logic(e, row, env),
-        BExpr::Arith(..) | BExpr::Concat(..) => eval_chain(e, row, env),
-        BExpr::Neg(..) | BExpr::Cast { .. } => eval_scalar(e, row, env),
+        BExpr::Arith(..) | BExpr::Concat(..) | BExpr::Cast { .. } | BExpr::JsonGet(..) => {
+            eval_chain(e, row, env)
+        }
+        BExpr::Neg(..) => eval_scalar(e, row, env),
+        BExpr::Const(_) | BExpr::Col(_) => Err(SqlError::internal("eval: leaf")),
         _ => eval_other(e, row, env),
     }
 }
 
-/// Evaluates a left-nested chain of AND / OR / arithmetic / `||` iteratively, so that long
-/// chains do not deepen the stack.
+/// Evaluates a left-nested chain of AND / OR / arithmetic / `||` / `->` iteratively, so that
+/// long chains do not deepen the stack. Casts are links of the chain too: the binder casts each
+/// `||` result of unknown or non-text operands to text, so they sit between the operators.
 fn eval_chain(e: &BExpr, row: &[Value], env: &Env) -> R<Value> {
     let is_chain = |x: &BExpr| {
         matches!(
             x,
-            BExpr::Arith(..) | BExpr::Concat(..) | BExpr::And(..) | BExpr::Or(..)
+            BExpr::Arith(..)
+                | BExpr::Concat(..)
+                | BExpr::And(..)
+                | BExpr::Or(..)
+                | BExpr::Cast { .. }
+                | BExpr::JsonGet(..)
         )
     };
     fn left_of(x: &BExpr) -> Option<&BExpr> {
         match x {
-            BExpr::Arith(_, a, _, _) | BExpr::Concat(a, _) | BExpr::And(a, _) | BExpr::Or(a, _) => {
-                Some(a.as_ref())
-            }
+            BExpr::Arith(_, a, _, _)
+            | BExpr::Concat(a, _)
+            | BExpr::And(a, _)
+            | BExpr::Or(a, _)
+            | BExpr::Cast { expr: a, .. }
+            | BExpr::JsonGet(a, _, _) => Some(a.as_ref()),
             _ => None,
         }
     }
@@ -147,6 +162,23 @@ fn eval_chain(e: &BExpr, row: &[Value], env: &Env) -> R<Value> {
     Ok(acc)
 }
 
+/// `x -> k` (or `->>` when `text`): the member or element `k` of a jsonb value.
+fn json_get(x: Value, k: Value, text: bool) -> Value {
+    let Value::Json(j) = x else {
+        return Value::Null;
+    };
+    let got = match k {
+        Value::Text(s) => j.get_key(&s),
+        Value::Int(i) => j.get_index(i),
+        _ => None,
+    };
+    match got {
+        None => Value::Null,
+        Some(v) if text => v.as_text().map_or(Value::Null, Value::Text),
+        Some(v) => Value::Json(Box::new(v.clone())),
+    }
+}
+
 /// Applies one chain operator to the accumulated left value and the node's right operand.
 fn chain_step(node: &BExpr, acc: Value, row: &[Value], env: &Env) -> R<Value> {
     Ok(match node {
@@ -192,6 +224,10 @@ fn chain_step(node: &BExpr, acc: Value, row: &[Value], env: &Env) -> R<Value> {
                 _ => Value::Null,
             }
         }
+        BExpr::Cast {
+            from, to, explicit, ..
+        } => cast_value(acc, from, to, *explicit)?,
+        BExpr::JsonGet(_, b, text) => json_get(acc, eval(b, row, env)?, *text),
         _ => return Err(SqlError::internal("chain_step")),
     })
 }
@@ -434,23 +470,6 @@ fn eval_other(e: &BExpr, row: &[Value], env: &Env) -> R<Value> {
             memory.values.insert(*id, v);
             memory.last_used = Some(*id);
             Value::Int(v)
-        }
-        BExpr::JsonGet(a, b, text) => {
-            let x = eval(a, row, env)?;
-            let k = eval(b, row, env)?;
-            let Value::Json(j) = x else {
-                return Ok(Value::Null);
-            };
-            let got = match k {
-                Value::Text(s) => j.get_key(&s),
-                Value::Int(i) => j.get_index(i),
-                _ => None,
-            };
-            match got {
-                None => Value::Null,
-                Some(v) if *text => v.as_text().map_or(Value::Null, Value::Text),
-                Some(v) => Value::Json(Box::new(v.clone())),
-            }
         }
         BExpr::JsonContains(a, b) => {
             let x = eval(a, row, env)?;

@@ -5,18 +5,18 @@
 //! steps; ADD COLUMN with a non-volatile default rewrites no row (the default becomes the
 //! column's `missing` value).
 
-use std::cell::Cell;
 use std::collections::BTreeMap;
 
 use super::ast::*;
 use super::catalog::{
-    Column, ColumnDefault, Constraint, ConstraintKind, IndexDef, Relation, Sequence, TableId,
+    Column, ColumnDefault, Constraint, ConstraintKind, IndexDef, Relation, TableId,
 };
 use super::error::{Notice, SqlError, SqlState};
 use super::eval::{eval, eval_pred};
 use super::exec_ddl::{
-    add_check, add_foreign_key, choose_relation_name, default_text, describe_table,
-    drop_constraint_named, env_for, referenced_columns, rename_in_expr,
+    add_check, add_foreign_key, build_unique_index, choose_relation_name, create_serial_sequence,
+    default_text, describe_table, drop_constraint_named, env_for, referenced_columns,
+    rename_in_expr, same_column_set, SerialOwner,
 };
 use super::plan::{coerce_assign, is_serial, resolve_type, Planner, Scope};
 use super::session::{ExecCtx, QueryResult};
@@ -380,7 +380,12 @@ fn alter_action(
                     .cat
                     .referencing(tid)
                     .into_iter()
-                    .filter(|(_, fk)| matches!(&fk.kind, ConstraintKind::ForeignKey { ref_cols, .. } if { let mut a = ref_cols.clone(); crate::sorting::sort(&mut a); let mut b = cols.clone(); crate::sorting::sort(&mut b); a == b }))
+                    .filter(|(_, fk)| match &fk.kind {
+                        ConstraintKind::ForeignKey { ref_cols, .. } => {
+                            same_column_set(ref_cols, cols)
+                        }
+                        _ => false,
+                    })
                     .map(|(ch, fk)| (ch, fk.name))
                     .collect();
                 let constraint = format!("constraint {name} on table {tname}");
@@ -487,43 +492,13 @@ fn add_column(
     let serial = is_serial(&def.ty);
     if serial {
         not_null = true;
-        let seq_name = choose_relation_name(ctx.cat, &schema, &tname, Some(&def.name), "seq", &[]);
-        let sid = ctx.cat.new_id();
-        let max = match ty {
-            SqlType::Int2 => i16::MAX as i64,
-            SqlType::Int4 => i32::MAX as i64,
-            _ => i64::MAX,
+        let owner = SerialOwner {
+            schema: &schema,
+            table: &tname,
+            table_id: tid,
+            column: &def.name,
         };
-        ctx.cat.add_sequence(Sequence {
-            id: sid,
-            schema: schema.clone(),
-            name: seq_name.clone(),
-            last_value: Cell::new(1),
-            is_called: Cell::new(false),
-            increment: 1,
-            min: 1,
-            max,
-            start: 1,
-            cycle: false,
-            owned_by: Some((tid, def.name.clone())),
-            type_name: ty.base_name().into(),
-        });
-        let expr = Expr {
-            kind: ExprKind::Function {
-                name: "nextval".into(),
-                args: vec![Expr {
-                    kind: ExprKind::Literal(Literal::String(seq_name.clone())),
-                    pos: 0,
-                }],
-                distinct: false,
-                star: false,
-            },
-            pos: 0,
-        };
-        default = Some(ColumnDefault {
-            expr,
-            text: format!("nextval('{seq_name}'::regclass)"),
-        });
+        default = Some(create_serial_sequence(ctx, &owner, &ty, &[]).1);
     }
     // Evaluate the default: once if it is not volatile (fast ADD COLUMN), per row otherwise.
     let bound = match &default {
@@ -681,21 +656,7 @@ fn add_constraint(ctx: &mut ExecCtx, tid: TableId, tc: &TableConstraint) -> R<()
                     }
                 }
             }
-            let data = t.build_unique(&positions).map_err(|k| {
-                let names = positions
-                    .iter()
-                    .map(|c| t.meta.columns[*c].name.clone())
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                SqlError::unique_index_build(
-                    &name,
-                    &names,
-                    &k.0.iter()
-                        .map(Value::to_detail)
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                )
-            })?;
+            let data = build_unique_index(t, &name, &positions)?;
             ctx.cat.add_unique_data(tid, &name, data);
             ctx.cat.bind_name(&schema, &name, Relation::Index(tid));
             if let Some(m) = ctx.cat.meta_mut(tid) {
@@ -863,26 +824,8 @@ fn alter_type(
         .collect();
     let mut rebuilt = BTreeMap::new();
     for (name, cols) in idx {
-        match t.build_unique(&cols) {
-            Ok(d) => {
-                rebuilt.insert(name, d);
-            }
-            Err(k) => {
-                let names = cols
-                    .iter()
-                    .map(|c| t.meta.columns[*c].name.clone())
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                return Err(SqlError::unique_index_build(
-                    &name,
-                    &names,
-                    &k.0.iter()
-                        .map(Value::to_detail)
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                ));
-            }
-        }
+        let data = build_unique_index(t, &name, &cols)?;
+        rebuilt.insert(name, data);
     }
     for (n, d) in rebuilt {
         t.unique.insert(n, d);
@@ -928,4 +871,47 @@ fn alter_type(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::sql::Session;
+
+    #[test]
+    fn added_serial_columns_name_their_sequence_as_create_table_does() {
+        // Both paths create the sequence through one helper: outside the search path the
+        // default names the sequence with its schema, and nextval finds it.
+        let mut s = Session::new();
+        for sql in [
+            "CREATE SCHEMA app",
+            "CREATE TABLE app.items (label text)",
+            "INSERT INTO app.items VALUES ('a')",
+            "ALTER TABLE app.items ADD COLUMN id serial",
+            "INSERT INTO app.items (label) VALUES ('b')",
+        ] {
+            s.execute(sql).expect(sql);
+        }
+        let r = s
+            .execute(
+                "SELECT column_default FROM information_schema.columns \
+                 WHERE table_name = 'items' AND column_name = 'id'",
+            )
+            .expect("default");
+        assert_eq!(
+            r.rows,
+            Some(vec![vec![Some(
+                "nextval('app.items_id_seq'::regclass)".to_string()
+            )]])
+        );
+        let r = s
+            .execute("SELECT id FROM app.items ORDER BY id")
+            .expect("ids");
+        assert_eq!(
+            r.rows,
+            Some(vec![
+                vec![Some("1".to_string())],
+                vec![Some("2".to_string())]
+            ])
+        );
+    }
 }

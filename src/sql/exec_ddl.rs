@@ -10,7 +10,7 @@ use std::cell::Cell;
 use super::ast::*;
 use super::catalog::{
     Catalog, Column, ColumnDefault, Constraint, ConstraintKind, IndexDef, Relation, Sequence,
-    TableId, TableMeta,
+    Table, TableId, TableMeta, UniqueIndex,
 };
 use super::error::{Notice, SqlError, SqlState};
 use super::eval::{eval, Env};
@@ -313,6 +313,116 @@ struct PendingFk {
     fk: ForeignKeyRef,
 }
 
+/// Whether two lists name the same columns, in any order: a foreign key matches a unique
+/// index or constraint whatever order either lists its columns in.
+pub(super) fn same_column_set(a: &[usize], b: &[usize]) -> bool {
+    let sorted = |cols: &[usize]| {
+        let mut v = cols.to_vec();
+        crate::sorting::sort(&mut v);
+        v
+    };
+    a.len() == b.len() && sorted(a) == sorted(b)
+}
+
+/// Builds the data of unique index `name` over columns `cols` of `t`'s current rows; a
+/// duplicated key is PostgreSQL's "could not create unique index" (23505) naming it.
+pub(super) fn build_unique_index(t: &Table, name: &str, cols: &[usize]) -> R<UniqueIndex> {
+    t.build_unique(cols).map_err(|key| {
+        let names = cols
+            .iter()
+            .map(|c| t.meta.columns[*c].name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
+        let values = key
+            .0
+            .iter()
+            .map(Value::to_detail)
+            .collect::<Vec<_>>()
+            .join(", ");
+        SqlError::unique_index_build(name, &names, &values)
+    })
+}
+
+/// The column a serial sequence belongs to.
+pub(super) struct SerialOwner<'a> {
+    /// The table's schema.
+    pub schema: &'a str,
+    /// The table's name.
+    pub table: &'a str,
+    /// The table.
+    pub table_id: TableId,
+    /// The serial column's name.
+    pub column: &'a str,
+}
+
+/// Creates the sequence of a serial column of type `ty`, named as PostgreSQL names it
+/// (`table_column_seq`, avoiding existing relations and `taken`), and returns its name and the
+/// column's default `nextval('…'::regclass)`, schema-qualified when the schema is not the one
+/// the search path finds first.
+pub(super) fn create_serial_sequence(
+    ctx: &mut ExecCtx,
+    owner: &SerialOwner,
+    ty: &SqlType,
+    taken: &[String],
+) -> (String, ColumnDefault) {
+    let schema = owner.schema;
+    let seq_name = choose_relation_name(
+        ctx.cat,
+        schema,
+        owner.table,
+        Some(owner.column),
+        "seq",
+        taken,
+    );
+    let max = match ty {
+        SqlType::Int2 => i16::MAX as i64,
+        SqlType::Int4 => i32::MAX as i64,
+        _ => i64::MAX,
+    };
+    let sid = ctx.cat.new_id();
+    ctx.cat.add_sequence(Sequence {
+        id: sid,
+        schema: schema.to_string(),
+        name: seq_name.clone(),
+        last_value: Cell::new(1),
+        is_called: Cell::new(false),
+        increment: 1,
+        min: 1,
+        max,
+        start: 1,
+        cycle: false,
+        owned_by: Some((owner.table_id, owner.column.to_string())),
+        type_name: ty.base_name().to_string(),
+    });
+    let visible = ctx
+        .search_path
+        .iter()
+        .find(|s| ctx.cat.has_schema(s))
+        .is_some_and(|s| s == schema);
+    let qualified = if visible {
+        seq_name.clone()
+    } else {
+        format!("{schema}.{seq_name}")
+    };
+    let expr = Expr {
+        kind: ExprKind::Function {
+            name: "nextval".into(),
+            args: vec![Expr {
+                kind: ExprKind::Literal(Literal::String(qualified.clone())),
+                pos: 0,
+            }],
+            distinct: false,
+            star: false,
+        },
+        pos: 0,
+    };
+    let default = ColumnDefault {
+        expr,
+        text: format!("nextval('{qualified}'::regclass)"),
+    };
+    (seq_name, default)
+}
+
 fn create_table(ctx: &mut ExecCtx, ct: &CreateTable) -> R<QueryResult> {
     let p = Planner::new(ctx.cat, ctx.search_path);
     let schema = p.creation_schema(&ct.name)?;
@@ -469,55 +579,16 @@ fn create_table(ctx: &mut ExecCtx, ct: &CreateTable) -> R<QueryResult> {
     // Sequences for serial columns.
     let mut taken: Vec<String> = Vec::new();
     for (ci, ty) in &serials {
-        let cname = columns[*ci].name.clone();
-        let seq_name = choose_relation_name(ctx.cat, &schema, &tname, Some(&cname), "seq", &taken);
-        taken.push(seq_name.clone());
-        let max = match ty {
-            SqlType::Int2 => i16::MAX as i64,
-            SqlType::Int4 => i32::MAX as i64,
-            _ => i64::MAX,
+        let column = columns[*ci].name.clone();
+        let owner = SerialOwner {
+            schema: &schema,
+            table: &tname,
+            table_id: id,
+            column: &column,
         };
-        let sid = ctx.cat.new_id();
-        ctx.cat.add_sequence(Sequence {
-            id: sid,
-            schema: schema.clone(),
-            name: seq_name.clone(),
-            last_value: Cell::new(1),
-            is_called: Cell::new(false),
-            increment: 1,
-            min: 1,
-            max,
-            start: 1,
-            cycle: false,
-            owned_by: Some((id, cname.clone())),
-            type_name: ty.base_name().to_string(),
-        });
-        let visible = ctx
-            .search_path
-            .iter()
-            .find(|s| ctx.cat.has_schema(s))
-            .is_some_and(|s| *s == schema);
-        let qualified = if visible {
-            seq_name.clone()
-        } else {
-            format!("{schema}.{seq_name}")
-        };
-        let expr = Expr {
-            kind: ExprKind::Function {
-                name: "nextval".into(),
-                args: vec![Expr {
-                    kind: ExprKind::Literal(Literal::String(qualified.clone())),
-                    pos: 0,
-                }],
-                distinct: false,
-                star: false,
-            },
-            pos: 0,
-        };
-        columns[*ci].default = Some(ColumnDefault {
-            expr,
-            text: format!("nextval('{qualified}'::regclass)"),
-        });
+        let (seq_name, default) = create_serial_sequence(ctx, &owner, ty, &taken);
+        taken.push(seq_name);
+        columns[*ci].default = Some(default);
     }
     // Indexes for PRIMARY KEY / UNIQUE, in declaration order.
     let col_index = |n: &str| columns.iter().position(|c| c.name == n).unwrap_or(0);
@@ -783,13 +854,11 @@ pub(super) fn add_foreign_key(
     if ref_positions.len() != positions.len() {
         return Err(SqlError::fk_count_mismatch());
     }
-    let mut sorted = ref_positions.clone();
-    crate::sorting::sort(&mut sorted);
-    let unique_ok = rt.meta.indexes.iter().any(|i| {
-        let mut c = i.columns.clone();
-        crate::sorting::sort(&mut c);
-        i.unique && c == sorted
-    });
+    let unique_ok = rt
+        .meta
+        .indexes
+        .iter()
+        .any(|i| i.unique && same_column_set(&i.columns, &ref_positions));
     if !unique_ok {
         return Err(SqlError::fk_no_unique(&rt.meta.name));
     }
@@ -1288,21 +1357,7 @@ fn create_index(ctx: &mut ExecCtx, ci: &CreateIndex) -> R<QueryResult> {
         }
     };
     if ci.unique {
-        let data = t.build_unique(&cols).map_err(|k| {
-            let names = cols
-                .iter()
-                .map(|c| t.meta.columns[*c].name.clone())
-                .collect::<Vec<_>>()
-                .join(", ");
-            SqlError::unique_index_build(
-                &name,
-                &names,
-                &k.0.iter()
-                    .map(Value::to_detail)
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            )
-        })?;
+        let data = build_unique_index(t, &name, &cols)?;
         ctx.cat.add_unique_data(tid, &name, data);
     }
     if let Some(m) = ctx.cat.meta_mut(tid) {

@@ -20,6 +20,7 @@ type R<T> = Result<T, SqlError>;
 
 /// Runs a query and returns its visible rows.
 pub fn run_query(plan: &QueryPlan, env: &Env) -> R<Vec<Row>> {
+    super::stack::check()?;
     let visible = plan.columns.len();
     let mut rows = match &plan.body {
         BodyPlan::Select(sp) => run_select(sp, visible, env)?,

@@ -121,13 +121,14 @@ fn fold_subqueries(from: &mut FromPlan, env: &Env) -> R<()> {
 
 /// Folds one expression in place.
 pub fn fold(e: &mut BExpr, env: &Env) -> R<()> {
+    super::stack::check()?;
     match e {
         BExpr::Const(_) | BExpr::Col(_) | BExpr::Outer(..) | BExpr::Agg(_) | BExpr::NextVal(_) => {
             Ok(())
         }
         BExpr::And(..) => fold_bool_chain(e, true, env),
         BExpr::Or(..) => fold_bool_chain(e, false, env),
-        BExpr::Arith(..) | BExpr::Concat(..) => fold_chain(e, env),
+        BExpr::Arith(..) | BExpr::Concat(..) | BExpr::JsonGet(..) => fold_chain(e, env),
         BExpr::Case { .. } => fold_case(e, env),
         BExpr::Func(Func::Coalesce, ..) => fold_coalesce(e, env),
         BExpr::InSub(x, q, _) => {
@@ -230,19 +231,20 @@ fn evaluate_if_constant(e: &mut BExpr, env: &Env) -> R<()> {
     Ok(())
 }
 
-/// The left operand of an arithmetic or `||` node, or a cast's input: the links of a
+/// The left operand of an arithmetic, `||` or `->` node, or a cast's input: the links of a
 /// left-nested chain (the binder casts each `||` result of unknown operands to text, so
 /// casts sit between the links).
 fn left_slot(e: &mut BExpr) -> Option<&mut BExpr> {
     match e {
-        BExpr::Arith(_, a, _, _) | BExpr::Concat(a, _) | BExpr::Cast { expr: a, .. } => {
-            Some(a.as_mut())
-        }
+        BExpr::Arith(_, a, _, _)
+        | BExpr::Concat(a, _)
+        | BExpr::JsonGet(a, _, _)
+        | BExpr::Cast { expr: a, .. } => Some(a.as_mut()),
         _ => None,
     }
 }
 
-/// Folds a left-nested chain of arithmetic or `||` iteratively: `a + b + c + …` is as deep
+/// Folds a left-nested chain of arithmetic, `||` or `->` iteratively: `a + b + c + …` is as deep
 /// as it is long, and the parser lets it grow to a thousand operators.
 fn fold_chain(e: &mut BExpr, env: &Env) -> R<()> {
     // The usual case, a single operator, needs no spine.
@@ -262,7 +264,8 @@ fn fold_chain(e: &mut BExpr, env: &Env) -> R<()> {
         if let Some(l) = left_slot(&mut node) {
             *l = cur;
         }
-        if let BExpr::Arith(_, _, b, _) | BExpr::Concat(_, b) = &mut node {
+        if let BExpr::Arith(_, _, b, _) | BExpr::Concat(_, b) | BExpr::JsonGet(_, b, _) = &mut node
+        {
             fold(b, env)?;
         }
         evaluate_if_constant(&mut node, env)?;

@@ -5,7 +5,8 @@
 //! 1. [`Session::execute`] receives one statement's text.
 //! 2. `parser.rs` pre-scans it (unterminated quotes, nesting depth → 54001), runs the pest
 //!    grammar in `grammar.pest` and builds an [`ast::Statement`]; pest failures become 42601
-//!    errors naming PostgreSQL's token.
+//!    errors naming PostgreSQL's token. From here on, `stack.rs` measures the stack the
+//!    statement uses; every recursive walk refuses with 54001 past its budget.
 //! 3. If the transaction is aborted, anything but ROLLBACK / COMMIT / ROLLBACK TO is refused
 //!    with 25P02. Transaction control is handled by the session itself.
 //! 4. The session notes the catalog's undo-log mark, then dispatches: SELECT to the planner
@@ -53,6 +54,7 @@ mod plan;
 mod plan_cache;
 mod pred;
 mod session;
+mod stack;
 mod types;
 
 pub use catalog::{

@@ -155,7 +155,8 @@ fn prescan(sql: &str) -> R<()> {
                     return Err(SqlError::stack_depth_exceeded());
                 }
             }
-            b'*' | b'/' | b'%' | b'^' | b'<' | b'>' | b'=' | b'|' | b'&' => {
+            // `::` counts too (once per colon): each cast nests its operand one level deeper.
+            b'*' | b'/' | b'%' | b'^' | b'<' | b'>' | b'=' | b'|' | b'&' | b':' => {
                 unary_run = 0;
                 operators += 1;
                 if operators > MAX_OPERATORS {
@@ -950,6 +951,9 @@ fn build_expr(p: Pair<Rule>) -> R<Expr> {
 }
 
 fn build_pratt(pairs: Pairs<Rule>) -> R<Expr> {
+    // Parenthesised and nested expressions recurse through here; the prescan bounds their
+    // depth, and the stack check makes that bound hold in any build on a 1 MiB stack.
+    super::stack::check()?;
     check_comparisons_do_not_chain(&pairs)?;
     PRATT
         .map_primary(build_primary)
@@ -1052,14 +1056,25 @@ fn build_postfix(lhs: Expr, op: Pair<Rule>) -> R<Expr> {
         Rule::notnull_op => ExprKind::IsNull(Box::new(lhs), true),
         Rule::is_op => {
             let mut kind = None;
+            let mut lhs = Some(lhs);
             for x in op.into_inner() {
                 match x.as_rule() {
-                    Rule::NULL => kind = Some(ExprKind::IsNull(Box::new(lhs.clone()), negated)),
+                    Rule::NULL => {
+                        kind = Some(ExprKind::IsNull(Box::new(take_operand(&mut lhs)?), negated))
+                    }
                     Rule::TRUE => {
-                        kind = Some(ExprKind::IsBool(Box::new(lhs.clone()), true, negated))
+                        kind = Some(ExprKind::IsBool(
+                            Box::new(take_operand(&mut lhs)?),
+                            true,
+                            negated,
+                        ))
                     }
                     Rule::FALSE => {
-                        kind = Some(ExprKind::IsBool(Box::new(lhs.clone()), false, negated))
+                        kind = Some(ExprKind::IsBool(
+                            Box::new(take_operand(&mut lhs)?),
+                            false,
+                            negated,
+                        ))
                     }
                     Rule::distinct_from => {
                         let e = x
@@ -1067,7 +1082,7 @@ fn build_postfix(lhs: Expr, op: Pair<Rule>) -> R<Expr> {
                             .find(|y| y.as_rule() == Rule::b_expr)
                             .ok_or_else(|| SqlError::internal("distinct"))?;
                         kind = Some(ExprKind::IsDistinct(
-                            Box::new(lhs.clone()),
+                            Box::new(take_operand(&mut lhs)?),
                             Box::new(build_pratt(e.into_inner())?),
                             !negated,
                         ));
@@ -1090,18 +1105,23 @@ fn build_postfix(lhs: Expr, op: Pair<Rule>) -> R<Expr> {
         }
         Rule::in_op => {
             let mut kind = None;
+            let mut lhs = Some(lhs);
             for x in op.into_inner() {
                 match x.as_rule() {
                     Rule::query => {
                         kind = Some(ExprKind::InSubquery(
-                            Box::new(lhs.clone()),
+                            Box::new(take_operand(&mut lhs)?),
                             Box::new(build_query(x)?),
                             negated,
                         ))
                     }
                     Rule::expr_list => {
                         let list = x.into_inner().map(build_expr).collect::<R<Vec<_>>>()?;
-                        kind = Some(ExprKind::InList(Box::new(lhs.clone()), list, negated));
+                        kind = Some(ExprKind::InList(
+                            Box::new(take_operand(&mut lhs)?),
+                            list,
+                            negated,
+                        ));
                     }
                     _ => {}
                 }
@@ -1137,6 +1157,13 @@ fn build_postfix(lhs: Expr, op: Pair<Rule>) -> R<Expr> {
     Ok(Expr { kind, pos })
 }
 
+/// The operand of a postfix operator, moved out once: cloning it instead would copy the whole
+/// left-nested chain at each link (quadratic, and as deep as the chain while cloning).
+fn take_operand(lhs: &mut Option<Expr>) -> R<Expr> {
+    lhs.take()
+        .ok_or_else(|| SqlError::internal("postfix operand used twice"))
+}
+
 fn lit(kind: Literal, pos: usize) -> Expr {
     Expr {
         kind: ExprKind::Literal(kind),
@@ -1145,6 +1172,63 @@ fn lit(kind: Literal, pos: usize) -> Expr {
 }
 
 fn build_primary(p: Pair<Rule>) -> R<Expr> {
+    // A small dispatcher keeps each recursion step's stack frame small: nested parentheses
+    // recurse through here, and the full match's frame is kilobytes in an unoptimised build.
+    match p.as_rule() {
+        Rule::paren_expr => build_paren_expr(p),
+        Rule::case_expr => build_case(p),
+        Rule::cast_expr => build_cast_expr(p),
+        Rule::func_call => build_func_call(
+            p.into_inner()
+                .next()
+                .ok_or_else(|| SqlError::internal("func"))?,
+        ),
+        _ => build_primary_other(p),
+    }
+}
+
+/// `CAST(expr AS type)`.
+fn build_cast_expr(p: Pair<Rule>) -> R<Expr> {
+    let pos = p.as_span().start();
+    let mut e = None;
+    let mut t = None;
+    for x in p.into_inner() {
+        match x.as_rule() {
+            Rule::expr => e = Some(build_expr(x)?),
+            Rule::type_name => t = Some(build_type_name(x)),
+            _ => {}
+        }
+    }
+    match (e, t) {
+        (Some(e), Some(t)) => Ok(Expr {
+            kind: ExprKind::Cast(Box::new(e), t),
+            pos,
+        }),
+        _ => Err(SqlError::internal("cast")),
+    }
+}
+
+/// `( expr )` or a row constructor `( expr, expr … )`.
+fn build_paren_expr(p: Pair<Rule>) -> R<Expr> {
+    let pos = p.as_span().start();
+    // A plain loop: an iterator chain's adapters add a dozen frames to each nesting level.
+    let mut items = Vec::new();
+    for x in p.into_inner() {
+        if x.as_rule() == Rule::expr {
+            items.push(build_expr(x)?);
+        }
+    }
+    Ok(if items.len() == 1 {
+        items.remove(0)
+    } else {
+        Expr {
+            kind: ExprKind::Row(items),
+            pos,
+        }
+    })
+}
+
+fn build_primary_other(p: Pair<Rule>) -> R<Expr> {
     let pos = p.as_span().start();
     Ok(match p.as_rule() {
         Rule::integer_lit => lit(Literal::Integer(p.as_str().to_string()), pos),
@@ -1154,21 +1238,6 @@ fn build_primary(p: Pair<Rule>) -> R<Expr> {
         Rule::true_lit => lit(Literal::Bool(true), pos),
         Rule::false_lit => lit(Literal::Bool(false), pos),
         Rule::null_lit => lit(Literal::Null, pos),
-        Rule::paren_expr => {
-            let mut items = p
-                .into_inner()
-                .filter(|x| x.as_rule() == Rule::expr)
-                .map(build_expr)
-                .collect::<R<Vec<_>>>()?;
-            if items.len() == 1 {
-                items.remove(0)
-            } else {
-                Expr {
-                    kind: ExprKind::Row(items),
-                    pos,
-                }
-            }
-        }
         Rule::subquery_expr => {
             let q = p
                 .into_inner()
@@ -1189,25 +1258,6 @@ fn build_primary(p: Pair<Rule>) -> R<Expr> {
                 pos,
             }
         }
-        Rule::cast_expr => {
-            let mut e = None;
-            let mut t = None;
-            for x in p.into_inner() {
-                match x.as_rule() {
-                    Rule::expr => e = Some(build_expr(x)?),
-                    Rule::type_name => t = Some(build_type_name(x)),
-                    _ => {}
-                }
-            }
-            match (e, t) {
-                (Some(e), Some(t)) => Expr {
-                    kind: ExprKind::Cast(Box::new(e), t),
-                    pos,
-                },
-                _ => return Err(SqlError::internal("cast")),
-            }
-        }
-        Rule::case_expr => build_case(p)?,
         Rule::typed_literal => {
             let mut ty = None;
             let mut s = String::new();
@@ -1241,11 +1291,6 @@ fn build_primary(p: Pair<Rule>) -> R<Expr> {
             kind: ExprKind::Special(fold(p.as_str())),
             pos,
         },
-        Rule::func_call => build_func_call(
-            p.into_inner()
-                .next()
-                .ok_or_else(|| SqlError::internal("func"))?,
-        )?,
         Rule::column_ref => {
             let parts: Vec<String> = p.into_inner().map(|x| ident_text(&x)).collect();
             Expr {

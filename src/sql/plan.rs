@@ -178,8 +178,9 @@ pub enum Arith {
     DateDiff,
 }
 
-/// A bound, typed expression.
-#[derive(Clone, Debug, PartialEq)]
+/// A bound, typed expression. Equality is structural (GROUP BY matches select-list
+/// expressions with it) and iterative: a left-nested chain is as deep as it is long.
+#[derive(Clone, Debug)]
 pub enum BExpr {
     /// A constant.
     Const(Value),
@@ -258,6 +259,154 @@ pub enum BExpr {
     JsonGet(Box<BExpr>, Box<BExpr>, bool),
     /// jsonb @> jsonb
     JsonContains(Box<BExpr>, Box<BExpr>),
+}
+
+impl PartialEq for BExpr {
+    fn eq(&self, other: &Self) -> bool {
+        let mut work = vec![(self, other)];
+        while let Some((a, b)) = work.pop() {
+            if !same_node(a, b, &mut work) {
+                return false;
+            }
+        }
+        true
+    }
+}
+
+/// Whether two nodes are alike apart from their operands; the pairs of operands still to
+/// compare go to `work`.
+fn same_node<'a>(a: &'a BExpr, b: &'a BExpr, work: &mut Vec<(&'a BExpr, &'a BExpr)>) -> bool {
+    use BExpr as E;
+    let mut pair = |x: &'a BExpr, y: &'a BExpr| work.push((x, y));
+    match (a, b) {
+        (E::Const(x), E::Const(y)) => x == y,
+        (E::Col(x), E::Col(y)) | (E::Agg(x), E::Agg(y)) => x == y,
+        (E::Outer(l1, i1), E::Outer(l2, i2)) => l1 == l2 && i1 == i2,
+        (E::NextVal(x), E::NextVal(y)) => x == y,
+        (E::Arith(o1, a1, b1, t1), E::Arith(o2, a2, b2, t2)) => {
+            pair(a1, a2);
+            pair(b1, b2);
+            o1 == o2 && t1 == t2
+        }
+        (E::Cmp(o1, a1, b1), E::Cmp(o2, a2, b2)) => {
+            pair(a1, a2);
+            pair(b1, b2);
+            o1 == o2
+        }
+        (E::And(a1, b1), E::And(a2, b2))
+        | (E::Or(a1, b1), E::Or(a2, b2))
+        | (E::Concat(a1, b1), E::Concat(a2, b2))
+        | (E::JsonContains(a1, b1), E::JsonContains(a2, b2)) => {
+            pair(a1, a2);
+            pair(b1, b2);
+            true
+        }
+        (E::IsDistinct(a1, b1, d1), E::IsDistinct(a2, b2, d2))
+        | (E::JsonGet(a1, b1, d1), E::JsonGet(a2, b2, d2)) => {
+            pair(a1, a2);
+            pair(b1, b2);
+            d1 == d2
+        }
+        (E::Not(x), E::Not(y)) => {
+            pair(x, y);
+            true
+        }
+        (E::Neg(x, t1), E::Neg(y, t2)) => {
+            pair(x, y);
+            t1 == t2
+        }
+        (E::IsNull(x, n1), E::IsNull(y, n2)) => {
+            pair(x, y);
+            n1 == n2
+        }
+        (E::IsBool(x, v1, n1), E::IsBool(y, v2, n2)) => {
+            pair(x, y);
+            v1 == v2 && n1 == n2
+        }
+        (
+            E::Cast {
+                expr: x,
+                from: f1,
+                to: t1,
+                explicit: e1,
+            },
+            E::Cast {
+                expr: y,
+                from: f2,
+                to: t2,
+                explicit: e2,
+            },
+        ) => {
+            pair(x, y);
+            f1 == f2 && t1 == t2 && e1 == e2
+        }
+        (
+            E::Like {
+                expr: x1,
+                pattern: p1,
+                negated: n1,
+                ci: c1,
+                escape: s1,
+            },
+            E::Like {
+                expr: x2,
+                pattern: p2,
+                negated: n2,
+                ci: c2,
+                escape: s2,
+            },
+        ) => {
+            pair(x1, x2);
+            pair(p1, p2);
+            match (s1, s2) {
+                (Some(s1), Some(s2)) => pair(s1, s2),
+                (None, None) => {}
+                _ => return false,
+            }
+            n1 == n2 && c1 == c2
+        }
+        (E::InList(x, l1, n1), E::InList(y, l2, n2)) => {
+            pair(x, y);
+            l1.iter().zip(l2).for_each(|(p, q)| pair(p, q));
+            l1.len() == l2.len() && n1 == n2
+        }
+        (E::InSub(x, q1, n1), E::InSub(y, q2, n2)) => {
+            pair(x, y);
+            q1 == q2 && n1 == n2
+        }
+        (E::Exists(q1, n1), E::Exists(q2, n2)) => q1 == q2 && n1 == n2,
+        (E::Scalar(q1), E::Scalar(q2)) => q1 == q2,
+        (
+            E::Case {
+                operand: o1,
+                whens: w1,
+                else_: e1,
+            },
+            E::Case {
+                operand: o2,
+                whens: w2,
+                else_: e2,
+            },
+        ) => {
+            for (x, y) in [(o1, o2), (e1, e2)] {
+                match (x, y) {
+                    (Some(x), Some(y)) => pair(x, y),
+                    (None, None) => {}
+                    _ => return false,
+                }
+            }
+            for ((c1, r1), (c2, r2)) in w1.iter().zip(w2) {
+                pair(c1, c2);
+                pair(r1, r2);
+            }
+            w1.len() == w2.len()
+        }
+        (E::Func(f1, a1, t1), E::Func(f2, a2, t2)) => {
+            a1.iter().zip(a2).for_each(|(p, q)| pair(p, q));
+            f1 == f2 && a1.len() == a2.len() && t1 == t2
+        }
+        _ => false,
+    }
 }
 
 /// A bound expression with its type.
@@ -799,6 +948,7 @@ impl<'a> Planner<'a> {
         if self.depth > 64 {
             return Err(SqlError::stack_depth_exceeded());
         }
+        super::stack::check()?;
         let saved = (
             std::mem::replace(&mut self.agg_mode, AggMode::Disallowed("WHERE")),
             std::mem::take(&mut self.aggs),
@@ -1589,81 +1739,85 @@ fn empty_like(cols: &[OutCol]) -> QueryPlan {
 }
 
 /// Checks that every column outside aggregates is grouped or functionally dependent; on error
-/// returns the column as PostgreSQL names it (`table.column`).
+/// returns the column as PostgreSQL names it (`table.column`). Walks with a worklist, in the
+/// order a recursive walk would (left operands first): a left-nested chain is as deep as it
+/// is long.
 pub(super) fn check_grouped(
     e: &BExpr,
     keys: &[BExpr],
     scope: &Scope,
     fd_tables: &[TableId],
 ) -> Result<(), String> {
-    if keys.contains(e) {
-        return Ok(());
-    }
-    let rec = |x: &BExpr| check_grouped(x, keys, scope, fd_tables);
-    match e {
-        BExpr::Col(i) => {
-            for en in &scope.entries {
-                if *i >= en.offset && *i < en.offset + en.columns.len() {
-                    if en.table.is_some_and(|t| fd_tables.contains(&t)) {
-                        return Ok(());
+    let mut work = vec![e];
+    while let Some(e) = work.pop() {
+        if keys.contains(e) {
+            continue;
+        }
+        // Children are pushed last-first, so that the first is checked first.
+        let start = work.len();
+        match e {
+            BExpr::Col(i) => {
+                let entry = scope
+                    .entries
+                    .iter()
+                    .find(|en| *i >= en.offset && *i < en.offset + en.columns.len());
+                match entry {
+                    Some(en) if en.table.is_some_and(|t| fd_tables.contains(&t)) => {}
+                    Some(en) => {
+                        return Err(format!("\"{}.{}\"", en.name, en.columns[*i - en.offset].0))
                     }
-                    return Err(format!("\"{}.{}\"", en.name, en.columns[*i - en.offset].0));
+                    None => return Err(format!("\"{i}\"")),
                 }
             }
-            Err(format!("\"{i}\""))
-        }
-        BExpr::Const(_) | BExpr::Outer(..) | BExpr::Agg(_) | BExpr::NextVal(_) => Ok(()),
-        BExpr::Arith(_, a, b, _)
-        | BExpr::Cmp(_, a, b)
-        | BExpr::And(a, b)
-        | BExpr::Or(a, b)
-        | BExpr::Concat(a, b)
-        | BExpr::IsDistinct(a, b, _)
-        | BExpr::JsonGet(a, b, _)
-        | BExpr::JsonContains(a, b) => {
-            rec(a)?;
-            rec(b)
-        }
-        BExpr::Neg(a, _) | BExpr::Not(a) | BExpr::IsNull(a, _) | BExpr::IsBool(a, _, _) => rec(a),
-        BExpr::Cast { expr, .. } => rec(expr),
-        BExpr::Like {
-            expr,
-            pattern,
-            escape,
-            ..
-        } => {
-            rec(expr)?;
-            rec(pattern)?;
-            if let Some(x) = escape {
-                rec(x)?;
+            BExpr::Const(_)
+            | BExpr::Outer(..)
+            | BExpr::Agg(_)
+            | BExpr::NextVal(_)
+            | BExpr::Exists(..)
+            | BExpr::Scalar(_) => {}
+            BExpr::Arith(_, a, b, _)
+            | BExpr::Cmp(_, a, b)
+            | BExpr::And(a, b)
+            | BExpr::Or(a, b)
+            | BExpr::Concat(a, b)
+            | BExpr::IsDistinct(a, b, _)
+            | BExpr::JsonGet(a, b, _)
+            | BExpr::JsonContains(a, b) => work.extend([a.as_ref(), b.as_ref()]),
+            BExpr::Neg(a, _)
+            | BExpr::Not(a)
+            | BExpr::IsNull(a, _)
+            | BExpr::IsBool(a, _, _)
+            | BExpr::Cast { expr: a, .. }
+            | BExpr::InSub(a, _, _) => work.push(a),
+            BExpr::Like {
+                expr,
+                pattern,
+                escape,
+                ..
+            } => {
+                work.extend([expr.as_ref(), pattern.as_ref()]);
+                work.extend(escape.as_deref());
             }
-            Ok(())
-        }
-        BExpr::InList(a, list, _) => {
-            rec(a)?;
-            list.iter().try_for_each(rec)
-        }
-        BExpr::InSub(a, _, _) => rec(a),
-        BExpr::Exists(..) | BExpr::Scalar(_) => Ok(()),
-        BExpr::Case {
-            operand,
-            whens,
-            else_,
-        } => {
-            if let Some(o) = operand {
-                rec(o)?;
+            BExpr::InList(a, list, _) => {
+                work.push(a);
+                work.extend(list);
             }
-            for (c, r) in whens {
-                rec(c)?;
-                rec(r)?;
+            BExpr::Case {
+                operand,
+                whens,
+                else_,
+            } => {
+                work.extend(operand.as_deref());
+                for (c, r) in whens {
+                    work.extend([c, r]);
+                }
+                work.extend(else_.as_deref());
             }
-            if let Some(x) = else_ {
-                rec(x)?;
-            }
-            Ok(())
+            BExpr::Func(_, args, _) => work.extend(args),
         }
-        BExpr::Func(_, args, _) => args.iter().try_for_each(rec),
+        work[start..].reverse();
     }
+    Ok(())
 }
 
 /// Finds `pk_col = constant` conjuncts covering a unique index, for a point lookup.

@@ -305,6 +305,7 @@ impl Session {
 
     /// Runs one statement (a trailing `;` is optional).
     pub fn execute(&mut self, sql: &str) -> Result<QueryResult, SqlError> {
+        let _stack = super::stack::enter();
         let r = self.execute_inner(sql);
         r.map_err(|mut e| {
             if let Some(p) = e.position {
