@@ -25,7 +25,7 @@ mod workload;
 
 pub use expected::{Expected, ExpectedError};
 pub use report::{Checks, Probe, Report};
-pub use runner::{run, RunError, ENGINE};
+pub use runner::{run, run_settled, RunError, ENGINE};
 pub use script::{parse_script, Statement};
 pub use workload::{SqlFiles, Workload};
 

@@ -304,6 +304,20 @@ pub fn run(
     expected: &Expected,
     now: &dyn Fn() -> f64,
 ) -> Result<Report, RunError> {
+    run_settled(workload, files, expected, now, &|| {})
+}
+
+/// [`run`], calling `settle` between the untimed set-up and the timed statements. A
+/// diagnostic, not a measurement: the browser bench page's `settle_ms` spins there, so that a
+/// run can show what the timed part costs once the browser's optimising compiler has caught
+/// up with the set-up (WORKLOADS.md's runs never settle).
+pub fn run_settled(
+    workload: Workload,
+    files: &SqlFiles,
+    expected: &Expected,
+    now: &dyn Fn() -> f64,
+    settle: &dyn Fn(),
+) -> Result<Report, RunError> {
     let mut scripts = Vec::new();
     for &name in workload.files() {
         let text = files.get(name).ok_or(RunError::MissingFile(name))?;
@@ -347,6 +361,7 @@ pub fn run(
         (Workload::W1, [setup, w1]) => {
             let errors = run.setup(setup, false);
             run.expect_value("setup_errors", Some(to_i64(errors)), Some(0));
+            settle();
             run.w1(w1);
         }
         (Workload::W3, [setup, load, change, verify]) => {
@@ -354,11 +369,13 @@ pub fn run(
             run.expect_value("setup_errors", Some(to_i64(errors)), Some(0));
             let errors = run.setup(load, true);
             run.expect_value("load_errors", Some(to_i64(errors)), Some(0));
+            settle();
             run.w3(change, verify);
         }
         (_, [setup, w1, rest @ ..]) => {
             let errors = run.setup(setup, false) + run.setup(w1, true);
             run.expect_value("setup_errors", Some(to_i64(errors)), Some(0));
+            settle();
             match (workload, rest) {
                 (Workload::W2, [points, scans]) => run.w2(points, scans),
                 (Workload::W4, [w4]) => run.w4(w4),

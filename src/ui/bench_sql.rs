@@ -66,7 +66,21 @@ async fn measure() -> Result<String, String> {
         files.insert(name, fetch_text(&format!("{base}{name}")).await?);
     }
     let now = move || performance.now();
-    let mut report = bench::run(workload, &files, &expected, &now).map_err(|e| e.to_string())?;
+    // Diagnostic only (see bench::run_settled): spin this long after the set-up.
+    let settle_ms: f64 = param("settle_ms")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0.0);
+    let settle = || {
+        let until = now() + settle_ms;
+        while now() < until {}
+    };
+    let mut report = bench::run_settled(workload, &files, &expected, &now, &settle)
+        .map_err(|e| e.to_string())?;
+    if settle_ms > 0.0 {
+        report
+            .engine_version
+            .push_str(&format!(" (settled {settle_ms} ms)"));
+    }
     report.engine_version.push_str(" (wasm32)");
     if workload == Workload::Startup {
         report.page_ready_ms = Some(page_ready_ms);
