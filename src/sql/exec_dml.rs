@@ -837,6 +837,73 @@ fn insert_rows(ctx: &mut ExecCtx, ins: &mut Insert) -> R<QueryResult> {
     ))
 }
 
+/// The row versions an UPDATE keeps for after its loop: old and new ones for foreign keys,
+/// new ones for RETURNING.
+struct Versions {
+    keep: bool,
+    returning: bool,
+    olds: Vec<Row>,
+    news: Vec<Row>,
+    out: Vec<Row>,
+}
+
+/// Updates one row: evaluates the SET list against it, patches it, checks NOT NULL/CHECK and
+/// moves its unique keys. Out of line on purpose: the browser's engine optimises a function
+/// only between calls (no on-stack replacement), so a loop body inside `update`, which runs
+/// once per statement, would stay in baseline code for all 100,000 rows of a big UPDATE.
+#[inline(never)]
+fn update_one(
+    ctx: &mut ExecCtx,
+    table: TableId,
+    rid: RowId,
+    sets: &[(usize, BExpr)],
+    checks: &RowChecks,
+    vals: &mut Vec<(usize, Value)>,
+    versions: &mut Versions,
+) -> R<()> {
+    ctx.cat.widen_row(table, rid);
+    {
+        let e = env(ctx, ctx.cat);
+        let t = ctx
+            .cat
+            .table(table)
+            .ok_or_else(|| SqlError::internal("table vanished"))?;
+        let Some(old) = t.rows.get(&rid) else {
+            return Ok(());
+        };
+        vals.clear();
+        for (ci, ex) in sets {
+            vals.push((*ci, eval(ex, old, &e)?));
+        }
+        if versions.keep {
+            versions.olds.push(old.clone());
+        }
+    }
+    let old_keys = ctx.cat.patch_row(table, rid, vals);
+    {
+        let e = env(ctx, ctx.cat);
+        let t = ctx
+            .cat
+            .table(table)
+            .ok_or_else(|| SqlError::internal("table vanished"))?;
+        let row = t
+            .rows
+            .get(&rid)
+            .ok_or_else(|| SqlError::internal("row vanished"))?;
+        check_row(ctx.cat, table, row, checks, &e)?;
+        if versions.returning {
+            versions.out.push(row.clone());
+        }
+        if versions.keep {
+            versions.news.push(row.clone());
+        }
+    }
+    if let Err((name, cols, vals)) = ctx.cat.reindex_row(table, rid, old_keys) {
+        return Err(SqlError::unique_violation(&name, &cols, &vals));
+    }
+    Ok(())
+}
+
 /// UPDATE … SET …
 #[inline(never)]
 pub fn update(ctx: &mut ExecCtx, up: &Update) -> R<QueryResult> {
@@ -905,54 +972,25 @@ pub fn update(ctx: &mut ExecCtx, up: &Update) -> R<QueryResult> {
     let targets = super::exec_select::matching_rids(&from, filter.as_ref(), &env(ctx, ctx.cat))?;
     // Old and new versions are kept only when foreign keys or RETURNING need them.
     let keep_versions = !checks.fks.is_empty() || !ctx.cat.referencing(table).is_empty();
-    let mut out_rows = Vec::new();
-    let mut olds: Vec<Row> = Vec::new();
-    let mut news: Vec<Row> = Vec::new();
     let count = targets.len() as u64;
     // One buffer for the new values of every row.
     let mut vals: Vec<(usize, Value)> = Vec::with_capacity(sets.len());
+    let mut versions = Versions {
+        keep: keep_versions,
+        returning: returning.is_some(),
+        olds: Vec::new(),
+        news: Vec::new(),
+        out: Vec::new(),
+    };
     for rid in targets {
-        ctx.cat.widen_row(table, rid);
-        {
-            let e = env(ctx, ctx.cat);
-            let t = ctx
-                .cat
-                .table(table)
-                .ok_or_else(|| SqlError::internal("table vanished"))?;
-            let Some(old) = t.rows.get(&rid) else {
-                continue;
-            };
-            vals.clear();
-            for (ci, ex) in &sets {
-                vals.push((*ci, eval(ex, old, &e)?));
-            }
-            if keep_versions {
-                olds.push(old.clone());
-            }
-        }
-        let old_keys = ctx.cat.patch_row(table, rid, &mut vals);
-        {
-            let e = env(ctx, ctx.cat);
-            let t = ctx
-                .cat
-                .table(table)
-                .ok_or_else(|| SqlError::internal("table vanished"))?;
-            let row = t
-                .rows
-                .get(&rid)
-                .ok_or_else(|| SqlError::internal("row vanished"))?;
-            check_row(ctx.cat, table, row, &checks, &e)?;
-            if returning.is_some() {
-                out_rows.push(row.clone());
-            }
-            if keep_versions {
-                news.push(row.clone());
-            }
-        }
-        if let Err((name, cols, vals)) = ctx.cat.reindex_row(table, rid, old_keys) {
-            return Err(SqlError::unique_violation(&name, &cols, &vals));
-        }
+        update_one(ctx, table, rid, &sets, &checks, &mut vals, &mut versions)?;
     }
+    let Versions {
+        olds,
+        news,
+        out: out_rows,
+        ..
+    } = versions;
     for (old, new) in olds.iter().zip(&news) {
         check_fks(ctx.cat, table, new, &checks, Some(old))?;
     }
