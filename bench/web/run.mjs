@@ -7,6 +7,9 @@
 //
 // usage: node bench/web/run.mjs --dist dist --sql target/bench-sql --out FILE [--rounds 5]
 //                               [--workloads w1,w2,w3,w4,w5,startup]
+// Diagnostics only (make bench sets neither): CHROMIUM_FLAGS adds browser flags, e.g.
+// '--js-flags=--no-liftoff'; EXTRA_QUERY is appended to schemalab's page URL, e.g.
+// '&settle_ms=1000' (spin between set-up and timed part, see bench::run_settled).
 import { createServer } from 'node:http';
 import { appendFileSync, readFileSync, statSync } from 'node:fs';
 import { dirname, extname, join, normalize } from 'node:path';
