@@ -1481,7 +1481,7 @@ fn quote_ident(name: &str) -> String {
         && name
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '$')
-        && !super::fastpath::RESERVED.contains(&name);
+        && !super::fastpath::is_reserved(name);
     if plain {
         name.to_string()
     } else {
